@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import type { Point } from 'unist';
+import type { VFile } from 'vfile';
+import { error, warn } from '../diagnostics/report.js';
+import { parsePartialDate } from '../data/partial-date.js';
+import { parseYaml } from '../data/yaml-source.js';
+import type { Metadata, Paper } from './metadata.js';
+
+const nonEmpty = z.string().trim().min(1, 'must not be empty');
+
+/** Front matter as authors write it. */
+export const FrontMatter = z.object({
+  title: nonEmpty,
+  subtitle: nonEmpty.optional(),
+  'short-title': nonEmpty.optional(),
+  author: z.union([nonEmpty, z.array(nonEmpty).min(1)]),
+  date: z
+    .union([z.string(), z.number().int()])
+    .transform((value) => String(value))
+    .refine((value) => parsePartialDate(value) !== undefined, 'must be a date: YYYY, YYYY-MM or YYYY-MM-DD')
+    .optional(),
+  lang: z
+    .string()
+    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 language tag such as en, en-GB or zh-Hans')
+    .optional(),
+  description: nonEmpty.optional(),
+  keywords: z.union([z.string(), z.array(nonEmpty)]).optional(),
+  identifier: nonEmpty.optional(),
+  publisher: nonEmpty.optional(),
+  series: nonEmpty.optional(),
+  paper: z.enum(['a4', 'letter', 'A4', 'Letter']).optional(),
+  'toc-depth': z.number().int().min(1).max(6).optional(),
+});
+export type FrontMatter = z.infer<typeof FrontMatter>;
+
+const knownKeys = new Set(Object.keys(FrontMatter.shape));
+
+export interface FrontMatterOverrides {
+  paper?: Paper;
+}
+
+/**
+ * Read the YAML front matter of a manuscript into resolved metadata. Problems
+ * are reported on `file` at their line and column; on failure the result is
+ * undefined.
+ */
+export function resolveFrontMatter(
+  file: VFile,
+  yaml: { value: string; offset: number; start?: Point } | undefined,
+  overrides: FrontMatterOverrides = {},
+): Metadata | undefined {
+  if (!yaml) {
+    error(file, 'The manuscript has no front matter: start it with a `---` block giving at least `title` and `author`', {
+      place: { line: 1, column: 1 },
+      ruleId: 'front-matter-schema',
+    });
+    return undefined;
+  }
+  const source = parseYaml(file, {
+    text: yaml.value,
+    offset: yaml.offset,
+    syntaxRule: 'front-matter-syntax',
+    label: 'front matter',
+  });
+  if (source.value === undefined) return undefined;
+  if (source.value === null || typeof source.value !== 'object' || Array.isArray(source.value)) {
+    error(file, 'Front matter must be a mapping of keys to values', {
+      place: source.placeOf([]) ?? yaml.start,
+      ruleId: 'front-matter-schema',
+    });
+    return undefined;
+  }
+
+  for (const key of Object.keys(source.value)) {
+    if (!knownKeys.has(key)) {
+      warn(file, `Unknown front matter key \`${key}\` (known: ${[...knownKeys].join(', ')})`, {
+        place: source.placeOf([key]),
+        ruleId: 'front-matter-schema',
+      });
+    }
+  }
+
+  const parsed = FrontMatter.safeParse(source.value, { reportInput: true });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = issue.path.join('.') || 'front matter';
+      error(file, `Front matter \`${key}\` ${describeIssue(issue)}`, {
+        place: source.placeOf(issue.path) ?? yaml.start,
+        ruleId: 'front-matter-schema',
+      });
+    }
+    return undefined;
+  }
+
+  const data = parsed.data;
+  const keywords =
+    typeof data.keywords === 'string'
+      ? data.keywords.split(',').map((word) => word.trim()).filter(Boolean)
+      : data.keywords ?? [];
+  const date = data.date === undefined ? undefined : parsePartialDate(data.date);
+  return {
+    title: data.title,
+    ...(data.subtitle ? { subtitle: data.subtitle } : {}),
+    shortTitle: data['short-title'] ?? data.title,
+    authors: typeof data.author === 'string' ? [data.author] : data.author,
+    ...(date ? { date } : {}),
+    lang: data.lang ?? 'en',
+    ...(data.description ? { description: data.description } : {}),
+    keywords,
+    ...(data.identifier ? { identifier: data.identifier } : {}),
+    ...(data.publisher ? { publisher: data.publisher } : {}),
+    ...(data.series ? { series: data.series } : {}),
+    paper: overrides.paper ?? (data.paper?.toLowerCase() as Paper | undefined) ?? 'a4',
+    tocDepth: data['toc-depth'] ?? 2,
+  };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type') {
+    return issue.input === undefined ? 'is required' : `must be ${issue.expected}, not ${typeName(issue.input)}`;
+  }
+  if (issue.code === 'invalid_union') return 'has the wrong type';
+  if (issue.code === 'invalid_value') return `must be one of ${issue.values.map(String).join(', ')}`;
+  return issue.message;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'empty';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'a mapping' : `a ${typeof value}`;
+}

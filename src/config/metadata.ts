@@ -1,0 +1,24 @@
+import type { PartialDate } from '../data/partial-date.js';
+
+export type Paper = 'a4' | 'letter';
+
+/** The report's metadata, resolved from front matter and options; later stages trust it. */
+export interface Metadata {
+  title: string;
+  subtitle?: string;
+  /** For running heads; the title when none is given. */
+  shortTitle: string;
+  authors: string[];
+  date?: PartialDate;
+  /** BCP 47 language tag of the document. */
+  lang: string;
+  description?: string;
+  keywords: string[];
+  /** Stable identifier of the book (EPUB `dc:identifier`); derived when absent. */
+  identifier?: string;
+  publisher?: string;
+  series?: string;
+  paper: Paper;
+  /** Deepest heading level listed in tables of contents (1 = top-level sections). */
+  tocDepth: number;
+}

@@ -1,0 +1,50 @@
+/**
+ * Dates with the precision their source gives them: a year ("2018"), a month
+ * ("2017-05") or a day ("2017-07-08"). Sorting puts a less precise date before
+ * the more precise ones within it.
+ */
+export interface PartialDate {
+  year: number;
+  month?: number;
+  day?: number;
+}
+
+const pattern = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
+
+export function parsePartialDate(text: string): PartialDate | undefined {
+  const match = pattern.exec(text.trim());
+  if (!match) return undefined;
+  const year = Number(match[1]);
+  const month = match[2] === undefined ? undefined : Number(match[2]);
+  const day = match[3] === undefined ? undefined : Number(match[3]);
+  if (month !== undefined && (month < 1 || month > 12)) return undefined;
+  if (day !== undefined) {
+    const probe = new Date(Date.UTC(year, (month ?? 1) - 1, day));
+    if (probe.getUTCDate() !== day) return undefined;
+  }
+  return { year, ...(month === undefined ? {} : { month }), ...(day === undefined ? {} : { day }) };
+}
+
+export function comparePartialDates(a: PartialDate, b: PartialDate): number {
+  return a.year - b.year || (a.month ?? 0) - (b.month ?? 0) || (a.day ?? 0) - (b.day ?? 0);
+}
+
+/** "2017", "May 2017", "8 July 2017" (in the order and words of `lang`). */
+export function formatPartialDate(date: PartialDate, lang: string): string {
+  const when = new Date(Date.UTC(date.year, (date.month ?? 1) - 1, date.day ?? 1));
+  const options: Intl.DateTimeFormatOptions =
+    date.day !== undefined
+      ? { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }
+      : date.month !== undefined
+        ? { year: 'numeric', month: 'long', timeZone: 'UTC' }
+        : { year: 'numeric', timeZone: 'UTC' };
+  return new Intl.DateTimeFormat(lang, options).format(when);
+}
+
+/** ISO 8601 text of the date at its own precision. */
+export function isoPartialDate(date: PartialDate): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return [String(date.year).padStart(4, '0'), date.month && pad(date.month), date.day && pad(date.day)]
+    .filter(Boolean)
+    .join('-');
+}

@@ -1,0 +1,84 @@
+import { isCollection, isMap, isScalar, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import type { Point, Position } from 'unist';
+import type { VFile } from 'vfile';
+import { location } from 'vfile-location';
+import { error } from '../diagnostics/report.js';
+import type { RuleId } from '../diagnostics/rules.js';
+
+/**
+ * YAML (and JSON, which YAML 1.2 reads) parsed with the places of its nodes
+ * kept, so that a problem in a value can be reported at its line and column
+ * in the file the text came from, even when the text is embedded (front matter).
+ */
+export interface YamlSource {
+  /** The plain JavaScript value, or undefined when the text did not parse. */
+  value: unknown;
+  /** The place in the containing file of the value at `path` (or its nearest parent). */
+  placeOf(path: readonly PropertyKey[]): Position | undefined;
+}
+
+export interface ParseYamlOptions {
+  /** Offset of the text within `file.value`; 0 for a file that is all YAML. */
+  offset?: number;
+  /** The text; defaults to `String(file.value)`. */
+  text?: string;
+  syntaxRule: RuleId;
+  /** How messages name the text: `front matter`, `pledges.yaml`. */
+  label?: string;
+}
+
+export function parseYaml(file: VFile, options: ParseYamlOptions): YamlSource {
+  const offset = options.offset ?? 0;
+  const text = options.text ?? String(file.value);
+  const where = location(file);
+  const toPoint = (index: number): Point | undefined => where.toPoint(offset + index);
+  const span = (range: readonly [number, number] | undefined): Position | undefined => {
+    if (!range) return undefined;
+    const start = toPoint(range[0]);
+    const end = toPoint(Math.max(range[0], range[1]));
+    return start && end ? { start, end } : undefined;
+  };
+
+  const lineCounter = new LineCounter();
+  const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  let failed = false;
+  for (const problem of doc.errors) {
+    failed = true;
+    error(file, `Cannot parse ${options.label ?? file.basename ?? 'file'}: ${firstLine(problem.message)}`, {
+      place: span([problem.pos[0], problem.pos[1]]),
+      ruleId: options.syntaxRule,
+    });
+  }
+
+  return {
+    value: failed ? undefined : doc.toJS({ maxAliasCount: 100 }),
+    placeOf(path) {
+      let node: unknown = doc.contents;
+      let place = span(rangeOf(node));
+      for (const key of path) {
+        if (!isCollection(node)) break;
+        const item = isMap(node)
+          ? node.items.find((pair) => isScalar(pair.key) && String(pair.key.value) === String(key))
+          : undefined;
+        if (isMap(node)) {
+          if (!item) break;
+          node = item.value ?? item.key;
+          place = span(rangeOf(item.value) ?? rangeOf(item.key)) ?? place;
+        } else {
+          node = node.get(Number(key), true);
+          place = span(rangeOf(node)) ?? place;
+        }
+      }
+      return place;
+    },
+  };
+}
+
+function rangeOf(node: unknown): [number, number] | undefined {
+  const range = (node as YamlNode | undefined)?.range;
+  return range ? [range[0], range[1]] : undefined;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]?.trim() ?? text;
+}

@@ -1,0 +1,35 @@
+/**
+ * The closed list of diagnostics imprint reports. Every message a run prints
+ * carries one of these rule ids, so CI annotations and tests can match on a
+ * stable name instead of on wording.
+ */
+export const ruleIds = [
+  // reading the manuscript
+  'manuscript-missing',
+  'manuscript-empty',
+  'manuscript-binary',
+  // front matter
+  'front-matter-syntax',
+  'front-matter-schema',
+  // directives
+  'directive-unknown',
+  'directive-attribute',
+  'directive-unterminated',
+  // data files
+  'data-missing',
+  'data-syntax',
+  'data-schema',
+  'data-outside-project',
+  // structure
+  'duplicate-id',
+  'reference-missing',
+  // environment
+  'browser-missing',
+  'browser-failed',
+  'output-failed',
+] as const;
+
+export type RuleId = (typeof ruleIds)[number];
+
+/** Value of `source` on every message imprint creates. */
+export const messageSource = 'imprint';
