@@ -1,0 +1,142 @@
+import path from 'node:path';
+import type { Root as HastRoot } from 'hast';
+import { toString } from 'hast-util-to-string';
+import type { Root as MdastRoot } from 'mdast';
+import remarkDirective from 'remark-directive';
+import remarkFrontmatter from 'remark-frontmatter';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import remarkRehype from 'remark-rehype';
+import { unified } from 'unified';
+import type { Position } from 'unist';
+import { visit } from 'unist-util-visit';
+import { VFile } from 'vfile';
+import type { FrontMatterOverrides } from './config/front-matter.js';
+import type { Metadata } from './config/metadata.js';
+import { error } from './diagnostics/report.js';
+import { readDataTable, type DataTable } from './data/table-data.js';
+import { decodeText } from './manuscript/read-manuscript.js';
+import { resolveInProject, type ResourceReader } from './manuscript/resources.js';
+import rehypeImprintAlign from './plugins/rehype-imprint-align.js';
+import rehypeImprintHeadings from './plugins/rehype-imprint-headings.js';
+import rehypeImprintSections, { headingRank } from './plugins/rehype-imprint-sections.js';
+import remarkImprintDataTable from './plugins/remark-imprint-data-table.js';
+import remarkImprintDirectivesKnown from './plugins/remark-imprint-directives-known.js';
+import remarkImprintFrontMatter from './plugins/remark-imprint-front-matter.js';
+import remarkImprintNumbering from './plugins/remark-imprint-numbering.js';
+import type { Target } from './plugins/types.js';
+
+/** A heading of the report, for contents pages, bookmarks and EPUB navigation. */
+export interface OutlineEntry {
+  id: string;
+  /** 1 for the manuscript's top-level sections (`#`), 2 for `##`, … */
+  depth: number;
+  text: string;
+}
+
+/** The one document tree every edition is written from. */
+export interface CompiledDocument {
+  /** The manuscript, with the messages of every stage. */
+  file: VFile;
+  /** The data files the manuscript uses, each with its own messages. */
+  dataFiles: VFile[];
+  metadata: Metadata | undefined;
+  /** The body of the report as HTML (hast): sections, headings, tables, figures. */
+  tree: HastRoot;
+  outline: OutlineEntry[];
+  targets: Map<string, Target>;
+}
+
+export interface CompileOptions {
+  reader: ResourceReader;
+  /** Folder that every path the manuscript names must stay inside. */
+  projectRoot: string;
+  overrides?: FrontMatterOverrides;
+  /** Called with each stage's name and duration in milliseconds. */
+  onStage?: (stage: 'parse' | 'transform', ms: number) => void;
+}
+
+/**
+ * The one place that knows the plugin order: parse the manuscript, expand and
+ * number what it generates, and turn it into the HTML tree the editions share.
+ */
+export async function compile(file: VFile, options: CompileOptions): Promise<CompiledDocument> {
+  const dataFiles: VFile[] = [];
+  const tables = new Map<string, Promise<DataTable | undefined>>();
+  const manuscriptDir = path.dirname(file.path);
+
+  const loadTable = (reference: string, place: Position | undefined): Promise<DataTable | undefined> => {
+    const absolute = resolveInProject(options.projectRoot, manuscriptDir, reference);
+    if (!absolute) {
+      error(file, `Data file \`${reference}\` is outside the project folder ${options.projectRoot}`, {
+        place,
+        ruleId: 'data-outside-project',
+      });
+      return Promise.resolve(undefined);
+    }
+    let pending = tables.get(absolute);
+    if (!pending) {
+      pending = (async () => {
+        const bytes = await options.reader.read(absolute);
+        if (bytes === undefined) {
+          error(file, `Cannot find data file \`${reference}\` (looked for ${absolute})`, { place, ruleId: 'data-missing' });
+          return undefined;
+        }
+        const dataFile = new VFile({ path: absolute, cwd: file.cwd });
+        dataFiles.push(dataFile);
+        const text = decodeText(bytes);
+        if (text === undefined) {
+          error(dataFile, 'The data file is not UTF-8 text', { place: { line: 1, column: 1 }, ruleId: 'data-syntax' });
+          return undefined;
+        }
+        dataFile.value = text;
+        return readDataTable(dataFile);
+      })();
+      tables.set(absolute, pending);
+    }
+    return pending;
+  };
+
+  const processor = unified()
+    .use(remarkParse)
+    .use(remarkFrontmatter, ['yaml'])
+    .use(remarkGfm)
+    .use(remarkDirective)
+    .use(remarkImprintFrontMatter, options.overrides ?? {})
+    .use(remarkImprintDataTable, { loadTable })
+    .use(remarkImprintNumbering)
+    .use(remarkImprintDirectivesKnown, { known: ['table'] })
+    .use(remarkRehype, { footnoteBackContent: '↑', footnoteBackLabel: (index) => `Back to reference ${index + 1}` })
+    .use(rehypeImprintHeadings)
+    .use(rehypeImprintAlign)
+    .use(rehypeImprintSections);
+
+  let started = performance.now();
+  const mdast: MdastRoot = processor.parse(file);
+  options.onStage?.('parse', performance.now() - started);
+
+  started = performance.now();
+  const tree = (await processor.run(mdast, file)) as HastRoot;
+  options.onStage?.('transform', performance.now() - started);
+
+  return {
+    file,
+    dataFiles,
+    metadata: file.data.metadata,
+    tree,
+    outline: outlineOf(tree),
+    targets: file.data.targets ?? new Map(),
+  };
+}
+
+function outlineOf(tree: HastRoot): OutlineEntry[] {
+  const outline: OutlineEntry[] = [];
+  visit(tree, 'element', (node) => {
+    const rank = headingRank(node);
+    const id = node.properties.id;
+    if (rank !== undefined && typeof id === 'string') {
+      outline.push({ id, depth: rank - 1, text: toString(node).trim() });
+    }
+  });
+  return outline;
+}
