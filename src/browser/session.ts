@@ -1,0 +1,155 @@
+import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer';
+import { EnvironmentError, locateBrowser, type LocatedBrowser } from './locate.js';
+
+/** The only module that talks to Chromium: launch or connect, print, close. */
+
+export interface BrowserOptions {
+  /** `--browser PATH` */
+  executablePath?: string;
+  /** Print through an already running Chromium (`--browser-ws-endpoint`). */
+  wsEndpoint?: string;
+  /** Longest wait for a launch or one print, in milliseconds. */
+  timeoutMs?: number;
+}
+
+/** A file the page may load, served from memory at `origin + path`. */
+export interface Asset {
+  body: Uint8Array | string;
+  contentType: string;
+}
+
+export interface PrintRequest {
+  /** The whole HTML document. */
+  html: string;
+  /** Everything else the page may load, keyed by path (`/fonts/x.woff2`). */
+  assets: ReadonlyMap<string, Asset>;
+  signal?: AbortSignal;
+}
+
+/** The page's address: a name that never resolves, answered from memory. */
+export const documentOrigin = 'https://imprint.invalid';
+
+/** Flags for a quiet, offline, headless Chromium. */
+export const launchArgs: readonly string[] = [
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-default-apps',
+  '--disable-domain-reliability',
+  '--disable-sync',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--no-default-browser-check',
+  '--font-render-hinting=none',
+  '--disable-dev-shm-usage',
+];
+
+export class BrowserSession {
+  private constructor(
+    private readonly browser: Browser,
+    readonly located: LocatedBrowser | undefined,
+    private readonly owned: boolean,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** Launch a Chromium (or connect to a running one). Throws EnvironmentError when none can be had. */
+  static async open(options: BrowserOptions = {}): Promise<BrowserSession> {
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    if (options.wsEndpoint) {
+      try {
+        const browser = await puppeteer.connect({ browserWSEndpoint: options.wsEndpoint, protocolTimeout: timeoutMs });
+        return new BrowserSession(browser, undefined, false, timeoutMs);
+      } catch (cause) {
+        throw new EnvironmentError(`Cannot connect to the browser at ${options.wsEndpoint}: ${messageOf(cause)}`);
+      }
+    }
+    const located = locateBrowser({
+      ...(options.executablePath ? { executablePath: options.executablePath } : {}),
+      puppeteerPath: () => {
+        try {
+          return puppeteer.executablePath();
+        } catch {
+          return undefined;
+        }
+      },
+    });
+    const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+    try {
+      const browser = await puppeteer.launch({
+        executablePath: located.executablePath,
+        headless: true,
+        args: [...launchArgs, ...(isRoot ? ['--no-sandbox'] : [])],
+        timeout: timeoutMs,
+        protocolTimeout: timeoutMs,
+        handleSIGINT: false,
+        handleSIGTERM: false,
+        handleSIGHUP: false,
+      });
+      return new BrowserSession(browser, located, true, timeoutMs);
+    } catch (cause) {
+      throw new EnvironmentError(`Cannot start the browser at ${located.executablePath}: ${messageOf(cause)}`);
+    }
+  }
+
+  get wsEndpoint(): string {
+    return this.browser.wsEndpoint();
+  }
+
+  /**
+   * Load the document with JavaScript off and every request answered from
+   * memory (nothing else loads, nothing leaves the machine), then print it.
+   */
+  async printPdf(request: PrintRequest): Promise<Uint8Array> {
+    const context = await this.browser.createBrowserContext();
+    try {
+      const page = await context.newPage();
+      page.setDefaultTimeout(this.timeoutMs);
+      await page.setJavaScriptEnabled(false);
+      await serveFromMemory(page, request);
+      await page.goto(`${documentOrigin}/index.html`, { waitUntil: 'load' });
+      await page.evaluate(() => document.fonts.ready.then(() => undefined));
+      return await page.pdf({
+        preferCSSPageSize: true,
+        printBackground: true,
+        outline: true,
+        tagged: true,
+        timeout: this.timeoutMs,
+      });
+    } finally {
+      await context.close().catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.owned) await this.browser.close().catch(() => undefined);
+    else await this.browser.disconnect().catch(() => undefined);
+  }
+}
+
+async function serveFromMemory(page: Page, request: PrintRequest): Promise<void> {
+  await page.setRequestInterception(true);
+  page.on('request', (intercepted: HTTPRequest) => {
+    const url = intercepted.url();
+    if (url.startsWith('data:')) {
+      void intercepted.continue();
+      return;
+    }
+    if (url.startsWith(`${documentOrigin}/`)) {
+      const pathname = decodeURIComponent(new URL(url).pathname);
+      if (pathname === '/index.html') {
+        void intercepted.respond({ status: 200, contentType: 'text/html; charset=utf-8', body: request.html });
+        return;
+      }
+      const asset = request.assets.get(pathname);
+      if (asset) {
+        void intercepted.respond({ status: 200, contentType: asset.contentType, body: Buffer.from(asset.body) });
+        return;
+      }
+    }
+    void intercepted.abort('blockedbyclient');
+  });
+}
+
+function messageOf(cause: unknown): string {
+  return cause instanceof Error ? cause.message.split('\n')[0]! : String(cause);
+}

@@ -1,0 +1,124 @@
+import type { Element, ElementContent, Root } from 'hast';
+import { toHtml } from 'hast-util-to-html';
+import { h } from 'hastscript';
+import type { Metadata } from '../config/metadata.js';
+import { formatPartialDate, isoPartialDate } from '../data/partial-date.js';
+import { fontFaceCss, fontFaces, needsCjk, type FontFace } from '../assets/fonts.js';
+import type { OutlineEntry } from '../pipeline.js';
+import { toolName, toolVersion } from '../version.js';
+
+export interface PrintDocumentInput {
+  metadata: Metadata;
+  tree: Root;
+  outline: OutlineEntry[];
+  printCss: string;
+  /** Where the page loads each font from: a data: URL (standalone page) or a URL the renderer serves. */
+  fontUrl: (face: FontFace) => string;
+  /** Page numbers of headings, by id, when known (the PDF's contents page). */
+  pageNumbers?: ReadonlyMap<string, number>;
+}
+
+/**
+ * The whole print-styled HTML document: title page, contents, body. The HTML
+ * edition is this page; the PDF is this page printed.
+ */
+export function printDocument(input: PrintDocumentInput): string {
+  const { metadata } = input;
+  const faces = facesFor(metadata, input.tree);
+  const pageCss = [
+    `@page { size: ${metadata.paper === 'letter' ? 'letter' : 'A4'}; @top-left { content: ${cssString(metadata.shortTitle)}; } }`,
+    '@page :first { @top-left { content: none; } @bottom-center { content: none; } }',
+  ].join('\n');
+
+  const tree: Root = {
+    type: 'root',
+    children: [
+      { type: 'doctype' },
+      h('html', { lang: metadata.lang }, [
+        h('head', [
+          h('meta', { charSet: 'utf-8' }),
+          h('meta', { name: 'viewport', content: 'width=device-width, initial-scale=1' }),
+          h('title', metadata.title),
+          ...metadata.authors.map((author) => h('meta', { name: 'author', content: author })),
+          metadata.description ? h('meta', { name: 'description', content: metadata.description }) : undefined,
+          metadata.keywords.length > 0 ? h('meta', { name: 'keywords', content: metadata.keywords.join(', ') }) : undefined,
+          h('meta', { name: 'generator', content: `${toolName} ${toolVersion}` }),
+          h('style', fontFaceCss(faces, input.fontUrl)),
+          h('style', input.printCss),
+          h('style', pageCss),
+        ]),
+        h('body', { className: [`paper-${metadata.paper}`] }, [
+          titlePage(metadata),
+          contents(input.outline, metadata.tocDepth, input.pageNumbers),
+          h('main', { className: ['body'] }, input.tree.children as ElementContent[]),
+        ]),
+      ]),
+    ],
+  };
+  return toHtml(tree);
+}
+
+function titlePage(metadata: Metadata): Element {
+  return h('header', { className: ['title-page'] }, [
+    metadata.series ? h('p', { className: ['series'] }, metadata.series) : undefined,
+    h('h1', { className: ['title'] }, metadata.title),
+    metadata.subtitle ? h('p', { className: ['subtitle'] }, metadata.subtitle) : undefined,
+    h('p', { className: ['author'] }, metadata.authors.join(', ')),
+    metadata.date
+      ? h('p', { className: ['date'] }, h('time', { dateTime: isoPartialDate(metadata.date) }, formatPartialDate(metadata.date, metadata.lang)))
+      : undefined,
+    metadata.publisher ? h('p', { className: ['publisher'] }, metadata.publisher) : undefined,
+  ]);
+}
+
+/** The contents list, nested by heading depth, down to `depth`. */
+export function contents(outline: OutlineEntry[], depth: number, pageNumbers?: ReadonlyMap<string, number>): Element {
+  const root: Element = h('ol');
+  const entries = outline.filter((entry) => entry.depth <= depth);
+  const stack: Array<{ depth: number; list: Element; last?: Element }> = [
+    { depth: Math.min(...entries.map((entry) => entry.depth)), list: root },
+  ];
+  for (const entry of entries) {
+    while (stack.length > 1 && stack[stack.length - 1]!.depth > entry.depth) stack.pop();
+    let top = stack[stack.length - 1]!;
+    if (entry.depth > top.depth && top.last) {
+      const nested = h('ol');
+      top.last.children.push(nested);
+      top = { depth: entry.depth, list: nested };
+      stack.push(top);
+    }
+    const page = pageNumbers?.get(entry.id);
+    const item = h('li', [
+      h('a', { href: `#${entry.id}` }, [
+        h('span', { className: ['toc-text'] }, entry.text),
+        h('span', { className: ['toc-page'] }, page === undefined ? '' : String(page)),
+      ]),
+    ]);
+    top.list.children.push(item);
+    top.last = item;
+  }
+  return h('nav', { className: ['toc'], role: 'doc-toc', ariaLabelledBy: 'toc-title' }, [
+    h('h2', { id: 'toc-title' }, 'Contents'),
+    root,
+  ]);
+}
+
+/** The faces a document needs: all text faces, and the CJK ones only when its text has CJK characters. */
+export function facesFor(metadata: Metadata, tree: Root): FontFace[] {
+  const cjk = needsCjk(plainText(tree) + metadata.title + (metadata.subtitle ?? '') + metadata.authors.join(''));
+  return fontFaces().filter((face) => cjk || !face.cjk);
+}
+
+function cssString(value: string): string {
+  return `"${value.replace(/[\\"]/g, '\\$&').replace(/\n/g, ' ')}"`;
+}
+
+function plainText(tree: Root): string {
+  let text = '';
+  const walk = (node: Root | ElementContent) => {
+    if (node.type === 'text') text += node.value;
+    else if ('children' in node) for (const child of node.children) walk(child as ElementContent);
+  };
+  walk(tree);
+  return text;
+}

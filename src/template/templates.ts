@@ -1,0 +1,40 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The styles and page shells users can edit, read from a template folder. */
+export interface Templates {
+  /** The page model and typography of the PDF and the HTML edition. */
+  printCss: string;
+  /** The style sheet of the EPUB edition. */
+  epubCss: string;
+  /** EJS shells of the EPUB package, given to epub-gen-memory. */
+  epub: { contentOpf: string; navXhtml: string; tocNcx: string; chapterXhtml: string };
+}
+
+/** The template folder shipped with imprint. */
+export const defaultTemplateDir = fileURLToPath(new URL('../../templates/', import.meta.url));
+
+const loaded = new Map<string, Promise<Templates>>();
+
+/** Read a template folder once per process. */
+export function loadTemplates(dir: string = defaultTemplateDir): Promise<Templates> {
+  let pending = loaded.get(dir);
+  if (!pending) {
+    const read = (name: string) => readFile(path.join(dir, name), 'utf8');
+    pending = Promise.all([
+      read('print.css'),
+      read('epub.css'),
+      read('epub/content.opf.ejs'),
+      read('epub/toc.xhtml.ejs'),
+      read('epub/toc.ncx.ejs'),
+      read('epub/chapter.xhtml.ejs'),
+    ]).then(([printCss, epubCss, contentOpf, navXhtml, tocNcx, chapterXhtml]) => ({
+      printCss,
+      epubCss,
+      epub: { contentOpf, navXhtml, tocNcx, chapterXhtml },
+    }));
+    loaded.set(dir, pending);
+  }
+  return pending;
+}
