@@ -1,0 +1,77 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** A fresh temporary folder. */
+export function temporaryFolder(prefix = 'imprint-test-'): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), prefix));
+}
+
+async function withFile<T>(bytes: Uint8Array, extension: string, use: (file: string) => Promise<T>): Promise<T> {
+  const dir = await temporaryFolder();
+  const file = path.join(dir, `input.${extension}`);
+  await writeFile(file, bytes);
+  return use(file);
+}
+
+/** The PDF's text as poppler extracts it, pages separated by form feeds. */
+export function pdfText(pdf: Uint8Array, layout = false): Promise<string> {
+  return withFile(pdf, 'pdf', async (file) => {
+    const { stdout } = await run('pdftotext', [...(layout ? ['-layout'] : []), '-enc', 'UTF-8', file, '-'], {
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    return stdout;
+  });
+}
+
+/** `pdfinfo` as a record. */
+export function pdfInfo(pdf: Uint8Array): Promise<Record<string, string>> {
+  return withFile(pdf, 'pdf', async (file) => {
+    const { stdout } = await run('pdfinfo', [file]);
+    return Object.fromEntries(
+      stdout
+        .split('\n')
+        .filter((line) => line.includes(':'))
+        .map((line) => [line.slice(0, line.indexOf(':')).trim(), line.slice(line.indexOf(':') + 1).trim()]),
+    );
+  });
+}
+
+/** `pdffonts` rows: name, type, embedded, subset. */
+export function pdfFonts(pdf: Uint8Array): Promise<Array<{ name: string; embedded: boolean }>> {
+  return withFile(pdf, 'pdf', async (file) => {
+    const { stdout } = await run('pdffonts', [file]);
+    return stdout
+      .split('\n')
+      .slice(2)
+      .filter((line) => line.trim() !== '')
+      .map((line) => {
+        const parts = line.trim().split(/\s+/);
+        return { name: parts[0]!, embedded: parts[parts.length - 5] === 'yes' };
+      });
+  });
+}
+
+export interface EpubcheckResult {
+  fatals: number;
+  errors: number;
+  warnings: number;
+  output: string;
+}
+
+/** Run epubcheck (Debian's jar) on an EPUB. */
+export function epubcheck(epub: Uint8Array): Promise<EpubcheckResult> {
+  return withFile(epub, 'epub', async (file) => {
+    const result = await run('java', ['-jar', '/usr/share/java/epubcheck.jar', file], { maxBuffer: 64 * 1024 * 1024 }).catch(
+      (failure: { stdout: string; stderr: string }) => failure,
+    );
+    const output = `${result.stdout}\n${result.stderr}`;
+    const match = /Messages: (\d+) fatals? \/ (\d+) errors? \/ (\d+) warnings?/.exec(output);
+    if (!match) throw new Error(`epubcheck gave no summary:\n${output}`);
+    return { fatals: Number(match[1]), errors: Number(match[2]), warnings: Number(match[3]), output };
+  });
+}
