@@ -1,25 +1,16 @@
 import path from 'node:path';
 import type { VFile } from 'vfile';
+import { buildReport, formats, type Format, type ReportResult, type Stage } from './build/report.js';
 import { BrowserSession, type BrowserOptions } from './browser/session.js';
 import type { Paper } from './config/metadata.js';
-import { hasErrors } from './diagnostics/report.js';
-import type { ReportDocument } from './editions/document.js';
-import { epubEdition } from './editions/epub.js';
-import { htmlEdition } from './editions/html.js';
-import { pdfEdition } from './editions/pdf.js';
-import { readManuscript } from './manuscript/read-manuscript.js';
 import { diskReader, type ResourceReader } from './manuscript/resources.js';
 import { writeEditions } from './output/write-editions.js';
-import { compile } from './pipeline.js';
 import { loadTemplates } from './template/templates.js';
 
 export { EnvironmentError } from './browser/locate.js';
 export type { BrowserOptions } from './browser/session.js';
-
-export const formats = ['html', 'pdf', 'epub'] as const;
-export type Format = (typeof formats)[number];
-
-export type Stage = 'read' | 'parse' | 'transform' | 'browser' | 'html' | 'pdf' | 'epub' | 'write';
+export { formats };
+export type { Edition, Format, ReportResult, Stage } from './build/report.js';
 
 export interface ProgressEvent {
   /** The manuscript's path as given; empty for work shared by the run (the browser). */
@@ -54,25 +45,6 @@ export interface BuildOptions {
   signal?: AbortSignal;
 }
 
-export interface Edition {
-  format: Format;
-  /** Where it was (or would be) written. */
-  path: string;
-  bytes: Uint8Array;
-}
-
-export interface ReportResult {
-  /** The manuscript's path as given. */
-  manuscript: string;
-  /** Base name of its editions: `report` for `report.md`. */
-  name: string;
-  /** True when every edition was made (and written, if asked). */
-  ok: boolean;
-  editions: Edition[];
-  /** The manuscript and its data files, each with its messages. */
-  files: VFile[];
-}
-
 export interface BuildResult {
   ok: boolean;
   reports: ReportResult[];
@@ -88,88 +60,52 @@ export interface BuildResult {
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const cwd = options.cwd ?? process.cwd();
   const wanted = new Set(options.formats ?? formats);
-  const reader = options.reader ?? diskReader;
-  const outDir = path.resolve(cwd, options.outDir ?? 'dist');
   const sourceDateEpoch = options.sourceDateEpoch ?? epochFromEnvironment();
-  const progress = (manuscript: string, stage: Stage, started: number) =>
-    options.onProgress?.({ manuscript, stage, ms: performance.now() - started });
 
   // Chromium starts while the manuscripts are read and compiled.
-  let browser: Promise<BrowserSession> | undefined;
-  if (wanted.has('pdf')) {
-    const started = performance.now();
-    browser = BrowserSession.open(options.browser);
-    browser.then(() => progress('', 'browser', started), () => undefined);
-  }
+  let session: Promise<BrowserSession> | undefined;
+  const browser = () => {
+    if (!session) {
+      const started = performance.now();
+      session = BrowserSession.open(options.browser);
+      session.then(
+        () => options.onProgress?.({ manuscript: '', stage: 'browser', ms: performance.now() - started }),
+        () => undefined,
+      );
+    }
+    return session;
+  };
+  if (wanted.has('pdf')) void browser().catch(() => undefined);
 
   try {
     const templates = await loadTemplates(options.templateDir);
     const reports: ReportResult[] = [];
     for (const manuscript of options.manuscripts) {
       options.signal?.throwIfAborted();
-      const absolute = path.resolve(cwd, manuscript);
-      const name = path.basename(absolute).replace(/\.[^.]+$/, '');
-      let started = performance.now();
-      const file = await readManuscript(absolute, reader, cwd);
-      progress(manuscript, 'read', started);
-      const report: ReportResult = { manuscript, name, ok: false, editions: [], files: [file] };
-      reports.push(report);
-      if (file.value === undefined) continue;
-
-      const compiled = await compile(file, {
-        reader,
-        projectRoot: options.projectRoot ? path.resolve(cwd, options.projectRoot) : path.dirname(absolute),
-        overrides: options.paper ? { paper: options.paper } : {},
+      const report = await buildReport(manuscript, {
+        cwd,
+        outDir: path.resolve(cwd, options.outDir ?? 'dist'),
+        formats: wanted,
+        templates,
+        reader: options.reader ?? diskReader,
+        browser,
+        ...(options.paper ? { paper: options.paper } : {}),
+        ...(options.projectRoot ? { projectRoot: path.resolve(cwd, options.projectRoot) } : {}),
+        ...(options.strict ? { strict: true } : {}),
+        ...(sourceDateEpoch === undefined ? {} : { sourceDateEpoch }),
+        ...(options.signal ? { signal: options.signal } : {}),
         onStage: (stage, ms) => options.onProgress?.({ manuscript, stage, ms }),
       });
-      report.files.push(...compiled.dataFiles);
-      if (hasErrors(report.files, options.strict) || !compiled.metadata) continue;
-      const doc: ReportDocument = { ...compiled, metadata: compiled.metadata };
-
-      const target = (format: Format) => path.join(outDir, `${name}.${format}`);
-      const jobs: Array<Promise<Edition>> = [];
-      if (wanted.has('html')) {
-        started = performance.now();
-        jobs.push(
-          htmlEdition(doc, templates).then((html) => {
-            progress(manuscript, 'html', started);
-            return { format: 'html', path: target('html'), bytes: new TextEncoder().encode(html) };
-          }),
-        );
-      }
-      if (wanted.has('epub')) {
-        const epubStarted = performance.now();
-        jobs.push(
-          epubEdition(doc, templates, sourceDateEpoch === undefined ? {} : { sourceDateEpoch }).then((bytes) => {
-            progress(manuscript, 'epub', epubStarted);
-            return { format: 'epub', path: target('epub'), bytes };
-          }),
-        );
-      }
-      if (browser) {
-        const session = await browser;
-        const pdfStarted = performance.now();
-        jobs.push(
-          pdfEdition(doc, templates, session, options.signal).then((bytes) => {
-            progress(manuscript, 'pdf', pdfStarted);
-            return { format: 'pdf', path: target('pdf'), bytes };
-          }),
-        );
-      }
-      const editions = await Promise.all(jobs);
-      report.editions = formats.flatMap((format) => editions.filter((edition) => edition.format === format));
-
-      if (options.write !== false) {
-        started = performance.now();
+      if (report.ok && options.write !== false) {
+        const started = performance.now();
         await writeEditions(report.editions.map((edition) => ({ path: edition.path, bytes: edition.bytes })));
-        progress(manuscript, 'write', started);
+        options.onProgress?.({ manuscript, stage: 'write', ms: performance.now() - started });
       }
-      report.ok = true;
+      reports.push(report);
     }
-    const files = reports.flatMap((report) => report.files);
-    return { ok: reports.every((report) => report.ok), reports, files };
+    return { ok: reports.every((report) => report.ok), reports, files: reports.flatMap((report) => report.files) };
   } finally {
-    if (browser) await browser.then((session) => session.close(), () => undefined);
+    if (session) await session.then((opened) => opened.close(), () => undefined);
   }
 }
 
