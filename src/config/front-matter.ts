@@ -74,7 +74,7 @@ export function resolveFrontMatter(
   for (const key of Object.keys(source.value)) {
     if (!knownKeys.has(key)) {
       warn(file, `Unknown front matter key \`${key}\` (known: ${[...knownKeys].join(', ')})`, {
-        place: source.placeOf([key]),
+        place: source.placeOf([key], { key: true }),
         ruleId: 'front-matter-schema',
       });
     }

@@ -13,8 +13,11 @@ import type { RuleId } from '../diagnostics/rules.js';
 export interface YamlSource {
   /** The plain JavaScript value, or undefined when the text did not parse. */
   value: unknown;
-  /** The place in the containing file of the value at `path` (or its nearest parent). */
-  placeOf(path: readonly PropertyKey[]): Position | undefined;
+  /**
+   * The place in the containing file of the value at `path` (or its nearest
+   * parent); with `key`, the place of the last key itself.
+   */
+  placeOf(path: readonly PropertyKey[], options?: { key?: boolean }): Position | undefined;
 }
 
 export interface ParseYamlOptions {
@@ -52,16 +55,17 @@ export function parseYaml(file: VFile, options: ParseYamlOptions): YamlSource {
 
   return {
     value: failed ? undefined : doc.toJS({ maxAliasCount: 100 }),
-    placeOf(path) {
+    placeOf(path, placeOptions) {
       let node: unknown = doc.contents;
       let place = span(rangeOf(node));
-      for (const key of path) {
+      for (const [index, key] of path.entries()) {
         if (!isCollection(node)) break;
         const item = isMap(node)
           ? node.items.find((pair) => isScalar(pair.key) && String(pair.key.value) === String(key))
           : undefined;
         if (isMap(node)) {
           if (!item) break;
+          if (placeOptions?.key && index === path.length - 1) return span(rangeOf(item.key)) ?? place;
           node = item.value ?? item.key;
           place = span(rangeOf(item.value) ?? rangeOf(item.key)) ?? place;
         } else {

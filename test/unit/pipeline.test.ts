@@ -1,0 +1,72 @@
+import path from 'node:path';
+import { toHtml } from 'hast-util-to-html';
+import { describe, expect, it } from 'vitest';
+import { VFile } from 'vfile';
+import { memoryReader } from '../../src/manuscript/resources.js';
+import { compile } from '../../src/pipeline.js';
+
+const root = path.resolve('/project');
+const frontMatter = '---\ntitle: T\nauthor: A\nlang: en-GB\n---\n\n';
+
+async function run(markdown: string, files: Record<string, string> = {}) {
+  const file = new VFile({ path: path.join(root, 'report.md'), value: frontMatter + markdown });
+  const reader = memoryReader(Object.fromEntries(Object.entries(files).map(([name, text]) => [path.join(root, name), text])));
+  const doc = await compile(file, { reader, projectRoot: root });
+  return { doc, html: toHtml(doc.tree), messages: [...file.messages, ...doc.dataFiles.flatMap((f) => f.messages)].map((m) => `${m.line}:${m.column} ${m.ruleId} ${m.reason}`) };
+}
+
+describe('compile', () => {
+  it('shifts headings under the title, gives them ids and wraps sections', async () => {
+    const { html, doc, messages } = await run('# One\n\nText.\n\n## Sub\n\nMore.\n\n# Two\n');
+    expect(messages).toEqual([]);
+    expect(html).toBe(
+      '<section class="level-1" aria-labelledby="one"><h2 id="one">One</h2>\n<p>Text.</p>\n' +
+        '<section class="level-2" aria-labelledby="sub"><h3 id="sub">Sub</h3>\n<p>More.</p>\n</section></section>' +
+        '<section class="level-1" aria-labelledby="two"><h2 id="two">Two</h2></section>',
+    );
+    expect(doc.outline).toEqual([
+      { id: 'one', depth: 1, text: 'One' },
+      { id: 'sub', depth: 2, text: 'Sub' },
+      { id: 'two', depth: 1, text: 'Two' },
+    ]);
+    expect(doc.metadata?.lang).toBe('en-GB');
+  });
+
+  it('generates a numbered table from a data file, sorted, with its source note', async () => {
+    const { html, messages, doc } = await run('::table[Events]{#tbl-events src="data/e.csv" sort="date"}\n', {
+      'data/e.csv': 'date,event,source\n2017-07-08,Summit,The text\n2017-05,Forum,The text\n',
+    });
+    expect(messages).toEqual([]);
+    expect(html).toContain('<figure id="tbl-events" class="data-table"><figcaption><span class="figure-label">Table 1.</span> Events</figcaption>');
+    expect(html.indexOf('May 2017')).toBeLessThan(html.indexOf('8 July 2017'));
+    expect(html).toContain('<p class="table-source"><em>Source:</em> The text.</p>');
+    expect(doc.targets.get('tbl-events')).toEqual({ id: 'tbl-events', kind: 'table', label: 'Table 1' });
+  });
+
+  it('reports a missing data file, an unknown attribute and an unknown directive at their lines', async () => {
+    const { messages } = await run('::table[X]{#t src="data/none.csv" color="red"}\n\n::chart{src="x"}\n\n:::aside\nText\n:::\n');
+    expect(messages).toEqual([
+      '7:1 directive-attribute Unknown attribute `color` on `::table` (known: id, src, columns, sort)',
+      '7:1 data-missing Cannot find data file `data/none.csv` (looked for /project/data/none.csv)',
+      '9:1 directive-unknown Unknown directive `::chart`',
+      '11:1 directive-unknown Unknown directive `:::aside`',
+    ]);
+  });
+
+  it('refuses a data file outside the project folder', async () => {
+    const { messages } = await run('::table[X]{#t src="../secret.csv"}\n');
+    expect(messages).toEqual(['7:1 data-outside-project Data file `../secret.csv` is outside the project folder /project']);
+  });
+
+  it('reports duplicate ids', async () => {
+    const data = { 'd.csv': 'a,source\n1,s\n' };
+    const { messages } = await run('::table[X]{#t src="d.csv"}\n\n::table[Y]{#t src="d.csv"}\n', data);
+    expect(messages).toEqual(['9:1 duplicate-id Duplicate id `#t`: it is also used at line 7']);
+  });
+
+  it('keeps a colon followed by a word as text', async () => {
+    const { html, messages } = await run('Meet at 10:30, see:here and ratio 1:2.\n');
+    expect(messages).toEqual([]);
+    expect(html).toBe('<p>Meet at 10:30, see:here and ratio 1:2.</p>');
+  });
+});

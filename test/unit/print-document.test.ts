@@ -1,0 +1,62 @@
+import { toHtml } from 'hast-util-to-html';
+import { describe, expect, it } from 'vitest';
+import { bookIdentifier } from '../../src/editions/epub.js';
+import { contents, printDocument } from '../../src/template/print-document.js';
+import type { Metadata } from '../../src/config/metadata.js';
+
+const metadata: Metadata = {
+  title: 'A <Title> & more',
+  shortTitle: 'Short "title"',
+  authors: ['A. Writer'],
+  date: { year: 2017, month: 7 },
+  lang: 'en-GB',
+  keywords: ['one', 'two'],
+  paper: 'letter',
+  tocDepth: 2,
+};
+
+describe('the print page', () => {
+  it('nests the contents by heading depth and stops at the depth asked for', () => {
+    const nav = contents(
+      [
+        { id: 'a', depth: 1, text: 'A' },
+        { id: 'a1', depth: 2, text: 'A.1' },
+        { id: 'a1x', depth: 3, text: 'A.1.x' },
+        { id: 'b', depth: 1, text: 'B' },
+      ],
+      2,
+      new Map([['a1', 4]]),
+    );
+    expect(toHtml(nav)).toBe(
+      '<nav class="toc" role="doc-toc" aria-labelledby="toc-title"><h2 id="toc-title">Contents</h2><ol>' +
+        '<li><a href="#a"><span class="toc-text">A</span><span class="toc-page"></span></a>' +
+        '<ol><li><a href="#a1"><span class="toc-text">A.1</span><span class="toc-page">4</span></a></li></ol></li>' +
+        '<li><a href="#b"><span class="toc-text">B</span><span class="toc-page"></span></a></li></ol></nav>',
+    );
+  });
+
+  it('escapes metadata, sets the language, paper and running head, and loads only the faces it needs', () => {
+    const html = printDocument({
+      metadata,
+      tree: { type: 'root', children: [] },
+      outline: [],
+      printCss: '/* template */',
+      fontUrl: (face) => `/fonts/${face.name}`,
+    });
+    expect(html).toContain('<html lang="en-GB">');
+    expect(html).toContain('<title>A &#x3C;Title> &#x26; more</title>');
+    expect(html).toContain('size: letter');
+    expect(html).toContain('content: "Short \\"title\\""');
+    expect(html).toContain('<time datetime="2017-07">July 2017</time>');
+    expect(html).toContain('/fonts/source-serif-4-latin-400-normal.woff2');
+    expect(html).not.toContain('noto-serif-sc');
+  });
+
+  it('derives a stable book identifier from the metadata', () => {
+    const id = bookIdentifier(metadata);
+    expect(id).toMatch(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(bookIdentifier({ ...metadata })).toBe(id);
+    expect(bookIdentifier({ ...metadata, title: 'Other' })).not.toBe(id);
+    expect(bookIdentifier({ ...metadata, identifier: 'isbn:9780000000000' })).toBe('isbn:9780000000000');
+  });
+});
