@@ -24,6 +24,7 @@ import remarkImprintDataTable from './plugins/remark-imprint-data-table.js';
 import remarkImprintDirectivesKnown from './plugins/remark-imprint-directives-known.js';
 import remarkImprintFrontMatter from './plugins/remark-imprint-front-matter.js';
 import remarkImprintNumbering from './plugins/remark-imprint-numbering.js';
+import remarkImprintSpan from './plugins/remark-imprint-span.js';
 import type { Target } from './plugins/types.js';
 
 /** A heading of the report, for contents pages, bookmarks and EPUB navigation. */
@@ -105,8 +106,16 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     .use(remarkImprintFrontMatter, options.overrides ?? {})
     .use(remarkImprintDataTable, { loadTable })
     .use(remarkImprintNumbering)
-    .use(remarkImprintDirectivesKnown, { known: ['table'] })
-    .use(remarkRehype, { footnoteBackContent: '↑', footnoteBackLabel: (index) => `Back to reference ${index + 1}` })
+    .use(remarkImprintSpan)
+    .use(remarkImprintDirectivesKnown, { known: ['table', 'span'] })
+    .use(remarkRehype, {
+      footnoteBackContent: '↑',
+      footnoteBackLabel: (index) => `Back to reference ${index + 1}`,
+      // The notes are a top-level part of the report (an `h2` once headings shift), listed in the contents.
+      footnoteLabel: 'Notes',
+      footnoteLabelTagName: 'h1',
+      footnoteLabelProperties: {},
+    })
     .use(rehypeImprintHeadings)
     .use(rehypeImprintAlign)
     .use(rehypeImprintSections);
