@@ -1,0 +1,82 @@
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import type { Metadata } from '../config/metadata.js';
+import { documentInfo } from './document-info.js';
+import { PdfFile, PdfName, PdfRef, pdfText, serialize, type PdfValue } from './pdf-file.js';
+
+const inflate = promisify(zlib.inflate);
+const deflate = promisify(zlib.deflate);
+
+/**
+ * A soft hyphen that Chromium did not break at is drawn as an empty glyph in
+ * a marked span whose ActualText is U+00AD, so a reader that extracts or
+ * searches the text would find "part\u00adner\u00adship". The span and its
+ * empty glyph go; the positioning before it stays, so nothing moves. Where the
+ * line did break, the visible hyphen Chromium draws is a glyph of its own, and
+ * stays: the text reads "part-" / "nership" as in any typeset PDF.
+ */
+const unbrokenSoftHyphen = /\/Span<<\/ActualText <FEFF00AD> >> BDC\n(\S+ \S+ Td) <[0-9A-F]+> Tj\nEMC\n/gi;
+
+export interface FinishOptions {
+  /** Seconds since the epoch for CreationDate and ModDate (SOURCE_DATE_EPOCH). */
+  sourceDateEpoch?: number;
+  /** Named destinations to point elsewhere: the page, and the distance from the top of the page area. */
+  destinations?: ReadonlyArray<{ name: string; page: number; top: number }>;
+  /** Where the page area begins (the top margin), CSS pixels. */
+  pageAreaTop?: number;
+}
+
+/**
+ * The printed PDF as imprint ships it: document information from the front
+ * matter (Chromium writes only the title, and its user agent as Creator),
+ * reproducible dates, and the soft hyphens out of its text. Done by editing
+ * those objects in place, so the tags, bookmarks and links stay as Chromium
+ * wrote them.
+ */
+export async function finishPdf(pdf: PdfFile, metadata: Metadata, options: FinishOptions = {}): Promise<Uint8Array> {
+  const replacements = new Map<number, Uint8Array>();
+  const info = pdf.trailer.get('Info');
+  if (info instanceof PdfRef) {
+    const entries = documentInfo(metadata, pdf.info(), options.sourceDateEpoch);
+    replacements.set(info.num, PdfFile.dictObject(info, entries.map(([key, value]) => [key, pdfText(value)] as const)));
+  }
+  const moved = movedDestinations(pdf, options);
+  if (moved) replacements.set(moved.num, moved.bytes);
+  const contents = new Set<number>();
+  for (const page of pdf.pages()) {
+    const value = pdf.dict(new PdfRef(page, 0))?.get('Contents');
+    for (const ref of Array.isArray(value) ? value : [value]) if (ref instanceof PdfRef) contents.add(ref.num);
+  }
+  await Promise.all(
+    [...contents].map(async (num) => {
+      const stream = pdf.stream(num);
+      const filter = stream?.dict.get('Filter');
+      if (!stream || !(filter instanceof PdfName) || filter.name !== 'FlateDecode' || stream.dict.has('DecodeParms')) return;
+      const text = (await inflate(stream.data)).toString('latin1');
+      if (!/<FEFF00AD>/i.test(text)) return;
+      const cleaned = text.replace(unbrokenSoftHyphen, '$1\n');
+      const data = await deflate(Buffer.from(cleaned, 'latin1'));
+      replacements.set(num, PdfFile.streamObject(new PdfRef(num, 0), stream.dict, data));
+    }),
+  );
+  return pdf.rewrite(replacements);
+}
+
+/** The catalog's named destinations with some of them pointing at other pages. */
+function movedDestinations(pdf: PdfFile, options: FinishOptions): { num: number; bytes: Uint8Array } | undefined {
+  const ref = pdf.catalog.get('Dests');
+  const dests = pdf.dict(ref);
+  if (!options.destinations?.length || !(ref instanceof PdfRef) || !dests) return undefined;
+  const pages = pdf.pages();
+  const updated = new Map<string, PdfValue>(dests);
+  for (const destination of options.destinations) {
+    const old = pdf.resolve(dests.get(destination.name));
+    const page = pages[destination.page - 1];
+    const height = page === undefined ? undefined : pdf.pageHeight(page);
+    if (!Array.isArray(old) || page === undefined || height === undefined) continue;
+    const x = typeof old[2] === 'number' ? old[2] : 0;
+    const y = height - ((options.pageAreaTop ?? 0) + destination.top) * 0.75;
+    updated.set(destination.name, [new PdfRef(page, 0), new PdfName('XYZ'), x, Math.max(0, y), 0]);
+  }
+  return { num: ref.num, bytes: PdfFile.dictObject(ref, [...updated].map(([name, value]) => [name, serialize(value)] as const)) };
+}
