@@ -62,7 +62,7 @@ export async function writeLongManuscript(dir: string, options: LongManuscriptOp
       footnote++;
       sentences[1] += `[^n${footnote}]`;
     }
-    if (next() < 0.05) sentences.push('Xi Jinping (习近平) met Shinzo Abe (安倍晋三) in Hamburg.');
+    if (next() < 0.05) sentences.push('Xi Jinping (:span[习近平]{lang=zh-Hans}) met Shinzo Abe (:span[安倍晋三]{lang=ja}) in Hamburg.');
     return sentences.join(' ');
   };
 
@@ -106,6 +106,7 @@ export async function writeLongManuscript(dir: string, options: LongManuscriptOp
     'lang: en-GB',
     'description: A long generated manuscript for tests and benchmarks.',
     'keywords: [test, benchmark]',
+    'chapters: true',
     '---',
     '',
     blocks.join('\n\n'),

@@ -1,5 +1,8 @@
-import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer';
+import puppeteer, { type Browser, type BrowserContext, type HTTPRequest, type Page } from 'puppeteer';
 import { EnvironmentError, locateBrowser, type LocatedBrowser } from './locate.js';
+import { fillPageNumbersInPage, measureInPage, type MeasuredLayout, type MeasureSettings } from './measure-in-page.js';
+
+export type { MeasuredLayout, MeasureSettings } from './measure-in-page.js';
 
 /** The only module that talks to Chromium: launch or connect, print, close. */
 
@@ -23,6 +26,8 @@ export interface PrintRequest {
   html: string;
   /** Everything else the page may load, keyed by path (`/fonts/x.woff2`). */
   assets: ReadonlyMap<string, Asset>;
+  /** Size of the window the page is laid out in before printing (the page area, for measuring). */
+  viewport?: { width: number; height: number };
   signal?: AbortSignal;
 }
 
@@ -97,26 +102,34 @@ export class BrowserSession {
 
   /**
    * Load the document with JavaScript off and every request answered from
-   * memory (nothing else loads, nothing leaves the machine), then print it.
+   * memory (nothing else loads, nothing leaves the machine), laid out for
+   * print, with its fonts loaded. The caller closes the page.
    */
-  async printPdf(request: PrintRequest): Promise<Uint8Array> {
+  async openPage(request: PrintRequest): Promise<PrintPage> {
     const context = await this.browser.createBrowserContext();
     try {
       const page = await context.newPage();
       page.setDefaultTimeout(this.timeoutMs);
       await page.setJavaScriptEnabled(false);
+      await page.emulateMediaType('print');
+      if (request.viewport) await page.setViewport(request.viewport);
       await serveFromMemory(page, request);
       await page.goto(`${documentOrigin}/index.html`, { waitUntil: 'load' });
       await page.evaluate(() => document.fonts.ready.then(() => undefined));
-      return await page.pdf({
-        preferCSSPageSize: true,
-        printBackground: true,
-        outline: true,
-        tagged: true,
-        timeout: this.timeoutMs,
-      });
-    } finally {
+      return new PrintPage(context, page, this.timeoutMs);
+    } catch (cause) {
       await context.close().catch(() => undefined);
+      throw cause;
+    }
+  }
+
+  /** Load the document and print it as it is. */
+  async printPdf(request: PrintRequest): Promise<Uint8Array> {
+    const page = await this.openPage(request);
+    try {
+      return await page.print();
+    } finally {
+      await page.close();
     }
   }
 
@@ -124,6 +137,53 @@ export class BrowserSession {
     if (this.owned) await this.browser.close().catch(() => undefined);
     else await this.browser.disconnect().catch(() => undefined);
   }
+}
+
+/** One loaded document: measure it, change it a little, print it. */
+export class PrintPage {
+  constructor(
+    private readonly context: BrowserContext,
+    private readonly page: Page,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** Run the measuring pass (see measure-in-page.ts) on the page as laid out now. */
+  measure(settings: MeasureSettings): Promise<MeasuredLayout> {
+    return this.page.evaluate(inPage(measureInPage, settings)) as Promise<MeasuredLayout>;
+  }
+
+  /** Set the text of every `[data-page-of="id"]` to the page of that id; returns how many were set. */
+  fillPageNumbers(pageOfId: ReadonlyMap<string, number>): Promise<number> {
+    return this.page.evaluate(inPage(fillPageNumbersInPage, Object.fromEntries(pageOfId))) as Promise<number>;
+  }
+
+  /** Remove the elements a selector matches (a style sheet used only for measuring). */
+  async remove(selector: string): Promise<void> {
+    await this.page.evaluate(inPage((query: string) => document.querySelectorAll(query).forEach((element) => element.remove()), selector));
+  }
+
+  print(): Promise<Uint8Array> {
+    return this.page.pdf({
+      preferCSSPageSize: true,
+      printBackground: true,
+      outline: true,
+      tagged: true,
+      timeout: this.timeoutMs,
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.context.close().catch(() => undefined);
+  }
+}
+
+/**
+ * A function and its argument as a script for the page. Written out as source
+ * with a stand-in for the name helper that some TypeScript loaders add, so the
+ * function runs the same however imprint itself was loaded.
+ */
+function inPage<A>(fn: (argument: A) => unknown, argument: A): string {
+  return `(() => { const __name = (target) => target; return (${fn.toString()})(${JSON.stringify(argument)}); })()`;
 }
 
 async function serveFromMemory(page: Page, request: PrintRequest): Promise<void> {

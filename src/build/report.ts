@@ -2,11 +2,12 @@ import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { BrowserSession } from '../browser/session.js';
 import type { Paper } from '../config/metadata.js';
-import { hasErrors } from '../diagnostics/report.js';
+import { hasErrors, warn } from '../diagnostics/report.js';
 import type { ReportDocument } from '../editions/document.js';
 import { epubEdition } from '../editions/epub.js';
 import { htmlEdition } from '../editions/html.js';
-import { pdfEdition } from '../editions/pdf.js';
+import type { PageMap } from '../editions/page-map.js';
+import { pdfLayout, type PrintLayout } from '../editions/pdf.js';
 import { readManuscript } from '../manuscript/read-manuscript.js';
 import type { ResourceReader } from '../manuscript/resources.js';
 import { compile } from '../pipeline.js';
@@ -15,7 +16,7 @@ import type { Templates } from '../template/templates.js';
 export const formats = ['html', 'pdf', 'epub'] as const;
 export type Format = (typeof formats)[number];
 
-export type Stage = 'read' | 'parse' | 'transform' | 'browser' | 'html' | 'pdf' | 'epub' | 'write';
+export type Stage = 'read' | 'parse' | 'transform' | 'browser' | 'html' | 'layout' | 'pdf' | 'epub' | 'write';
 
 export interface Edition {
   format: Format;
@@ -34,6 +35,8 @@ export interface ReportResult {
   editions: Edition[];
   /** The manuscript and its data files, each with its messages. */
   files: VFile[];
+  /** Where the PDF's pages fall (made whenever the PDF or the EPUB is). */
+  pageMap?: PageMap;
 }
 
 /** What one report's build needs from the run around it. */
@@ -93,28 +96,57 @@ export async function buildReport(manuscript: string, context: ReportContext): P
       })),
     );
   }
-  if (context.formats.has('epub')) {
-    const epubOptions = context.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: context.sourceDateEpoch };
+
+  // The print page is laid out once: its page map serves the contents page, the EPUB's page list and the PDF.
+  let layout: Promise<PrintLayout> | undefined;
+  if (context.formats.has('pdf') || context.formats.has('epub')) {
+    const session = await context.browser();
+    layout = timed('layout', () => pdfLayout(doc, context.templates, session, context.signal));
+  }
+  const epubWith = (pageMap: PageMap) =>
+    timed('epub', () =>
+      epubEdition(doc, context.templates, {
+        ...(context.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: context.sourceDateEpoch }),
+        pageMap,
+      }),
+    );
+  const epub = layout && context.formats.has('epub') ? layout.then((made) => epubWith(made.pageMap)) : undefined;
+  const printed =
+    layout && context.formats.has('pdf')
+      ? layout.then((made) =>
+          timed('pdf', () => made.print(context.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: context.sourceDateEpoch })),
+        )
+      : undefined;
+  if (printed) {
+    jobs.push(printed.then((pdf) => ({ format: 'pdf' as const, path: target('pdf'), bytes: pdf.bytes })));
+  }
+  if (epub) {
     jobs.push(
-      timed('epub', () => epubEdition(doc, context.templates, epubOptions)).then((bytes) => ({
+      Promise.all([layout!, epub, printed]).then(async ([made, bytes, pdf]) => ({
         format: 'epub' as const,
         path: target('epub'),
-        bytes,
+        // The printed PDF corrected the measured map: the page list must follow the PDF.
+        bytes: pdf && pdf.pageMap !== made.pageMap ? await epubWith(pdf.pageMap) : bytes,
       })),
     );
   }
-  if (context.formats.has('pdf')) {
-    const session = await context.browser();
-    jobs.push(
-      timed('pdf', () => pdfEdition(doc, context.templates, session, context.signal)).then((bytes) => ({
-        format: 'pdf' as const,
-        path: target('pdf'),
-        bytes,
-      })),
+  try {
+    const editions = await Promise.all(jobs);
+    report.editions = formats.flatMap((format) => editions.filter((edition) => edition.format === format));
+  } finally {
+    if (layout) await layout.then((made) => made.close(), () => undefined);
+  }
+  const pdf = printed ? await printed : undefined;
+  report.pageMap = pdf?.pageMap ?? (layout ? (await layout).pageMap : undefined);
+  if (pdf && pdf.printings > 1) {
+    const first = pdf.disagreements[0];
+    warn(
+      file,
+      `The measured page layout disagreed with the printed PDF (${first ? `\`#${first.id}\` measured on page ${first.measured}, printed on page ${first.printed}` : 'page count'}), ` +
+        `so the PDF was printed ${pdf.printings} times; the contents page follows the printed pages`,
+      { ruleId: 'page-layout-mismatch' },
     );
   }
-  const editions = await Promise.all(jobs);
-  report.editions = formats.flatMap((format) => editions.filter((edition) => edition.format === format));
   report.ok = true;
   return report;
 }

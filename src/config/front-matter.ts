@@ -30,6 +30,7 @@ export const FrontMatter = z.object({
   series: nonEmpty.optional(),
   paper: z.enum(['a4', 'letter', 'A4', 'Letter']).optional(),
   'toc-depth': z.number().int().min(1).max(6).optional(),
+  chapters: z.boolean().optional(),
 });
 export type FrontMatter = z.infer<typeof FrontMatter>;
 
@@ -112,6 +113,7 @@ export function resolveFrontMatter(
     ...(data.series ? { series: data.series } : {}),
     paper: overrides.paper ?? (data.paper?.toLowerCase() as Paper | undefined) ?? 'a4',
     tocDepth: data['toc-depth'] ?? 2,
+    ...(data.chapters ? { chapters: true } : {}),
   };
 }
 

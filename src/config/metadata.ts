@@ -21,4 +21,9 @@ export interface Metadata {
   paper: Paper;
   /** Deepest heading level listed in tables of contents (1 = top-level sections). */
   tocDepth: number;
+  /**
+   * Top-level sections are chapters: in print each begins on a new page and
+   * names itself in the running head.
+   */
+  chapters?: boolean;
 }

@@ -27,6 +27,8 @@ export const ruleIds = [
   'browser-missing',
   'browser-failed',
   'output-failed',
+  // print layout
+  'page-layout-mismatch',
 ] as const;
 
 export type RuleId = (typeof ruleIds)[number];

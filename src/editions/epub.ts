@@ -12,10 +12,13 @@ import { contents, facesFor } from '../template/print-document.js';
 import type { Templates } from '../template/templates.js';
 import { toolName, toolVersion } from '../version.js';
 import type { ReportDocument } from './document.js';
+import type { PageMap } from './page-map.js';
 
 export interface EpubOptions {
   /** Seconds since the epoch for `dcterms:modified` (SOURCE_DATE_EPOCH); now when absent. */
   sourceDateEpoch?: number;
+  /** Where the printed PDF's pages fall, for the page list and page-break markers. */
+  pageMap?: PageMap;
 }
 
 /** The EPUB 3 edition, packaged by epub-gen-memory: one chapter per top-level section. */

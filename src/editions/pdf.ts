@@ -1,29 +1,35 @@
-import { fontBytes } from '../assets/font-files.js';
-import { fontFaces } from '../assets/fonts.js';
-import type { Asset, BrowserSession } from '../browser/session.js';
-import { printDocument } from '../template/print-document.js';
+import type { BrowserSession } from '../browser/session.js';
+import { layOutPrint, type PrintedPdf, type PrintLayout, type PrintOptions } from '../pdf/print-layout.js';
 import type { Templates } from '../template/templates.js';
 import type { ReportDocument } from './document.js';
 
-/** The PDF edition: the print-styled page printed by Chromium. */
-export async function pdfEdition(
+export type { PrintedPdf, PrintLayout, PrintOptions } from '../pdf/print-layout.js';
+
+/**
+ * Lay out the print page in Chromium and measure where its pages fall (the
+ * page map), without printing yet: the EPUB needs the map whether or not the
+ * PDF is made. The caller prints and closes the layout.
+ */
+export function pdfLayout(
   doc: ReportDocument,
   templates: Templates,
   browser: BrowserSession,
   signal?: AbortSignal,
-): Promise<Uint8Array> {
-  const assets = new Map<string, Asset>();
-  await Promise.all(
-    fontFaces().map(async (face) => {
-      assets.set(`/fonts/${face.name}`, { body: await fontBytes(face), contentType: 'font/woff2' });
-    }),
-  );
-  const html = printDocument({
-    metadata: doc.metadata,
-    tree: doc.tree,
-    outline: doc.outline,
-    printCss: templates.printCss,
-    fontUrl: (face) => `/fonts/${face.name}`,
-  });
-  return browser.printPdf({ html, assets, ...(signal ? { signal } : {}) });
+): Promise<PrintLayout> {
+  return layOutPrint(doc, templates, browser, signal);
+}
+
+/** The PDF edition: the print-styled page, measured, printed by Chromium, with its document information set. */
+export async function pdfEdition(
+  doc: ReportDocument,
+  templates: Templates,
+  browser: BrowserSession,
+  options: PrintOptions & { signal?: AbortSignal } = {},
+): Promise<PrintedPdf> {
+  const layout = await layOutPrint(doc, templates, browser, options.signal);
+  try {
+    return await layout.print(options);
+  } finally {
+    await layout.close();
+  }
 }

@@ -16,6 +16,8 @@ export interface PrintDocumentInput {
   fontUrl: (face: FontFace) => string;
   /** Page numbers of headings, by id, when known (the PDF's contents page). */
   pageNumbers?: ReadonlyMap<string, number>;
+  /** A style sheet for the measuring pass, after all others (marked `data-imprint-measure`). */
+  measureCss?: string;
 }
 
 /**
@@ -25,10 +27,6 @@ export interface PrintDocumentInput {
 export function printDocument(input: PrintDocumentInput): string {
   const { metadata } = input;
   const faces = facesFor(metadata, input.tree);
-  const pageCss = [
-    `@page { size: ${metadata.paper === 'letter' ? 'letter' : 'A4'}; @top-left { content: ${cssString(metadata.shortTitle)}; } }`,
-    '@page :first { @top-left { content: none; } @bottom-center { content: none; } }',
-  ].join('\n');
 
   const tree: Root = {
     type: 'root',
@@ -45,7 +43,8 @@ export function printDocument(input: PrintDocumentInput): string {
           h('meta', { name: 'generator', content: `${toolName} ${toolVersion}` }),
           h('style', fontFaceCss(faces, input.fontUrl)),
           h('style', input.printCss),
-          h('style', pageCss),
+          h('style', pageCss(metadata, input.outline)),
+          input.measureCss === undefined ? undefined : h('style', { dataImprintMeasure: '' }, input.measureCss),
         ]),
         h('body', { className: [`paper-${metadata.paper}`] }, [
           titlePage(metadata),
@@ -56,6 +55,40 @@ export function printDocument(input: PrintDocumentInput): string {
     ],
   };
   return toHtml(tree);
+}
+
+/**
+ * The page rules imprint writes after the template's: the paper, the running
+ * head (the short title; with chapters, also the chapter's title, on pages of
+ * a named page per chapter, which is why each chapter begins a page), and no
+ * running head or folio on the cover.
+ */
+export function pageCss(metadata: Metadata, outline: readonly OutlineEntry[]): string {
+  const rules = [
+    `@page { size: ${metadata.paper === 'letter' ? 'letter' : 'A4'}; @top-left { content: ${cssString(metadata.shortTitle)}; } }`,
+  ];
+  if (metadata.chapters) {
+    outline
+      .filter((entry) => entry.depth === 1)
+      .forEach((entry, index) => {
+        const name = `imprint-chapter-${index + 1}`;
+        rules.push(
+          `section:has(> h2[id=${cssString(entry.id)}]) { break-before: page; page: ${name}; }`,
+          `@page ${name} { @top-right { content: ${cssString(runningHead(entry.text))}; } }`,
+        );
+      });
+  }
+  rules.push('@page :first { @top-left { content: none; } @top-right { content: none; } @bottom-center { content: none; } }');
+  return rules.join('\n');
+}
+
+/** A chapter title short enough for the running head: cut at a word, with an ellipsis, past 60 characters. */
+export function runningHead(title: string): string {
+  const text = title.replace(/\s+/g, ' ').trim();
+  if (text.length <= 60) return text;
+  const cut = text.slice(0, 60);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > 30 ? cut.slice(0, space) : cut).replace(/[\s,;:.–—-]+$/, '')}…`;
 }
 
 function titlePage(metadata: Metadata): Element {
@@ -91,7 +124,7 @@ export function contents(outline: OutlineEntry[], depth: number, pageNumbers?: R
     const item = h('li', [
       h('a', { href: `#${entry.id}` }, [
         h('span', { className: ['toc-text'] }, entry.text),
-        h('span', { className: ['toc-page'] }, page === undefined ? '' : String(page)),
+        h('span', { className: ['toc-page'], dataPageOf: entry.id }, page === undefined ? '' : String(page)),
       ]),
     ]);
     top.list.children.push(item);

@@ -1,0 +1,170 @@
+/**
+ * The measuring pass, run inside the page (the page itself runs no script).
+ *
+ * The document is laid out in columns exactly the size of the printed page
+ * area (`column-fill: auto`, forced page breaks turned into column breaks),
+ * so that Chromium's block fragmentation breaks it where printing will: column
+ * N is page N. From that layout the pass reads the page of every element id in
+ * the body and where each page of the body begins.
+ *
+ * This function is serialised into the page: it must not use anything from
+ * its module.
+ */
+
+export interface MeasureSettings {
+  /** Width of a column (the page area), CSS pixels. */
+  width: number;
+  /** Attribute that holds a page block's index (see `pageBlocks`). */
+  blockAttribute: string;
+  /** Selector of the body of the report. */
+  bodySelector: string;
+}
+
+export interface MeasuredLayout {
+  /** Pages of the whole document. */
+  pages: number;
+  /** For each page of the body: [page, block index, text offset in the block]. */
+  starts: Array<[number, number, number]>;
+  /** [id, page, distance from the top of the page area in CSS pixels] for every element with an id in the body. */
+  ids: Array<[string, number, number]>;
+}
+
+export function measureInPage(settings: MeasureSettings): MeasuredLayout {
+  const root = document.body;
+  const body = document.querySelector(settings.bodySelector);
+  const origin = root.getBoundingClientRect().left;
+  const top = root.getBoundingClientRect().top;
+  const columnOf = (rect: DOMRect) => Math.max(0, Math.floor((rect.left - origin + 1) / settings.width));
+  const range = document.createRange();
+  const visible = (rects: DOMRectList) => {
+    const out: DOMRect[] = [];
+    for (const rect of rects) if (rect.width > 0 || rect.height > 0) out.push(rect);
+    return out;
+  };
+
+  // What can begin a page: text that is not blank, and content without text (images, SVG, rules).
+  const replaced = new Set(['IMG', 'SVG', 'svg', 'VIDEO', 'CANVAS', 'IFRAME', 'OBJECT', 'EMBED', 'HR', 'PICTURE', 'MATH', 'math']);
+  const atoms: Node[] = [];
+  const collect = (node: Node) => {
+    for (let child = node.firstChild; child; child = child.nextSibling) {
+      if (child.nodeType === 3) {
+        if (/\S/.test((child as Text).data)) atoms.push(child);
+      } else if (child.nodeType === 1) {
+        if (replaced.has((child as Element).tagName)) atoms.push(child);
+        else collect(child);
+      }
+    }
+  };
+  if (body) collect(body);
+
+  const rectsOf = (node: Node): DOMRect[] => {
+    if (node.nodeType === 3) {
+      range.selectNodeContents(node);
+      return visible(range.getClientRects());
+    }
+    return visible((node as Element).getClientRects());
+  };
+  const lastColumn = (node: Node) => {
+    const rects = rectsOf(node);
+    return rects.length === 0 ? -1 : columnOf(rects[rects.length - 1]!);
+  };
+  const firstColumn = (node: Node) => {
+    const rects = rectsOf(node);
+    return rects.length === 0 ? -1 : columnOf(rects[0]!);
+  };
+  /** Column of the character at `index` of a text node, or of the next one that is drawn. */
+  const characterColumn = (text: Text, index: number) => {
+    for (let at = index; at < text.data.length; at++) {
+      if (text.data[at] === '\u00ad') continue;
+      range.setStart(text, at);
+      range.setEnd(text, at + 1);
+      const rects = visible(range.getClientRects());
+      if (rects.length > 0) return columnOf(rects[0]!);
+    }
+    return -1;
+  };
+
+  // Columns of the atoms, in document order; an atom that is not drawn takes its predecessor's.
+  let pages: number;
+  let last = -1;
+  for (let index = atoms.length - 1; index >= 0 && last < 0; index--) last = lastColumn(atoms[index]!);
+  pages = Math.max(last + 1, 1);
+  for (const element of document.querySelectorAll(`${settings.bodySelector} [${settings.blockAttribute}]`)) {
+    const rects = visible(element.getClientRects());
+    if (rects.length > 0) pages = Math.max(pages, columnOf(rects[rects.length - 1]!) + 1);
+  }
+
+  const blockOf = (node: Node): Element | null => {
+    const element = node.nodeType === 3 ? node.parentElement : (node as Element);
+    return element ? element.closest(`[${settings.blockAttribute}]`) : null;
+  };
+  const textBefore = (block: Element, node: Node, offset: number) => {
+    range.setStart(block, 0);
+    if (node.nodeType === 3) range.setEnd(node, offset);
+    else range.setEndBefore(node);
+    return range.toString().replace(/\u00ad/g, '').length;
+  };
+
+  const starts: Array<[number, number, number]> = [];
+  const firstBodyColumn = atoms.length > 0 ? firstColumn(atoms[0]!) : -1;
+  if (firstBodyColumn >= 0) {
+    let from = 0;
+    for (let column = firstBodyColumn; column < pages; column++) {
+      // The first atom that ends in this column or later.
+      let low = from;
+      let high = atoms.length;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        let at = lastColumn(atoms[middle]!);
+        for (let back = middle - 1; at < 0 && back >= 0; back--) at = lastColumn(atoms[back]!);
+        if (at >= column) high = middle;
+        else low = middle + 1;
+      }
+      if (low >= atoms.length) break;
+      from = low;
+      const atom = atoms[low]!;
+      let offset = 0;
+      if (atom.nodeType === 3) {
+        const text = atom as Text;
+        if (firstColumn(text) < column) {
+          let a = 0;
+          let z = text.data.length;
+          while (a < z) {
+            const middle = (a + z) >> 1;
+            const at = characterColumn(text, middle);
+            if (at >= column || at < 0) z = middle;
+            else a = middle + 1;
+          }
+          offset = a;
+        }
+        // Skip the blanks that open the page (collapsed, not drawn).
+        while (offset < text.data.length && /\s/.test(text.data[offset]!)) offset++;
+      }
+      const atomColumn = atom.nodeType === 3 ? characterColumn(atom as Text, offset) : firstColumn(atom);
+      if (atomColumn !== column) continue; // a page that begins nothing new (blank)
+      const block = blockOf(atom);
+      if (!block) continue;
+      starts.push([column + 1, Number(block.getAttribute(settings.blockAttribute)), textBefore(block, atom, offset)]);
+    }
+  }
+
+  const ids: Array<[string, number, number]> = [];
+  if (body) {
+    for (const element of body.querySelectorAll('[id]')) {
+      const rects = visible(element.getClientRects());
+      if (rects.length > 0) ids.push([element.id, columnOf(rects[0]!) + 1, Math.max(0, rects[0]!.top - top)]);
+    }
+  }
+  return { pages, starts, ids };
+}
+
+/** Put the page of an element into each `[data-page-of="id"]` (the contents page's numbers). */
+export function fillPageNumbersInPage(pageOfId: Record<string, number>): number {
+  let filled = 0;
+  for (const element of document.querySelectorAll('[data-page-of]')) {
+    const page = pageOfId[element.getAttribute('data-page-of') ?? ''];
+    element.textContent = page === undefined ? '' : String(page);
+    if (page !== undefined) filled++;
+  }
+  return filled;
+}

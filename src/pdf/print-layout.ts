@@ -1,0 +1,147 @@
+import { fontBytes } from '../assets/font-files.js';
+import { fontFaces } from '../assets/fonts.js';
+import type { Asset, BrowserSession, MeasuredLayout, PrintPage } from '../browser/session.js';
+import type { ReportDocument } from '../editions/document.js';
+import type { PageMap } from '../editions/page-map.js';
+import { pageCss, printDocument } from '../template/print-document.js';
+import type { Templates } from '../template/templates.js';
+import { finishPdf } from './finish-pdf.js';
+import { columnBreakCss, pageArea, type PageArea } from './page-css.js';
+import { PdfFile } from './pdf-file.js';
+import { blockAttribute, printTree } from './print-tree.js';
+
+/**
+ * The print page laid out once in Chromium. Before anything is printed, the
+ * measuring pass lays the same content out in columns the size of the page
+ * area and reads the page map from it; the contents page's numbers are filled
+ * in from that map, and the page is printed once. The printed PDF is then
+ * checked against the map (the page of every heading the contents links to,
+ * from the PDF's own link destinations); where they disagree, the numbers are
+ * taken from the PDF and the page printed again.
+ */
+export interface PrintLayout {
+  /** The page map as measured before printing. */
+  readonly pageMap: PageMap;
+  /** Print the page (with the contents page's numbers) and set the document information. */
+  print(options?: PrintOptions): Promise<PrintedPdf>;
+  close(): Promise<void>;
+}
+
+export interface PrintOptions {
+  /** Seconds since the epoch for the PDF's dates (SOURCE_DATE_EPOCH); the printing's time when absent. */
+  sourceDateEpoch?: number;
+}
+
+export interface PrintedPdf {
+  bytes: Uint8Array;
+  /** The page map, corrected from the printed PDF where the measuring pass was wrong. */
+  pageMap: PageMap;
+  /** How many times the page was printed: 1 when the measured map held. */
+  printings: number;
+  /** Ids whose measured page the printed PDF contradicted (at the first printing). */
+  disagreements: Array<{ id: string; measured: number | undefined; printed: number }>;
+}
+
+const bodySelector = 'main.body';
+const measureSelector = 'style[data-imprint-measure]';
+
+export async function layOutPrint(
+  doc: ReportDocument,
+  templates: Templates,
+  browser: BrowserSession,
+  signal?: AbortSignal,
+): Promise<PrintLayout> {
+  const assets = new Map<string, Asset>();
+  await Promise.all(
+    fontFaces().map(async (face) => {
+      assets.set(`/fonts/${face.name}`, { body: await fontBytes(face), contentType: 'font/woff2' });
+    }),
+  );
+  const styleSheets = [templates.printCss, pageCss(doc.metadata, doc.outline)];
+  const area = pageArea(styleSheets, doc.metadata.paper);
+  const html = printDocument({
+    metadata: doc.metadata,
+    tree: printTree(doc.tree, doc.metadata.lang),
+    outline: doc.outline,
+    printCss: templates.printCss,
+    fontUrl: (face) => `/fonts/${face.name}`,
+    measureCss: measureCss(area, columnBreakCss(styleSheets)),
+  });
+  const page = await browser.openPage({ html, assets, viewport: { width: area.width, height: area.height }, ...(signal ? { signal } : {}) });
+  try {
+    const measured = await page.measure({ width: area.width, blockAttribute, bodySelector });
+    await page.remove(measureSelector);
+    const tops = new Map(measured.ids.map(([id, , top]) => [id, top]));
+    return new MeasuredPrintLayout(page, toPageMap(measured), tops, area.top, doc);
+  } catch (cause) {
+    await page.close();
+    throw cause;
+  }
+}
+
+/** The measuring layout: the whole document in columns of the page area's size, one column a page. */
+export function measureCss(area: PageArea, breaks: string): string {
+  return [
+    `html, body { margin: 0 !important; padding: 0 !important; border: 0 !important; }`,
+    `html { width: ${area.width}px !important; }`,
+    `body { width: ${area.width}px !important; height: ${area.height}px !important; columns: ${area.width}px !important; ` +
+      'column-gap: 0 !important; column-fill: auto !important; overflow: visible !important; }',
+    breaks,
+  ].join('\n');
+}
+
+export function toPageMap(measured: MeasuredLayout): PageMap {
+  const starts: PageMap['starts'] = [];
+  for (const [page, block, offset] of measured.starts) {
+    if (starts.length === 0 || page > starts[starts.length - 1]!.page) starts.push({ page, block, offset });
+  }
+  return { pages: measured.pages, starts, pageOfId: new Map(measured.ids.map(([id, page]) => [id, page])) };
+}
+
+class MeasuredPrintLayout implements PrintLayout {
+  constructor(
+    private readonly page: PrintPage,
+    readonly pageMap: PageMap,
+    /** Distance of each id from the top of its page area, CSS pixels. */
+    private readonly tops: ReadonlyMap<string, number>,
+    private readonly pageAreaTop: number,
+    private readonly doc: ReportDocument,
+  ) {}
+
+  async print(options: PrintOptions = {}): Promise<PrintedPdf> {
+    // The contents page's targets: headings, whole blocks, whose destinations Chromium places reliably.
+    const checked = new Set(this.doc.outline.filter((entry) => entry.depth <= this.doc.metadata.tocDepth).map((entry) => entry.id));
+    let map = this.pageMap;
+    let disagreements: PrintedPdf['disagreements'] = [];
+    for (let printings = 1; ; printings++) {
+      await this.page.fillPageNumbers(map.pageOfId);
+      const pdf = new PdfFile(await this.page.print());
+      const printed = pdf.namedDestinations();
+      const pages = pdf.pages().length;
+      const wrong = [...printed]
+        .filter(([id, page]) => checked.has(id) && map.pageOfId.get(id) !== page)
+        .map(([id, page]) => ({ id, measured: map.pageOfId.get(id), printed: page }));
+      if (printings === 1) disagreements = wrong;
+      if ((wrong.length === 0 && pages === map.pages) || printings === 3) {
+        // Any other link target Chromium placed on another page than the measured one (an inline
+        // element whose box reaches above its line at the top of a page lands on the page before)
+        // is pointed at the page it is printed on.
+        const destinations = [...printed]
+          .filter(([id, page]) => !checked.has(id) && map.pageOfId.has(id) && map.pageOfId.get(id) !== page)
+          .map(([id]) => ({ name: id, page: map.pageOfId.get(id)!, top: this.tops.get(id) ?? 0 }));
+        const bytes = await finishPdf(pdf, this.doc.metadata, {
+          ...options,
+          ...(wrong.length === 0 ? { destinations, pageAreaTop: this.pageAreaTop } : {}),
+        });
+        return { bytes, pageMap: map, printings, disagreements };
+      }
+      const pageOfId = new Map(map.pageOfId);
+      for (const [id, page] of printed) if (checked.has(id)) pageOfId.set(id, page);
+      map = { ...map, pages, pageOfId };
+    }
+  }
+
+  close(): Promise<void> {
+    return this.page.close();
+  }
+}
