@@ -12,7 +12,7 @@ import type { Plugin } from 'unified';
  * The language of a word is the nearest `lang` on its ancestors, else the
  * document's. Languages without patterns (and Chinese, Japanese and Korean,
  * which break between characters) are left alone, and so are headings, code,
- * URLs, e-mail addresses, acronyms and words with digits.
+ * table cells, URLs, e-mail addresses, acronyms and words with digits.
  */
 export interface RehypeImprintHyphenateOptions {
   /** BCP 47 language of the document. */
@@ -24,8 +24,12 @@ type Hyphenator = (word: string) => string;
 const require = createRequire(import.meta.url);
 const loaded = new Map<string, Hyphenator | undefined>();
 
-/** Elements whose text is never hyphenated. */
-const skipped = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'code', 'pre', 'kbd', 'samp', 'var', 'script', 'style', 'svg', 'math', 'time']);
+/**
+ * Elements whose text is never hyphenated: headings, code, and table cells
+ * (a break in a word narrows its column's minimum width, so an automatic
+ * table layout would squeeze short columns and split names like "Ham-burg").
+ */
+const skipped = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'code', 'pre', 'kbd', 'samp', 'var', 'script', 'style', 'svg', 'math', 'time', 'td', 'th']);
 
 /** Scripts that break between characters: no patterns, no hyphens. */
 const unhyphenated = new Set(['zh', 'ja', 'ko', 'und']);
