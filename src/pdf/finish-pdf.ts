@@ -2,7 +2,7 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { Metadata } from '../config/metadata.js';
 import { documentInfo } from './document-info.js';
-import { PdfFile, PdfName, PdfRef, pdfText, serialize, type PdfValue } from './pdf-file.js';
+import { PdfFile, PdfName, PdfRef, PdfString, pdfText, serialize, type PdfValue } from './pdf-file.js';
 
 const inflate = promisify(zlib.inflate);
 const deflate = promisify(zlib.deflate);
@@ -24,6 +24,8 @@ export interface FinishOptions {
   destinations?: ReadonlyArray<{ name: string; page: number; top: number }>;
   /** Where the page area begins (the top margin), CSS pixels. */
   pageAreaTop?: number;
+  /** The text of every heading of the print page, in order: the titles the bookmarks should have. */
+  headings?: readonly string[];
 }
 
 /**
@@ -42,6 +44,7 @@ export async function finishPdf(pdf: PdfFile, metadata: Metadata, options: Finis
   }
   const moved = movedDestinations(pdf, options);
   if (moved) replacements.set(moved.num, moved.bytes);
+  for (const [num, bytes] of bookmarkTitles(pdf, options.headings ?? [])) replacements.set(num, bytes);
   const contents = new Set<number>();
   for (const page of pdf.pages()) {
     const value = pdf.dict(new PdfRef(page, 0))?.get('Contents');
@@ -79,4 +82,40 @@ function movedDestinations(pdf: PdfFile, options: FinishOptions): { num: number;
     updated.set(destination.name, [new PdfRef(page, 0), new PdfName('XYZ'), x, Math.max(0, y), 0]);
   }
   return { num: ref.num, bytes: PdfFile.dictObject(ref, [...updated].map(([name, value]) => [name, serialize(value)] as const)) };
+}
+
+/**
+ * Bookmarks titled with their headings' text. Chromium takes a bookmark's title
+ * from the text drawn for its heading, so a heading at the top of a page, which
+ * it also draws (empty) at the foot of the page before, is titled twice
+ * ("SynopsisSynopsis"), and a heading set on two lines loses the space between
+ * them. Each bookmark is matched to the heading in the same place of the
+ * document order; when they do not match one to one, the bookmarks stay as they are.
+ */
+function bookmarkTitles(pdf: PdfFile, headings: readonly string[]): Map<number, Uint8Array> {
+  const items: Array<{ ref: PdfRef; dict: Map<string, PdfValue> }> = [];
+  const walk = (ref: PdfValue | undefined, depth: number) => {
+    for (let current = ref, guard = 0; current instanceof PdfRef && guard < 100_000; guard++) {
+      const dict = pdf.dict(current);
+      if (!dict || depth > 64) return;
+      items.push({ ref: current, dict });
+      walk(dict.get('First'), depth + 1);
+      current = dict.get('Next');
+    }
+  };
+  walk(pdf.dict(pdf.catalog.get('Outlines'))?.get('First'), 0);
+  const out = new Map<number, Uint8Array>();
+  if (items.length !== headings.length || items.length === 0) return out;
+  const squash = (text: string) => text.replace(/\s+/g, '');
+  for (const [index, item] of items.entries()) {
+    const title = item.dict.get('Title');
+    const printed = title instanceof PdfString ? squash(title.text()) : '';
+    const heading = squash(headings[index]!);
+    if (printed !== heading && printed !== heading + heading) return new Map();
+  }
+  for (const [index, item] of items.entries()) {
+    const entries = [...item.dict].map(([key, value]) => [key, key === 'Title' ? pdfText(headings[index]!) : serialize(value)] as const);
+    out.set(item.ref.num, PdfFile.dictObject(item.ref, entries));
+  }
+  return out;
 }

@@ -3,7 +3,7 @@ import { fontFaces } from '../assets/fonts.js';
 import type { Asset, BrowserSession, MeasuredLayout, PrintPage } from '../browser/session.js';
 import type { ReportDocument } from '../editions/document.js';
 import type { PageMap } from '../editions/page-map.js';
-import { pageCss, printDocument } from '../template/print-document.js';
+import { contentsTitle, pageCss, printDocument } from '../template/print-document.js';
 import type { Templates } from '../template/templates.js';
 import { finishPdf } from './finish-pdf.js';
 import { columnBreakCss, pageArea, type PageArea } from './page-css.js';
@@ -131,6 +131,7 @@ class MeasuredPrintLayout implements PrintLayout {
           .map(([id]) => ({ name: id, page: map.pageOfId.get(id)!, top: this.tops.get(id) ?? 0 }));
         const bytes = await finishPdf(pdf, this.doc.metadata, {
           ...options,
+          headings: [this.doc.metadata.title, contentsTitle, ...this.doc.outline.map((entry) => entry.text)],
           ...(wrong.length === 0 ? { destinations, pageAreaTop: this.pageAreaTop } : {}),
         });
         return { bytes, pageMap: map, printings, disagreements };

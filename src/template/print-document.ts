@@ -104,6 +104,9 @@ function titlePage(metadata: Metadata): Element {
   ]);
 }
 
+/** The heading of the contents page. */
+export const contentsTitle = 'Contents';
+
 /** The contents list, nested by heading depth, down to `depth`. */
 export function contents(outline: OutlineEntry[], depth: number, pageNumbers?: ReadonlyMap<string, number>): Element {
   const root: Element = h('ol');
@@ -131,7 +134,7 @@ export function contents(outline: OutlineEntry[], depth: number, pageNumbers?: R
     top.last = item;
   }
   return h('nav', { className: ['toc'], role: 'doc-toc', ariaLabelledBy: 'toc-title' }, [
-    h('h2', { id: 'toc-title' }, 'Contents'),
+    h('h2', { id: 'toc-title' }, contentsTitle),
     root,
   ]);
 }
