@@ -99,7 +99,7 @@ function tidy(hyphenated: string, left: number, right: number): string {
   return out + word.slice(from);
 }
 
-const wordPattern = /[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*/gu;
+const wordPattern = /[\p{L}\p{M}\u00ad]+(?:['’][\p{L}\p{M}\u00ad]+)*/gu;
 /** Characters that mark a token as something other than prose (a URL, an address, a number, code). */
 const notProse = /[\d@/\\_=<>|~#]|www\./u;
 
