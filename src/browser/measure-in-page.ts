@@ -72,14 +72,19 @@ export function measureInPage(settings: MeasureSettings): MeasuredLayout {
     const rects = rectsOf(node);
     return rects.length === 0 ? -1 : columnOf(rects[0]!);
   };
-  /** Column of the character at `index` of a text node, or of the next one that is drawn. */
+  /**
+   * Column of the character at `index` of a text node, or of the next one that
+   * is drawn. Blanks and soft hyphens are passed over: a space that ends a line
+   * can report a box on the next line, in the next column.
+   */
   const characterColumn = (text: Text, index: number) => {
     for (let at = index; at < text.data.length; at++) {
-      if (text.data[at] === '\u00ad') continue;
+      if (text.data[at] === '\u00ad' || /\s/.test(text.data[at]!)) continue;
       range.setStart(text, at);
       range.setEnd(text, at + 1);
+      // The last box: the first letter after a hyphenated break also reports the hyphen drawn before it.
       const rects = visible(range.getClientRects());
-      if (rects.length > 0) return columnOf(rects[0]!);
+      if (rects.length > 0) return columnOf(rects[rects.length - 1]!);
     }
     return -1;
   };

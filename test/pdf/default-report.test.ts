@@ -1,0 +1,126 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { build } from '../../src/api.js';
+import { imprint } from '../helpers/cli.js';
+import { bookmarks, destinations, links, pageSizes, pageTexts, pageWords, qpdfCheck, qpdfJson } from '../helpers/pdf.js';
+import { contentsEntries, contentsProblems, runningHeadProblems } from '../helpers/print-checks.js';
+import { pdfFonts, pdfInfo, temporaryFolder } from '../helpers/tools.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const manuscript = path.join(root, 'manuscript/report.md');
+const shortTitle = 'Defrosting Sino-Japanese Relations';
+const epoch = 1499472000; // 8 July 2017, 00:00 UTC
+
+/** A4: 210 × 297 mm, as Chromium writes it (in points). */
+const a4 = { width: 594.96, height: 841.92 };
+/** The page area of the template's margins (22, 20, 24, 20 mm) in points from the top. */
+const area = { top: (22 / 25.4) * 72, bottom: a4.height - (24 / 25.4) * 72 };
+
+describe('the default report in print', () => {
+  let pdf: Uint8Array;
+  let pageMapPages: number | undefined;
+
+  beforeAll(async () => {
+    const result = await build({
+      manuscripts: [manuscript],
+      formats: ['pdf'],
+      write: false,
+      sourceDateEpoch: epoch,
+      browser: { wsEndpoint: inject('browserWSEndpoint') },
+    });
+    expect(result.files.flatMap((file) => file.messages.map(String))).toEqual([]);
+    pdf = result.reports[0]!.editions[0]!.bytes;
+    pageMapPages = result.reports[0]!.pageMap?.pages;
+  });
+
+  it('names on its contents page the page each heading is printed on', async () => {
+    const json = await qpdfJson(pdf);
+    const entries = contentsEntries(await pageTexts(pdf, true));
+    expect(entries.map((entry) => entry.title)).toEqual(['Synopsis', 'Commentary', 'Growing Warmth in Ties', 'The Catalyst', 'Road Ahead']);
+    expect(contentsProblems(entries, bookmarks(json), await pageTexts(pdf, true))).toEqual([]);
+    // The same pages as the links of the contents page go to.
+    const dests = destinations(json);
+    expect(entries.map((entry) => entry.page)).toEqual(['synopsis', 'commentary', 'growing-warmth-in-ties', 'the-catalyst', 'road-ahead'].map((id) => dests.get(id)));
+    expect(pageMapPages).toBe(json.pages.length);
+  });
+
+  it('has a cover without running head or folio, then the short title on top and “N / M” at the foot of every page', async () => {
+    expect(runningHeadProblems(await pageWords(pdf), area, shortTitle)).toEqual([]);
+    const cover = (await pageTexts(pdf))[0]!.replace(/\s+/g, ' ');
+    expect(cover).toContain('Defrosting Sino-Japanese Relations: What Now?');
+    expect(cover).toContain('Amrita Jash');
+    expect(cover).toContain('July 2017');
+  });
+
+  it('has bookmarks for the title, the contents and every heading, nested as the headings are, titled with their text', async () => {
+    expect(bookmarks(await qpdfJson(pdf)).map((mark) => [mark.depth, mark.title])).toEqual([
+      [0, 'Defrosting Sino-Japanese Relations: What Now?'],
+      [1, 'Contents'],
+      [1, 'Synopsis'],
+      [1, 'Commentary'],
+      [2, 'Growing Warmth in Ties'],
+      [2, 'The Catalyst'],
+      [2, 'Road Ahead'],
+    ]);
+  });
+
+  it('takes its document information from the front matter, stays tagged, and stays a sound PDF', async () => {
+    const info = await pdfInfo(pdf);
+    expect(info.Title).toBe('Defrosting Sino-Japanese Relations: What Now?');
+    expect(info.Author).toBe('Amrita Jash');
+    expect(info.Subject).toMatch(/^The recent commitment to dialogue between Xi Jinping and Shinzo Abe in Hamburg/);
+    expect(info.Keywords).toBe('China, Japan, Sino-Japanese relations, Belt and Road Initiative, Partnership for Quality Infrastructure, Xi Jinping, Shinzo Abe');
+    expect(info.Creator).toMatch(/^imprint \d+\.\d+\.\d+$/);
+    expect(info.CreationDate).toMatch(/Jul\s+8 00:00:00 2017 UTC/);
+    expect(info.Tagged).toBe('yes');
+    expect(await qpdfCheck(pdf)).toMatchObject({ ok: true });
+    const catalog = Buffer.from(pdf).toString('latin1');
+    expect(catalog).toMatch(/\/StructTreeRoot \d+ 0 R/);
+    expect(catalog).toContain('/Lang (en-GB)');
+  });
+
+  it('links every contents entry and source note to a destination in the file', async () => {
+    const json = await qpdfJson(pdf);
+    const dests = destinations(json);
+    const all = links(json);
+    expect(all.length).toBeGreaterThanOrEqual(5);
+    for (const link of all) expect(dests.has(link.to), link.to).toBe(true);
+  });
+
+  it('sets every page on A4 in the fonts imprint ships, and no other', async () => {
+    expect(new Set((await pageSizes(pdf)).map((size) => `${size.width} x ${size.height}`))).toEqual(new Set([`${a4.width} x ${a4.height}`]));
+    const fonts = await pdfFonts(pdf);
+    for (const font of fonts) {
+      expect(font.embedded).toBe(true);
+      expect(font.name).toMatch(/^[A-Z]{6}\+(SourceSerif4|SourceCodePro|NotoSerifSC|NotoSerifJP)/);
+      expect(font.name).not.toMatch(/DejaVu|Liberation/);
+    }
+  });
+
+  it('prints on US Letter with --paper letter, and the contents still right', async () => {
+    const out = await temporaryFolder();
+    const run = await imprint(['build', manuscript, '--out', out, '--format', 'pdf', '--paper', 'letter', '--browser-ws-endpoint', inject('browserWSEndpoint'), '--quiet']);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const letter = new Uint8Array(await readFile(path.join(out, 'report.pdf')));
+    expect(new Set((await pageSizes(letter)).map((size) => `${size.width} x ${size.height}`))).toEqual(new Set(['612 x 792']));
+    expect((await pdfInfo(letter))['Page size']).toContain('letter');
+    const entries = contentsEntries(await pageTexts(letter, true));
+    expect(entries).toHaveLength(5);
+    expect(contentsProblems(entries, bookmarks(await qpdfJson(letter)), await pageTexts(letter, true))).toEqual([]);
+  });
+
+  it('is byte for byte the same when built again with SOURCE_DATE_EPOCH, in another time zone, by another Chromium', async () => {
+    const builds = [];
+    for (const zone of ['Asia/Tokyo', 'America/Los_Angeles']) {
+      const out = await temporaryFolder();
+      const run = await imprint(['build', manuscript, '--out', out, '--format', 'pdf', '--quiet'], {
+        env: { SOURCE_DATE_EPOCH: String(epoch), TZ: zone },
+      });
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+      builds.push(new Uint8Array(await readFile(path.join(out, 'report.pdf'))));
+    }
+    expect(Buffer.compare(Buffer.from(builds[0]!), Buffer.from(builds[1]!))).toBe(0);
+    expect(Buffer.compare(Buffer.from(builds[0]!), Buffer.from(pdf))).toBe(0);
+  });
+});
