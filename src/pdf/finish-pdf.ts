@@ -62,7 +62,26 @@ export async function finishPdf(pdf: PdfFile, metadata: Metadata, options: Finis
       replacements.set(num, PdfFile.streamObject(new PdfRef(num, 0), stream.dict, data));
     }),
   );
-  return pdf.rewrite(replacements);
+  return renumberNodeIds(pdf.rewrite(replacements));
+}
+
+/**
+ * Chromium names the structure elements of table headers after its internal
+ * node numbers (`/ID (node00001862)`, with the cells' `/Headers` and the ID
+ * tree pointing at them). Those numbers depend on what else the renderer made
+ * before, so two builds of the same page differ. They are numbered again from
+ * 1 in the same order, in place and at the same length, so the ID tree stays
+ * sorted and every offset stays where it was.
+ */
+export function renumberNodeIds(bytes: Uint8Array): Uint8Array {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  const pattern = /\(node(\d{8})\)/g;
+  const ids = new Set<string>();
+  for (const match of text.matchAll(pattern)) ids.add(match[1]!);
+  if (ids.size === 0) return bytes;
+  const order = [...ids].sort();
+  const renumbered = new Map(order.map((id, index) => [id, String(index + 1).padStart(8, '0')]));
+  return Buffer.from(text.replace(pattern, (_, id: string) => `(node${renumbered.get(id)!})`), 'latin1');
 }
 
 /** The catalog's named destinations with some of them pointing at other pages. */

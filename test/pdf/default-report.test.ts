@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { build } from '../../src/api.js';
@@ -108,6 +108,17 @@ describe('the default report in print', () => {
     const entries = contentsEntries(await pageTexts(letter, true));
     expect(entries).toHaveLength(5);
     expect(contentsProblems(entries, bookmarks(await qpdfJson(letter)), await pageTexts(letter, true))).toEqual([]);
+  });
+
+  it('prints on US Letter when the front matter says `paper: letter`', async () => {
+    const project = await temporaryFolder();
+    await cp(path.join(root, 'manuscript'), project, { recursive: true });
+    const copy = path.join(project, 'report.md');
+    await writeFile(copy, (await readFile(copy, 'utf8')).replace('lang: en-GB\n', 'lang: en-GB\npaper: letter\n'));
+    const result = await build({ manuscripts: [copy], formats: ['pdf'], write: false, browser: { wsEndpoint: inject('browserWSEndpoint') } });
+    expect(result.ok).toBe(true);
+    const letter = result.reports[0]!.editions[0]!.bytes;
+    expect(new Set((await pageSizes(letter)).map((size) => `${size.width} x ${size.height}`))).toEqual(new Set(['612 x 792']));
   });
 
   it('is byte for byte the same when built again with SOURCE_DATE_EPOCH, in another time zone, by another Chromium', async () => {
