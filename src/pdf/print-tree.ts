@@ -1,4 +1,4 @@
-import type { Root } from 'hast';
+import type { Root, RootContent } from 'hast';
 import { unified } from 'unified';
 import { pageBlocks } from '../editions/page-map.js';
 import rehypeImprintHyphenate from '../plugins/rehype-imprint-hyphenate.js';
@@ -13,12 +13,25 @@ export const blockAttribute = 'data-imprint-block';
  * begins in terms of the shared tree.
  */
 export function printTree(tree: Root, lang: string): Root {
-  const copy = structuredClone(tree);
+  const copy = copyTree(tree);
   // Number the blocks first: the copy has the shared tree's elements in the same order.
   pageBlocks(copy).forEach((block, index) => {
     block.properties[toProperty(blockAttribute)] = index;
   });
   return unified().use(rehypeImprintHyphenate, { lang }).runSync(copy) as Root;
+}
+
+/** A copy of the nodes and their properties, without source positions (the print page needs none). */
+function copyTree(tree: Root): Root {
+  const copy = <T extends Root | RootContent>(node: T): T => {
+    if (node.type === 'element') {
+      return { type: 'element', tagName: node.tagName, properties: { ...node.properties }, children: node.children.map(copy) } as T;
+    }
+    if (node.type === 'root') return { type: 'root', children: node.children.map(copy) } as T;
+    if ('value' in node) return { type: node.type, value: node.value } as T;
+    return { ...node };
+  };
+  return copy(tree);
 }
 
 /** `data-imprint-block` → `dataImprintBlock`, the hast property name. */
