@@ -25,13 +25,28 @@ export function printTree(tree: Root, lang: string): Root {
 function copyTree(tree: Root): Root {
   const copy = <T extends Root | RootContent>(node: T): T => {
     if (node.type === 'element') {
-      return { type: 'element', tagName: node.tagName, properties: { ...node.properties }, children: node.children.map(copy) } as T;
+      return { type: 'element', tagName: node.tagName, properties: { ...node.properties }, children: keepBackLinks(node.children.map(copy)) } as T;
     }
     if (node.type === 'root') return { type: 'root', children: node.children.map(copy) } as T;
     if ('value' in node) return { type: node.type, value: node.value } as T;
     return { ...node };
   };
   return copy(tree);
+}
+
+/**
+ * A note's link back to its reference is bound to the word before it (a
+ * no-break space for the space), so it never stands alone on the note's last
+ * line. The text keeps its length, and so its offsets.
+ */
+function keepBackLinks<T extends RootContent>(children: T[]): T[] {
+  children.forEach((child, index) => {
+    const before = children[index - 1];
+    if (child.type === 'element' && child.properties.dataFootnoteBackref !== undefined && before?.type === 'text' && before.value.endsWith(' ')) {
+      before.value = `${before.value.slice(0, -1)}\u00a0`;
+    }
+  });
+  return children;
 }
 
 /** `data-imprint-block` → `dataImprintBlock`, the hast property name. */
