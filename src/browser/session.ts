@@ -115,7 +115,19 @@ export class BrowserSession {
       if (request.viewport) await page.setViewport(request.viewport);
       await serveFromMemory(page, request);
       await page.goto(`${documentOrigin}/index.html`, { waitUntil: 'load' });
-      await page.evaluate(() => document.fonts.ready.then(() => undefined));
+      // The print media emulation set before loading does not always survive the navigation
+      // (a new renderer takes the page): make sure the page is laid out as for print.
+      for (let attempt = 0; !(await page.evaluate(() => matchMedia('print').matches)); attempt++) {
+        if (attempt === 3) throw new Error('The browser does not lay the page out for print');
+        await page.emulateMediaType('print');
+      }
+      // Lay the page out first: a face is only requested once layout needs it, and until then
+      // `document.fonts.ready` can resolve with nothing loaded, leaving the measuring pass to
+      // measure the fallback font.
+      await page.evaluate(() => {
+        document.body.getBoundingClientRect();
+        return document.fonts.ready.then(() => undefined);
+      });
       return new PrintPage(context, page, this.timeoutMs);
     } catch (cause) {
       await context.close().catch(() => undefined);

@@ -107,7 +107,8 @@ function toPixels(value: string): number | undefined {
 
 /**
  * The rules of a style sheet that apply in print: top-level rules, and rules
- * inside `@media print` or `@media all` (other at-rule blocks are skipped).
+ * inside `@media print`, `@media all`, `@supports` and `@layer` (other at-rule
+ * blocks are skipped).
  * Enough of CSS for print.css and the rules imprint writes; not a general parser.
  */
 function cssRules(css: string): CssRule[] {
@@ -125,6 +126,8 @@ function cssRules(css: string): CssRule[] {
       const cleanPrelude = statementEnd >= 0 ? prelude.slice(statementEnd + 1).trim() : prelude;
       if (/^@media\b/i.test(cleanPrelude)) {
         if (/\b(print|all)\b/i.test(cleanPrelude) && !/\bnot\b/i.test(cleanPrelude)) parseBlock(open + 1, close);
+      } else if (/^@(supports|layer)\b/i.test(cleanPrelude)) {
+        parseBlock(open + 1, close);
       } else if (/^@page\b/i.test(cleanPrelude) || !cleanPrelude.startsWith('@')) {
         rules.push({ prelude: cleanPrelude.replace(/\s+/g, ' '), declarations: declarationsOf(text.slice(open + 1, close)) });
       }

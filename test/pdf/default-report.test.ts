@@ -121,6 +121,35 @@ describe('the default report in print', () => {
     expect(new Set((await pageSizes(letter)).map((size) => `${size.width} x ${size.height}`))).toEqual(new Set(['612 x 792']));
   });
 
+  it('measures the page map for an EPUB-only build too, without printing', async () => {
+    const result = await build({ manuscripts: [manuscript], formats: ['epub'], write: false, browser: { wsEndpoint: inject('browserWSEndpoint') } });
+    const map = result.reports[0]!.pageMap!;
+    expect(map.pages).toBe(pageMapPages);
+    expect(map.starts[0]).toEqual({ page: 3, block: 0, offset: 0 });
+    expect(map.pageOfId.get('road-ahead')).toBe(5);
+  });
+
+  it('prints again, with the contents right, when the layout is one the measuring pass cannot model', async () => {
+    // Pages of another size in the middle of the report: columns of one size cannot follow them.
+    const templates = await temporaryFolder();
+    await cp(path.join(root, 'templates'), templates, { recursive: true });
+    const css = path.join(templates, 'print.css');
+    await writeFile(css, `${await readFile(css, 'utf8')}\n@page roomy { margin: 60mm 20mm; }\nsection.level-2 { page: roomy; }\n`);
+    const result = await build({
+      manuscripts: [manuscript],
+      formats: ['pdf'],
+      write: false,
+      templateDir: templates,
+      browser: { wsEndpoint: inject('browserWSEndpoint') },
+    });
+    expect(result.ok).toBe(true);
+    expect(result.files[0]!.messages.map((message) => message.ruleId)).toEqual(['page-layout-mismatch']);
+    const printed = result.reports[0]!.editions[0]!.bytes;
+    const entries = contentsEntries(await pageTexts(printed, true));
+    expect(entries).toHaveLength(5);
+    expect(contentsProblems(entries, bookmarks(await qpdfJson(printed)), await pageTexts(printed, true))).toEqual([]);
+  });
+
   it('is byte for byte the same when built again with SOURCE_DATE_EPOCH, in another time zone, by another Chromium', async () => {
     const builds = [];
     for (const zone of ['Asia/Tokyo', 'America/Los_Angeles']) {

@@ -27,12 +27,14 @@ describe('what the measuring pass reads from the print style sheets', () => {
       css,
       pageCss({ ...metadata, chapters: true }, [{ id: 'one', depth: 1, text: 'One' }]),
       '@media screen { .x { break-before: page } } @media print { .y { page-break-after: always } } .z { break-inside: avoid }',
+      '@supports (display: grid) { .w { break-before: right } }',
     ]);
     expect(breaks.split('\n')).toEqual([
       '.title-page { break-after: column !important }',
       'nav.toc { break-after: column !important }',
       'section:has(> h2[id="one"]) { break-before: column !important }',
       '.y { break-after: column !important }',
+      '.w { break-before: column !important }',
     ]);
   });
 });
