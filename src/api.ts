@@ -62,7 +62,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const wanted = new Set(options.formats ?? formats);
   const sourceDateEpoch = options.sourceDateEpoch ?? epochFromEnvironment();
 
-  // Chromium starts while the manuscripts are read and compiled.
+  // Chromium starts while the manuscripts are read and compiled: the PDF is printed with it, and the
+  // EPUB's page list comes from the print layout measured in it.
   let session: Promise<BrowserSession> | undefined;
   const browser = () => {
     if (!session) {
@@ -75,7 +76,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     }
     return session;
   };
-  if (wanted.has('pdf')) void browser().catch(() => undefined);
+  if (wanted.has('pdf') || wanted.has('epub')) void browser().catch(() => undefined);
 
   try {
     const templates = await loadTemplates(options.templateDir);
