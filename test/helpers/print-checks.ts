@@ -1,3 +1,6 @@
+import type { Element } from 'hast';
+import { toString } from 'hast-util-to-string';
+import type { PageMap } from '../../src/editions/page-map.js';
 import type { Bookmark, Word } from './pdf.js';
 
 /**
@@ -97,4 +100,36 @@ export function bodyLines(words: Word[], top: number, bottom: number): Word[][] 
     else lines.push({ yMin: word.yMin, yMax: word.yMax, words: [word] });
   }
   return lines.sort((a, b) => a.yMin - b.yMin).map((line) => line.words.sort((a, b) => a.xMin - b.xMin));
+}
+
+/**
+ * Widows and orphans: for every page that begins inside a paragraph, the lines
+ * of that paragraph at the foot of the page before and at the head of this one
+ * (counted from the PDF's words, by the length of the text on each side of the
+ * break). Returns the problems and how many broken paragraphs were checked.
+ */
+export function widowProblems(
+  pageMap: PageMap,
+  blocks: Element[],
+  lines: (page: number) => Word[][],
+  minimum = 2,
+): { problems: string[]; broken: number } {
+  const lineText = (line: Word[]) => line.map((word) => word.text).join(' ');
+  const count = (lineTexts: string[], length: number) => {
+    let seen = 0;
+    let used = 0;
+    while (seen < length && used < lineTexts.length) seen += squash(lineTexts[used++]!).length;
+    return used;
+  };
+  const problems: string[] = [];
+  let broken = 0;
+  for (const start of pageMap.starts.filter((start) => start.offset > 0 && blocks[start.block]!.tagName === 'p')) {
+    const text = toString(blocks[start.block]!);
+    if (squash(text.slice(0, start.offset)).length === 0) continue;
+    broken++;
+    const head = count(lines(start.page).map(lineText), squash(text.slice(start.offset)).length);
+    const tail = count(lines(start.page - 1).map(lineText).reverse(), squash(text.slice(0, start.offset)).length);
+    if (head < minimum || tail < minimum) problems.push(`page ${start.page}: ${tail} line(s) before the break, ${head} after`);
+  }
+  return { problems, broken };
 }

@@ -4,7 +4,11 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { build } from '../../src/api.js';
 import { imprint } from '../helpers/cli.js';
 import { bookmarks, destinations, links, pageSizes, pageTexts, pageWords, qpdfCheck, qpdfJson } from '../helpers/pdf.js';
-import { contentsEntries, contentsProblems, runningHeadProblems } from '../helpers/print-checks.js';
+import { VFile } from 'vfile';
+import { pageBlocks, type PageMap } from '../../src/editions/page-map.js';
+import { diskReader } from '../../src/manuscript/resources.js';
+import { compile, type CompiledDocument } from '../../src/pipeline.js';
+import { bodyLines, contentsEntries, contentsProblems, runningHeadProblems, widowProblems } from '../helpers/print-checks.js';
 import { pdfFonts, pdfInfo, temporaryFolder } from '../helpers/tools.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -20,6 +24,8 @@ const area = { top: (22 / 25.4) * 72, bottom: a4.height - (24 / 25.4) * 72 };
 describe('the default report in print', () => {
   let pdf: Uint8Array;
   let pageMapPages: number | undefined;
+  let pageMap: PageMap;
+  let compiled: CompiledDocument;
 
   beforeAll(async () => {
     const result = await build({
@@ -31,7 +37,9 @@ describe('the default report in print', () => {
     });
     expect(result.files.flatMap((file) => file.messages.map(String))).toEqual([]);
     pdf = result.reports[0]!.editions[0]!.bytes;
-    pageMapPages = result.reports[0]!.pageMap?.pages;
+    pageMap = result.reports[0]!.pageMap!;
+    pageMapPages = pageMap.pages;
+    compiled = await compile(new VFile({ path: manuscript, value: await readFile(manuscript, 'utf8') }), { reader: diskReader, projectRoot: path.dirname(manuscript) });
   });
 
   it('names on its contents page the page each heading is printed on', async () => {
@@ -98,7 +106,7 @@ describe('the default report in print', () => {
     }
   });
 
-  it('prints on US Letter with --paper letter, and the contents still right', async () => {
+  it('prints on US Letter with --paper letter, the contents still right and no widow or orphan', async () => {
     const out = await temporaryFolder();
     const run = await imprint(['build', manuscript, '--out', out, '--format', 'pdf', '--paper', 'letter', '--browser-ws-endpoint', inject('browserWSEndpoint'), '--quiet']);
     expect(run).toMatchObject({ code: 0, stderr: '' });
@@ -108,6 +116,18 @@ describe('the default report in print', () => {
     const entries = contentsEntries(await pageTexts(letter, true));
     expect(entries).toHaveLength(5);
     expect(contentsProblems(entries, bookmarks(await qpdfJson(letter)), await pageTexts(letter, true))).toEqual([]);
+    // The same build through the API, for its page map: every paragraph broken across pages keeps two lines each side.
+    const again = await build({ manuscripts: [manuscript], formats: ['pdf'], write: false, paper: 'letter', browser: { wsEndpoint: inject('browserWSEndpoint') } });
+    const words = await pageWords(again.reports[0]!.editions[0]!.bytes);
+    const letterArea = { top: area.top, bottom: 792 - (24 / 25.4) * 72 };
+    const { problems } = widowProblems(again.reports[0]!.pageMap!, pageBlocks(compiled.tree), (page) => bodyLines(words[page - 1]!, letterArea.top, letterArea.bottom));
+    expect(problems).toEqual([]);
+  });
+
+  it('leaves no widow or orphan on A4 either', async () => {
+    const words = await pageWords(pdf);
+    const { problems } = widowProblems(pageMap, pageBlocks(compiled.tree), (page) => bodyLines(words[page - 1]!, area.top, area.bottom));
+    expect(problems).toEqual([]);
   });
 
   it('prints on US Letter when the front matter says `paper: letter`', async () => {

@@ -10,7 +10,7 @@ import { diskReader } from '../../src/manuscript/resources.js';
 import { compile, type CompiledDocument } from '../../src/pipeline.js';
 import { bookmarks, destinations, links, pageSizes, pageTexts, pageWords, qpdfCheck, qpdfJson, type Bookmark, type Word } from '../helpers/pdf.js';
 import { runningHead } from '../../src/template/print-document.js';
-import { bodyLines, contentsEntries, contentsProblems, runningHeadProblems, squash } from '../helpers/print-checks.js';
+import { bodyLines, contentsEntries, contentsProblems, runningHeadProblems, squash, widowProblems } from '../helpers/print-checks.js';
 import { pdfFonts, pdfInfo, temporaryFolder } from '../helpers/tools.js';
 
 /** A4 in points, and the template's page area (margins 22, 20, 24, 20 mm) from the top. */
@@ -142,24 +142,7 @@ describe('a long report in print (about 100,000 words, 250 pages)', () => {
   });
 
   it('leaves no widow or orphan: a paragraph broken across pages has two lines or more on each', () => {
-    const blocks = pageBlocks(doc.tree);
-    const problems: string[] = [];
-    let broken = 0;
-    for (const start of pageMap.starts.filter((start) => start.offset > 0 && blocks[start.block]!.tagName === 'p')) {
-      broken++;
-      const text = toString(blocks[start.block]!);
-      const before = squash(text.slice(0, start.offset)).length;
-      const after = squash(text.slice(start.offset)).length;
-      const count = (lineTexts: string[], length: number) => {
-        let seen = 0;
-        let used = 0;
-        while (seen < length && used < lineTexts.length) seen += squash(lineTexts[used++]!).length;
-        return used;
-      };
-      const head = count(lines(start.page).map(lineText), after);
-      const tail = count(lines(start.page - 1).map(lineText).reverse(), before);
-      if (head < 2 || tail < 2) problems.push(`page ${start.page}: ${tail} line(s) before the break, ${head} after`);
-    }
+    const { problems, broken } = widowProblems(pageMap, pageBlocks(doc.tree), lines);
     expect(broken).toBeGreaterThan(50);
     expect(problems).toEqual([]);
   });
