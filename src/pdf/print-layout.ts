@@ -70,7 +70,6 @@ export async function layOutPrint(
   const page = await browser.openPage({ html, assets, viewport: { width: area.width, height: area.height }, ...(signal ? { signal } : {}) });
   try {
     const measured = await page.measure({ width: area.width, blockAttribute, bodySelector });
-    await page.remove(measureSelector);
     const tops = new Map(measured.ids.map(([id, , top]) => [id, top]));
     return new MeasuredPrintLayout(page, toPageMap(measured), tops, area.top, doc);
   } catch (cause) {
@@ -115,6 +114,8 @@ class MeasuredPrintLayout implements PrintLayout {
     let disagreements: PrintedPdf['disagreements'] = [];
     for (let printings = 1; ; printings++) {
       await this.page.fillPageNumbers(map.pageOfId);
+      // The measuring style sheet goes only now: the numbers went in while its layout was still valid.
+      if (printings === 1) await this.page.remove(measureSelector);
       const pdf = new PdfFile(await this.page.print());
       const printed = pdf.namedDestinations();
       const pages = pdf.pages().length;
