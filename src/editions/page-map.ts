@@ -14,7 +14,10 @@ import { visit } from 'unist-util-visit';
 export interface PageMap {
   /** Pages in the PDF, front matter (title page, contents) included. */
   pages: number;
-  /** For every page of the body, in order: where it begins. */
+  /**
+   * For every page of the body, in order: where it begins (a page that begins
+   * nothing, left blank by a forced break, has no entry).
+   */
   starts: PageStart[];
   /** The page each element id (headings, tables, figures) is printed on. */
   pageOfId: ReadonlyMap<string, number>;
@@ -25,7 +28,13 @@ export interface PageStart {
   page: number;
   /** Index of the block the page begins in, into `pageBlocks(tree)`. */
   block: number;
-  /** Characters of the block's text content that come before the page begins (0: the block starts the page). */
+  /**
+   * Characters of the block's text content (`hast-util-to-string`, in UTF-16
+   * code units as JavaScript counts them) that come before the page begins (0:
+   * the block starts the page). The block is the innermost one holding the
+   * first character (or image, or rule) drawn on the page; a page that begins
+   * in the second half of a hyphenated word begins after its first half.
+   */
   offset: number;
 }
 
