@@ -28,6 +28,13 @@ export interface PrintRequest {
   assets: ReadonlyMap<string, Asset>;
   /** Size of the window the page is laid out in before printing (the page area, for measuring). */
   viewport?: { width: number; height: number };
+  /**
+   * Faces to load before printing although the page's layout does not ask for
+   * them: the running heads and folios are laid out only when the page is
+   * printed, too late for their fonts to load. Each is a CSS `font` and the
+   * text to load it for (`document.fonts.load`).
+   */
+  fonts?: ReadonlyArray<{ font: string; text: string }>;
   signal?: AbortSignal;
 }
 
@@ -128,6 +135,15 @@ export class BrowserSession {
         document.body.getBoundingClientRect();
         return document.fonts.ready.then(() => undefined);
       });
+      if (request.fonts?.length) {
+        await page.evaluate(
+          inPage(
+            (fonts: ReadonlyArray<{ font: string; text: string }>) =>
+              Promise.all(fonts.map(({ font, text }) => document.fonts.load(font, text))).then(() => undefined),
+            request.fonts,
+          ),
+        );
+      }
       return new PrintPage(context, page, this.timeoutMs);
     } catch (cause) {
       await context.close().catch(() => undefined);

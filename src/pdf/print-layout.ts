@@ -3,7 +3,7 @@ import { fontFaces } from '../assets/fonts.js';
 import type { Asset, BrowserSession, MeasuredLayout, PrintPage } from '../browser/session.js';
 import type { ReportDocument } from '../editions/document.js';
 import type { PageMap } from '../editions/page-map.js';
-import { contentsTitle, pageCss, printDocument } from '../template/print-document.js';
+import { contentsTitle, pageCss, printDocument, runningHead } from '../template/print-document.js';
 import type { Templates } from '../template/templates.js';
 import { finishPdf } from './finish-pdf.js';
 import { columnBreakCss, pageArea, type PageArea } from './page-css.js';
@@ -67,7 +67,13 @@ export async function layOutPrint(
     fontUrl: (face) => `/fonts/${face.name}`,
     measureCss: measureCss(area, columnBreakCss(styleSheets)),
   });
-  const page = await browser.openPage({ html, assets, viewport: { width: area.width, height: area.height }, ...(signal ? { signal } : {}) });
+  const page = await browser.openPage({
+    html,
+    assets,
+    viewport: { width: area.width, height: area.height },
+    fonts: marginFonts(doc),
+    ...(signal ? { signal } : {}),
+  });
   try {
     const measured = await page.measure({ width: area.width, blockAttribute, bodySelector });
     const tops = new Map(measured.ids.map(([id, , top]) => [id, top]));
@@ -76,6 +82,21 @@ export async function layOutPrint(
     await page.close();
     throw cause;
   }
+}
+
+/**
+ * The faces the running heads and folios may be set in: every text face the
+ * project ships, for the characters of the short title, the chapters' titles
+ * and the folios (whatever faces the template gives its margin boxes).
+ */
+function marginFonts(doc: ReportDocument): Array<{ font: string; text: string }> {
+  const text = [doc.metadata.shortTitle, ...(doc.metadata.chapters ? doc.outline.filter((entry) => entry.depth === 1).map((entry) => runningHead(entry.text)) : []), '0123456789 /…'].join(' ');
+  const faces = new Map<string, { font: string; text: string }>();
+  for (const face of fontFaces()) {
+    const font = `${face.style} ${face.weight} 16px "${face.family}"`;
+    faces.set(font, { font, text });
+  }
+  return [...faces.values()];
 }
 
 /** The measuring layout: the whole document in columns of the page area's size, one column a page. */
