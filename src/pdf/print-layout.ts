@@ -1,5 +1,5 @@
 import { fontBytes } from '../assets/font-files.js';
-import { fontFaces } from '../assets/fonts.js';
+import { fontFaces, needsCjk } from '../assets/fonts.js';
 import type { Asset, BrowserSession, MeasuredLayout, PrintPage } from '../browser/session.js';
 import type { ReportDocument } from '../editions/document.js';
 import type { PageMap } from '../editions/page-map.js';
@@ -92,7 +92,7 @@ export async function layOutPrint(
 function marginFonts(doc: ReportDocument): Array<{ font: string; text: string }> {
   const text = [doc.metadata.shortTitle, ...(doc.metadata.chapters ? doc.outline.filter((entry) => entry.depth === 1).map((entry) => runningHead(entry.text)) : []), '0123456789 /…'].join(' ');
   const faces = new Map<string, { font: string; text: string }>();
-  for (const face of fontFaces()) {
+  for (const face of fontFaces().filter((candidate) => !candidate.cjk || needsCjk(text))) {
     const font = `${face.style} ${face.weight} 16px "${face.family}"`;
     faces.set(font, { font, text });
   }
