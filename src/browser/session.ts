@@ -175,9 +175,17 @@ export class PrintPage {
     private readonly timeoutMs: number,
   ) {}
 
-  /** Run the measuring pass (see measure-in-page.ts) on the page as laid out now. */
-  measure(settings: MeasureSettings): Promise<MeasuredLayout> {
-    return this.page.evaluate(inPage(measureInPage, settings)) as Promise<MeasuredLayout>;
+  /** Run the measuring pass (see measure-in-page.ts) on the page laid out for print. */
+  async measure(settings: MeasureSettings): Promise<MeasuredLayout> {
+    for (let attempt = 0; ; attempt++) {
+      const measured = (await this.page.evaluate(inPage(measureInPage, settings))) as MeasuredLayout;
+      if (measured.print) return measured;
+      // The print media emulation was lost (it does not always survive the page's renderer
+      // being swapped): set it again and measure again.
+      if (attempt === 3) throw new Error('The browser does not lay the page out for print');
+      await this.page.emulateMediaType(undefined);
+      await this.page.emulateMediaType('print');
+    }
   }
 
   /** Set the text of every `[data-page-of="id"]` to the page of that id; returns how many were set. */
