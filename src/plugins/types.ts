@@ -1,4 +1,6 @@
+import type { ElementContent, Properties } from 'hast';
 import type { Parent } from 'mdast';
+import type { Node } from 'unist';
 import type { Metadata } from '../config/metadata.js';
 
 /** What a numbered figure or table is. */
@@ -16,20 +18,31 @@ export interface ImprintFigure extends Parent {
   number?: number;
 }
 
+/**
+ * Generated HTML inside a figure (a table body, a chart's SVG): an mdast leaf
+ * that remark-rehype turns into the element in `data`, children and all.
+ */
+export interface ImprintGenerated extends Node {
+  type: 'imprintGenerated';
+  data: { hName: string; hProperties: Properties; hChildren: ElementContent[] };
+}
+
 /** Something the text can refer to: a numbered table, a figure, a section. */
 export interface Target {
   id: string;
   kind: FigureKind | 'section';
-  /** "Table 1", "Figure 2", "Section 3" */
+  /** "Table 1", "Figure 2"; a section's title */
   label: string;
 }
 
 declare module 'mdast' {
   interface RootContentMap {
     imprintFigure: ImprintFigure;
+    imprintGenerated: ImprintGenerated;
   }
   interface BlockContentMap {
     imprintFigure: ImprintFigure;
+    imprintGenerated: ImprintGenerated;
   }
 }
 
