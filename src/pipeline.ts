@@ -16,10 +16,12 @@ import type { ResourceReader } from './manuscript/resources.js';
 import rehypeImprintAlign from './plugins/rehype-imprint-align.js';
 import rehypeImprintHeadings from './plugins/rehype-imprint-headings.js';
 import rehypeImprintSections, { headingRank } from './plugins/rehype-imprint-sections.js';
+import remarkImprintChart from './plugins/remark-imprint-chart.js';
 import remarkImprintDataTable from './plugins/remark-imprint-data-table.js';
 import remarkImprintDirectivesKnown from './plugins/remark-imprint-directives-known.js';
 import remarkImprintFrontMatter from './plugins/remark-imprint-front-matter.js';
 import remarkImprintNumbering from './plugins/remark-imprint-numbering.js';
+import remarkImprintRef from './plugins/remark-imprint-ref.js';
 import type { Target } from './plugins/types.js';
 
 /** A heading of the report, for contents pages, bookmarks and EPUB navigation. */
@@ -67,8 +69,10 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     .use(remarkDirective)
     .use(remarkImprintFrontMatter, options.overrides ?? {})
     .use(remarkImprintDataTable, { loadTable })
+    .use(remarkImprintChart, { loadTable })
     .use(remarkImprintNumbering)
-    .use(remarkImprintDirectivesKnown, { known: ['table'] })
+    .use(remarkImprintRef)
+    .use(remarkImprintDirectivesKnown, { known: ['table', 'chart', 'ref'] })
     .use(remarkRehype, { footnoteBackContent: '↑', footnoteBackLabel: (index) => `Back to reference ${index + 1}` })
     .use(rehypeImprintHeadings)
     .use(rehypeImprintAlign)

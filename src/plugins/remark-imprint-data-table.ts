@@ -207,7 +207,8 @@ function sortRows(rows: readonly DataRow[], table: DataTable, spec: string, lang
 }
 
 function alignClass(column: DataColumn): string[] | undefined {
-  return column.align === 'left' ? undefined : [`align-${column.align}`];
+  const classes = [...(column.align === 'left' ? [] : [`align-${column.align}`]), ...(isNumeric(column.type) && column.type !== 'year' ? ['numeric'] : [])];
+  return classes.length > 0 ? classes : undefined;
 }
 
 function summaryRow(label: string, columns: Shown[], values: Map<string, string>, className: string): Element {
