@@ -17,6 +17,7 @@ import rehypeImprintAlign from './plugins/rehype-imprint-align.js';
 import rehypeImprintHeadings from './plugins/rehype-imprint-headings.js';
 import rehypeImprintSections, { headingRank } from './plugins/rehype-imprint-sections.js';
 import remarkImprintChart from './plugins/remark-imprint-chart.js';
+import remarkImprintCheck from './plugins/remark-imprint-check.js';
 import remarkImprintDataTable from './plugins/remark-imprint-data-table.js';
 import remarkImprintDirectivesKnown from './plugins/remark-imprint-directives-known.js';
 import remarkImprintFrontMatter from './plugins/remark-imprint-front-matter.js';
@@ -72,6 +73,7 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     .use(remarkImprintChart, { loadTable })
     .use(remarkImprintNumbering)
     .use(remarkImprintRef)
+    .use(remarkImprintCheck, { tables: loader.tables })
     .use(remarkImprintDirectivesKnown, { known: ['table', 'chart', 'ref'] })
     .use(remarkRehype, { footnoteBackContent: '↑', footnoteBackLabel: (index) => `Back to reference ${index + 1}` })
     .use(rehypeImprintHeadings)

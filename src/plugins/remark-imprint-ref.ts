@@ -14,6 +14,12 @@ import type { Target } from './types.js';
 const remarkImprintRef: Plugin<[], Root> = function () {
   return (tree, file) => {
     const targets = file.data.targets ?? new Map<string, Target>();
+    // Figures that failed (their directive is still in the tree, its problem already reported) are not reported again.
+    const failed = new Set<string>();
+    visit(tree, 'leafDirective', (node) => {
+      const id = node.attributes?.id;
+      if ((node.name === 'table' || node.name === 'chart') && id) failed.add(id);
+    });
     visit(tree, 'textDirective', (node, index, parent) => {
       if (node.name !== 'ref' || !parent || index === undefined) return undefined;
       const written = toString(node).trim();
@@ -27,6 +33,7 @@ const remarkImprintRef: Plugin<[], Root> = function () {
       }
       const id = written.slice(1);
       const target = targets.get(id);
+      if (!target && failed.has(id)) return SKIP;
       if (!target) {
         const near = nearest(id, [...targets.keys()]);
         error(file, `Reference to \`#${id}\`, but no table, figure or heading has that id${near ? ` (did you mean \`#${near}\`?)` : ''}`, {

@@ -1,0 +1,191 @@
+import type { Point } from 'unist';
+import type { Fact, RowFacts } from './facts.js';
+import { findQuotes, type Quote } from './quotes.js';
+import { sentencesOf, wordsOf } from './words.js';
+
+/**
+ * Which row of the data a quoted number or date talks about, and whether
+ * the two agree. A quote is compared with the row whose words its sentence
+ * shares most (weighted by how rare each word is among the rows), with a
+ * bonus for rows another quote of the same sentence already matches ("$200
+ * billion in 2016" → the row of 2016). A quote that agrees with that row, or
+ * about as well with another, is fine; one that disagrees with a row it
+ * clearly talks about is a disagreement; a number that no row is about is
+ * not the data's business. Within a block, a row one quote has matched is
+ * not offered to another quote of the same kind.
+ */
+
+/** A block of prose (paragraph, heading, cell) as plain text, with the way back to the manuscript. */
+export interface ProseBlock {
+  text: string;
+  /** The manuscript point of an offset into `text`. */
+  pointAt(offset: number): Point | undefined;
+}
+
+export interface Disagreement {
+  quote: Quote;
+  block: ProseBlock;
+  /** The fact the quote was compared with: the data's value and its place. */
+  fact: Fact;
+}
+
+export interface CheckOptions {
+  /** Least context score for a quote to be taken as talking about a row. */
+  threshold?: number;
+  /** How much less context an agreeing row may have than the best row and still settle the quote. */
+  margin?: number;
+}
+
+interface Candidate {
+  row: RowFacts;
+  score: number;
+  agrees: boolean;
+}
+
+interface Located {
+  quote: Quote;
+  sentence: { start: number; end: number; words: Set<string> };
+  candidates: Candidate[];
+}
+
+export function findDisagreements(blocks: readonly ProseBlock[], rows: readonly RowFacts[], options: CheckOptions = {}): Disagreement[] {
+  const threshold = options.threshold ?? 3;
+  const margin = options.margin ?? 1;
+  const idf = inverseFrequencies(rows);
+  const weigh = (words: Set<string>, row: RowFacts) => {
+    let sum = 0;
+    for (const word of words) if (row.words.has(word)) sum += idf.get(word) ?? 0;
+    return sum;
+  };
+  const found: Disagreement[] = [];
+  let lastYear: number | undefined;
+
+  for (const block of blocks) {
+    const sentences = sentencesOf(block.text).map((sentence) => ({ ...sentence, words: wordsOf(block.text.slice(sentence.start, sentence.end)) }));
+    const blockWords = wordsOf(block.text);
+    const quotes: Quote[] = [];
+    for (const quote of findQuotes(block.text)) {
+      if (quote.kind === 'date' && quote.yearInferred) {
+        if (lastYear === undefined) continue;
+        quotes.push({ ...quote, date: { ...quote.date, year: lastYear } });
+      } else {
+        if (quote.kind === 'date') lastYear = quote.date.year;
+        quotes.push(quote);
+      }
+    }
+    if (quotes.length === 0) continue;
+
+    const located: Located[] = quotes.map((quote) => {
+      const sentence = sentences.find((candidate) => quote.start >= candidate.start && quote.start < candidate.end) ?? sentences[0]!;
+      const rest = new Set([...blockWords].filter((word) => !sentence.words.has(word)));
+      const candidates = rows
+        .filter((row) => row.facts.some((fact) => comparable(quote, fact)))
+        .map((row) => {
+          let score = weigh(sentence.words, row) + 0.3 * weigh(rest, row);
+          // Another quote nearby in the sentence that this row's typed values match.
+          for (const other of quotes) {
+            if (other === quote || other.start < sentence.start || other.start >= sentence.end) continue;
+            if (row.facts.some((fact) => fact.typed && comparable(other, fact) && agree(other, fact))) {
+              score += 3 * Math.max(0, 1 - Math.abs(other.start - quote.start) / 100);
+            }
+          }
+          return { row, score, agrees: row.facts.some((fact) => comparable(quote, fact) && agree(quote, fact)) };
+        })
+        .sort((a, b) => b.score - a.score);
+      return { quote, sentence, candidates };
+    });
+
+    const claimed = new Set<string>();
+    const claim = (quote: Quote, row: RowFacts) => claimed.add(`${quote.kind}\u0000${row.table.file.path}\u0000${row.index}`);
+    const isClaimed = (quote: Quote, row: RowFacts) => claimed.has(`${quote.kind}\u0000${row.table.file.path}\u0000${row.index}`);
+    const pending: Located[] = [];
+    for (const entry of located) {
+      const best = entry.candidates[0];
+      const agreeing = entry.candidates.find((candidate) => candidate.agrees);
+      if (agreeing && agreeing.score >= threshold && agreeing.score >= (best?.score ?? 0) - margin) claim(entry.quote, agreeing.row);
+      else if (best && best.score >= threshold) pending.push(entry);
+    }
+    const pairs = pending
+      .flatMap((entry) => entry.candidates.filter((candidate) => candidate.score >= threshold).map((candidate) => ({ entry, candidate })))
+      .sort((a, b) => b.candidate.score - a.candidate.score);
+    const settled = new Set<Located>();
+    const settle = (entry: Located, candidate: Candidate) => {
+      settled.add(entry);
+      claim(entry.quote, candidate.row);
+      if (candidate.agrees) return;
+      const fact = closestFact(entry.quote, candidate.row);
+      if (fact) found.push({ quote: entry.quote, block, fact });
+    };
+    for (const { entry, candidate } of pairs) {
+      if (settled.has(entry) || isClaimed(entry.quote, candidate.row)) continue;
+      settle(entry, candidate);
+    }
+    // A quote whose rows another quote has taken ("US$110 billion … $200 billion" when the data says 120 and
+    // 200) still talks about that data file: it is about the best of the file's rows left.
+    for (const entry of pending) {
+      if (settled.has(entry)) continue;
+      const table = entry.candidates[0]!.row.table;
+      const left = entry.candidates.find((candidate) => candidate.row.table === table && !isClaimed(entry.quote, candidate.row));
+      if (left) settle(entry, left);
+    }
+  }
+  return found;
+}
+
+function inverseFrequencies(rows: readonly RowFacts[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const row of rows) for (const word of row.words) counts.set(word, (counts.get(word) ?? 0) + 1);
+  const total = rows.length;
+  return new Map([...counts].map(([word, count]) => [word, Math.log((total + 1) / (count + 0.5))]));
+}
+
+/** Whether a quote and a fact are the same kind of thing (a dollar amount and a dollar amount; two dates). */
+export function comparable(quote: Quote, fact: Fact): boolean {
+  if (quote.kind !== fact.kind) return false;
+  if (quote.kind === 'money' && fact.kind === 'money') return sameCurrency(quote.currency, fact.currency);
+  return true;
+}
+
+function sameCurrency(a: string, b: string): boolean {
+  if (a === b) return true;
+  const loose = (symbol: string, code: string) =>
+    (symbol === '$' && /^[A-Z]{2}D$/.test(code)) || (symbol === '¥' && (code === 'JPY' || code === 'CNY'));
+  return loose(a, b) || loose(b, a) || (a === '$' && b === '$') || (a === '¥' && b === '¥');
+}
+
+/** Whether the quote says what the fact says, within the rounding of the quote and at the coarser precision of two dates. */
+export function agree(quote: Quote, fact: Fact): boolean {
+  if (quote.kind === 'date' && fact.kind === 'date') {
+    const a = quote.date;
+    const b = fact.date;
+    if (a.year !== b.year) return false;
+    if (a.month === undefined || b.month === undefined) return true;
+    if (a.month !== b.month) return false;
+    return a.day === undefined || b.day === undefined || a.day === b.day;
+  }
+  if ((quote.kind === 'money' && fact.kind === 'money') || (quote.kind === 'percent' && fact.kind === 'percent')) {
+    const tolerance = quote.tolerance + Math.abs(quote.value) * 1e-9;
+    switch (quote.qualifier) {
+      case 'about':
+        return Math.abs(fact.value - quote.value) <= Math.max(tolerance, Math.abs(quote.value) * 0.1);
+      case 'over':
+        return fact.value >= quote.value - tolerance;
+      case 'under':
+        return fact.value <= quote.value + tolerance;
+      default:
+        return Math.abs(fact.value - quote.value) <= tolerance;
+    }
+  }
+  return false;
+}
+
+/** The row's fact to name in a disagreement: a typed cell before a mention in text, then the nearest value. */
+function closestFact(quote: Quote, row: RowFacts): Fact | undefined {
+  const facts = row.facts.filter((fact) => comparable(quote, fact));
+  const distance = (fact: Fact) => {
+    if (quote.kind === 'date' && fact.kind === 'date') return Math.abs(quote.date.year - fact.date.year) * 12 + Math.abs((quote.date.month ?? 1) - (fact.date.month ?? 1));
+    if ('value' in quote && 'value' in fact) return Math.abs(Math.log(Math.abs(quote.value) + 1) - Math.log(Math.abs(fact.value) + 1));
+    return 0;
+  };
+  return facts.sort((a, b) => Number(b.typed) - Number(a.typed) || distance(a) - distance(b))[0];
+}
