@@ -145,7 +145,7 @@ function readStructured(file: VFile, beside: Declared | undefined, schemaFile: V
       ? { specs: data.columns, placeOf: (index, field) => source.placeOf(field ? ['columns', index, field] : ['columns', index]), file }
       : undefined);
   if (declared && declared.file === file && !uniqueKeys(file, declared.specs, (index) => declared.placeOf(index, 'key'))) ok = false;
-  const specs = declared?.specs ?? inferSpecs(data.rows);
+  const specs = withTypes(declared?.specs ?? inferSpecs(data.rows), data.rows, false);
   const schemas = new Map(specs.map((spec) => [spec.key, cellSchema(spec, false)]));
 
   const rows: DataRow[] = [];
@@ -248,7 +248,8 @@ function readCsv(file: VFile, declared: Declared | undefined): DataTable | undef
     });
     return undefined;
   }
-  const specs = declared?.specs ?? keys.filter((key) => key !== '' && !csvSourceColumns.has(key)).map((key) => ({ key }));
+  const textRows = body.map((record) => Object.fromEntries(record.map((cell, index) => [keys[index] ?? '', cell.value])));
+  const specs = withTypes(declared?.specs ?? keys.filter((key) => key !== '' && !csvSourceColumns.has(key)).map((key) => ({ key })), textRows, true);
   const schemas = new Map(specs.map((spec) => [spec.key, cellSchema(spec, true)]));
   const rows: DataRow[] = [];
   for (const record of body) {
@@ -304,17 +305,36 @@ function readCsv(file: VFile, declared: Declared | undefined): DataTable | undef
   return { file, ...(declared?.title ? { title: declared.title } : {}), columns: specs.map(resolveColumn), rows };
 }
 
-/** Without declarations: a column whose values are all numbers is a number column, `date` a date column, the rest text. */
+/**
+ * Columns without a declared type get one from their values: all numbers make
+ * a number column (a `year` column when the key says year and the values are
+ * years), `true`/`false` a boolean one, a key named `date` a date column, and
+ * anything else text.
+ */
+function withTypes(specs: ColumnSpec[], rows: Array<Record<string, unknown>>, fromText: boolean): ColumnSpec[] {
+  return specs.map((spec) => {
+    if (spec.type) return spec;
+    const present = rows
+      .map((row) => row[spec.key])
+      .filter((value) => value !== null && value !== undefined && !(typeof value === 'string' && value.trim() === ''))
+      .map((value) => (fromText && typeof value === 'string' && numberText.test(value.trim()) ? Number(value.trim().replace(/,/g, '')) : value));
+    if (spec.key === 'date') return { ...spec, type: 'date' as const };
+    if (present.length === 0) return spec;
+    if (present.every((value) => typeof value === 'number')) {
+      const years = /year/i.test(spec.key) && present.every((value) => Number.isInteger(value) && (value as number) >= 1000 && (value as number) <= 9999);
+      return { ...spec, type: years ? ('year' as const) : ('number' as const) };
+    }
+    if (!fromText && present.every((value) => typeof value === 'boolean')) return { ...spec, type: 'boolean' as const };
+    return spec;
+  });
+}
+
+const numberText = /^[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?$/;
+
 function inferSpecs(rows: Array<Record<string, unknown>>): ColumnSpec[] {
   const keys: string[] = [];
   for (const row of rows) for (const key of Object.keys(row)) if (key !== 'source' && !keys.includes(key)) keys.push(key);
-  return keys.map((key) => {
-    const present = rows.map((row) => row[key]).filter((value) => value !== null && value !== undefined && value !== '');
-    if (key === 'date') return { key, type: 'date' as const };
-    if (present.length > 0 && present.every((value) => typeof value === 'number')) return { key, type: 'number' as const };
-    if (present.length > 0 && present.every((value) => typeof value === 'boolean')) return { key, type: 'boolean' as const };
-    return { key };
-  });
+  return keys.map((key) => ({ key }));
 }
 
 function uniqueKeys(file: VFile, specs: ColumnSpec[], placeOf: (index: number) => Position | undefined): boolean {
