@@ -40,6 +40,8 @@ interface Candidate {
   row: RowFacts;
   score: number;
   agrees: boolean;
+  /** Agrees at the same precision (a month with a month, not a month with a day in it). */
+  exact: boolean;
 }
 
 interface Located {
@@ -77,19 +79,23 @@ export function findDisagreements(blocks: readonly ProseBlock[], rows: readonly 
 
     const located: Located[] = quotes.map((quote) => {
       const sentence = sentences.find((candidate) => quote.start >= candidate.start && quote.start < candidate.end) ?? sentences[0]!;
+      const clauseRange = clauseAround(block.text, sentence, quote);
+      const clause = wordsOf(block.text.slice(clauseRange.start, clauseRange.end));
       const rest = new Set([...blockWords].filter((word) => !sentence.words.has(word)));
       const candidates = rows
         .filter((row) => row.facts.some((fact) => comparable(quote, fact)))
         .map((row) => {
-          let score = weigh(sentence.words, row) + 0.3 * weigh(rest, row);
-          // Another quote nearby in the sentence that this row's typed values match.
+          let score = 2 * weigh(clause, row) + weigh(sentence.words, row) + 0.3 * weigh(rest, row);
+          // Another quote nearby in the sentence that matches another of this row's values ("$200 billion in 2016").
           for (const other of quotes) {
             if (other === quote || other.start < sentence.start || other.start >= sentence.end) continue;
-            if (row.facts.some((fact) => fact.typed && comparable(other, fact) && agree(other, fact))) {
-              score += 3 * Math.max(0, 1 - Math.abs(other.start - quote.start) / 100);
+            if (row.facts.some((fact) => fact.typed && !comparable(quote, fact) && comparable(other, fact) && agree(other, fact))) {
+              const sameClause = other.start >= clauseRange.start && other.end <= clauseRange.end;
+              score += sameClause ? 6 : 3 * Math.max(0, 1 - Math.abs(other.start - quote.start) / 100);
             }
           }
-          return { row, score, agrees: row.facts.some((fact) => comparable(quote, fact) && agree(quote, fact)) };
+          const agreeing = row.facts.filter((fact) => comparable(quote, fact) && agree(quote, fact));
+          return { row, score, agrees: agreeing.length > 0, exact: agreeing.some((fact) => samePrecision(quote, fact)) };
         })
         .sort((a, b) => b.score - a.score);
       return { quote, sentence, candidates };
@@ -101,35 +107,87 @@ export function findDisagreements(blocks: readonly ProseBlock[], rows: readonly 
     const pending: Located[] = [];
     for (const entry of located) {
       const best = entry.candidates[0];
+      // A row of the data file the quote is about that gives exactly the quoted value settles it.
+      const exact = entry.candidates.find((candidate) => candidate.exact && candidate.score >= threshold && candidate.row.table === best?.row.table);
       const agreeing = entry.candidates.find((candidate) => candidate.agrees);
-      if (agreeing && agreeing.score >= threshold && agreeing.score >= (best?.score ?? 0) - margin) claim(entry.quote, agreeing.row);
+      if (exact) claim(entry.quote, exact.row);
+      else if (agreeing && agreeing.score >= threshold && agreeing.score >= (best?.score ?? 0) - margin) claim(entry.quote, agreeing.row);
       else if (best && best.score >= threshold) pending.push(entry);
     }
-    const pairs = pending
-      .flatMap((entry) => entry.candidates.filter((candidate) => candidate.score >= threshold).map((candidate) => ({ entry, candidate })))
-      .sort((a, b) => b.candidate.score - a.candidate.score);
-    const settled = new Set<Located>();
-    const settle = (entry: Located, candidate: Candidate) => {
-      settled.add(entry);
-      claim(entry.quote, candidate.row);
-      if (candidate.agrees) return;
+    // The pending quotes are matched to rows all at once, each row to at most one quote of a kind, so that the
+    // matches together fit the text best ("US$110 billion … $200 billion in 2016" when both amounts changed).
+    const options = pending.map((entry) => {
+      const table = entry.candidates[0]!.row.table;
+      return entry.candidates
+        .filter((candidate) => !isClaimed(entry.quote, candidate.row) && (candidate.score >= threshold || candidate.row.table === table))
+        .slice(0, 4);
+    });
+    for (const [index, candidate] of bestAssignment(pending.map((entry) => entry.quote.kind), options).entries()) {
+      if (!candidate || candidate.agrees) continue;
+      const entry = pending[index]!;
       const fact = closestFact(entry.quote, candidate.row);
       if (fact) found.push({ quote: entry.quote, block, fact });
-    };
-    for (const { entry, candidate } of pairs) {
-      if (settled.has(entry) || isClaimed(entry.quote, candidate.row)) continue;
-      settle(entry, candidate);
-    }
-    // A quote whose rows another quote has taken ("US$110 billion … $200 billion" when the data says 120 and
-    // 200) still talks about that data file: it is about the best of the file's rows left.
-    for (const entry of pending) {
-      if (settled.has(entry)) continue;
-      const table = entry.candidates[0]!.row.table;
-      const left = entry.candidates.find((candidate) => candidate.row.table === table && !isClaimed(entry.quote, candidate.row));
-      if (left) settle(entry, left);
     }
   }
   return found;
+}
+
+/** The clause of the sentence the quote stands in: between commas, semicolons, brackets and conjunctions. */
+function clauseAround(text: string, sentence: { start: number; end: number }, quote: Quote): { start: number; end: number } {
+  const boundary = /[,;:()\u2013\u2014]|\s(?:and|but|while|whereas|which|who)\s/giu;
+  let start = sentence.start;
+  let end = sentence.end;
+  const part = text.slice(sentence.start, sentence.end);
+  for (let match = boundary.exec(part); match; match = boundary.exec(part)) {
+    const at = sentence.start + match.index;
+    if (at + match[0].length <= quote.start) start = at + match[0].length;
+    else if (at >= quote.end) {
+      end = at;
+      break;
+    }
+  }
+  return { start, end };
+}
+
+/**
+ * The choice of one candidate (or none) per quote that maximises the summed
+ * score, a row going to at most one quote of each kind. Blocks quote few
+ * numbers, so an exhaustive search over each quote's best few rows is cheap;
+ * past eight quotes it falls back to taking each quote's best free row in turn.
+ */
+function bestAssignment(kinds: readonly string[], options: readonly Candidate[][]): Array<Candidate | undefined> {
+  const key = (index: number, candidate: Candidate) => `${kinds[index]}\u0000${candidate.row.table.file.path}\u0000${candidate.row.index}`;
+  if (options.length > 8) {
+    const taken = new Set<string>();
+    return options.map((list, index) => {
+      const free = list.find((candidate) => !taken.has(key(index, candidate)));
+      if (free) taken.add(key(index, free));
+      return free;
+    });
+  }
+  let best: { score: number; choice: Array<Candidate | undefined> } = { score: -1, choice: [] };
+  const choice: Array<Candidate | undefined> = [];
+  const taken = new Set<string>();
+  const search = (index: number, score: number) => {
+    if (index === options.length) {
+      if (score > best.score) best = { score, choice: [...choice] };
+      return;
+    }
+    for (const candidate of options[index]!) {
+      const id = key(index, candidate);
+      if (taken.has(id)) continue;
+      taken.add(id);
+      choice.push(candidate);
+      search(index + 1, score + candidate.score);
+      choice.pop();
+      taken.delete(id);
+    }
+    choice.push(undefined);
+    search(index + 1, score);
+    choice.pop();
+  };
+  search(0, 0);
+  return best.choice;
 }
 
 function inverseFrequencies(rows: readonly RowFacts[]): Map<string, number> {
@@ -177,6 +235,11 @@ export function agree(quote: Quote, fact: Fact): boolean {
     }
   }
   return false;
+}
+
+function samePrecision(quote: Quote, fact: Fact): boolean {
+  if (quote.kind !== 'date' || fact.kind !== 'date') return true;
+  return (quote.date.month === undefined) === (fact.date.month === undefined) && (quote.date.day === undefined) === (fact.date.day === undefined);
 }
 
 /** The row's fact to name in a disagreement: a typed cell before a mention in text, then the nearest value. */

@@ -44,7 +44,7 @@ export type Qualifier = 'about' | 'over' | 'under';
 
 const months = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 const monthAbbreviations: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12 };
-const monthPattern = `(?:${months.join('|')}|${Object.keys(monthAbbreviations).join('|')})\\.?`;
+const monthPattern = `(?:${months.join('|')}|(?:${Object.keys(monthAbbreviations).join('|')})\\.?)`;
 
 const scaleWords: Record<string, number> = {
   thousand: 1e3,

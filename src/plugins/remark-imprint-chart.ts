@@ -85,7 +85,7 @@ function pickColumn(context: Context, name: string, fits: (column: DataColumn) =
     return column && fits(column) ? column : undefined;
   }
   const found = context.table.columns.find(fits);
-  if (!found) problem(context, name, `is missing and ${context.table.file.basename} has no ${wanted} to use`);
+  if (!found) problem(context, name, `is missing, and ${context.table.file.basename} has no ${wanted.replace(/^an? /, '')} to use`);
   return found;
 }
 
