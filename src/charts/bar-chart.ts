@@ -171,8 +171,18 @@ function rect(x: number, y: number, width: number, height: number, fill: string,
   });
 }
 
-/** A white outline behind text that may cross grid lines, so it stays legible. */
+/**
+ * A paper-coloured box behind text that may cross grid lines, so it stays
+ * legible. (A stroked outline would do the same on screen, but Chromium prints
+ * stroked text as Type 3 fonts instead of the shipped face.)
+ */
 function haloed(element: Element): Element {
-  element.properties = { ...element.properties, stroke: palette.paper, strokeWidth: '3', strokeLinejoin: 'round', paintOrder: 'stroke' };
-  return element;
+  const properties = element.properties;
+  const size = Number(properties.fontSize);
+  const value = element.children.map((child) => (child.type === 'text' ? child.value : '')).join('');
+  const width = measureText(value, { size });
+  const anchor = properties.textAnchor;
+  const x = Number(properties.x) - (anchor === 'middle' ? width / 2 : anchor === 'end' ? width : 0);
+  const y = Number(properties.y);
+  return s('g', [s('rect', { x: n(x - 1.5), y: n(y - size * 0.8), width: n(width + 3), height: n(size * 1.05), fill: palette.paper }), element]);
 }

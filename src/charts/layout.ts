@@ -3,15 +3,15 @@ import { measureText, type TextStyle } from './font-metrics.js';
 /**
  * What every chart shares: sizes, colours and text layout. Sizes are in the
  * SVG's user units; a chart is drawn 480 units wide, set at the text width in
- * print (about 1 unit to 1 pt on A4) and scaled to the screen on e-readers.
+ * print (about 1 unit to 1 pt on A4, so labels print at 9 and 10 pt) and scaled to the screen on e-readers.
  */
 export const chartWidth = 480;
 
 export const type = {
-  body: { size: 10.5 } satisfies TextStyle,
-  strong: { size: 10.5, weight: 600 } satisfies TextStyle,
-  small: { size: 9.5 } satisfies TextStyle,
-  note: { size: 9.5, style: 'italic' } satisfies TextStyle,
+  body: { size: 10 } satisfies TextStyle,
+  strong: { size: 10, weight: 600 } satisfies TextStyle,
+  small: { size: 9 } satisfies TextStyle,
+  note: { size: 9, style: 'italic' } satisfies TextStyle,
 };
 
 /** Distance between baselines, as a multiple of the font size. */

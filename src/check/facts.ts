@@ -60,7 +60,7 @@ export function factsOf(tables: readonly DataTable[], lang: string): RowFacts[] 
         const value = row.values[column.key];
         if (value === null || value === undefined || value === '') continue;
         const place = row.cells[column.key];
-        const base = { row: entry, column, place, typed: true, shown: formatCell(value, column, lang) };
+        const base = { row: entry, column, place, typed: true, shown: formatCell(value, column, lang).replace(/\u00a0/g, ' ') };
         switch (column.type) {
           case 'money':
             if (typeof value === 'number') {
