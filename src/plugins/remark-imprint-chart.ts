@@ -233,9 +233,10 @@ function figureOf(directive: FigureDirective, svg: Element, rows: readonly DataR
     kind: 'figure',
     identifier: directive.id,
     data: { hName: 'figure', hProperties: { id: directive.id, className: ['chart'] } },
+    // The caption comes first, as a table's does (a figcaption must be the first or last child of its figure).
     children: [
-      { type: 'imprintGenerated', data: { hName: 'div', hProperties: { className: ['chart-drawing'] }, hChildren: [svg] } },
       caption(directive.node.children),
+      { type: 'imprintGenerated', data: { hName: 'div', hProperties: { className: ['chart-drawing'] }, hChildren: [svg] } },
       sourceNote(rows),
     ],
     ...(directive.node.position ? { position: directive.node.position } : {}),
