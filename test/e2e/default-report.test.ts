@@ -106,7 +106,7 @@ describe('the default report in three editions', () => {
   it('draws the two charts as numbered, described, vector figures, and links the cross-references, in every edition', async () => {
     const { html, pdf, epub } = editionsOf(result);
     for (const id of ['fig-exchanges', 'fig-pledges']) {
-      const svg = new RegExp(`<figure id="${id}" class="chart"><div class="chart-drawing"><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 480 [\\d.]+" [^>]*role="img" aria-labelledby="${id}-title ${id}-desc"`);
+      const svg = new RegExp(`<figure id="${id}" class="chart"><figcaption><span class="figure-label">Figure \\d\\.</span>.*?</figcaption><div class="chart-drawing"><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 480 [\\d.]+" [^>]*role="img" aria-labelledby="${id}-title ${id}-desc"`);
       expect(html).toMatch(svg);
       expect(html).toContain(`<title id="${id}-title">`);
     }
