@@ -50,21 +50,14 @@ interface Located {
   candidates: Candidate[];
 }
 
-export function findDisagreements(blocks: readonly ProseBlock[], rows: readonly RowFacts[], options: CheckOptions = {}): Disagreement[] {
+export function findDisagreements(blocks: readonly ProseBlock[], factsOf: () => readonly RowFacts[], options: CheckOptions = {}): Disagreement[] {
   const threshold = options.threshold ?? 3;
   const margin = options.margin ?? 1;
-  const idf = inverseFrequencies(rows);
-  const weigh = (words: Set<string>, row: RowFacts) => {
-    let sum = 0;
-    for (const word of words) if (row.words.has(word)) sum += idf.get(word) ?? 0;
-    return sum;
-  };
-  const found: Disagreement[] = [];
-  let lastYear: number | undefined;
 
+  // Quotes first, in reading order (a month without a year takes the year of the date before it); most blocks have none.
+  const quoted: Array<{ block: ProseBlock; quotes: Quote[] }> = [];
+  let lastYear: number | undefined;
   for (const block of blocks) {
-    const sentences = sentencesOf(block.text).map((sentence) => ({ ...sentence, words: wordsOf(block.text.slice(sentence.start, sentence.end)) }));
-    const blockWords = wordsOf(block.text);
     const quotes: Quote[] = [];
     for (const quote of findQuotes(block.text)) {
       if (quote.kind === 'date' && quote.yearInferred) {
@@ -75,8 +68,22 @@ export function findDisagreements(blocks: readonly ProseBlock[], rows: readonly 
         quotes.push(quote);
       }
     }
-    if (quotes.length === 0) continue;
+    if (quotes.length > 0) quoted.push({ block, quotes });
+  }
+  if (quoted.length === 0) return [];
 
+  const rows = factsOf();
+  const idf = inverseFrequencies(rows);
+  const weigh = (words: Set<string>, row: RowFacts) => {
+    let sum = 0;
+    for (const word of words) if (row.words.has(word)) sum += idf.get(word) ?? 0;
+    return sum;
+  };
+  const found: Disagreement[] = [];
+
+  for (const { block, quotes } of quoted) {
+    const sentences = sentencesOf(block.text).map((sentence) => ({ ...sentence, words: wordsOf(block.text.slice(sentence.start, sentence.end)) }));
+    const blockWords = wordsOf(block.text);
     const located: Located[] = quotes.map((quote) => {
       const sentence = sentences.find((candidate) => quote.start >= candidate.start && quote.start < candidate.end) ?? sentences[0]!;
       const clauseRange = clauseAround(block.text, sentence, quote);

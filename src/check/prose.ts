@@ -22,15 +22,14 @@ export function proseBlocks(tree: Root, file: VFile): ProseBlock[] {
   visit(tree, (node) => {
     if (skipped.has(node.type)) return SKIP;
     if (!blockTypes.has(node.type)) return undefined;
-    const pieces: Array<{ at: number; offsets: number[] }> = [];
+    const pieces: Array<{ at: number; value: string; start?: number; end?: number }> = [];
     let text = '';
     const collect = (child: Nodes) => {
       if (skipped.has(child.type)) return;
       if (child.type === 'text') {
         const start = child.position?.start.offset;
         const end = child.position?.end.offset;
-        const offsets = start === undefined || end === undefined ? [] : align(child.value, source, start, end);
-        pieces.push({ at: text.length, offsets });
+        pieces.push({ at: text.length, value: child.value, ...(start === undefined || end === undefined ? {} : { start, end }) });
         text += child.value;
       } else if (child.type === 'break') {
         text += ' ';
@@ -43,9 +42,11 @@ export function proseBlocks(tree: Root, file: VFile): ProseBlock[] {
       blocks.push({
         text,
         pointAt(offset: number): Point | undefined {
+          // Only the few places a message points at are mapped back, so the mapping is made on demand.
           const piece = [...pieces].reverse().find((candidate) => candidate.at <= offset);
-          const sourceOffset = piece?.offsets[Math.min(offset - piece.at, piece.offsets.length - 1)];
-          return sourceOffset === undefined ? undefined : where.toPoint(sourceOffset);
+          if (!piece || piece.start === undefined || piece.end === undefined) return undefined;
+          const offsets = align(piece.value, source, piece.start, piece.end);
+          return where.toPoint(offsets[Math.min(offset - piece.at, offsets.length - 1)]!);
         },
       });
     }

@@ -180,6 +180,8 @@ const rules: Rule[] = [
 
 /** Every quote in `text`, in order. Earlier rules win where two overlap ("8 July 2017" is a day, not "July 2017"). */
 export function findQuotes(text: string): Quote[] {
+  // Every quote has a digit, or a month name ("in June"): most passages have neither.
+  if (!/\d/.test(text) && !anyMonth.test(text)) return [];
   const taken: Array<[number, number]> = [];
   const quotes: Quote[] = [];
   for (const rule of rules) {
@@ -202,9 +204,12 @@ export function findQuotes(text: string): Quote[] {
   return quotes.sort((a, b) => a.start - b.start);
 }
 
+const anyMonth = new RegExp(`\\b${monthPattern}`, 'iu');
+const monthWord = new RegExp(monthPattern, 'iu');
+
 /** A month name is a month when it is capitalised or the whole word is upper case: "May" and "MAY", never the verb "may". */
 function monthCaseOk(text: string): boolean {
-  const word = new RegExp(monthPattern, 'iu').exec(text)?.[0].replace(/\.$/, '');
+  const word = monthWord.exec(text)?.[0].replace(/\.$/, '');
   if (!word) return true;
   return word === word.toUpperCase() || word === word.charAt(0).toUpperCase() + word.slice(1).toLowerCase();
 }

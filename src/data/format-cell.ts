@@ -1,3 +1,4 @@
+import { numberFormat } from './intl-cache.js';
 import { scales, type DataColumn, type DisplayFormat, type Cell, type Scale } from './column-schema.js';
 import { comparePartialDates, formatPartialDate, parsePartialDate } from './partial-date.js';
 
@@ -22,7 +23,7 @@ export function formatCell(value: Cell, column: DataColumn, lang: string, format
     case 'number':
       return typeof value === 'number' ? formatScaled(value, column.scale, lang, format ?? (column.scale === 'one' ? 'plain' : 'short')) : String(value);
     case 'integer':
-      return typeof value === 'number' ? new Intl.NumberFormat(lang, { maximumFractionDigits: 0 }).format(value) : String(value);
+      return typeof value === 'number' ? numberFormat(lang, { maximumFractionDigits: 0 }).format(value) : String(value);
     case 'year':
       return String(value);
     case 'percent':
@@ -40,7 +41,7 @@ export function formatMoney(amount: number, column: Pick<DataColumn, 'currency' 
   const currency = column.currency ?? 'USD';
   const number = formatScaled(Math.abs(amount), column.scale, lang, format);
   if (format === 'plain') return sign(amount, signed) + number;
-  const parts = new Intl.NumberFormat(lang, { style: 'currency', currency, currencyDisplay: 'symbol' }).formatToParts(1);
+  const parts = numberFormat(lang, { style: 'currency', currency, currencyDisplay: 'symbol' }).formatToParts(1);
   let placed = false;
   const text = parts
     .map((part) => {
@@ -60,11 +61,11 @@ export function formatMoney(amount: number, column: Pick<DataColumn, 'currency' 
 /** A number in `scale` units: `110` (plain), `110 bn` (short), `110 billion` (long), in the language's words. */
 export function formatScaled(value: number, scale: Scale, lang: string, format: DisplayFormat = 'plain'): string {
   const digits = { maximumFractionDigits: Math.abs(value) < 10 ? 2 : 1 };
-  if (format === 'plain' || scale === 'one') return new Intl.NumberFormat(lang, digits).format(value);
+  if (format === 'plain' || scale === 'one') return numberFormat(lang, digits).format(value);
   if (format === 'short' && isEnglish(lang)) {
-    return `${new Intl.NumberFormat(lang, digits).format(value)}\u00a0${englishShort[scale]}`;
+    return `${numberFormat(lang, digits).format(value)}\u00a0${englishShort[scale]}`;
   }
-  return new Intl.NumberFormat(lang, { notation: 'compact', compactDisplay: format === 'long' ? 'long' : 'short', ...digits }).format(
+  return numberFormat(lang, { notation: 'compact', compactDisplay: format === 'long' ? 'long' : 'short', ...digits }).format(
     value * scales[scale],
   );
 }
@@ -78,7 +79,7 @@ function isEnglish(lang: string): boolean {
 /** `82%`; values are percentages (82.5 is 82.5 %). */
 export function formatPercent(value: number, lang: string, signed = false): string {
   const digits = Math.abs(value) >= 10 || Number.isInteger(value) ? 0 : 1;
-  const text = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: digits }).format(Math.abs(value) / 100);
+  const text = numberFormat(lang, { style: 'percent', maximumFractionDigits: digits }).format(Math.abs(value) / 100);
   return sign(value, signed) + text;
 }
 
@@ -93,7 +94,7 @@ export function formatDifference(difference: number, column: DataColumn, lang: s
     case 'money':
       return formatMoney(difference, column, lang, column.format ?? 'short', true);
     case 'percent':
-      return `${sign(difference, true)}${new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }).format(Math.abs(difference))}\u00a0pp`;
+      return `${sign(difference, true)}${numberFormat(lang, { maximumFractionDigits: 1 }).format(Math.abs(difference))}\u00a0pp`;
     default:
       return sign(difference, true) + formatScaled(Math.abs(difference), column.scale, lang, column.format ?? (column.scale === 'one' ? 'plain' : 'short'));
   }

@@ -1,3 +1,4 @@
+import { dateFormat } from './intl-cache.js';
 /**
  * Dates with the precision their source gives them: a year ("2018"), a month
  * ("2017-05") or a day ("2017-07-08"). Sorting puts a less precise date before
@@ -38,7 +39,7 @@ export function formatPartialDate(date: PartialDate, lang: string, style: 'long'
       : date.month !== undefined
         ? { year: 'numeric', month: style, timeZone: 'UTC' }
         : { year: 'numeric', timeZone: 'UTC' };
-  return new Intl.DateTimeFormat(lang, options).format(when);
+  return dateFormat(lang, options).format(when);
 }
 
 /** ISO 8601 text of the date at its own precision. */

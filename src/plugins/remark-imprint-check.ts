@@ -25,7 +25,7 @@ const remarkImprintCheck: Plugin<[RemarkImprintCheckOptions], Root> = function (
     const tables = await options.tables();
     if (tables.length === 0) return;
     const lang = file.data.metadata?.lang ?? 'en';
-    for (const disagreement of findDisagreements(proseBlocks(tree, file), factsOf(tables, lang))) {
+    for (const disagreement of findDisagreements(proseBlocks(tree, file), () => factsOf(tables, lang))) {
       report(file, disagreement);
     }
   };

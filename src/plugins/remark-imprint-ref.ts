@@ -22,6 +22,8 @@ const remarkImprintRef: Plugin<[], Root> = function () {
     });
     visit(tree, 'textDirective', (node, index, parent) => {
       if (node.name !== 'ref' || !parent || index === undefined) return undefined;
+      // `see:ref` in running text is not a reference: the unknown-directive plugin puts it back as text.
+      if (node.children.length === 0 && Object.keys(node.attributes ?? {}).length === 0) return SKIP;
       const written = toString(node).trim();
       const unknown = Object.keys(node.attributes ?? {});
       if (!written.startsWith('#') || written.length === 1 || /\s/.test(written) || unknown.length > 0) {
