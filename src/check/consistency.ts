@@ -5,14 +5,16 @@ import { sentencesOf, wordsOf } from './words.js';
 
 /**
  * Which row of the data a quoted number or date talks about, and whether
- * the two agree. A quote is compared with the row whose words its sentence
- * shares most (weighted by how rare each word is among the rows), with a
- * bonus for rows another quote of the same sentence already matches ("$200
- * billion in 2016" → the row of 2016). A quote that agrees with that row, or
- * about as well with another, is fine; one that disagrees with a row it
- * clearly talks about is a disagreement; a number that no row is about is
- * not the data's business. Within a block, a row one quote has matched is
- * not offered to another quote of the same kind.
+ * the two agree. A quote is compared with the rows whose words its clause,
+ * sentence and block share (each word weighted by how rare it is among the
+ * rows), with a bonus for a row whose other column another quote of the same
+ * clause matches ("$200 billion in 2016" → the row of 2016). A row of the same
+ * data file that gives exactly the quoted value settles the quote, as does an
+ * agreeing row about as relevant as the best one; otherwise the quote
+ * disagrees with the best row, if that row is relevant enough. A block's
+ * disagreeing quotes are matched to rows jointly, a row to one quote of a
+ * kind. A number that no row is about is not the data's business.
+ * docs/decisions/007-consistency-check.md has the reasoning.
  */
 
 /** A block of prose (paragraph, heading, cell) as plain text, with the way back to the manuscript. */
