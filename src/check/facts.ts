@@ -1,7 +1,8 @@
 import type { Position } from 'unist';
 import { scales, type DataColumn } from '../data/column-schema.js';
-import { formatCell } from '../data/format-cell.js';
+import { formatCell, formatDifference, formatPercent } from '../data/format-cell.js';
 import { parsePartialDate, type PartialDate } from '../data/partial-date.js';
+import type { Change } from '../data/summary.js';
 import type { DataRow, DataTable } from '../data/table-data.js';
 import { findQuotes } from './quotes.js';
 import { wordsOf } from './words.js';
@@ -18,6 +19,8 @@ interface FactBase {
   typed: boolean;
   /** The value as a reader of the editions sees it: `US$200 bn`, `8 July 2017`. */
   shown: string;
+  /** A change a table or chart computes, not a value of a cell. */
+  derived?: boolean;
 }
 
 export interface MoneyFact extends FactBase {
@@ -49,8 +52,12 @@ export interface RowFacts {
   facts: Fact[];
 }
 
-/** The facts of every row of the data files a manuscript uses. */
-export function factsOf(tables: readonly DataTable[], lang: string): RowFacts[] {
+/**
+ * The facts of every row of the data files a manuscript uses, and the changes
+ * its tables and charts compute (the difference and the relative change count
+ * as facts of the later row: "raised by US$90 billion, or 82 %").
+ */
+export function factsOf(tables: readonly DataTable[], lang: string, changes: ReadonlyArray<{ table: DataTable; change: Change }> = []): RowFacts[] {
   const rows: RowFacts[] = [];
   for (const table of tables) {
     table.rows.forEach((row, index) => {
@@ -94,6 +101,22 @@ export function factsOf(tables: readonly DataTable[], lang: string): RowFacts[] 
       entry.words = wordsOf(texts.join(' '));
       rows.push(entry);
     });
+  }
+  for (const { table, change } of changes) {
+    const entry = rows.find((row) => row.table === table && row.row === change.to.row);
+    if (!entry) continue;
+    const place = change.to.row.cells[change.column.key];
+    const base = { row: entry, column: change.column, place, typed: true, derived: true };
+    const shown = formatDifference(change.difference, change.column, lang).replace(/\u00a0/g, ' ');
+    const already = (kind: string, value: number) => entry.facts.some((fact) => fact.kind === kind && 'value' in fact && fact.value === value);
+    if (change.column.type === 'money') {
+      const value = Math.abs(change.difference) * scales[change.column.scale];
+      if (!already('money', value)) entry.facts.push({ ...base, kind: 'money', value, currency: change.column.currency ?? 'USD', shown });
+    }
+    if (change.percent !== undefined) {
+      const value = Math.abs(change.percent);
+      if (!already('percent', value)) entry.facts.push({ ...base, kind: 'percent', value, shown: formatPercent(change.percent, lang, true) });
+    }
   }
   return rows;
 }

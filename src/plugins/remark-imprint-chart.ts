@@ -143,6 +143,7 @@ function buildBarChart(directive: FigureDirective, table: DataTable, lang: strin
       const computed = computeChange(withValue, value, spec.value);
       if (!computed.ok) problem(context, 'change', computed.problem);
       else {
+        (file.data.changes ??= []).push({ table, change: computed.value });
         const amount = formatDifference(computed.value.difference, value, lang);
         const relative = computed.value.percent === undefined ? '' : ` (${formatPercent(computed.value.percent, lang, true)})`;
         change = { from: withValue.indexOf(computed.value.from.row), to: withValue.indexOf(computed.value.to.row), text: amount + relative };

@@ -25,7 +25,7 @@ const remarkImprintCheck: Plugin<[RemarkImprintCheckOptions], Root> = function (
     const tables = await options.tables();
     if (tables.length === 0) return;
     const lang = file.data.metadata?.lang ?? 'en';
-    for (const disagreement of findDisagreements(proseBlocks(tree, file), () => factsOf(tables, lang))) {
+    for (const disagreement of findDisagreements(proseBlocks(tree, file), () => factsOf(tables, lang, file.data.changes ?? []))) {
       report(file, disagreement);
     }
   };
@@ -40,7 +40,12 @@ function report(file: VFile, { quote, block, fact }: Disagreement): void {
   const relative = path.relative(file.cwd, dataFile.path);
   const shownPath = relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : dataFile.path;
   const where = `${shownPath}:${fact.place?.start.line ?? 1}:${fact.place?.start.column ?? 1}`;
-  const what = fact.typed ? `${fact.column.label.toLowerCase()} of “${fact.row.name}”` : `in the ${fact.column.label.toLowerCase()} of “${fact.row.name}”`;
+  const label = fact.column.label.toLowerCase();
+  const what = fact.derived
+    ? `the change in ${label} up to “${fact.row.name}”, computed from the data`
+    : fact.typed
+      ? `${label} of “${fact.row.name}”`
+      : `in the ${label} of “${fact.row.name}”`;
   const message = warn(file, `The text says “${quote.text}” but the data says ${fact.shown} (${what}, ${where})`, {
     place: start && end ? { start, end } : start,
     ruleId: 'data-mismatch',

@@ -135,7 +135,10 @@ export function buildTable(directive: FigureDirective, table: DataTable, lang: s
         }
         const change = computeChange(rows, column, spec.value);
         if (!change.ok) problem('change', change.problem);
-        else footer.push(changeRow(change.value, columns, spec.value.from?.key, lang));
+        else {
+          footer.push(changeRow(change.value, columns, spec.value.from?.key, lang));
+          (file.data.changes ??= []).push({ table, change: change.value });
+        }
       }
     }
   }

@@ -2,6 +2,8 @@ import type { ElementContent, Properties } from 'hast';
 import type { Parent } from 'mdast';
 import type { Node } from 'unist';
 import type { Metadata } from '../config/metadata.js';
+import type { Change } from '../data/summary.js';
+import type { DataTable } from '../data/table-data.js';
 
 /** What a numbered figure or table is. */
 export type FigureKind = 'table' | 'figure';
@@ -52,5 +54,7 @@ declare module 'vfile' {
     metadata: Metadata;
     /** Set by remark-imprint-numbering: every id the text can refer to. */
     targets: globalThis.Map<string, Target>;
+    /** Set by the table and chart plugins: the changes they computed, which the prose may quote too. */
+    changes: Array<{ table: DataTable; change: Change }>;
   }
 }
