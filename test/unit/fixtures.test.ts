@@ -26,6 +26,11 @@ const folders = (dir: string) =>
 
 for (const directive of folders(root)) {
   describe(`fixtures: ${directive}`, () => {
+    if (folders(path.join(root, directive)).length === 0) {
+      it('has cases', () => {
+        throw new Error(`Broken fixture folder ${directive}: it has no cases`);
+      });
+    }
     for (const name of folders(path.join(root, directive))) {
       it(name, async () => {
         const folder = path.join(root, directive, name);
