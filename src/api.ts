@@ -8,6 +8,7 @@ import { writeEditions } from './output/write-editions.js';
 import { loadTemplates } from './template/templates.js';
 
 export { EnvironmentError } from './browser/locate.js';
+export { check, type CheckOptions, type CheckResult } from './check/run.js';
 export type { BrowserOptions } from './browser/session.js';
 export { formats };
 export type { Edition, Format, ReportResult, Stage } from './build/report.js';

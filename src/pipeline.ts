@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Root as HastRoot } from 'hast';
 import { toString } from 'hast-util-to-string';
 import type { Root as MdastRoot } from 'mdast';
@@ -8,22 +7,22 @@ import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
-import type { Position } from 'unist';
 import { visit } from 'unist-util-visit';
-import { VFile } from 'vfile';
+import type { VFile } from 'vfile';
 import type { FrontMatterOverrides } from './config/front-matter.js';
 import type { Metadata } from './config/metadata.js';
-import { error } from './diagnostics/report.js';
-import { readDataTable, type DataTable } from './data/table-data.js';
-import { decodeText } from './manuscript/read-manuscript.js';
-import { resolveInProject, type ResourceReader } from './manuscript/resources.js';
+import { createTableLoader } from './data/load-table.js';
+import type { ResourceReader } from './manuscript/resources.js';
 import rehypeImprintAlign from './plugins/rehype-imprint-align.js';
 import rehypeImprintHeadings from './plugins/rehype-imprint-headings.js';
 import rehypeImprintSections, { headingRank } from './plugins/rehype-imprint-sections.js';
+import remarkImprintChart from './plugins/remark-imprint-chart.js';
+import remarkImprintCheck from './plugins/remark-imprint-check.js';
 import remarkImprintDataTable from './plugins/remark-imprint-data-table.js';
 import remarkImprintDirectivesKnown from './plugins/remark-imprint-directives-known.js';
 import remarkImprintFrontMatter from './plugins/remark-imprint-front-matter.js';
 import remarkImprintNumbering from './plugins/remark-imprint-numbering.js';
+import remarkImprintRef from './plugins/remark-imprint-ref.js';
 import remarkImprintSpan from './plugins/remark-imprint-span.js';
 import type { Target } from './plugins/types.js';
 
@@ -62,41 +61,8 @@ export interface CompileOptions {
  * number what it generates, and turn it into the HTML tree the editions share.
  */
 export async function compile(file: VFile, options: CompileOptions): Promise<CompiledDocument> {
-  const dataFiles: VFile[] = [];
-  const tables = new Map<string, Promise<DataTable | undefined>>();
-  const manuscriptDir = path.dirname(file.path);
-
-  const loadTable = (reference: string, place: Position | undefined): Promise<DataTable | undefined> => {
-    const absolute = resolveInProject(options.projectRoot, manuscriptDir, reference);
-    if (!absolute) {
-      error(file, `Data file \`${reference}\` is outside the project folder ${options.projectRoot}`, {
-        place,
-        ruleId: 'data-outside-project',
-      });
-      return Promise.resolve(undefined);
-    }
-    let pending = tables.get(absolute);
-    if (!pending) {
-      pending = (async () => {
-        const bytes = await options.reader.read(absolute);
-        if (bytes === undefined) {
-          error(file, `Cannot find data file \`${reference}\` (looked for ${absolute})`, { place, ruleId: 'data-missing' });
-          return undefined;
-        }
-        const dataFile = new VFile({ path: absolute, cwd: file.cwd });
-        dataFiles.push(dataFile);
-        const text = decodeText(bytes);
-        if (text === undefined) {
-          error(dataFile, 'The data file is not UTF-8 text', { place: { line: 1, column: 1 }, ruleId: 'data-syntax' });
-          return undefined;
-        }
-        dataFile.value = text;
-        return readDataTable(dataFile);
-      })();
-      tables.set(absolute, pending);
-    }
-    return pending;
-  };
+  const loader = createTableLoader({ reader: options.reader, projectRoot: options.projectRoot, manuscript: file });
+  const loadTable = loader.load;
 
   const processor = unified()
     .use(remarkParse)
@@ -105,9 +71,12 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     .use(remarkDirective)
     .use(remarkImprintFrontMatter, options.overrides ?? {})
     .use(remarkImprintDataTable, { loadTable })
+    .use(remarkImprintChart, { loadTable })
     .use(remarkImprintNumbering)
+    .use(remarkImprintRef)
+    .use(remarkImprintCheck, { tables: loader.tables })
     .use(remarkImprintSpan)
-    .use(remarkImprintDirectivesKnown, { known: ['table', 'span'] })
+    .use(remarkImprintDirectivesKnown, { known: ['table', 'chart', 'ref', 'span'] })
     .use(remarkRehype, {
       footnoteBackContent: '↑',
       footnoteBackLabel: (index) => `Back to reference ${index + 1}`,
@@ -130,7 +99,7 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
 
   return {
     file,
-    dataFiles,
+    dataFiles: loader.files(),
     metadata: file.data.metadata,
     tree,
     outline: outlineOf(tree),

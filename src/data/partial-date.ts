@@ -1,3 +1,4 @@
+import { dateFormat } from './intl-cache.js';
 /**
  * Dates with the precision their source gives them: a year ("2018"), a month
  * ("2017-05") or a day ("2017-07-08"). Sorting puts a less precise date before
@@ -29,16 +30,16 @@ export function comparePartialDates(a: PartialDate, b: PartialDate): number {
   return a.year - b.year || (a.month ?? 0) - (b.month ?? 0) || (a.day ?? 0) - (b.day ?? 0);
 }
 
-/** "2017", "May 2017", "8 July 2017" (in the order and words of `lang`). */
-export function formatPartialDate(date: PartialDate, lang: string): string {
+/** "2017", "May 2017", "8 July 2017" (in the order and words of `lang`); `short` gives "8 Jul 2017". */
+export function formatPartialDate(date: PartialDate, lang: string, style: 'long' | 'short' = 'long'): string {
   const when = new Date(Date.UTC(date.year, (date.month ?? 1) - 1, date.day ?? 1));
   const options: Intl.DateTimeFormatOptions =
     date.day !== undefined
-      ? { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }
+      ? { year: 'numeric', month: style, day: 'numeric', timeZone: 'UTC' }
       : date.month !== undefined
-        ? { year: 'numeric', month: 'long', timeZone: 'UTC' }
+        ? { year: 'numeric', month: style, timeZone: 'UTC' }
         : { year: 'numeric', timeZone: 'UTC' };
-  return new Intl.DateTimeFormat(lang, options).format(when);
+  return dateFormat(lang, options).format(when);
 }
 
 /** ISO 8601 text of the date at its own precision. */

@@ -23,6 +23,8 @@ export const ruleIds = [
   // structure
   'duplicate-id',
   'reference-missing',
+  // consistency of the prose with the data
+  'data-mismatch',
   // environment
   'browser-missing',
   'browser-failed',

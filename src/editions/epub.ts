@@ -91,16 +91,24 @@ function splitChapters(tree: Root, metadata: Metadata): SplitChapter[] {
   ];
   sections.forEach((section, index) => {
     const heading = section.children.find((child): child is Element => child.type === 'element' && /^h\d$/.test(child.tagName));
+    const svg = containsSvg(section);
     chapters.push({
       chapter: {
         title: heading ? toString(heading).trim() : `Section ${index + 1}`,
         content: toHtml(section),
         filename: `chapter-${String(index + 1).padStart(3, '0')}.xhtml`,
-      },
+        // Inline SVG (charts) would lose its attributes to the packager's HTML clean-up: such a chapter is
+        // written as XHTML by imprint and declared with the `svg` property.
+        ...(svg ? { xhtml: toHtml(section, { closeSelfClosing: true, closeEmptyElements: true }), properties: 'svg' } : {}),
+      } as Chapter & { filename: string },
       ids: idsIn(section),
     });
   });
   return chapters;
+}
+
+function containsSvg(node: ElementContent): boolean {
+  return node.type === 'element' && (node.tagName === 'svg' || node.children.some(containsSvg));
 }
 
 function isTopLevel(node: Element): boolean {

@@ -1,26 +1,41 @@
+import type { Element, ElementContent } from 'hast';
+import { h } from 'hastscript';
 import type { LeafDirective } from 'mdast-util-directive';
-import type { List, ListItem, Paragraph, PhrasingContent, Root, Table, TableCell, TableRow } from 'mdast';
-import type { Position } from 'unist';
+import type { List, ListItem, Paragraph, PhrasingContent, Root } from 'mdast';
 import type { Plugin } from 'unified';
 import { visit } from 'unist-util-visit';
-import { error } from '../diagnostics/report.js';
-import { compareCells, formatCell } from '../data/format-cell.js';
-import type { DataColumn, DataSource, DataTable } from '../data/table-data.js';
-import type { ImprintFigure } from './types.js';
+import type { VFile } from 'vfile';
+import { displayFormats, isNumeric, type Align, type DataColumn, type DisplayFormat } from '../data/column-schema.js';
+import { compareCells, formatCell, formatDifference, formatPercent } from '../data/format-cell.js';
+import { computeChange, computeTotal, matches, parseChangeSpec, parseConditions, type Change } from '../data/summary.js';
+import type { DataRow, DataSource, DataTable } from '../data/table-data.js';
+import {
+  attributeError,
+  caption,
+  columnOf,
+  keyValueList,
+  readFigureDirective,
+  replaceWithFigure,
+  type FigureDirective,
+  type LoadTable,
+} from './shared/figure-directive.js';
+import type { ImprintFigure, ImprintGenerated } from './types.js';
 
 export interface RemarkImprintDataTableOptions {
   /**
    * Read and check the data file a directive names. Reports its own problems
    * (missing file, parse and schema errors) and returns undefined on failure.
    */
-  loadTable(reference: string, place: Position | undefined): Promise<DataTable | undefined>;
+  loadTable: LoadTable;
 }
 
-const knownAttributes = new Set(['id', 'src', 'columns', 'sort']);
+const knownAttributes = ['id', 'src', 'columns', 'sort', 'where', 'format', 'align', 'total', 'change'];
+const example = '::table[Caption]{#tbl-name src="data/name.csv"}';
 
 /**
- * `::table[Caption]{#id src="data/file.csv" columns="a,b" sort="date"}`:
- * a table generated from a data file, with its caption and source note.
+ * `::table[Caption]{#id src="data/file.csv" columns="a,b:Label" sort="-a" …}`:
+ * a table generated from a data file, with its caption, any total and change
+ * rows, and its source note.
  */
 const remarkImprintDataTable: Plugin<[RemarkImprintDataTableOptions], Root> = function (options) {
   if (!options?.loadTable) throw new Error('remark-imprint-data-table: `loadTable` is required');
@@ -33,52 +48,12 @@ const remarkImprintDataTable: Plugin<[RemarkImprintDataTableOptions], Root> = fu
 
     await Promise.all(
       directives.map(async (node) => {
-        const attributes = node.attributes ?? {};
-        let ok = true;
-        for (const name of Object.keys(attributes)) {
-          if (!knownAttributes.has(name)) {
-            error(file, `Unknown attribute \`${name}\` on \`::table\` (known: ${[...knownAttributes].join(', ')})`, {
-              place: node.position,
-              ruleId: 'directive-attribute',
-            });
-            ok = false;
-          }
-        }
-        const id = attributes.id?.trim();
-        if (!id) {
-          error(file, 'A `::table` needs an id, as in `::table[Caption]{#tbl-name src="data/name.csv"}`', {
-            place: node.position,
-            ruleId: 'directive-attribute',
-          });
-          ok = false;
-        }
-        const src = attributes.src?.trim();
-        if (!src) {
-          error(file, 'A `::table` needs `src`: the data file it is built from', {
-            place: node.position,
-            ruleId: 'directive-attribute',
-          });
-          return;
-        }
-        if (node.children.length === 0) {
-          error(file, 'A `::table` needs a caption, as in `::table[What the table shows]{…}`', {
-            place: node.position,
-            ruleId: 'directive-attribute',
-          });
-          ok = false;
-        }
-        const table = await options.loadTable(src, node.position);
-        if (!table || !ok || !id) return;
-
-        const columns = chooseColumns(table, attributes.columns, node, file);
-        if (!columns) return;
-        const rows = sortRows(table, columns, attributes.sort, lang, node, file);
-        if (!rows) return;
-
-        const figure = buildFigure(id, node.children, columns, rows, lang, node.position);
-        Object.assign(node, figure);
-        delete (node as Partial<LeafDirective>).name;
-        delete (node as Partial<LeafDirective>).attributes;
+        const directive = readFigureDirective(node, file, knownAttributes, example);
+        if (!directive) return;
+        const table = await options.loadTable(directive.src, node.position);
+        if (!table || !directive.ok) return;
+        const figure = buildTable(directive, table, lang, file);
+        if (figure) replaceWithFigure(node, figure);
       }),
     );
   };
@@ -86,65 +61,199 @@ const remarkImprintDataTable: Plugin<[RemarkImprintDataTableOptions], Root> = fu
 
 export default remarkImprintDataTable;
 
-type Report = Parameters<typeof error>[0];
+interface Shown extends DataColumn {
+  /** Display format chosen by the directive, over the data file's. */
+  shownAs?: DisplayFormat;
+}
 
-function chooseColumns(
-  table: DataTable,
-  spec: string | null | undefined,
-  node: LeafDirective,
-  file: Report,
-): DataColumn[] | undefined {
-  if (!spec) return table.columns;
-  const chosen: DataColumn[] = [];
-  for (const part of spec.split(',')) {
-    const [key = '', label] = part.split(':').map((piece) => piece.trim());
-    const column = table.columns.find((candidate) => candidate.key === key);
+/** The table figure, or undefined after reporting why the directive's attributes cannot be applied. */
+export function buildTable(directive: FigureDirective, table: DataTable, lang: string, file: VFile): ImprintFigure | undefined {
+  const { attributes } = directive;
+  let ok = true;
+  const problem = (name: string, text: string) => {
+    attributeError(file, directive, name, text);
+    ok = false;
+  };
+
+  const columns = chooseColumns(table, attributes.columns, (text) => problem('columns', text));
+  if (!columns) return undefined;
+  for (const [name, apply] of [
+    ['format', (column: Shown, value: string) => setFormat(column, value)],
+    ['align', (column: Shown, value: string) => setAlign(column, value)],
+  ] as const) {
+    const spec = attributes[name];
+    if (!spec) continue;
+    const { entries, problem: parseProblem } = keyValueList(spec);
+    if (parseProblem) problem(name, parseProblem);
+    for (const [key, value] of entries) {
+      const column = columns.find((candidate) => candidate.key === key);
+      if (!column) problem(name, `names \`${key}\`, which is not a column of the table (its columns: ${columns.map((c) => c.key).join(', ')})`);
+      else {
+        const valueProblem = apply(column, value);
+        if (valueProblem) problem(name, valueProblem);
+      }
+    }
+  }
+
+  let rows = table.rows;
+  if (attributes.where) {
+    const conditions = parseConditions(attributes.where, table);
+    if (!conditions.ok) problem('where', conditions.problem);
+    else {
+      rows = rows.filter((row) => matches(row, conditions.value));
+      if (rows.length === 0) problem('where', `matches no row of ${table.file.basename}`);
+    }
+  }
+  if (attributes.sort) {
+    const sorted = sortRows(rows, table, attributes.sort, lang);
+    if (typeof sorted === 'string') problem('sort', sorted);
+    else rows = sorted;
+  }
+
+  const footer: Element[] = [];
+  if (attributes.total) {
+    const keys = attributes.total.split(',').map((key) => key.trim()).filter(Boolean);
+    const totals = new Map<string, string>();
+    for (const key of keys) {
+      const column = columns.find((candidate) => candidate.key === key);
+      if (!column) problem('total', `names \`${key}\`, which is not a column of the table`);
+      else if (!isNumeric(column.type) || column.type === 'year') problem('total', `names \`${key}\`, a ${column.type} column: totals add money, number, integer or percent columns`);
+      else totals.set(key, formatCell(computeTotal(rows, column), column, lang, column.shownAs));
+    }
+    if (totals.size > 0) footer.push(summaryRow('Total', columns, totals, 'table-total'));
+  }
+  if (attributes.change !== undefined) {
+    const spec = parseChangeSpec(attributes.change, table);
+    if (!spec.ok) problem('change', spec.problem);
+    else if (spec.value.keys.length === 0) problem('change', 'names no column: write `change="COLUMN from KEY=VALUE to KEY=VALUE"`');
+    else {
+      for (const key of spec.value.keys) {
+        const column = columns.find((candidate) => candidate.key === key);
+        if (!column) {
+          problem('change', `names \`${key}\`, which is not a column of the table`);
+          continue;
+        }
+        const change = computeChange(rows, column, spec.value);
+        if (!change.ok) problem('change', change.problem);
+        else {
+          footer.push(changeRow(change.value, columns, spec.value.from?.key, lang));
+          (file.data.changes ??= []).push({ table, change: change.value });
+        }
+      }
+    }
+  }
+  if (!ok) return undefined;
+  return figureOf(directive, columns, rows, footer, lang);
+}
+
+function chooseColumns(table: DataTable, spec: string | undefined, problem: (text: string) => void): Shown[] | undefined {
+  if (!spec) return table.columns.map((column) => ({ ...column }));
+  const chosen: Shown[] = [];
+  for (const part of spec.split(',').map((piece) => piece.trim()).filter(Boolean)) {
+    const colon = part.indexOf(':');
+    const key = (colon === -1 ? part : part.slice(0, colon)).trim();
+    const label = colon === -1 ? '' : part.slice(colon + 1).trim();
+    const column = columnOf(table, key);
     if (!column) {
-      error(file, `\`columns\` names \`${key}\`, which ${table.file.basename} does not have (it has: ${table.columns.map((c) => c.key).join(', ')})`, {
-        place: node.position,
-        ruleId: 'directive-attribute',
-      });
+      problem(`names \`${key}\`, which ${table.file.basename} does not have (it has: ${table.columns.map((c) => c.key).join(', ')})`);
       return undefined;
     }
-    chosen.push(label ? { ...column, label } : column);
+    chosen.push(label ? { ...column, label } : { ...column });
+  }
+  if (chosen.length === 0) {
+    problem('names no column');
+    return undefined;
   }
   return chosen;
 }
 
-function sortRows(
-  table: DataTable,
-  columns: DataColumn[],
-  spec: string | null | undefined,
-  lang: string,
-  node: LeafDirective,
-  file: Report,
-) {
-  if (!spec) return table.rows;
-  const descending = spec.startsWith('-');
-  const key = spec.replace(/^[-+]/, '').trim();
-  const column = table.columns.find((candidate) => candidate.key === key) ?? columns.find((c) => c.key === key);
-  if (!column) {
-    error(file, `\`sort\` names \`${key}\`, which ${table.file.basename} does not have`, {
-      place: node.position,
-      ruleId: 'directive-attribute',
-    });
-    return undefined;
+function setFormat(column: Shown, value: string): string | undefined {
+  const allowed: Record<string, readonly string[]> = { money: ['short', 'long', 'plain'], number: ['short', 'long', 'plain'], date: ['long', 'short', 'iso'] };
+  const choices = allowed[column.type];
+  if (!choices || !(displayFormats as readonly string[]).includes(value) || !choices.includes(value)) {
+    return choices
+      ? `gives \`${column.key}\` the format \`${value}\`; a ${column.type} column takes ${choices.join(', ')}`
+      : `gives \`${column.key}\` a format, but a ${column.type} column has only one`;
   }
-  const order = descending ? -1 : 1;
-  return table.rows
+  column.shownAs = value as DisplayFormat;
+  return undefined;
+}
+
+function setAlign(column: Shown, value: string): string | undefined {
+  if (value !== 'left' && value !== 'right' && value !== 'center') return `gives \`${column.key}\` the alignment \`${value}\`; use left, right or center`;
+  column.align = value as Align;
+  return undefined;
+}
+
+function sortRows(rows: readonly DataRow[], table: DataTable, spec: string, lang: string): DataRow[] | string {
+  const keys: Array<{ column: DataColumn; order: number }> = [];
+  for (const part of spec.split(',').map((piece) => piece.trim()).filter(Boolean)) {
+    const key = part.replace(/^[-+]/, '').trim();
+    const column = columnOf(table, key);
+    if (!column) return `names \`${key}\`, which ${table.file.basename} does not have (it has: ${table.columns.map((c) => c.key).join(', ')})`;
+    keys.push({ column, order: part.startsWith('-') ? -1 : 1 });
+  }
+  return rows
     .map((row, index) => ({ row, index }))
-    .sort((a, b) => order * compareCells(a.row.values[key] ?? null, b.row.values[key] ?? null, column, lang) || a.index - b.index)
+    .sort((a, b) => {
+      for (const { column, order } of keys) {
+        const left = a.row.values[column.key] ?? null;
+        const right = b.row.values[column.key] ?? null;
+        const empty = (left === null) !== (right === null);
+        // Empty cells go last whatever the order.
+        const compared = compareCells(left, right, column, lang);
+        if (compared !== 0) return empty ? compared : order * compared;
+      }
+      return a.index - b.index;
+    })
     .map(({ row }) => row);
 }
 
-function buildFigure(
-  id: string,
-  caption: PhrasingContent[],
-  columns: DataColumn[],
-  rows: DataTable['rows'],
-  lang: string,
-  position: Position | undefined,
-): ImprintFigure {
+function alignClass(column: DataColumn): string[] | undefined {
+  const classes = [...(column.align === 'left' ? [] : [`align-${column.align}`]), ...(isNumeric(column.type) && column.type !== 'year' ? ['numeric'] : [])];
+  return classes.length > 0 ? classes : undefined;
+}
+
+function summaryRow(label: string, columns: Shown[], values: Map<string, string>, className: string): Element {
+  return h(
+    'tr',
+    { className: [className] },
+    columns.map((column, index) => {
+      const value = values.get(column.key);
+      if (index === 0) {
+        return value === undefined
+          ? h('th', { scope: 'row' }, label)
+          : h('th', { scope: 'row', className: alignClass(column) }, `${label}: ${value}`);
+      }
+      return h('td', { className: alignClass(column) }, value ?? '');
+    }),
+  );
+}
+
+function changeRow(change: Change, columns: Shown[], selectorKey: string | undefined, lang: string): Element {
+  const word = change.difference > 0 ? 'Increase' : change.difference < 0 ? 'Decrease' : 'Change';
+  const selectorShown = selectorKey !== undefined && columns.some((column) => column.key === selectorKey);
+  const label = change.fromLabel && change.toLabel && !selectorShown ? `${word}, ${change.fromLabel} to ${change.toLabel}` : word;
+  const amount = formatDifference(change.difference, { ...change.column, ...(columnsFormat(columns, change.column.key)) }, lang);
+  const relative = change.percent === undefined ? '' : ` (${formatPercent(change.percent, lang, true)})`;
+  const values = new Map<string, string>([[change.column.key, amount + relative]]);
+  if (selectorShown && change.fromLabel && change.toLabel) {
+    const column = columns.find((candidate) => candidate.key === selectorKey)!;
+    values.set(
+      selectorKey!,
+      `${formatCell(change.from.row.values[selectorKey!] ?? null, column, lang)}\u2013${formatCell(change.to.row.values[selectorKey!] ?? null, column, lang)}`,
+    );
+  }
+  return summaryRow(label, columns, values, 'table-change');
+}
+
+function columnsFormat(columns: Shown[], key: string): Partial<DataColumn> {
+  const column = columns.find((candidate) => candidate.key === key);
+  return column?.shownAs ? { format: column.shownAs } : {};
+}
+
+function figureOf(directive: FigureDirective, columns: Shown[], rows: readonly DataRow[], footer: Element[], lang: string): ImprintFigure {
+  const { id } = directive;
   const sources: DataSource[] = [];
   const sourceIndex = rows.map((row) => {
     const found = sources.findIndex((s) => s.citation === row.source.citation && s.url === row.source.url);
@@ -156,35 +265,31 @@ function buildFigure(
   const letter = (index: number) => String.fromCharCode(97 + (index % 26)) + (index >= 26 ? String(Math.floor(index / 26)) : '');
   const sourceId = (index: number) => `${id}-source-${letter(index)}`;
 
-  const cell = (children: PhrasingContent[]): TableCell => ({ type: 'tableCell', children });
-  const header: TableRow = {
-    type: 'tableRow',
-    children: [
-      ...columns.map((column) => cell([{ type: 'text', value: column.label }])),
-      ...(lettered ? [cell([{ type: 'text', value: 'Source' }])] : []),
-    ],
-  };
-  const body: TableRow[] = rows.map((row, rowIndex) => ({
-    type: 'tableRow',
-    children: [
-      ...columns.map((column) => cell([{ type: 'text', value: formatCell(row.values[column.key] ?? null, column, lang) }])),
-      ...(lettered
-        ? [
-            cell([
-              {
-                type: 'link',
-                url: `#${sourceId(sourceIndex[rowIndex]!)}`,
-                children: [{ type: 'text', value: letter(sourceIndex[rowIndex]!) }],
-              },
-            ]),
-          ]
-        : []),
-    ],
-  }));
-  const table: Table = {
-    type: 'table',
-    align: [...columns.map((column) => column.align ?? null), ...(lettered ? ['center' as const] : [])],
-    children: [header, ...body],
+  const head = h('thead', [
+    h('tr', [
+      ...columns.map((column) => h('th', { scope: 'col', className: alignClass(column) }, column.label)),
+      ...(lettered ? [h('th', { scope: 'col', className: ['align-center'] }, 'Source')] : []),
+    ]),
+  ]);
+  const body = h(
+    'tbody',
+    rows.map((row, rowIndex) =>
+      h('tr', [
+        ...columns.map((column) => h('td', { className: alignClass(column) }, formatCell(row.values[column.key] ?? null, column, lang, column.shownAs))),
+        ...(lettered
+          ? [h('td', { className: ['align-center'] }, [h('a', { href: `#${sourceId(sourceIndex[rowIndex]!)}` }, letter(sourceIndex[rowIndex]!))])]
+          : []),
+      ]),
+    ),
+  );
+  if (lettered) for (const row of footer) row.children.push(h('td'));
+  const tableElement: ImprintGenerated = {
+    type: 'imprintGenerated',
+    data: {
+      hName: 'table',
+      hProperties: {},
+      hChildren: [head, body, ...(footer.length > 0 ? [h('tfoot', footer)] : [])] as ElementContent[],
+    },
   };
 
   const citation = (source: DataSource): PhrasingContent[] => [
@@ -212,15 +317,10 @@ function buildFigure(
         children: [{ type: 'emphasis', children: [{ type: 'text', value: 'Source:' }] }, { type: 'text', value: ' ' }, ...citation(sources[0]!)],
       };
 
-  const captionNode: Paragraph = {
-    type: 'paragraph',
-    data: { hName: 'figcaption' },
-    children: caption,
-  };
   const children = lettered
     ? [
-        captionNode,
-        table,
+        caption(directive.node.children),
+        tableElement,
         {
           type: 'paragraph' as const,
           data: { hProperties: { className: ['table-sources-label'] } },
@@ -228,13 +328,13 @@ function buildFigure(
         },
         note,
       ]
-    : [captionNode, table, note];
+    : [caption(directive.node.children), tableElement, note];
   return {
     type: 'imprintFigure',
     kind: 'table',
     identifier: id,
     data: { hName: 'figure', hProperties: { id, className: ['data-table'] } },
     children,
-    ...(position ? { position } : {}),
+    ...(directive.node.position ? { position: directive.node.position } : {}),
   };
 }

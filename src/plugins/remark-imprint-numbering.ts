@@ -40,7 +40,7 @@ const remarkImprintNumbering: Plugin<[], Root> = function () {
         node.number = number;
         const label = `${labels[node.kind]} ${number}`;
         targets.set(node.identifier, { id: node.identifier, kind: node.kind, label });
-        const caption = node.children[0];
+        const caption = node.children.find((child) => child.data?.hName === 'figcaption');
         if (caption && 'children' in caption) {
           (caption.children as unknown[]).unshift({
             type: 'text',

@@ -59,19 +59,19 @@ describe('imprint build on bad input', () => {
   });
 
   it('reports an unknown directive at its line and column', async () => {
-    await edit('report.md', (text) => text.replace('# Synopsis', '# Synopsis\n\n::chart{src="x"}'));
+    await edit('report.md', (text) => text.replace('# Synopsis', '# Synopsis\n\n::diagram{src="x"}'));
     const result = await imprint(['build', path.join(project, 'report.md'), '--out', path.join(project, 'out'), ...browserArgs()]);
     expect(result.code).toBe(1);
-    const line = (await readFile(path.join(project, 'report.md'), 'utf8')).split('\n').findIndex((l) => l.startsWith('::chart')) + 1;
+    const line = (await readFile(path.join(project, 'report.md'), 'utf8')).split('\n').findIndex((l) => l.startsWith('::diagram')) + 1;
     expect(result.stderr).toContain(`report.md:${line}:1`);
-    expect(result.stderr).toContain('Unknown directive `::chart`');
+    expect(result.stderr).toContain('Unknown directive `::diagram`');
     expectNoStackTrace(result.stderr);
   });
 
   it('reports every problem of a run at once', async () => {
     await rm(path.join(project, 'data/pledges.yaml'));
     await edit('data/exchanges.csv', (text) => `${text}1999-01-01,"An event",Tokyo,\n`);
-    await edit('report.md', (text) => text.replace('# Synopsis', '# Synopsis\n\n::chart{src="x"}'));
+    await edit('report.md', (text) => text.replace('# Synopsis', '# Synopsis\n\n::diagram{src="x"}'));
     const result = await imprint(['build', path.join(project, 'report.md'), '--out', path.join(project, 'out'), ...browserArgs()]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('data-missing');

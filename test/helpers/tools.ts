@@ -56,6 +56,22 @@ export function pdfFonts(pdf: Uint8Array): Promise<Array<{ name: string; embedde
   });
 }
 
+/** Raster images in the PDF (`pdfimages -list`): one entry per image. */
+export function pdfImages(pdf: Uint8Array): Promise<string[]> {
+  return withFile(pdf, 'pdf', async (file) => {
+    const { stdout } = await run('pdfimages', ['-list', file]);
+    return stdout.split('\n').slice(2).filter((line) => line.trim() !== '');
+  });
+}
+
+/** Names of the PDF's named destinations (`pdfinfo -dests`): the ids links inside the document point at. */
+export function pdfDestinations(pdf: Uint8Array): Promise<string[]> {
+  return withFile(pdf, 'pdf', async (file) => {
+    const { stdout } = await run('pdfinfo', ['-dests', file]);
+    return [...stdout.matchAll(/"([^"]+)"\s*$/gm)].map((match) => match[1]!);
+  });
+}
+
 export interface EpubcheckResult {
   fatals: number;
   errors: number;

@@ -44,11 +44,11 @@ describe('compile', () => {
   });
 
   it('reports a missing data file, an unknown attribute and an unknown directive at their lines', async () => {
-    const { messages } = await run('::table[X]{#t src="data/none.csv" color="red"}\n\n::chart{src="x"}\n\n:::aside\nText\n:::\n');
+    const { messages } = await run('::table[X]{#t src="data/none.csv" color="red"}\n\n::diagram{src="x"}\n\n:::aside\nText\n:::\n');
     expect(messages).toEqual([
-      '7:1 directive-attribute Unknown attribute `color` on `::table` (known: id, src, columns, sort)',
+      '7:1 directive-attribute Unknown attribute `color` on `::table` (known: id, src, columns, sort, where, format, align, total, change)',
       '7:1 data-missing Cannot find data file `data/none.csv` (looked for /project/data/none.csv)',
-      '9:1 directive-unknown Unknown directive `::chart`',
+      '9:1 directive-unknown Unknown directive `::diagram`',
       '11:1 directive-unknown Unknown directive `:::aside`',
     ]);
   });

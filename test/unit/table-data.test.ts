@@ -14,14 +14,14 @@ describe('data tables', () => {
       'sources:\n  text: {citation: The commentary}\ncolumns:\n  - {key: year, label: Year}\nrows:\n  - {year: 2015, source: text}\n',
     );
     expect(messages).toEqual([]);
-    expect(table?.columns).toEqual([{ key: 'year', label: 'Year' }]);
+    expect(table?.columns).toEqual([{ key: 'year', label: 'Year', type: 'year', required: false, align: 'right', scale: 'one' }]);
     expect(table?.rows[0]).toMatchObject({ values: { year: 2015 }, source: { citation: 'The commentary' }, place: { start: { line: 6 } } });
   });
 
   it('reads JSON with the same schema', () => {
     const { table } = read('x.json', '{"rows": [{"a": 1, "source": "A citation"}]}');
     expect(table?.rows[0]?.source).toEqual({ citation: 'A citation' });
-    expect(table?.columns).toEqual([{ key: 'a', label: 'A' }]);
+    expect(table?.columns).toEqual([{ key: 'a', label: 'A', type: 'number', required: false, align: 'right', scale: 'one' }]);
   });
 
   it('reports every row without a source, and schema problems at their place', () => {
