@@ -23,6 +23,17 @@ export const ruleIds = [
   // structure
   'duplicate-id',
   'reference-missing',
+  // project configuration and the run
+  'config-missing',
+  'config-syntax',
+  'config-schema',
+  'manuscript-unmatched',
+  'output-conflict',
+  // release manifests
+  'manifest-invalid',
+  'manifest-mismatch',
+  'manifest-overlap',
+  'manifest-incomplete',
   // environment
   'browser-missing',
   'browser-failed',
