@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { BrowserSession } from '../browser/session.js';
+import type { MetadataDefaults } from '../config/front-matter.js';
 import type { Paper } from '../config/metadata.js';
 import { hasErrors } from '../diagnostics/report.js';
 import type { ReportDocument } from '../editions/document.js';
@@ -46,11 +47,19 @@ export interface ReportContext {
   /** The shared browser, started on first use. */
   browser: () => Promise<BrowserSession>;
   paper?: Paper;
+  /** Front matter values for manuscripts that do not set their own (the project configuration). */
+  defaults?: MetadataDefaults;
   projectRoot?: string;
   strict?: boolean;
   sourceDateEpoch?: number;
   signal?: AbortSignal;
   onStage?: (stage: Stage, ms: number) => void;
+  /**
+   * Called once the manuscript compiled without errors: the editions still to
+   * make (by default all of `formats`). The run leaves out editions that are
+   * up to date.
+   */
+  select?: (doc: ReportDocument) => Promise<ReadonlySet<Format>>;
 }
 
 /**
@@ -75,16 +84,20 @@ export async function buildReport(manuscript: string, context: ReportContext): P
   const compiled = await compile(file, {
     reader: context.reader,
     projectRoot: context.projectRoot ?? path.dirname(absolute),
-    overrides: context.paper ? { paper: context.paper } : {},
+    overrides: {
+      ...(context.paper ? { paper: context.paper } : {}),
+      ...(context.defaults ? { defaults: context.defaults } : {}),
+    },
     ...(context.onStage ? { onStage: context.onStage } : {}),
   });
   report.files.push(...compiled.dataFiles);
   if (hasErrors(report.files, context.strict) || !compiled.metadata) return report;
   const doc: ReportDocument = { ...compiled, metadata: compiled.metadata };
+  const wanted = context.select ? await context.select(doc) : context.formats;
 
   const target = (format: Format) => path.join(context.outDir, `${name}.${format}`);
   const jobs: Array<Promise<Edition>> = [];
-  if (context.formats.has('html')) {
+  if (wanted.has('html')) {
     jobs.push(
       timed('html', () => htmlEdition(doc, context.templates)).then((html) => ({
         format: 'html' as const,
@@ -93,7 +106,7 @@ export async function buildReport(manuscript: string, context: ReportContext): P
       })),
     );
   }
-  if (context.formats.has('epub')) {
+  if (wanted.has('epub')) {
     const epubOptions = context.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: context.sourceDateEpoch };
     jobs.push(
       timed('epub', () => epubEdition(doc, context.templates, epubOptions)).then((bytes) => ({
@@ -103,7 +116,7 @@ export async function buildReport(manuscript: string, context: ReportContext): P
       })),
     );
   }
-  if (context.formats.has('pdf')) {
+  if (wanted.has('pdf')) {
     const session = await context.browser();
     jobs.push(
       timed('pdf', () => pdfEdition(doc, context.templates, session, context.signal)).then((bytes) => ({
