@@ -1,5 +1,6 @@
 import { toolName, toolVersion } from '../version.js';
 import { buildCommand } from './commands/build.js';
+import { manifestCommand } from './commands/manifest.js';
 import { exitCodes, processIo, type Io } from './io.js';
 
 export { exitCodes, type Io } from './io.js';
@@ -9,6 +10,7 @@ type Command = (argv: string[], io: Io) => Promise<number>;
 /** Every subcommand, one file each in ./commands. */
 const commands: Record<string, { run: Command; summary: string }> = {
   build: { run: buildCommand, summary: 'build the HTML, PDF and EPUB editions of manuscripts' },
+  manifest: { run: manifestCommand, summary: 'merge the manifests of several builds (the shards of a CI matrix)' },
 };
 
 function usage(): string {
