@@ -28,6 +28,7 @@ export type { Manifest, ManifestEdition, ManifestReport, ManifestSource } from '
 export { checksumFileName, manifestFileName } from './release/manifest.js';
 export { parseShard, type Shard } from './project/shard.js';
 export { configFileNames } from './project/config.js';
+export { memoryReader, type ResourceReader } from './manuscript/resources.js';
 export { mergeManifests, type MergeOptions, type MergeResult } from './release/merge.js';
 
 /** What a run reports while it works. */
