@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { VFile } from 'vfile';
 import { describe, expect, it } from 'vitest';
+import { resolveFrontMatter } from '../../src/config/front-matter.js';
 import { loadProjectConfig, parseProjectConfig } from '../../src/project/config.js';
 import { temporaryFolder } from '../helpers/tools.js';
 
@@ -102,5 +103,21 @@ describe('the project configuration file', () => {
     expect(loaded.config).toBeUndefined();
     expect(loaded.file?.path).toBe(path.join(dir, 'sub/imprint.config.yaml'));
     expect(loaded.file?.messages[0]?.ruleId).toBe('config-missing');
+  });
+});
+
+describe('the configuration’s defaults against the front matter', () => {
+  const metadataOf = (yaml: string, overrides: Parameters<typeof resolveFrontMatter>[2]) =>
+    resolveFrontMatter(new VFile({ path: 'report.md', value: `---\n${yaml}\n---\n` }), { value: yaml, offset: 4 }, overrides);
+  const defaults = { paper: 'letter' as const, publisher: 'Series Press', series: 'Notes' };
+
+  it('fills what the front matter leaves out', () => {
+    expect(metadataOf('title: T\nauthor: A', { defaults })).toMatchObject({ paper: 'letter', publisher: 'Series Press', series: 'Notes' });
+  });
+
+  it('yields to the front matter, and --paper wins over both', () => {
+    const yaml = 'title: T\nauthor: A\npaper: a4\npublisher: Own Press\nseries: Own';
+    expect(metadataOf(yaml, { defaults })).toMatchObject({ paper: 'a4', publisher: 'Own Press', series: 'Own' });
+    expect(metadataOf(yaml, { defaults, paper: 'letter' })).toMatchObject({ paper: 'letter', publisher: 'Own Press' });
   });
 });
