@@ -3,6 +3,7 @@ import { glob, isDynamicPattern } from 'tinyglobby';
 import type { Position } from 'unist';
 import { VFile } from 'vfile';
 import { error } from '../diagnostics/report.js';
+import { compareText } from './order.js';
 
 /** A manuscript path or glob, and where it was written. */
 export interface ManuscriptPattern {
@@ -57,7 +58,7 @@ export async function expandManuscripts(
 /** Manuscripts in a stable order: by path relative to the project folder, compared by code unit (no locale). */
 export function sortManuscripts(manuscripts: readonly string[], projectDir: string): string[] {
   const keyed = manuscripts.map((manuscript) => ({ manuscript, key: projectPath(projectDir, manuscript) }));
-  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  keyed.sort((a, b) => compareText(a.key, b.key));
   return keyed.map((entry) => entry.manuscript);
 }
 

@@ -7,6 +7,7 @@ import { fontFaces } from '../assets/fonts.js';
 import type { ResourceReader } from '../manuscript/resources.js';
 import type { Templates } from '../template/templates.js';
 import { toolName, toolVersion } from '../version.js';
+import { compareText } from '../project/order.js';
 
 /** The SHA-256 of some bytes, as lowercase hex (what `sha256sum` prints). */
 export function sha256(bytes: Uint8Array | string): string {
@@ -42,7 +43,7 @@ export class RecordingReader implements ResourceReader {
 
   /** Every file read so far, sorted by path. */
   sources(): SourceFile[] {
-    return [...this.seen.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return [...this.seen.values()].sort((a, b) => compareText(a.path, b.path));
   }
 }
 
@@ -99,7 +100,7 @@ export function inputsDigest(parts: {
     JSON.stringify({
       run: parts.run,
       format: parts.format,
-      options: Object.fromEntries(Object.entries(parts.options).filter(([, value]) => value !== undefined).sort(([a], [b]) => (a < b ? -1 : 1))),
+      options: Object.fromEntries(Object.entries(parts.options).filter(([, value]) => value !== undefined).sort(([a], [b]) => compareText(a, b))),
       sources: parts.sources.map((source) => [source.path, source.sha256]),
     }),
   );

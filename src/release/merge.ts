@@ -4,6 +4,7 @@ import { error } from '../diagnostics/report.js';
 import { writeEditions } from '../output/write-editions.js';
 import { formatShard } from '../project/shard.js';
 import { manifestFileName, readManifest, verifiedEdition, writeManifest, type Manifest, type ManifestReport } from './manifest.js';
+import { compareText } from '../project/order.js';
 
 export interface MergeOptions {
   /** manifest.json files (of the shards of one series), each beside its editions. */
@@ -135,7 +136,7 @@ export async function mergeManifests(options: MergeOptions): Promise<MergeResult
     tool: first.manifest!.tool,
     built: reads.map((read) => read.manifest!.built).sort().at(-1)!,
     sourceDateEpoch: epochs.size === 1 ? [...epochs][0]! : null,
-    reports: reports.sort((a, b) => (a.manuscript.path < b.manuscript.path ? -1 : a.manuscript.path > b.manuscript.path ? 1 : 0)),
+    reports: reports.sort((a, b) => compareText(a.manuscript.path, b.manuscript.path)),
   };
   const manifest = await writeManifest(outDir, merged, undefined);
   return { ok: true, files, manifest, manifestPath: path.join(outDir, manifestFileName) };

@@ -1,3 +1,4 @@
+import { compareText } from '../project/order.js';
 import type { Shard } from '../project/shard.js';
 import { toolName, toolVersion } from '../version.js';
 import { buildDate, verifiedEdition, writeManifest, type Manifest, type ManifestReport } from './manifest.js';
@@ -49,9 +50,7 @@ export async function recordManifest(record: ManifestRecord): Promise<Manifest |
     built: buildDate(record.sourceDateEpoch),
     sourceDateEpoch: record.sourceDateEpoch ?? null,
     ...(record.shard ? { shard: record.shard } : {}),
-    reports: [...reports.values()].sort((a, b) =>
-      a.manuscript.path < b.manuscript.path ? -1 : a.manuscript.path > b.manuscript.path ? 1 : 0,
-    ),
+    reports: [...reports.values()].sort((a, b) => compareText(a.manuscript.path, b.manuscript.path)),
   };
   return writeManifest(record.outDir, manifest, record.previous);
 }

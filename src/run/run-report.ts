@@ -8,6 +8,7 @@ import { inputsDigest, RecordingReader, sha256, type SourceFile } from '../relea
 import { verifiedEdition, type ManifestEdition, type ManifestReport } from '../release/manifest.js';
 import { pdfPageCount } from '../release/pdf-pages.js';
 import type { ResolvedRun } from './resolve-run.js';
+import { compareText } from '../project/order.js';
 
 /** One edition of a report, made in this run or found up to date in the output folder. */
 export interface EditionResult {
@@ -186,5 +187,5 @@ function recorded(projectDir: string, source: SourceFile): ManifestReport['manus
 function union(a: readonly SourceFile[], b: readonly SourceFile[]): SourceFile[] {
   const byPath = new Map<string, SourceFile>();
   for (const source of [...a, ...b]) byPath.set(source.path, source);
-  return [...byPath.values()].sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
+  return [...byPath.values()].sort((a, b) => compareText(a.path, b.path));
 }
