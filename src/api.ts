@@ -14,7 +14,7 @@ import { manifestFileName, previousManifest, type Manifest, type ManifestReport 
 import { recordManifest } from './release/record-manifest.js';
 import { eachLimited } from './run/pool.js';
 import { resolveRun } from './run/resolve-run.js';
-import { runReport, type ReportResult } from './run/run-report.js';
+import { runReport, type ReportResult, type RunShared } from './run/run-report.js';
 import { loadTemplates } from './template/templates.js';
 
 export { EnvironmentError } from './browser/locate.js';
@@ -153,6 +153,27 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   };
   if (run.formats.includes('pdf') && run.manuscripts.length > 0 && (!previous || force)) void browser().catch(() => undefined);
 
+  const shared: RunShared = {
+    run,
+    context: {
+      cwd: run.cwd,
+      outDir: run.outDir,
+      templates,
+      browser,
+      ...(run.paper ? { paper: run.paper } : {}),
+      defaults: run.defaults,
+      ...(run.projectRoot ? { projectRoot: run.projectRoot } : {}),
+      strict: run.strict,
+      ...(sourceDateEpoch === undefined ? {} : { sourceDateEpoch }),
+      ...(options.signal ? { signal: options.signal } : {}),
+    },
+    reader: options.reader ?? diskReader,
+    write,
+    force,
+    fingerprint: () => (fingerprint ??= runFingerprint(templates)),
+    ...(previous ? { previous: new Map(previous.reports.map((report) => [report.manuscript.path, report])) } : {}),
+  };
+
   const outcomes: Array<{ result: ReportResult; entry?: ManifestReport } | undefined> = run.manuscripts.map(() => undefined);
   let done = 0;
   let stopped: { cause: unknown } | undefined;
@@ -167,27 +188,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
           stages.push({ stage, ms });
           options.onProgress?.({ kind: 'stage', manuscript: show(manuscript), stage, ms });
         };
-        const outcome = await runReport(manuscript, {
-          run,
-          context: {
-            cwd: run.cwd,
-            outDir: run.outDir,
-            templates,
-            browser,
-            ...(run.paper ? { paper: run.paper } : {}),
-            defaults: run.defaults,
-            ...(run.projectRoot ? { projectRoot: run.projectRoot } : {}),
-            strict: run.strict,
-            ...(sourceDateEpoch === undefined ? {} : { sourceDateEpoch }),
-            ...(options.signal ? { signal: options.signal } : {}),
-          },
-          reader: options.reader ?? diskReader,
-          write,
-          force,
-          fingerprint: () => (fingerprint ??= runFingerprint(templates)),
-          ...(previous ? { previous: new Map(previous.reports.map((report) => [report.manuscript.path, report])) } : {}),
-          onStage,
-        });
+        const outcome = await runReport(manuscript, shared, onStage);
         const made = outcome.result.editions.filter((edition) => edition.status === 'built');
         if (outcome.result.ok && write && made.length > 0) {
           options.signal?.throwIfAborted();

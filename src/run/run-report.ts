@@ -48,9 +48,8 @@ export interface RunShared {
   force: boolean;
   /** The run's fingerprint (tool, templates, fonts). */
   fingerprint: () => Promise<string>;
-  /** The output folder's manifest from an earlier run. */
+  /** The output folder's manifest from an earlier run, by manuscript path. */
   previous?: ReadonlyMap<string, ManifestReport>;
-  onStage?: (stage: Stage, ms: number) => void;
 }
 
 /** A report's result with the manifest entry that records it (when it succeeded). */
@@ -64,7 +63,11 @@ export interface ReportRun {
  * unchanged (unless forced), make the others in memory and describe each one
  * for the manifest. Nothing is written here.
  */
-export async function runReport(manuscript: string, shared: RunShared): Promise<ReportRun> {
+export async function runReport(
+  manuscript: string,
+  shared: RunShared,
+  onStage?: (stage: Stage, ms: number) => void,
+): Promise<ReportRun> {
   const { run } = shared;
   const key = projectPath(run.projectDir, manuscript);
   const before = shared.force || !shared.write ? undefined : shared.previous?.get(key);
@@ -92,7 +95,7 @@ export async function runReport(manuscript: string, shared: RunShared): Promise<
     ...shared.context,
     formats: requested,
     reader: pipelineReader,
-    ...(shared.onStage ? { onStage: shared.onStage } : {}),
+    ...(onStage ? { onStage } : {}),
     select: async (doc) => {
       title = doc.metadata.title;
       if (!before) return requested;
