@@ -1,37 +1,91 @@
 import path from 'node:path';
 import type { VFile } from 'vfile';
-import { buildReport, formats, type Format, type ReportResult, type Stage } from './build/report.js';
+import { formats, type Format, type Stage } from './build/report.js';
 import { BrowserSession, type BrowserOptions } from './browser/session.js';
+import type { MetadataDefaults } from './config/front-matter.js';
 import type { Paper } from './config/metadata.js';
+import { hasErrors } from './diagnostics/report.js';
 import { diskReader, type ResourceReader } from './manuscript/resources.js';
 import { writeEditions } from './output/write-editions.js';
+import { projectPath } from './project/manuscripts.js';
+import type { Shard } from './project/shard.js';
+import { runFingerprint } from './release/inputs.js';
+import { manifestFileName, previousManifest, type Manifest, type ManifestReport } from './release/manifest.js';
+import { recordManifest } from './release/record-manifest.js';
+import { eachLimited } from './run/pool.js';
+import { resolveRun } from './run/resolve-run.js';
+import { runReport, type ReportResult, type RunShared } from './run/run-report.js';
 import { loadTemplates } from './template/templates.js';
 
 export { EnvironmentError } from './browser/locate.js';
 export { check, type CheckOptions, type CheckResult } from './check/run.js';
 export type { BrowserOptions } from './browser/session.js';
+export type { MetadataDefaults } from './config/front-matter.js';
+export type { Paper } from './config/metadata.js';
 export { formats };
-export type { Edition, Format, ReportResult, Stage } from './build/report.js';
+export type { Format, Stage };
+export type { EditionResult, ReportResult } from './run/run-report.js';
+export type { Manifest, ManifestEdition, ManifestReport, ManifestSource } from './release/manifest.js';
+export { checksumFileName, manifestFileName } from './release/manifest.js';
+export { parseShard, type Shard } from './project/shard.js';
+export { configFileNames } from './project/config.js';
+export { memoryReader, type ResourceReader } from './manuscript/resources.js';
+export { mergeManifests, type MergeOptions, type MergeResult } from './release/merge.js';
 
-export interface ProgressEvent {
-  /** The manuscript's path as given; empty for work shared by the run (the browser). */
-  manuscript: string;
-  stage: Stage;
-  ms: number;
-}
+/** What a run reports while it works. */
+export type ProgressEvent =
+  | {
+      kind: 'stage';
+      /** The manuscript (relative to `cwd` when inside it); empty for work shared by the run (the browser). */
+      manuscript: string;
+      stage: Stage;
+      ms: number;
+    }
+  | {
+      kind: 'report';
+      manuscript: string;
+      /** Reports finished so far, this one included, and the number in the run. */
+      done: number;
+      total: number;
+      report: ReportResult;
+      /** From the start of this report to its editions written. */
+      ms: number;
+      /** Each stage of this report with its time. */
+      stages: ReadonlyArray<{ stage: Stage; ms: number }>;
+    };
 
 export interface BuildOptions {
-  /** Manuscript paths, absolute or relative to `cwd`. */
-  manuscripts: string[];
+  /**
+   * Manuscript paths or globs (`reports/*.md`), relative to `cwd`. Default:
+   * the configuration file's `manuscripts`, else `manuscript/report.md`.
+   */
+  manuscripts?: string[];
+  /**
+   * The project configuration file. Default: `imprint.config.yaml`,
+   * `imprint.config.yml` or `imprint.config.json` in `cwd`, when there is
+   * one; `false` reads none. Options given here win over it.
+   */
+  config?: string | false;
   /** Output folder, relative to `cwd`; default `dist`. */
   outDir?: string;
   /** Editions to make; default all three. */
   formats?: readonly Format[];
-  /** Write the editions to `outDir`; default true. With false, only the bytes are returned. */
+  /**
+   * Write the editions, manifest.json and SHA256SUMS to `outDir`; default
+   * true. With false, only the bytes are returned, and every edition is made.
+   */
   write?: boolean;
+  /** Make every edition even when its inputs are unchanged since the manifest recorded it. */
+  force?: boolean;
+  /** Build only this share of the manuscripts (`{ index: 2, count: 3 }` is `--shard 2/3`). */
+  shard?: Shard;
+  /** Reports built at once; default the machine's available parallelism. */
+  concurrency?: number;
   browser?: BrowserOptions;
-  /** Overrides the front matter's `paper`. */
+  /** Overrides every front matter's `paper`. */
   paper?: Paper;
+  /** Front matter values for manuscripts that do not set their own; win over the configuration file's. */
+  defaults?: MetadataDefaults;
   /** Folder every path a manuscript names must stay inside; default the manuscript's folder. */
   projectRoot?: string;
   /** Folder of print.css, epub.css and epub/*.ejs; default the shipped templates. */
@@ -41,74 +95,157 @@ export interface BuildOptions {
   /** Seconds since the epoch for every date a build writes; default `SOURCE_DATE_EPOCH`. */
   sourceDateEpoch?: number;
   cwd?: string;
+  /** How manuscripts and the files they name are read; default the disk. */
   reader?: ResourceReader;
   onProgress?: (event: ProgressEvent) => void;
   signal?: AbortSignal;
 }
 
 export interface BuildResult {
+  /** True when every report was made and nothing in the run had an error. */
   ok: boolean;
+  /** One per manuscript of the run, in the run's order (sorted by project path). */
   reports: ReportResult[];
-  /** Every file with messages, for reporting. */
+  /** Every file with messages (configuration, manuscripts, data files), for reporting. */
   files: VFile[];
+  /** The output folder's manifest after the run, when one was written or is current. */
+  manifest?: Manifest;
+  /** Where it is. */
+  manifestPath?: string;
 }
 
 /**
- * Build the editions of one or more manuscripts. Problems in the inputs are
- * returned as messages on `files`; problems with the environment (no browser,
- * a browser that fails) throw an EnvironmentError.
+ * Build the editions of one or more manuscripts with one shared browser:
+ * settle the run (options over the configuration file), build the reports a
+ * few at a time, write each report's editions as it is done, then record the
+ * output folder's manifest and checksums. Problems in the inputs are returned
+ * as messages on `files`; problems with the environment (no browser, a
+ * browser that fails) throw an EnvironmentError.
  */
-export async function build(options: BuildOptions): Promise<BuildResult> {
-  const cwd = options.cwd ?? process.cwd();
-  const wanted = new Set(options.formats ?? formats);
+export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const sourceDateEpoch = options.sourceDateEpoch ?? epochFromEnvironment();
+  const resolved = await resolveRun({ ...options, ...(sourceDateEpoch === undefined ? {} : { sourceDateEpoch }) });
+  const run = resolved.run;
+  if (!run) return { ok: false, reports: [], files: resolved.files };
 
-  // Chromium starts while the manuscripts are read and compiled: the PDF is printed with it, and the
-  // EPUB's page list comes from the print layout measured in it.
+  const write = options.write !== false;
+  const force = options.force === true;
+  const show = (manuscript: string) => {
+    const relative = path.relative(run.cwd, manuscript);
+    return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : manuscript;
+  };
+  const previous = write ? await previousManifest(run.outDir) : undefined;
+  const templates = await loadTemplates(run.templateDir);
+  let fingerprint: Promise<string> | undefined;
+
+  // One browser for the whole run, started on first use. When nothing says the
+  // PDFs are up to date, it starts at once, while the manuscripts compile.
   let session: Promise<BrowserSession> | undefined;
   const browser = () => {
     if (!session) {
       const started = performance.now();
-      session = BrowserSession.open(options.browser);
+      session = BrowserSession.open(run.browser);
       session.then(
-        () => options.onProgress?.({ manuscript: '', stage: 'browser', ms: performance.now() - started }),
+        () => options.onProgress?.({ kind: 'stage', manuscript: '', stage: 'browser', ms: performance.now() - started }),
         () => undefined,
       );
     }
     return session;
   };
-  if (wanted.has('pdf') || wanted.has('epub')) void browser().catch(() => undefined);
+  // The PDF is printed with it, and the EPUB's page list comes from the print layout measured in it.
+  const needsLayout = run.formats.includes('pdf') || run.formats.includes('epub');
+  if (needsLayout && run.manuscripts.length > 0 && (!previous || force)) void browser().catch(() => undefined);
 
+  const shared: RunShared = {
+    run,
+    context: {
+      cwd: run.cwd,
+      outDir: run.outDir,
+      templates,
+      browser,
+      ...(run.paper ? { paper: run.paper } : {}),
+      defaults: run.defaults,
+      ...(run.projectRoot ? { projectRoot: run.projectRoot } : {}),
+      strict: run.strict,
+      ...(sourceDateEpoch === undefined ? {} : { sourceDateEpoch }),
+      ...(options.signal ? { signal: options.signal } : {}),
+    },
+    reader: options.reader ?? diskReader,
+    write,
+    force,
+    fingerprint: () => (fingerprint ??= runFingerprint(templates)),
+    ...(previous ? { previous: new Map(previous.reports.map((report) => [report.manuscript.path, report])) } : {}),
+  };
+
+  const outcomes: Array<{ result: ReportResult; entry?: ManifestReport } | undefined> = run.manuscripts.map(() => undefined);
+  let done = 0;
+  let stopped: { cause: unknown } | undefined;
   try {
-    const templates = await loadTemplates(options.templateDir);
-    const reports: ReportResult[] = [];
-    for (const manuscript of options.manuscripts) {
-      options.signal?.throwIfAborted();
-      const report = await buildReport(manuscript, {
-        cwd,
-        outDir: path.resolve(cwd, options.outDir ?? 'dist'),
-        formats: wanted,
-        templates,
-        reader: options.reader ?? diskReader,
-        browser,
-        ...(options.paper ? { paper: options.paper } : {}),
-        ...(options.projectRoot ? { projectRoot: path.resolve(cwd, options.projectRoot) } : {}),
-        ...(options.strict ? { strict: true } : {}),
-        ...(sourceDateEpoch === undefined ? {} : { sourceDateEpoch }),
-        ...(options.signal ? { signal: options.signal } : {}),
-        onStage: (stage, ms) => options.onProgress?.({ manuscript, stage, ms }),
-      });
-      if (report.ok && options.write !== false) {
+    await eachLimited(
+      run.manuscripts,
+      run.concurrency,
+      async (manuscript, index) => {
         const started = performance.now();
-        await writeEditions(report.editions.map((edition) => ({ path: edition.path, bytes: edition.bytes })));
-        options.onProgress?.({ manuscript, stage: 'write', ms: performance.now() - started });
-      }
-      reports.push(report);
-    }
-    return { ok: reports.every((report) => report.ok), reports, files: reports.flatMap((report) => report.files) };
+        const stages: Array<{ stage: Stage; ms: number }> = [];
+        const onStage = (stage: Stage, ms: number) => {
+          stages.push({ stage, ms });
+          options.onProgress?.({ kind: 'stage', manuscript: show(manuscript), stage, ms });
+        };
+        const outcome = await runReport(manuscript, shared, onStage);
+        const made = outcome.result.editions.filter((edition) => edition.status === 'built');
+        if (outcome.result.ok && write && made.length > 0) {
+          options.signal?.throwIfAborted();
+          const writing = performance.now();
+          await writeEditions(made.map((edition) => ({ path: edition.path, bytes: edition.bytes })));
+          onStage('write', performance.now() - writing);
+        }
+        outcomes[index] = outcome;
+        done++;
+        options.onProgress?.({
+          kind: 'report',
+          manuscript: show(manuscript),
+          done,
+          total: run.manuscripts.length,
+          report: outcome.result,
+          ms: performance.now() - started,
+          stages,
+        });
+      },
+      options.signal,
+    );
+    if (options.signal?.aborted) throw options.signal.reason;
+  } catch (cause) {
+    stopped = { cause };
   } finally {
     if (session) await session.then((opened) => opened.close(), () => undefined);
   }
+
+  const reports = outcomes.filter((outcome) => outcome !== undefined).map((outcome) => outcome.result);
+  let manifest: Manifest | undefined;
+  if (write) {
+    const current = new Map<string, ManifestReport>();
+    for (const outcome of outcomes) {
+      if (outcome?.entry) current.set(outcome.entry.manuscript.path, outcome.entry);
+    }
+    manifest = await recordManifest({
+      outDir: run.outDir,
+      current,
+      unfinished: run.manuscripts.map((manuscript) => projectPath(run.projectDir, manuscript)).filter((key) => !current.has(key)),
+      ...(previous ? { previous } : {}),
+      ...(run.shard ? { shard: run.shard } : {}),
+      ...(sourceDateEpoch === undefined ? {} : { sourceDateEpoch }),
+      failed: stopped !== undefined || reports.some((report) => !report.ok),
+    });
+  }
+  if (stopped) throw stopped.cause;
+
+  const files = [...resolved.files, ...reports.flatMap((report) => report.files)];
+  return {
+    ok: reports.every((report) => report.ok) && !hasErrors(resolved.files, run.strict),
+    reports,
+    files,
+    ...(manifest ? { manifest, manifestPath: path.join(run.outDir, manifestFileName) } : {}),
+  };
 }
 
 function epochFromEnvironment(): number | undefined {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { BrowserSession } from '../browser/session.js';
+import type { MetadataDefaults } from '../config/front-matter.js';
 import type { Paper } from '../config/metadata.js';
 import { hasErrors, warn } from '../diagnostics/report.js';
 import type { ReportDocument } from '../editions/document.js';
@@ -49,11 +50,19 @@ export interface ReportContext {
   /** The shared browser, started on first use. */
   browser: () => Promise<BrowserSession>;
   paper?: Paper;
+  /** Front matter values for manuscripts that do not set their own (the project configuration). */
+  defaults?: MetadataDefaults;
   projectRoot?: string;
   strict?: boolean;
   sourceDateEpoch?: number;
   signal?: AbortSignal;
   onStage?: (stage: Stage, ms: number) => void;
+  /**
+   * Called once the manuscript compiled without errors: the editions still to
+   * make (by default all of `formats`). The run leaves out editions that are
+   * up to date.
+   */
+  select?: (doc: ReportDocument) => Promise<ReadonlySet<Format>>;
 }
 
 /**
@@ -78,16 +87,20 @@ export async function buildReport(manuscript: string, context: ReportContext): P
   const compiled = await compile(file, {
     reader: context.reader,
     projectRoot: context.projectRoot ?? path.dirname(absolute),
-    overrides: context.paper ? { paper: context.paper } : {},
+    overrides: {
+      ...(context.paper ? { paper: context.paper } : {}),
+      ...(context.defaults ? { defaults: context.defaults } : {}),
+    },
     ...(context.onStage ? { onStage: context.onStage } : {}),
   });
   report.files.push(...compiled.dataFiles);
   if (hasErrors(report.files, context.strict) || !compiled.metadata) return report;
   const doc: ReportDocument = { ...compiled, metadata: compiled.metadata };
+  const wanted = context.select ? await context.select(doc) : context.formats;
 
   const target = (format: Format) => path.join(context.outDir, `${name}.${format}`);
   const jobs: Array<Promise<Edition>> = [];
-  if (context.formats.has('html')) {
+  if (wanted.has('html')) {
     jobs.push(
       timed('html', () => htmlEdition(doc, context.templates)).then((html) => ({
         format: 'html' as const,
@@ -99,7 +112,7 @@ export async function buildReport(manuscript: string, context: ReportContext): P
 
   // The print page is laid out once: its page map serves the contents page, the EPUB's page list and the PDF.
   let layout: Promise<PrintLayout> | undefined;
-  if (context.formats.has('pdf') || context.formats.has('epub')) {
+  if (wanted.has('pdf') || wanted.has('epub')) {
     const session = await context.browser();
     layout = timed('layout', () => pdfLayout(doc, context.templates, session, context.signal));
   }
@@ -110,9 +123,9 @@ export async function buildReport(manuscript: string, context: ReportContext): P
         pageMap,
       }),
     );
-  const epub = layout && context.formats.has('epub') ? layout.then((made) => epubWith(made.pageMap)) : undefined;
+  const epub = layout && wanted.has('epub') ? layout.then((made) => epubWith(made.pageMap)) : undefined;
   const printed =
-    layout && context.formats.has('pdf')
+    layout && wanted.has('pdf')
       ? layout.then((made) =>
           timed('pdf', () => made.print(context.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: context.sourceDateEpoch })),
         )

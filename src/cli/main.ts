@@ -1,6 +1,7 @@
 import { toolName, toolVersion } from '../version.js';
 import { buildCommand } from './commands/build.js';
 import { checkCommand } from './commands/check.js';
+import { manifestCommand } from './commands/manifest.js';
 import { exitCodes, processIo, type Io } from './io.js';
 
 export { exitCodes, type Io } from './io.js';
@@ -11,6 +12,7 @@ type Command = (argv: string[], io: Io) => Promise<number>;
 const commands: Record<string, { run: Command; summary: string }> = {
   build: { run: buildCommand, summary: 'build the HTML, PDF and EPUB editions of manuscripts' },
   check: { run: checkCommand, summary: 'check manuscripts and their data, and that the prose agrees with the data' },
+  manifest: { run: manifestCommand, summary: 'merge the manifests of several builds (the shards of a CI matrix)' },
 };
 
 function usage(): string {

@@ -36,8 +36,18 @@ export type FrontMatter = z.infer<typeof FrontMatter>;
 
 const knownKeys = new Set(Object.keys(FrontMatter.shape));
 
-export interface FrontMatterOverrides {
+/** Values a project gives every manuscript that does not set its own. */
+export interface MetadataDefaults {
   paper?: Paper;
+  publisher?: string;
+  series?: string;
+}
+
+export interface FrontMatterOverrides {
+  /** Wins over the front matter (`--paper`). */
+  paper?: Paper;
+  /** Used where the front matter is silent (the project configuration). */
+  defaults?: MetadataDefaults;
 }
 
 /**
@@ -99,6 +109,8 @@ export function resolveFrontMatter(
       ? data.keywords.split(',').map((word) => word.trim()).filter(Boolean)
       : data.keywords ?? [];
   const date = data.date === undefined ? undefined : parsePartialDate(data.date);
+  const publisher = data.publisher ?? overrides.defaults?.publisher;
+  const series = data.series ?? overrides.defaults?.series;
   return {
     title: data.title,
     ...(data.subtitle ? { subtitle: data.subtitle } : {}),
@@ -109,9 +121,9 @@ export function resolveFrontMatter(
     ...(data.description ? { description: data.description } : {}),
     keywords,
     ...(data.identifier ? { identifier: data.identifier } : {}),
-    ...(data.publisher ? { publisher: data.publisher } : {}),
-    ...(data.series ? { series: data.series } : {}),
-    paper: overrides.paper ?? (data.paper?.toLowerCase() as Paper | undefined) ?? 'a4',
+    ...(publisher ? { publisher } : {}),
+    ...(series ? { series } : {}),
+    paper: overrides.paper ?? (data.paper?.toLowerCase() as Paper | undefined) ?? overrides.defaults?.paper ?? 'a4',
     tocDepth: data['toc-depth'] ?? 2,
     ...(data.chapters ? { chapters: true } : {}),
   };

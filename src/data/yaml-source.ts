@@ -38,7 +38,8 @@ export function parseYaml(file: VFile, options: ParseYamlOptions): YamlSource {
   const span = (range: readonly [number, number] | undefined): Position | undefined => {
     if (!range) return undefined;
     const start = toPoint(range[0]);
-    const end = toPoint(Math.max(range[0], range[1]));
+    // A problem at the very end of the text ends one past it: keep its start.
+    const end = toPoint(Math.max(range[0], range[1])) ?? start;
     return start && end ? { start, end } : undefined;
   };
 

@@ -25,6 +25,17 @@ export const ruleIds = [
   'reference-missing',
   // consistency of the prose with the data
   'data-mismatch',
+  // project configuration and the run
+  'config-missing',
+  'config-syntax',
+  'config-schema',
+  'manuscript-unmatched',
+  'output-conflict',
+  // release manifests
+  'manifest-invalid',
+  'manifest-mismatch',
+  'manifest-overlap',
+  'manifest-incomplete',
   // environment
   'browser-missing',
   'browser-failed',

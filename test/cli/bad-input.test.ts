@@ -89,7 +89,7 @@ describe('imprint build on bad input', () => {
     expect(bad.code).toBe(1);
     const after = await Promise.all(['report.html', 'report.pdf', 'report.epub'].map((name) => readFile(path.join(out, name))));
     expect(after).toEqual(before);
-    expect((await readdir(out)).sort()).toEqual(['report.epub', 'report.html', 'report.pdf']);
+    expect((await readdir(out)).sort()).toEqual(['SHA256SUMS', 'manifest.json', 'report.epub', 'report.html', 'report.pdf']);
   });
 });
 
@@ -99,7 +99,7 @@ describe('imprint build usage', () => {
     const out = path.join(project, 'elsewhere');
     const result = await imprint(['build', path.join(project, 'other-name.md'), '--out', out, '--format', 'html,epub']);
     expect(result.code).toBe(0);
-    expect((await readdir(out)).sort()).toEqual(['other-name.epub', 'other-name.html']);
+    expect((await readdir(out)).sort()).toEqual(['SHA256SUMS', 'manifest.json', 'other-name.epub', 'other-name.html']);
     for (const stage of ['read', 'parse', 'transform', 'html', 'epub', 'write']) {
       expect(result.stderr).toMatch(new RegExp(`${stage}\\s+\\d+ ms`));
     }

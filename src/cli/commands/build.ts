@@ -1,18 +1,29 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { build, EnvironmentError, formats, type Format, type ProgressEvent } from '../../api.js';
+import { build, EnvironmentError, formats, parseShard, type BuildOptions, type Format, type ProgressEvent } from '../../api.js';
 import type { Paper } from '../../config/metadata.js';
 import { exitCodes, formatBytes, printMessages, type Io } from '../io.js';
 
 export const buildUsage = `Usage: imprint build [MANUSCRIPT...] [options]
 
-Build the HTML, PDF and EPUB editions of a manuscript (default: manuscript/report.md).
+Build the HTML, PDF and EPUB editions of manuscripts (paths or quoted globs such
+as 'reports/*.md'). Without one: the \`manuscripts\` of the project configuration
+file (imprint.config.yaml, .yml or .json in this folder), else manuscript/report.md.
+Writes manifest.json and SHA256SUMS beside the editions; an edition whose inputs
+are unchanged since the manifest recorded it is not made again.
 
 Options:
+  -c, --config FILE             project configuration file (default: imprint.config.yaml/.yml/.json here)
+      --no-config               read no configuration file
   -o, --out DIR                 output folder (default: dist)
   -f, --format LIST             editions to make, comma separated: html,pdf,epub (default: all)
+      --force                   make every edition, even those that are up to date
+      --shard K/N               build the K-th of N shares of the manuscripts (for a CI matrix)
+  -j, --jobs N                  reports built at once (default: the number of cores)
       --paper a4|letter         paper size of the PDF (overrides front matter)
       --browser PATH            Chromium or Chrome to print with
       --browser-ws-endpoint URL print through an already running Chromium
+                                (also IMPRINT_BROWSER_WS_ENDPOINT)
       --root DIR                folder the manuscript's files must stay inside (default: its folder)
       --templates DIR           template folder (default: the shipped templates)
       --strict                  warnings fail the build
@@ -29,14 +40,19 @@ export async function buildCommand(argv: string[], io: Io): Promise<number> {
       allowPositionals: true,
       strict: true,
       options: {
+        config: { type: 'string', short: 'c' },
+        'no-config': { type: 'boolean', default: false },
         out: { type: 'string', short: 'o' },
         format: { type: 'string', short: 'f' },
+        force: { type: 'boolean', default: false },
+        shard: { type: 'string' },
+        jobs: { type: 'string', short: 'j' },
         paper: { type: 'string' },
         browser: { type: 'string' },
         'browser-ws-endpoint': { type: 'string' },
         root: { type: 'string' },
         templates: { type: 'string' },
-        strict: { type: 'boolean', default: false },
+        strict: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -52,17 +68,26 @@ export async function buildCommand(argv: string[], io: Io): Promise<number> {
     return exitCodes.ok;
   }
 
-  const wanted = (values.format ?? formats.join(',')).split(',').map((part) => part.trim().toLowerCase());
-  const unknown = wanted.filter((part) => !(formats as readonly string[]).includes(part));
-  if (unknown.length > 0 || wanted.length === 0) {
-    io.stderr(`imprint: --format takes html, pdf and epub, comma separated (got ${values.format})\n`);
+  const usageError = (message: string) => {
+    io.stderr(`imprint: ${message}\n`);
     return exitCodes.environment;
+  };
+  let wanted: Format[] | undefined;
+  if (values.format !== undefined) {
+    const parts = values.format.split(',').map((part) => part.trim().toLowerCase());
+    if (parts.some((part) => !(formats as readonly string[]).includes(part)) || parts.length === 0) {
+      return usageError(`--format takes html, pdf and epub, comma separated (got ${values.format})`);
+    }
+    wanted = parts as Format[];
   }
   const paper = values.paper?.toLowerCase();
-  if (paper !== undefined && paper !== 'a4' && paper !== 'letter') {
-    io.stderr(`imprint: --paper takes a4 or letter (got ${values.paper})\n`);
-    return exitCodes.environment;
-  }
+  if (paper !== undefined && paper !== 'a4' && paper !== 'letter') return usageError(`--paper takes a4 or letter (got ${values.paper})`);
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  if (values.shard !== undefined && !shard) return usageError(`--shard takes K/N with 1 ≤ K ≤ N, such as 1/4 (got ${values.shard})`);
+  const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) return usageError(`--jobs takes a whole number of 1 or more (got ${values.jobs})`);
+  if (values.config !== undefined && values['no-config']) return usageError('--config and --no-config cannot be used together');
+  const wsEndpoint = values['browser-ws-endpoint'] ?? (process.env.IMPRINT_BROWSER_WS_ENDPOINT || undefined);
 
   const controller = new AbortController();
   const interrupt = () => controller.abort(new Error('interrupted'));
@@ -70,34 +95,39 @@ export async function buildCommand(argv: string[], io: Io): Promise<number> {
   process.once('SIGTERM', interrupt);
   const started = performance.now();
   const verbose = !values.quiet && !values.json;
+  const options: BuildOptions = {
+    ...(manuscripts.length > 0 ? { manuscripts } : {}),
+    ...(values['no-config'] ? { config: false } : values.config !== undefined ? { config: values.config } : {}),
+    ...(values.out !== undefined ? { outDir: values.out } : {}),
+    ...(wanted ? { formats: wanted } : {}),
+    ...(values.force ? { force: true } : {}),
+    ...(shard ? { shard } : {}),
+    ...(jobs ? { concurrency: jobs } : {}),
+    ...(paper ? { paper: paper as Paper } : {}),
+    browser: {
+      ...(values.browser ? { executablePath: values.browser } : {}),
+      ...(wsEndpoint ? { wsEndpoint } : {}),
+    },
+    ...(values.root !== undefined ? { projectRoot: values.root } : {}),
+    ...(values.templates !== undefined ? { templateDir: values.templates } : {}),
+    ...(values.strict !== undefined ? { strict: values.strict } : {}),
+    signal: controller.signal,
+    ...(verbose ? { onProgress: (event: ProgressEvent) => progress(event, io) } : {}),
+  };
   try {
-    const result = await build({
-      manuscripts: manuscripts.length > 0 ? manuscripts : ['manuscript/report.md'],
-      ...(values.out ? { outDir: values.out } : {}),
-      formats: wanted as Format[],
-      ...(paper ? { paper: paper as Paper } : {}),
-      browser: {
-        ...(values.browser ? { executablePath: values.browser } : {}),
-        ...(values['browser-ws-endpoint'] ? { wsEndpoint: values['browser-ws-endpoint'] } : {}),
-      },
-      ...(values.root ? { projectRoot: values.root } : {}),
-      ...(values.templates ? { templateDir: values.templates } : {}),
-      strict: values.strict,
-      signal: controller.signal,
-      ...(verbose ? { onProgress: (event: ProgressEvent) => io.stderr(progressLine(event)) } : {}),
-    });
+    const result = await build(options);
     printMessages(result.files, values, io);
-    if (!result.ok) return exitCodes.inputs;
     if (verbose) {
-      for (const edition of result.reports.flatMap((report) => report.editions)) {
-        io.stderr(`wrote ${edition.path} (${formatBytes(edition.bytes.byteLength)})\n`);
+      if (result.manifestPath) {
+        const manifest = shown(result.manifestPath);
+        io.stderr(`manifest ${manifest} and ${path.join(path.dirname(manifest), 'SHA256SUMS')}\n`);
       }
-      io.stderr(`done in ${Math.round(performance.now() - started)} ms\n`);
+      io.stderr(`${summary(result.reports)} in ${seconds(performance.now() - started)}\n`);
     }
-    return exitCodes.ok;
+    return result.ok ? exitCodes.ok : exitCodes.inputs;
   } catch (cause) {
     if (controller.signal.aborted) {
-      io.stderr('imprint: interrupted; no edition was written\n');
+      io.stderr('imprint: interrupted; reports finished before are written and in the manifest, no other edition was written\n');
       return exitCodes.interrupted;
     }
     if (cause instanceof EnvironmentError) {
@@ -111,7 +141,45 @@ export async function buildCommand(argv: string[], io: Io): Promise<number> {
   }
 }
 
-function progressLine(event: ProgressEvent): string {
-  const who = event.manuscript ? `${event.manuscript}  ` : '';
-  return `${who}${event.stage.padEnd(9)} ${event.ms.toFixed(0).padStart(6)} ms\n`;
+/** One line for the browser, one line per report as it finishes. */
+function progress(event: ProgressEvent, io: Io): void {
+  if (event.kind === 'stage') {
+    if (event.manuscript === '') io.stderr(`${event.stage.padEnd(9)} ${event.ms.toFixed(0).padStart(6)} ms\n`);
+    return;
+  }
+  const { report } = event;
+  const counter = `[${event.done}/${event.total}]`;
+  const stages = event.stages.map(({ stage, ms }) => `${stage} ${ms.toFixed(0)} ms`).join(', ');
+  const timing = `in ${seconds(event.ms)}${stages ? ` (${stages})` : ''}`;
+  if (!report.ok) {
+    const errors = report.files.reduce((sum, file) => sum + file.messages.filter((message) => message.fatal === true).length, 0);
+    const warnings = report.files.reduce((sum, file) => sum + file.messages.filter((message) => message.fatal === false).length, 0);
+    const problems = errors > 0 ? `${errors} error${errors === 1 ? '' : 's'}` : `${warnings} warning${warnings === 1 ? '' : 's'} (--strict)`;
+    io.stderr(`${counter} ${event.manuscript}  failed: ${problems}, listed below; nothing written\n`);
+    return;
+  }
+  const built = report.editions.filter((edition) => edition.status === 'built');
+  const unchanged = report.editions.filter((edition) => edition.status === 'unchanged');
+  const parts = [
+    built.length > 0 ? `built ${built.map((edition) => `${path.basename(edition.path)} (${formatBytes(edition.bytes.byteLength)})`).join(', ')}` : '',
+    unchanged.length > 0 ? `unchanged ${unchanged.map((edition) => path.basename(edition.path)).join(', ')}` : '',
+  ].filter(Boolean);
+  io.stderr(`${counter} ${event.manuscript}  ${parts.join('; ')}  ${timing}\n`);
+}
+
+function summary(reports: ReadonlyArray<{ ok: boolean; editions: ReadonlyArray<{ status: string }> }>): string {
+  const failed = reports.filter((report) => !report.ok).length;
+  const unchanged = reports.filter((report) => report.ok && report.editions.every((edition) => edition.status === 'unchanged')).length;
+  const built = reports.length - failed - unchanged;
+  const parts = [`${built} built`, unchanged ? `${unchanged} unchanged` : '', failed ? `${failed} failed` : ''].filter(Boolean);
+  return `${reports.length} report${reports.length === 1 ? '' : 's'}: ${parts.join(', ')},`;
+}
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function shown(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
 }

@@ -1,0 +1,123 @@
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import type { VFile } from 'vfile';
+import { formats, type Format } from '../build/report.js';
+import type { BrowserOptions } from '../browser/session.js';
+import type { MetadataDefaults } from '../config/front-matter.js';
+import type { Paper } from '../config/metadata.js';
+import { hasErrors } from '../diagnostics/report.js';
+import { loadProjectConfig, type ProjectConfig } from '../project/config.js';
+import { expandManuscripts, nameConflicts, type ManuscriptPattern } from '../project/manuscripts.js';
+import { shareOf, type Shard } from '../project/shard.js';
+
+/** The manuscript built when neither the command line nor a configuration file names one. */
+export const defaultManuscript = 'manuscript/report.md';
+
+/** What a run is asked for, before the configuration file is read. */
+export interface RunRequest {
+  manuscripts?: readonly string[];
+  config?: string | false;
+  outDir?: string;
+  formats?: readonly Format[];
+  shard?: Shard;
+  concurrency?: number;
+  browser?: BrowserOptions;
+  paper?: Paper;
+  defaults?: MetadataDefaults;
+  projectRoot?: string;
+  templateDir?: string;
+  strict?: boolean;
+  sourceDateEpoch?: number;
+  cwd?: string;
+}
+
+/** A run with every option settled: the request over the configuration file over the defaults. */
+export interface ResolvedRun {
+  cwd: string;
+  /** Manifests record paths relative to it: the configuration file's folder, else `cwd`. */
+  projectDir: string;
+  config?: ProjectConfig;
+  /** This run's manuscripts (this shard's share), absolute, in stable order. */
+  manuscripts: string[];
+  /** Manuscripts of the whole series, before sharding. */
+  series: string[];
+  shard?: Shard;
+  outDir: string;
+  formats: Format[];
+  templateDir?: string;
+  projectRoot?: string;
+  paper?: Paper;
+  defaults: MetadataDefaults;
+  concurrency: number;
+  strict: boolean;
+  browser: BrowserOptions;
+  sourceDateEpoch?: number;
+}
+
+/**
+ * Read the configuration file and settle the run. Problems (in the
+ * configuration, patterns that match nothing, two manuscripts that would
+ * write the same files) come back as messages and no run: nothing is built.
+ */
+export async function resolveRun(request: RunRequest): Promise<{ run?: ResolvedRun; files: VFile[] }> {
+  const cwd = path.resolve(request.cwd ?? process.cwd());
+  const loaded = await loadProjectConfig({ cwd, ...(request.config !== undefined ? { path: request.config } : {}) });
+  const files: VFile[] = loaded.file ? [loaded.file] : [];
+  if (loaded.file && !loaded.config) return { files };
+  const config = loaded.config;
+  const projectDir = config?.dir ?? cwd;
+
+  let patterns: ManuscriptPattern[];
+  if (request.manuscripts && request.manuscripts.length > 0) {
+    patterns = request.manuscripts.map((pattern) => ({ pattern, base: cwd }));
+  } else if (config?.manuscripts) {
+    patterns = config.manuscripts.map((entry) => ({
+      pattern: entry.pattern,
+      base: config.dir,
+      file: config.file,
+      ...(entry.place ? { place: entry.place } : {}),
+    }));
+  } else {
+    patterns = [{ pattern: defaultManuscript, base: cwd }];
+  }
+  const expanded = await expandManuscripts(patterns, projectDir, cwd);
+  files.push(...expanded.files);
+
+  const outDir = request.outDir !== undefined ? path.resolve(cwd, request.outDir) : config?.outDir ?? path.resolve(cwd, 'dist');
+  files.push(...nameConflicts(expanded.manuscripts, outDir, cwd));
+  if (hasErrors(files)) return { files };
+
+  const browser = request.browser?.executablePath || request.browser?.wsEndpoint
+    ? { ...withoutChoice(config?.browser), ...request.browser }
+    : { ...config?.browser, ...request.browser };
+  const projectRoot = request.projectRoot !== undefined ? path.resolve(cwd, request.projectRoot) : config?.projectRoot;
+  const templateDir = request.templateDir !== undefined ? path.resolve(cwd, request.templateDir) : config?.templateDir;
+  const paper = request.paper;
+  const wanted = request.formats ?? config?.formats ?? formats;
+  return {
+    files,
+    run: {
+      cwd,
+      projectDir,
+      ...(config ? { config } : {}),
+      manuscripts: request.shard ? shareOf(expanded.manuscripts, request.shard) : expanded.manuscripts,
+      series: expanded.manuscripts,
+      ...(request.shard ? { shard: request.shard } : {}),
+      outDir,
+      formats: formats.filter((format) => wanted.includes(format)),
+      ...(templateDir ? { templateDir } : {}),
+      ...(projectRoot ? { projectRoot } : {}),
+      ...(paper ? { paper } : {}),
+      defaults: { ...config?.defaults, ...request.defaults },
+      concurrency: Math.max(1, Math.floor(request.concurrency ?? config?.concurrency ?? availableParallelism())),
+      strict: request.strict ?? config?.strict ?? false,
+      browser,
+      ...(request.sourceDateEpoch !== undefined ? { sourceDateEpoch: request.sourceDateEpoch } : {}),
+    },
+  };
+}
+
+/** The configured browser without its choice of browser (kept: the timeout), when the request names its own. */
+function withoutChoice(browser: BrowserOptions | undefined): BrowserOptions {
+  return browser?.timeoutMs !== undefined ? { timeoutMs: browser.timeoutMs } : {};
+}

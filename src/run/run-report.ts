@@ -1,0 +1,204 @@
+import path from 'node:path';
+import type { VFile } from 'vfile';
+import { buildReport, formats, type Format, type ReportContext, type Stage } from '../build/report.js';
+import type { PageMap } from '../editions/page-map.js';
+import type { ResourceReader } from '../manuscript/resources.js';
+import { editionName, projectPath } from '../project/manuscripts.js';
+import { epubChapterCount } from '../release/epub-chapters.js';
+import { inputsDigest, RecordingReader, sha256, type SourceFile } from '../release/inputs.js';
+import { verifiedEdition, type ManifestEdition, type ManifestReport } from '../release/manifest.js';
+import { pdfPageCount } from '../release/pdf-pages.js';
+import type { ResolvedRun } from './resolve-run.js';
+import { compareText } from '../project/order.js';
+
+/** One edition of a report, made in this run or found up to date in the output folder. */
+export interface EditionResult {
+  format: Format;
+  /** Where it is (or would be) written. */
+  path: string;
+  bytes: Uint8Array;
+  sha256: string;
+  /** PDF: pages in the file. */
+  pages?: number;
+  /** EPUB: content documents in its reading order, the navigation document left out. */
+  chapters?: number;
+  /** `unchanged`: its inputs are those recorded in the manifest and the file is intact, so it was not made again. */
+  status: 'built' | 'unchanged';
+}
+
+export interface ReportResult {
+  /** The manuscript's absolute path. */
+  manuscript: string;
+  /** Base name of its editions: `report` for `report.md`. */
+  name: string;
+  /** True when every edition asked for was made (and written, if asked) or found up to date. */
+  ok: boolean;
+  /** The editions asked for, in the order html, pdf, epub. */
+  editions: EditionResult[];
+  /** The manuscript and its data files, each with its messages. */
+  files: VFile[];
+  /** Where the printed pages fall, when the print page was laid out (a PDF or EPUB was made). */
+  pageMap?: PageMap;
+}
+
+/** What the reports of a run share. */
+export interface RunShared {
+  run: ResolvedRun;
+  context: Omit<ReportContext, 'reader' | 'select' | 'onStage' | 'formats'>;
+  reader: ResourceReader;
+  /** Write the editions; without it nothing is compared with or recorded in a manifest. */
+  write: boolean;
+  force: boolean;
+  /** The run's fingerprint (tool, templates, fonts). */
+  fingerprint: () => Promise<string>;
+  /** The output folder's manifest from an earlier run, by manuscript path. */
+  previous?: ReadonlyMap<string, ManifestReport>;
+}
+
+/** A report's result with the manifest entry that records it (when it succeeded). */
+export interface ReportRun {
+  result: ReportResult;
+  entry?: ManifestReport;
+}
+
+/**
+ * Build one manuscript: compile it, leave out the editions whose inputs are
+ * unchanged (unless forced), make the others in memory and describe each one
+ * for the manifest. Nothing is written here.
+ */
+export async function runReport(
+  manuscript: string,
+  shared: RunShared,
+  onStage?: (stage: Stage, ms: number) => void,
+): Promise<ReportRun> {
+  const { run } = shared;
+  const key = projectPath(run.projectDir, manuscript);
+  const before = shared.force || !shared.write ? undefined : shared.previous?.get(key);
+  const pipelineReader = new RecordingReader(shared.reader);
+  const earlierReader = new RecordingReader(shared.reader);
+  const requested = new Set(run.formats);
+  const kept = new Map<Format, { entry: ManifestEdition; bytes: Uint8Array }>();
+  let title: string | undefined;
+
+  const options = {
+    paper: run.paper,
+    defaults: run.defaults,
+    projectRoot: run.projectRoot === undefined ? undefined : projectPath(run.projectDir, run.projectRoot),
+    sourceDateEpoch: run.sourceDateEpoch,
+  };
+  const digest = async (sources: readonly SourceFile[], format: Format) =>
+    inputsDigest({
+      run: await shared.fingerprint(),
+      format,
+      options,
+      sources: sources.map((source) => ({ path: projectPath(run.projectDir, source.path), sha256: source.sha256 })),
+    });
+
+  const built = await buildReport(manuscript, {
+    ...shared.context,
+    formats: requested,
+    reader: pipelineReader,
+    ...(onStage ? { onStage } : {}),
+    select: async (doc) => {
+      title = doc.metadata.title;
+      if (!before) return requested;
+      // The files the earlier build read, read again now: with what the compile
+      // just read, the same set of files the earlier digest was taken over.
+      for (const source of [before.manuscript, ...before.data]) {
+        await earlierReader.read(path.resolve(run.projectDir, source.path));
+      }
+      const sources = union(pipelineReader.sources(), earlierReader.sources());
+      for (const format of formats) {
+        const earlier = before.editions.find((edition) => edition.format === format);
+        if (!earlier || earlier.path !== `${editionName(manuscript)}.${format}`) continue;
+        if (earlier.inputs !== (await digest(sources, format))) continue;
+        const bytes = await verifiedEdition(run.outDir, earlier);
+        if (bytes) kept.set(format, { entry: earlier, bytes });
+      }
+      return new Set([...requested].filter((format) => !kept.has(format)));
+    },
+  });
+
+  const result: ReportResult = {
+    manuscript,
+    name: built.name,
+    ok: built.ok,
+    editions: [],
+    files: built.files,
+    ...(built.pageMap ? { pageMap: built.pageMap } : {}),
+  };
+  if (!built.ok) return { result };
+
+  const sources = kept.size > 0 ? union(pipelineReader.sources(), earlierReader.sources()) : pipelineReader.sources();
+  const entries: ManifestEdition[] = [];
+  for (const format of formats) {
+    const made = built.editions.find((edition) => edition.format === format);
+    const found = kept.get(format);
+    if (made) {
+      const described = await describe(made.bytes, format);
+      const entry: ManifestEdition = {
+        format,
+        path: path.basename(made.path),
+        bytes: made.bytes.byteLength,
+        sha256: described.sha256,
+        ...described.counts,
+        inputs: await digest(sources, format),
+      };
+      entries.push(entry);
+      result.editions.push({ format, path: made.path, bytes: made.bytes, sha256: entry.sha256, ...described.counts, status: 'built' });
+    } else if (found) {
+      entries.push(found.entry);
+      if (requested.has(format)) {
+        const counts = countsOf(found.entry);
+        result.editions.push({
+          format,
+          path: path.join(run.outDir, found.entry.path),
+          bytes: found.bytes,
+          sha256: found.entry.sha256,
+          ...counts,
+          status: 'unchanged',
+        });
+      }
+    }
+  }
+
+  const manuscriptSource = sources.find((source) => source.path === path.resolve(manuscript));
+  const entry: ManifestReport = {
+    name: built.name,
+    ...(title !== undefined ? { title } : {}),
+    manuscript: recorded(run.projectDir, manuscriptSource ?? { path: manuscript, sha256: '', bytes: 0 }),
+    data: sources.filter((source) => source !== manuscriptSource).map((source) => recorded(run.projectDir, source)),
+    editions: entries,
+  };
+  return { result, entry };
+}
+
+async function describe(bytes: Uint8Array, format: Format): Promise<{ sha256: string; counts: { pages?: number; chapters?: number } }> {
+  const digest = sha256(bytes);
+  if (format === 'pdf') {
+    const pages = pdfPageCount(bytes);
+    return { sha256: digest, counts: pages === undefined ? {} : { pages } };
+  }
+  if (format === 'epub') {
+    const chapters = await epubChapterCount(bytes);
+    return { sha256: digest, counts: chapters === undefined ? {} : { chapters } };
+  }
+  return { sha256: digest, counts: {} };
+}
+
+function countsOf(entry: ManifestEdition): { pages?: number; chapters?: number } {
+  return {
+    ...(entry.pages !== undefined ? { pages: entry.pages } : {}),
+    ...(entry.chapters !== undefined ? { chapters: entry.chapters } : {}),
+  };
+}
+
+function recorded(projectDir: string, source: SourceFile): ManifestReport['manuscript'] {
+  return { path: projectPath(projectDir, source.path), sha256: source.sha256, bytes: source.bytes };
+}
+
+function union(a: readonly SourceFile[], b: readonly SourceFile[]): SourceFile[] {
+  const byPath = new Map<string, SourceFile>();
+  for (const source of [...a, ...b]) byPath.set(source.path, source);
+  return [...byPath.values()].sort((a, b) => compareText(a.path, b.path));
+}
