@@ -36,6 +36,8 @@ export const ruleIds = [
   'manifest-mismatch',
   'manifest-overlap',
   'manifest-incomplete',
+  // images
+  'image-missing',
   // environment
   'browser-missing',
   'browser-failed',

@@ -1,47 +1,115 @@
 import { createHash } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
-import type { Element, ElementContent, Root } from 'hast';
-import { toHtml } from 'hast-util-to-html';
+import path from 'node:path';
+import type { Element, Root } from 'hast';
 import { toString } from 'hast-util-to-string';
-import { h } from 'hastscript';
-import { EPub, type Chapter } from 'epub-gen-memory';
 import { fontFaceCss } from '../assets/fonts.js';
 import type { Metadata } from '../config/metadata.js';
 import { isoPartialDate } from '../data/partial-date.js';
-import { contents, facesFor } from '../template/print-document.js';
+import { accessibilityMetadata, type BookContents } from '../epub/accessibility.js';
+import { contains, idsIn, selectAll, splitChapters, type EpubChapter } from '../epub/chapters.js';
+import { renderCover } from '../epub/cover.js';
+import { embedFonts } from '../epub/fonts.js';
+import { placeFootnotes, takeFootnotes } from '../epub/footnotes.js';
+import { packageImages } from '../epub/images.js';
+import { fileOfIds, linkChapters } from '../epub/links.js';
+import { navigation } from '../epub/navigation.js';
+import { packageEpub } from '../epub/package.js';
+import { insertPageBreaks, isPageBreak, type PageBreak } from '../epub/page-breaks.js';
+import { toXhtml } from '../epub/xhtml.js';
+import { diskReader, type ResourceReader } from '../manuscript/resources.js';
+import { facesFor } from '../template/print-document.js';
 import type { Templates } from '../template/templates.js';
 import { toolName, toolVersion } from '../version.js';
 import type { ReportDocument } from './document.js';
 import type { PageMap } from './page-map.js';
 
 export interface EpubOptions {
-  /** Seconds since the epoch for `dcterms:modified` (SOURCE_DATE_EPOCH); now when absent. */
+  /** Seconds since the epoch for `dcterms:modified` and the zip's dates (SOURCE_DATE_EPOCH); now when absent. */
   sourceDateEpoch?: number;
-  /** Where the printed PDF's pages fall, for the page list and page-break markers. */
+  /** Where the PDF's pages begin: gives the EPUB page-break markers and a page list with the PDF's numbers. */
   pageMap?: PageMap;
+  /** How images are read; default from disk. */
+  reader?: ResourceReader;
+  /** Folder every image must be inside; default the manuscript's folder. */
+  projectRoot?: string;
 }
 
-/** The EPUB 3 edition, packaged by epub-gen-memory: one chapter per top-level section. */
+const tocTitle = 'Contents';
+const navFile = 'toc.xhtml';
+
+/**
+ * The EPUB 3 edition: a cover, a title page, one chapter per top-level
+ * section, and a navigation document with the nested contents, landmarks
+ * and (given the PDF's page map) a page list. Packaged by epub-gen-memory
+ * (src/epub/package.ts). Problems with images are reported on the
+ * manuscript.
+ */
 export async function epubEdition(doc: ReportDocument, templates: Templates, options: EpubOptions = {}): Promise<Uint8Array> {
   const { metadata } = doc;
-  const faces = facesFor(metadata, doc.tree);
-  const css = `${fontFaceCss(faces, (face) => `fonts/${face.name}`)}\n${templates.epubCss}`;
-  const chapters = splitChapters(doc.tree, metadata);
-  const modified = new Date(options.sourceDateEpoch === undefined ? Date.now() : options.sourceDateEpoch * 1000);
+  // The shared tree stays as it is: the other editions read it at the same time.
+  const tree = structuredClone(doc.tree) as Root;
+  const takenIds = new Set(idsIn({ type: 'element', tagName: 'div', properties: {}, children: tree.children as Element['children'] }));
+  const pageBreaks = options.pageMap ? insertPageBreaks(tree, options.pageMap, takenIds) : [];
+  const footnotes = takeFootnotes(tree);
 
-  const epub = new EPub(
-    {
+  const cover = await renderCover(templates.epub.coverSvg, metadata);
+  const chapters: EpubChapter[] = [coverChapter(cover.alt), ...splitChapters(tree, metadata)];
+  const notes = new Set<string>();
+  if (footnotes) {
+    for (const chapter of chapters) {
+      placeFootnotes(chapter.body, footnotes);
+      for (const aside of selectAll(chapter.body, (element) => element.properties['epub:type'] === 'footnote')) {
+        notes.add(String(aside.properties.id));
+      }
+    }
+  }
+  keepFirstPageBreaks(chapters);
+  linkChapters(chapters, doc.file);
+  const images = await packageImages(chapters, {
+    file: doc.file,
+    projectRoot: options.projectRoot ?? path.dirname(doc.file.path),
+    reader: options.reader ?? diskReader,
+  });
+
+  const files = fileOfIds(chapters);
+  const nav = navigation({
+    outline: doc.outline,
+    chapters,
+    files,
+    exclude: new Set(footnotes ? [footnotes.labelId] : []),
+    pageBreaks,
+    navFile,
+    tocTitle,
+  });
+  const a11y = accessibilityMetadata(bookContents(chapters, pageBreaks, notes.size));
+
+  const xhtml = chapters.map((chapter) => toXhtml(chapter.body));
+  const text = [
+    ...chapters.map((chapter) => toString(chapter.body)),
+    tocTitle,
+    ...flatten(nav.toc).map((entry) => entry.title),
+    ...nav.landmarks.map((landmark) => landmark.title),
+    'Landmarks Pages',
+  ].join('\n');
+  const fonts = await embedFonts(facesFor(metadata, doc.tree), text);
+  const css = `${fontFaceCss(
+    fonts.map((font) => font.face),
+    (face) => `fonts/${face.name}`,
+  )}\n${templates.epubCss}`;
+
+  const modified = new Date(options.sourceDateEpoch === undefined ? Date.now() : options.sourceDateEpoch * 1000);
+  return packageEpub({
+    options: {
       title: metadata.title,
       author: metadata.authors,
       lang: metadata.lang,
       ...(metadata.description ? { description: metadata.description } : {}),
       ...(metadata.publisher ? { publisher: metadata.publisher } : {}),
-      tocTitle: 'Contents',
+      tocTitle,
       prependChapterTitles: false,
       version: 3,
       verbose: false,
       css,
-      fonts: faces.map((face) => ({ filename: face.name, url: pathToFileURL(face.file).href })),
       contentOPF: templates.epub.contentOpf,
       tocXHTML: templates.epub.navXhtml,
       tocNCX: templates.epub.tocNcx,
@@ -49,100 +117,107 @@ export async function epubEdition(doc: ReportDocument, templates: Templates, opt
       ignoreFailedDownloads: false,
       imprint: {
         identifier: bookIdentifier(metadata),
+        subtitle: metadata.subtitle,
+        description: metadata.description,
+        publisher: metadata.publisher,
         modified: modified.toISOString().replace(/\.\d{3}Z$/, 'Z'),
         date: metadata.date ? isoPartialDate(metadata.date) : undefined,
         keywords: metadata.keywords,
+        series: metadata.series,
         generator: `${toolName} ${toolVersion}`,
-        tocList: toHtml(navList(doc, chapters), { space: 'html', closeSelfClosing: true }),
+        pageSource: pageBreaks.length > 0 ? `${metadata.title}, PDF edition (${metadata.paper === 'letter' ? 'US Letter' : 'A4'})` : undefined,
+        a11y,
+        nav,
       },
-    } as ConstructorParameters<typeof EPub>[0],
-    chapters.map((chapter) => chapter.chapter),
-  );
-  return new Uint8Array(await epub.genEpub());
-}
-
-interface SplitChapter {
-  chapter: Chapter & { filename: string };
-  /** Ids of the elements in this chapter, for links into it. */
-  ids: Set<string>;
-}
-
-/** A title page, then one chapter per top-level section; loose content before the first section joins the title page. */
-function splitChapters(tree: Root, metadata: Metadata): SplitChapter[] {
-  const lead: ElementContent[] = [];
-  const sections: Element[] = [];
-  for (const node of tree.children) {
-    if (node.type === 'doctype') continue;
-    if (node.type === 'element' && node.tagName === 'section' && isTopLevel(node)) sections.push(node);
-    else if (sections.length === 0) lead.push(node);
-    else sections[sections.length - 1]!.children.push(node);
-  }
-  const titlePage = h('section', { className: ['title-page'], ariaLabel: 'Title page' }, [
-    h('h1', { className: ['title'] }, metadata.title),
-    metadata.subtitle ? h('p', { className: ['subtitle'] }, metadata.subtitle) : undefined,
-    h('p', { className: ['author'] }, metadata.authors.join(', ')),
-    ...lead,
-  ]);
-  const chapters: SplitChapter[] = [
-    {
-      chapter: { title: metadata.title, content: toHtml(titlePage), filename: 'title.xhtml', beforeToc: true, excludeFromToc: true },
-      ids: idsIn(titlePage),
     },
-  ];
-  sections.forEach((section, index) => {
-    const heading = section.children.find((child): child is Element => child.type === 'element' && /^h\d$/.test(child.tagName));
-    const svg = containsSvg(section);
-    chapters.push({
-      chapter: {
-        title: heading ? toString(heading).trim() : `Section ${index + 1}`,
-        content: toHtml(section),
-        filename: `chapter-${String(index + 1).padStart(3, '0')}.xhtml`,
-        // Inline SVG (charts) would lose its attributes to the packager's HTML clean-up: such a chapter is
-        // written as XHTML by imprint and declared with the `svg` property.
-        ...(svg ? { xhtml: toHtml(section, { closeSelfClosing: true, closeEmptyElements: true }), properties: 'svg' } : {}),
-      } as Chapter & { filename: string },
-      ids: idsIn(section),
-    });
+    chapters: chapters.map((chapter, index) => ({
+      title: chapter.title,
+      filename: chapter.filename,
+      content: '',
+      xhtml: xhtml[index]!,
+      beforeToc: chapter.kind !== 'chapter',
+      excludeFromToc: chapter.kind !== 'chapter',
+      bodyType: chapter.kind === 'chapter' ? 'bodymatter' : chapter.kind === 'cover' ? 'cover' : 'frontmatter',
+      ...(contains(chapter.body, (element) => element.tagName === 'svg') ? { properties: 'svg' } : {}),
+    })),
+    fonts: fonts.map((font) => ({ filename: font.filename, bytes: font.bytes })),
+    images,
+    cover: { filename: 'cover.svg', mediaType: 'image/svg+xml', bytes: new TextEncoder().encode(cover.svg) },
+    date: zipDate(modified),
   });
-  return chapters;
 }
 
-function containsSvg(node: ElementContent): boolean {
-  return node.type === 'element' && (node.tagName === 'svg' || node.children.some(containsSvg));
-}
-
-function isTopLevel(node: Element): boolean {
-  const className = node.properties.className;
-  return Array.isArray(className) && className.includes('level-1');
-}
-
-function idsIn(node: Element): Set<string> {
-  const ids = new Set<string>();
-  const walk = (current: ElementContent) => {
-    if (current.type !== 'element') return;
-    if (typeof current.properties.id === 'string') ids.add(current.properties.id);
-    current.children.forEach(walk);
+function coverChapter(alt: string): EpubChapter {
+  return {
+    filename: 'cover.xhtml',
+    title: 'Cover',
+    kind: 'cover',
+    body: {
+      type: 'element',
+      tagName: 'section',
+      properties: { className: ['cover'], ariaLabel: 'Cover' },
+      children: [
+        {
+          type: 'element',
+          tagName: 'img',
+          properties: { src: 'cover.svg', alt, 'epub:type': 'cover', role: 'doc-cover' },
+          children: [],
+        },
+      ],
+    },
   };
-  walk(node);
-  return ids;
 }
 
-/** The nested contents list of the navigation document, with links into the chapter files. */
-function navList(doc: ReportDocument, chapters: SplitChapter[]): Element {
-  const nav = contents(doc.outline, 6);
-  const list = nav.children.find((child): child is Element => child.type === 'element' && child.tagName === 'ol')!;
-  const fileOf = (id: string) => chapters.find((chapter) => chapter.ids.has(id))?.chapter.filename ?? '';
-  const rewrite = (node: ElementContent) => {
-    if (node.type !== 'element') return;
-    if (node.tagName === 'a' && typeof node.properties.href === 'string') {
-      const id = node.properties.href.slice(1);
-      node.properties.href = `${fileOf(id)}#${id}`;
-      node.children = [{ type: 'text', value: toString(node).trim() }];
+/** A note cited in several chapters carries the page-break markers inside it into each: keep the first. */
+function keepFirstPageBreaks(chapters: readonly EpubChapter[]): void {
+  const seen = new Set<string>();
+  for (const chapter of chapters) {
+    const drop = (parent: Element) => {
+      parent.children = parent.children.filter((child) => {
+        if (!isPageBreak(child)) return true;
+        const id = String(child.properties.id);
+        if (seen.has(id)) return false;
+        seen.add(id);
+        return true;
+      });
+      for (const child of parent.children) if (child.type === 'element') drop(child);
+    };
+    drop(chapter.body);
+  }
+}
+
+function bookContents(chapters: readonly EpubChapter[], pageBreaks: readonly PageBreak[], notes: number): BookContents {
+  let visuals = 0;
+  let visualsWithoutText = 0;
+  let tables = 0;
+  for (const chapter of chapters) {
+    if (chapter.kind === 'cover') continue;
+    for (const element of selectAll(chapter.body, () => true)) {
+      if (element.tagName === 'table') tables++;
+      if (element.tagName === 'img') {
+        visuals++;
+        const alt = element.properties.alt;
+        if (typeof alt !== 'string' || alt.trim() === '') visualsWithoutText++;
+      }
+      if (element.tagName === 'svg') {
+        visuals++;
+        const label = element.properties.ariaLabel ?? element.properties.ariaLabelledBy;
+        const title = element.children.some((child) => child.type === 'element' && child.tagName === 'title');
+        if (!label && !title && element.properties.ariaHidden !== 'true') visualsWithoutText++;
+      }
     }
-    node.children.forEach(rewrite);
-  };
-  rewrite(list);
-  return list;
+  }
+  return { visuals, visualsWithoutText, tables, notes, pageNumbers: pageBreaks.length > 0 };
+}
+
+function flatten<T extends { children: T[] }>(entries: readonly T[]): T[] {
+  return entries.flatMap((entry) => [entry, ...flatten(entry.children)]);
+}
+
+/** Zip dates start in 1980. */
+function zipDate(date: Date): Date {
+  const earliest = Date.UTC(1980, 0, 1, 12);
+  return new Date(Math.max(date.getTime(), earliest));
 }
 
 /** The book's identifier: the front matter's, or a UUID derived from its title, authors and date. */

@@ -8,8 +8,8 @@ export interface Templates {
   printCss: string;
   /** The style sheet of the EPUB edition. */
   epubCss: string;
-  /** EJS shells of the EPUB package, given to epub-gen-memory. */
-  epub: { contentOpf: string; navXhtml: string; tocNcx: string; chapterXhtml: string };
+  /** EJS shells of the EPUB package (given to epub-gen-memory) and of its cover image. */
+  epub: { contentOpf: string; navXhtml: string; tocNcx: string; chapterXhtml: string; coverSvg: string };
 }
 
 /** The template folder shipped with imprint. */
@@ -29,10 +29,11 @@ export function loadTemplates(dir: string = defaultTemplateDir): Promise<Templat
       read('epub/toc.xhtml.ejs'),
       read('epub/toc.ncx.ejs'),
       read('epub/chapter.xhtml.ejs'),
-    ]).then(([printCss, epubCss, contentOpf, navXhtml, tocNcx, chapterXhtml]) => ({
+      read('epub/cover.svg.ejs'),
+    ]).then(([printCss, epubCss, contentOpf, navXhtml, tocNcx, chapterXhtml, coverSvg]) => ({
       printCss,
       epubCss,
-      epub: { contentOpf, navXhtml, tocNcx, chapterXhtml },
+      epub: { contentOpf, navXhtml, tocNcx, chapterXhtml, coverSvg },
     }));
     loaded.set(dir, pending);
   }

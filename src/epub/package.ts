@@ -1,0 +1,82 @@
+import { EPub, type Chapter, type Options } from 'epub-gen-memory';
+
+/**
+ * The one module that talks to epub-gen-memory. It packages what the EPUB
+ * writer has made with the packager's own options and EJS templates, and
+ * works around what they cannot reach (each workaround is recorded in
+ * docs/decisions/):
+ *
+ * - chapter content: the packager re-parses every chapter and drops every
+ *   attribute outside a short list (`align`, `data-*`, `scope`, `datetime`,
+ *   every SVG attribute), rewrites text as character references and fetches
+ *   each `<img>` under a random name. The chapters are serialized as XHTML
+ *   by imprint and handed over after that step;
+ * - fonts and images are held in memory (subset fonts, images read through
+ *   the manuscript's reader) and go into the package as they are, under names
+ *   made from their content, instead of being fetched from URLs;
+ * - every zip entry gets the same date (the book's modification time) instead
+ *   of the time of the build, so identical inputs make identical bytes.
+ */
+export interface PackageInput {
+  /** epub-gen-memory's options: metadata, templates, and `imprint` data for the templates. */
+  options: Options & { imprint: unknown };
+  chapters: PackageChapter[];
+  fonts: Array<{ filename: string; bytes: Uint8Array }>;
+  images: Array<{ href: string; mediaType: string; bytes: Uint8Array }>;
+  cover?: { filename: string; mediaType: string; bytes: Uint8Array };
+  /** Date of every entry in the zip. */
+  date: Date;
+}
+
+export interface PackageChapter extends Chapter {
+  filename: string;
+  /** The chapter's body content, as XHTML. */
+  xhtml: string;
+  /** Manifest properties of the chapter (`svg` when it holds inline SVG). */
+  properties?: string;
+}
+
+class ImprintEPub extends EPub {
+  private readonly input: PackageInput;
+
+  constructor(input: PackageInput) {
+    const cover = input.cover ? { cover: new File([Buffer.from(input.cover.bytes)], input.cover.filename, { type: input.cover.mediaType }) } : {};
+    super(
+      { ...input.options, ...cover, fonts: input.fonts.map((font) => ({ filename: font.filename, url: `imprint:${font.filename}` })) },
+      // The content is set below, after the packager's HTML normalization, which would damage it.
+      input.chapters.map(({ xhtml: _xhtml, ...chapter }) => ({ ...chapter, content: '' })),
+    );
+    this.input = input;
+    this.content.forEach((chapter, index) => {
+      chapter.content = input.chapters[index]!.xhtml;
+    });
+    this.images = input.images.map((image) => {
+      const [, id, extension] = /^images\/(.+)\.([^.]+)$/.exec(image.href)!;
+      return { url: `imprint:${image.href}`, id: id!, extension: extension!, mediaType: image.mediaType };
+    });
+  }
+
+  protected override async downloadAllFonts(): Promise<void> {
+    if (this.input.fonts.length === 0) return;
+    const folder = this.zip.folder('OEBPS')!.folder('fonts')!;
+    for (const font of this.input.fonts) folder.file(font.filename, font.bytes);
+  }
+
+  protected override async downloadAllImages(): Promise<void> {
+    if (this.input.images.length === 0) return;
+    const folder = this.zip.folder('OEBPS')!;
+    for (const image of this.input.images) folder.file(image.href, image.bytes);
+  }
+
+  override async render(): Promise<this> {
+    await super.render();
+    for (const entry of Object.values(this.zip.files)) entry.date = this.input.date;
+    return this;
+  }
+}
+
+/** Package the EPUB: the zip container with `mimetype` first and stored, everything else deflated. */
+export async function packageEpub(input: PackageInput): Promise<Uint8Array> {
+  const bytes = await new ImprintEPub(input).genEpub();
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}

@@ -1,0 +1,26 @@
+import type { ElementContent, Root } from 'hast';
+import { toXast } from 'hast-util-to-xast';
+import type { Element as XastElement, Root as XastRoot } from 'xast';
+import { toXml } from 'xast-util-to-xml';
+
+const voidElements = ['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr'];
+const emptyVoid = new RegExp(`<(${voidElements.join('|')})((?:\\s+[^\\s=/>]+="[^"]*")*)></\\1>`, 'g');
+
+/**
+ * Serialize HTML content as XHTML (the XML syntax EPUB content documents
+ * use): every element closed, void elements self-closed (`<br/>`), inline SVG
+ * in its own namespace, text kept as UTF-8 rather than character references.
+ */
+export function toXhtml(content: Root | ElementContent | ElementContent[]): string {
+  const root: Root = Array.isArray(content)
+    ? { type: 'root', children: content }
+    : content.type === 'root'
+      ? content
+      : { type: 'root', children: [content] };
+  const xast = toXast(root) as XastRoot;
+  for (const child of xast.children) {
+    // The XHTML namespace is the document's default: no need to repeat it on every top-level element.
+    if (child.type === 'element' && child.attributes.xmlns === 'http://www.w3.org/1999/xhtml') delete child.attributes.xmlns;
+  }
+  return toXml(xast as XastRoot | XastElement).replace(emptyVoid, '<$1$2/>');
+}
