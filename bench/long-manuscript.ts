@@ -1,11 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { deflateSync } from 'node:zlib';
 
 /**
  * A long report made up for tests and benchmarks: chapters, sections and
- * subsections of prose, footnotes, Chinese and Japanese names, and a table of
- * several hundred rows generated from a CSV file. Deterministic: the same
- * options always give the same manuscript.
+ * subsections of prose, footnotes, Chinese and Japanese text, figures (SVG
+ * and PNG images with text alternatives), and a table of several hundred rows
+ * generated from a CSV file. Deterministic: the same options always give the
+ * same manuscript and the same image files.
  */
 export interface LongManuscriptOptions {
   /** About how many words of prose; default 100,000. */
@@ -14,6 +16,8 @@ export interface LongManuscriptOptions {
   tableRows?: number;
   /** Top-level chapters; default 12. */
   chapters?: number;
+  /** Figures (images), spread over the chapters, alternately SVG and PNG; default 3. */
+  figures?: number;
 }
 
 export interface LongManuscript {
@@ -44,6 +48,7 @@ export async function writeLongManuscript(dir: string, options: LongManuscriptOp
   const targetWords = options.words ?? 100_000;
   const tableRows = options.tableRows ?? 400;
   const chapterCount = options.chapters ?? 12;
+  const figureCount = options.figures ?? 3;
   const next = random(20170708);
   const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
 
@@ -63,11 +68,18 @@ export async function writeLongManuscript(dir: string, options: LongManuscriptOp
       sentences[1] += `[^n${footnote}]`;
     }
     if (next() < 0.05) sentences.push('Xi Jinping (:span[习近平]{lang=zh-Hans}) met Shinzo Abe (:span[安倍晋三]{lang=ja}) in Hamburg.');
+    if (next() < 0.02) sentences.push('The Japanese press wrote of :span[「日中関係の改善」]{lang=ja} (an improvement in relations) and of :span[さらなる対話]{lang=ja} (further dialogue).');
     return sentences.join(' ');
   };
 
   const perChapter = targetWords / chapterCount;
   const blocks: string[] = [];
+  const figures: Array<{ file: string; bytes: Uint8Array }> = [];
+  const figureChapters = new Map<number, number[]>();
+  for (let figure = 1; figure <= figureCount; figure++) {
+    const chapter = 1 + Math.floor(((figure - 0.5) * chapterCount) / figureCount);
+    figureChapters.set(chapter, [...(figureChapters.get(chapter) ?? []), figure]);
+  }
   const notes: string[] = [];
   for (let chapter = 1; chapter <= chapterCount; chapter++) {
     blocks.push(`# Chapter ${chapter}: ${sentence().replace(/\.$/, '').split(' ').slice(0, 5).join(' ')}`);
@@ -81,6 +93,15 @@ export async function writeLongManuscript(dir: string, options: LongManuscriptOp
         blocks.push(`### Subsection ${chapter}.${section}.1`);
         for (let p = 0; p < 3; p++) blocks.push(paragraph());
       }
+    }
+    for (const figure of figureChapters.get(chapter) ?? []) {
+      const values = Array.from({ length: 8 }, () => 10 + Math.floor(next() * 90));
+      const svg = figure % 2 === 1;
+      const file = `images/figure-${figure}.${svg ? 'svg' : 'png'}`;
+      figures.push({ file, bytes: svg ? barChartSvg(values, `Exchanges per year, figure ${figure}`) : barChartPng(values) });
+      blocks.push(
+        `![Figure ${figure}: a bar chart of eight yearly values, from ${values[0]} in the first year to ${values[7]} in the last](${file})`,
+      );
     }
     if (chapter === Math.ceil(chapterCount / 2)) {
       blocks.push('::table[Every recorded exchange, by date]{#tbl-long src="data/long-table.csv" sort="date"}');
@@ -115,8 +136,65 @@ export async function writeLongManuscript(dir: string, options: LongManuscriptOp
     '',
   ].join('\n');
   await mkdir(path.join(dir, 'data'), { recursive: true });
+  await mkdir(path.join(dir, 'images'), { recursive: true });
   const file = path.join(dir, 'long.md');
   await writeFile(file, manuscript);
+  for (const figure of figures) await writeFile(path.join(dir, figure.file), figure.bytes);
   await writeFile(path.join(dir, 'data/long-table.csv'), `${rows.join('\n')}\n`);
   return { manuscript: file, words };
+}
+
+/** A bar chart as an SVG file. */
+function barChartSvg(values: number[], title: string): Uint8Array {
+  const bars = values
+    .map((value, index) => `<rect x="${40 + index * 45}" y="${220 - value * 2}" width="30" height="${value * 2}" fill="#3b6a8c"/>`)
+    .join('');
+  return new TextEncoder().encode(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="420" height="240" viewBox="0 0 420 240"><title>${title}</title>` +
+      `<rect width="420" height="240" fill="#ffffff"/><path d="M30 10V220H410" fill="none" stroke="#333333" stroke-width="2"/>${bars}</svg>\n`,
+  );
+}
+
+/** The same kind of chart as a PNG file (8-bit greyscale), encoded here so the output never depends on a library. */
+function barChartPng(values: number[]): Uint8Array {
+  const width = 420;
+  const height = 240;
+  const raw = Buffer.alloc((width + 1) * height);
+  for (let y = 0; y < height; y++) {
+    raw[y * (width + 1)] = 0; // filter: none
+    for (let x = 0; x < width; x++) {
+      const bar = Math.floor((x - 40) / 45);
+      const inBar = x >= 40 && bar >= 0 && bar < values.length && (x - 40) % 45 < 30 && y >= 220 - values[bar]! * 2 && y < 220;
+      const axis = (x === 30 && y >= 10 && y <= 220) || (y === 220 && x >= 30);
+      raw[y * (width + 1) + 1 + x] = axis ? 0x33 : inBar ? 0x5a : 0xff;
+    }
+  }
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 0, 0, 0, 0], 8); // 8 bits, greyscale, deflate, no filter, no interlace
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', header),
+    pngChunk('IDAT', deflateSync(raw, { level: 9 })),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+function pngChunk(type: string, data: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([length, body, crc]);
+}
+
+function crc32(bytes: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let bit = 0; bit < 8; bit++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+  }
+  return (crc ^ 0xffffffff) >>> 0;
 }
