@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -89,5 +89,70 @@ export function epubcheck(epub: Uint8Array): Promise<EpubcheckResult> {
     const match = /Messages: (\d+) fatals? \/ (\d+) errors? \/ (\d+) warnings?/.exec(output);
     if (!match) throw new Error(`epubcheck gave no summary:\n${output}`);
     return { fatals: Number(match[1]), errors: Number(match[2]), warnings: Number(match[3]), output };
+  });
+}
+
+export interface AceViolation {
+  /** The file in the EPUB the violation is in. */
+  file: string;
+  impact: string;
+  rule: string;
+  description: string;
+}
+
+export interface AceResult {
+  outcome: string;
+  violations: AceViolation[];
+}
+
+const aceBin = path.resolve(import.meta.dirname, '../../tools/ace/node_modules/.bin/ace-puppeteer');
+
+/** Run Ace by DAISY (its Puppeteer runner on the Chromium imprint prints with) and read its report. */
+export function ace(epub: Uint8Array): Promise<AceResult> {
+  return withFile(epub, 'epub', async (file) => {
+    const out = path.join(path.dirname(file), 'ace');
+    const { locateBrowser } = await import('../../src/browser/locate.js');
+    await run(aceBin, ['-f', '-s', '-o', out, file], {
+      env: { ...process.env, PUPPETEER_EXECUTABLE_PATH: locateBrowser().executablePath },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as {
+      'earl:result': { 'earl:outcome': string };
+      assertions: Array<{
+        'earl:testSubject': { url: string };
+        assertions: Array<{
+          'earl:test': { 'earl:impact': string; 'dct:title': string };
+          'earl:result': { 'dct:description'?: string };
+        }>;
+      }>;
+    };
+    return {
+      outcome: report['earl:result']['earl:outcome'],
+      violations: report.assertions.flatMap((subject) =>
+        subject.assertions.map((assertion) => ({
+          file: subject['earl:testSubject'].url,
+          impact: assertion['earl:test']['earl:impact'],
+          rule: assertion['earl:test']['dct:title'],
+          description: assertion['earl:result']['dct:description'] ?? '',
+        })),
+      ),
+    };
+  });
+}
+
+/** The EPUB as Calibre reads it: `ebook-convert book.epub book.txt`. */
+export function calibreText(epub: Uint8Array): Promise<string> {
+  return withFile(epub, 'epub', async (file) => {
+    const out = file.replace(/\.epub$/, '.txt');
+    await run('ebook-convert', [file, out], { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, QT_QPA_PLATFORM: 'offscreen' } });
+    return readFile(out, 'utf8');
+  });
+}
+
+/** The EPUB as Pandoc's EPUB reader reads it, as plain text. */
+export function pandocText(epub: Uint8Array): Promise<string> {
+  return withFile(epub, 'epub', async (file) => {
+    const { stdout } = await run('pandoc', ['-f', 'epub', '-t', 'plain', '--wrap=none', file], { maxBuffer: 256 * 1024 * 1024 });
+    return stdout;
   });
 }
