@@ -17,11 +17,19 @@ export const defaultTemplateDir = fileURLToPath(new URL('../../templates/', impo
 
 const loaded = new Map<string, Promise<Templates>>();
 
-/** Read a template folder once per process. */
+/**
+ * Read a template folder once per process. A folder need only hold the files
+ * it changes: any other is the shipped one (so a folder made for an earlier
+ * version keeps working when a template is added).
+ */
 export function loadTemplates(dir: string = defaultTemplateDir): Promise<Templates> {
   let pending = loaded.get(dir);
   if (!pending) {
-    const read = (name: string) => readFile(path.join(dir, name), 'utf8');
+    const read = (name: string) =>
+      readFile(path.join(dir, name), 'utf8').catch((cause: NodeJS.ErrnoException) => {
+        if (cause.code !== 'ENOENT' || path.resolve(dir) === path.resolve(defaultTemplateDir)) throw cause;
+        return readFile(path.join(defaultTemplateDir, name), 'utf8');
+      });
     pending = Promise.all([
       read('print.css'),
       read('epub.css'),
