@@ -120,6 +120,8 @@ export async function buildReport(manuscript: string, context: ReportContext): P
     timed('epub', () =>
       epubEdition(doc, context.templates, {
         ...(context.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: context.sourceDateEpoch }),
+        reader: context.reader,
+        projectRoot: context.projectRoot ?? path.dirname(absolute),
         pageMap,
       }),
     );
@@ -159,6 +161,11 @@ export async function buildReport(manuscript: string, context: ReportContext): P
         `so the PDF was printed ${pdf.printings} times; the contents page follows the printed pages`,
       { ruleId: 'page-layout-mismatch' },
     );
+  }
+  // Writing an edition can find problems too (an image the EPUB cannot hold): then nothing is written.
+  if (hasErrors(report.files, context.strict)) {
+    report.editions = [];
+    return report;
   }
   report.ok = true;
   return report;
