@@ -2,13 +2,12 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Element, Root } from 'hast';
 import { toString } from 'hast-util-to-string';
-import { fontFaceCss } from '../assets/fonts.js';
 import type { Metadata } from '../config/metadata.js';
 import { isoPartialDate } from '../data/partial-date.js';
 import { accessibilityMetadata, type BookContents } from '../epub/accessibility.js';
 import { contains, idsIn, selectAll, splitChapters, type EpubChapter } from '../epub/chapters.js';
 import { renderCover } from '../epub/cover.js';
-import { embedFonts } from '../epub/fonts.js';
+import { embedFonts, fontFaceRules } from '../epub/fonts.js';
 import { placeFootnotes, takeFootnotes } from '../epub/footnotes.js';
 import { packageImages } from '../epub/images.js';
 import { fileOfIds, linkChapters } from '../epub/links.js';
@@ -92,10 +91,7 @@ export async function epubEdition(doc: ReportDocument, templates: Templates, opt
     'Landmarks Pages',
   ].join('\n');
   const fonts = await embedFonts(facesFor(metadata, doc.tree), text);
-  const css = `${fontFaceCss(
-    fonts.map((font) => font.face),
-    (face) => `fonts/${face.name}`,
-  )}\n${templates.epubCss}`;
+  const css = `${fontFaceRules(fonts)}\n${templates.epubCss}`;
 
   const modified = new Date(options.sourceDateEpoch === undefined ? Date.now() : options.sourceDateEpoch * 1000);
   return packageEpub({

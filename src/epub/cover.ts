@@ -1,10 +1,9 @@
 import { render } from 'ejs';
 import subsetFont from 'subset-font';
-import { fontBytes } from '../assets/font-files.js';
 import { families, fontFaces, type FontFace } from '../assets/fonts.js';
 import type { Metadata } from '../config/metadata.js';
 import { formatPartialDate } from '../data/partial-date.js';
-import { parseUnicodeRange } from './fonts.js';
+import { inRanges, parseUnicodeRange, sfntOf } from './fonts.js';
 
 type HarfBuzz = typeof import('harfbuzzjs');
 type HbFont = InstanceType<HarfBuzz['Font']>;
@@ -129,10 +128,10 @@ class TextSetter {
         const ranges = face.unicodeRange ? parseUnicodeRange(face.unicodeRange) : undefined;
         const characters = [...new Set(text)].filter((character) => {
           const code = character.codePointAt(0)!;
-          return ranges ? ranges.some(([from, to]) => code >= from && code <= to) : code > 0xff;
+          return ranges ? inRanges(ranges, code) : code > 0xff;
         });
         if (characters.length === 0) continue;
-        const sfnt = await subsetFont(await fontBytes(face), characters.join(''), { targetFormat: 'sfnt' });
+        const sfnt = await subsetFont(await sfntOf(face), characters.join(''), { targetFormat: 'sfnt' });
         const hbFace = new hb.Face(new hb.Blob(new Uint8Array(sfnt.buffer, sfnt.byteOffset, sfnt.byteLength)));
         const font = new hb.Font(hbFace);
         loaded.push({ font, upem: hbFace.upem, ascender: font.hExtents().ascender, ...(ranges ? { ranges } : {}) });
@@ -216,7 +215,7 @@ class TextSetter {
     const faceOf = (character: string): LoadedFace => {
       const code = character.codePointAt(0)!;
       return (
-        faces.find((face) => (face.ranges ? face.ranges.some(([from, to]) => code >= from && code <= to) : true) && face.font.nominalGlyph(code) !== undefined) ??
+        faces.find((face) => (face.ranges ? inRanges(face.ranges, code) : true) && face.font.nominalGlyph(code) !== undefined) ??
         faces[0]!
       );
     };

@@ -1,12 +1,14 @@
+import { convert } from 'fontverter';
+import subsetFont from 'subset-font';
 import { fontBytes } from '../assets/font-files.js';
 import type { FontFace } from '../assets/fonts.js';
-import subsetFont from 'subset-font';
 
 /** A font file of the package: one face, reduced to the characters the book uses. */
 export interface EmbeddedFont {
   face: FontFace;
   /** File name in the package's `fonts/` folder. */
   filename: string;
+  mediaType: 'font/ttf' | 'font/otf';
   bytes: Uint8Array;
 }
 
@@ -15,30 +17,67 @@ export interface EmbeddedFont {
  * reading systems and style sheets add themselves (list bullets, quotes,
  * dashes, the back-link arrow).
  */
-const always = ' \u00a0!"#$%&\'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~' +
+const always =
+  ' \u00a0!"#$%&\'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~' +
   '\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026\u2191\u25e6\u25aa';
+
+const decompressed = new Map<string, Promise<Buffer>>();
+
+/** The face as an OpenType (sfnt) font, decompressed from its WOFF2 file once per process. */
+export function sfntOf(face: FontFace): Promise<Buffer> {
+  let pending = decompressed.get(face.file);
+  if (!pending) {
+    pending = fontBytes(face).then((bytes) => convert(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'sfnt'));
+    decompressed.set(face.file, pending);
+  }
+  return pending;
+}
 
 /**
  * Subset each face to the characters of `text` it would be used for: those in
  * its `unicode-range`, or, for a face without one (the CJK faces, which the
  * style sheet names after the Latin face), every character outside Latin-1.
- * A face that would hold no character is left out.
+ * A face that would hold no character is left out. The subsets are plain
+ * OpenType files (the format every reading system reads; the zip compresses
+ * them about as well as WOFF2 would).
  */
 export async function embedFonts(faces: readonly FontFace[], text: string): Promise<EmbeddedFont[]> {
-  const characters = [...new Set([...always, ...text])].sort();
+  const used = new Set<string>(always);
+  for (const character of text) used.add(character);
+  const characters = [...used].sort();
   const embedded: EmbeddedFont[] = [];
   for (const face of faces) {
     const ranges = face.unicodeRange ? parseUnicodeRange(face.unicodeRange) : undefined;
     const wanted = characters.filter((character) => {
       const code = character.codePointAt(0)!;
       if (code < 0x20) return false;
-      return ranges ? ranges.some(([from, to]) => code >= from && code <= to) : code > 0xff;
+      return ranges ? inRanges(ranges, code) : code > 0xff;
     });
-    if (wanted.length === 0 || (ranges === undefined && !wanted.some((character) => !always.includes(character)))) continue;
-    const bytes = await subsetFont(await fontBytes(face), wanted.join(''), { targetFormat: 'woff2' });
-    embedded.push({ face, filename: face.name, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
+    if (wanted.length === 0 || (ranges === undefined && wanted.every((character) => always.includes(character)))) continue;
+    const bytes = await subsetFont(await sfntOf(face), wanted.join(''), { targetFormat: 'sfnt' });
+    const otf = bytes.toString('latin1', 0, 4) === 'OTTO';
+    embedded.push({
+      face,
+      filename: face.name.replace(/\.woff2$/, otf ? '.otf' : '.ttf'),
+      mediaType: otf ? 'font/otf' : 'font/ttf',
+      bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    });
   }
   return embedded;
+}
+
+/** The `@font-face` rules of the embedded fonts, for the style sheet next to the `fonts/` folder. */
+export function fontFaceRules(fonts: readonly EmbeddedFont[]): string {
+  return fonts
+    .map(({ face, filename, mediaType }) =>
+      [
+        `@font-face { font-family: '${face.family}'; font-style: ${face.style}; font-weight: ${face.weight};`,
+        ` src: url("fonts/${filename}") format('${mediaType === 'font/otf' ? 'opentype' : 'truetype'}');`,
+        face.unicodeRange ? ` unicode-range: ${face.unicodeRange};` : '',
+        ' }',
+      ].join(''),
+    )
+    .join('\n');
 }
 
 /** `U+0000-00FF,U+0131` → [[0, 255], [305, 305]] */
@@ -48,4 +87,8 @@ export function parseUnicodeRange(range: string): Array<[number, number]> {
     const start = parseInt(from!, 16);
     return [start, to === undefined ? start : parseInt(to, 16)];
   });
+}
+
+export function inRanges(ranges: ReadonlyArray<[number, number]>, code: number): boolean {
+  return ranges.some(([from, to]) => code >= from && code <= to);
 }
