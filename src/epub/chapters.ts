@@ -30,6 +30,9 @@ export function splitChapters(tree: Root, metadata: Metadata): EpubChapter[] {
     else if (sections.length === 0) lead.push(node);
     else sections[sections.length - 1]!.children.push(node);
   }
+  // A report without top-level sections is one chapter, not a long title page.
+  const loose = sections.length === 0 && lead.some((node) => node.type === 'element' || (node.type === 'text' && node.value.trim() !== ''));
+  if (loose) sections.push({ type: 'element', tagName: 'section', properties: { className: ['level-1'] }, children: lead.splice(0) });
   const chapters: EpubChapter[] = [
     { filename: 'title.xhtml', title: metadata.title, kind: 'titlepage', body: titlePage(metadata, lead) },
   ];
@@ -39,7 +42,7 @@ export function splitChapters(tree: Root, metadata: Metadata): EpubChapter[] {
     section.properties.role = 'doc-chapter';
     chapters.push({
       filename: `chapter-${String(index + 1).padStart(3, '0')}.xhtml`,
-      title: heading ? toString(heading).trim() : `${metadata.title} (${index + 1})`,
+      title: heading ? toString(heading).trim() : metadata.title,
       kind: 'chapter',
       body: section,
     });

@@ -81,6 +81,16 @@ describe('chapters, notes and links', () => {
     expect(chapters[1]!.body.properties).toMatchObject({ 'epub:type': 'chapter', role: 'doc-chapter' });
   });
 
+  it('makes a report without top-level sections one chapter', () => {
+    const chapters = splitChapters({ type: 'root', children: [h('p', 'Only text.'), h('section', { className: ['level-2'] }, [h('h3', 'Sub')])] }, metadata);
+    expect(chapters.map((chapter) => [chapter.filename, chapter.kind, chapter.title])).toEqual([
+      ['title.xhtml', 'titlepage', 'A Report'],
+      ['chapter-001.xhtml', 'chapter', 'A Report'],
+    ]);
+    expect(toXhtml(chapters[1]!.body)).toContain('<p>Only text.</p><section class="level-2"><h3>Sub</h3></section>');
+    expect(toXhtml(chapters[0]!.body)).not.toContain('Only text.');
+  });
+
   it('puts each note at the end of every chapter that cites it, with back links to that chapter’s references only', () => {
     const [, one, two] = chaptersOf(withNotes());
     const first = toXhtml(one!.body);
