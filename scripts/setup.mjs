@@ -2,7 +2,7 @@
 // Installs what a build or the tests need and the npm registry cannot give:
 //   node scripts/setup.mjs browser   a Chromium to print with
 //   node scripts/setup.mjs test      that, plus Java and epubcheck, poppler and qpdf,
-//                                    Calibre (a second EPUB reader) and Ace by DAISY
+//                                    Calibre and Pandoc (EPUB readers) and Ace by DAISY
 // Each step checks first and does nothing when the tool is already there. Where
 // it cannot install (not root, no apt-get) it says exactly what to do and fails.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -71,6 +71,7 @@ function ensureTestTools() {
   if (!have('pdfinfo') || !have('pdftoppm')) missing.push('poppler-utils');
   if (!have('qpdf')) missing.push('qpdf');
   if (!have('ebook-convert')) missing.push('calibre');
+  if (!have('pandoc')) missing.push('pandoc');
   if (missing.length > 0) aptInstall(missing, 'the validators and readers the tests run');
   const ace = path.join(root, 'tools/ace');
   if (!existsSync(path.join(ace, 'node_modules/.bin/ace-puppeteer'))) {
