@@ -9,7 +9,9 @@ const emptyVoid = new RegExp(`<(${voidElements.join('|')})((?:\\s+[^\\s=/>]+="[^
 /**
  * Serialize HTML content as XHTML (the XML syntax EPUB content documents
  * use): every element closed, void elements self-closed (`<br/>`), inline SVG
- * in its own namespace, text kept as UTF-8 rather than character references.
+ * in its own namespace, text kept as UTF-8 rather than character references,
+ * and `xml:lang` beside every `lang` (XML reading systems read only the
+ * former).
  */
 export function toXhtml(content: Root | ElementContent | ElementContent[]): string {
   const root: Root = Array.isArray(content)
@@ -17,7 +19,14 @@ export function toXhtml(content: Root | ElementContent | ElementContent[]): stri
     : content.type === 'root'
       ? content
       : { type: 'root', children: [content] };
-  const xast = toXast(root) as XastRoot;
+  const withXmlLang = (node: Root | ElementContent): Root | ElementContent => {
+    if (node.type !== 'element' && node.type !== 'root') return node;
+    const children = (node.children as ElementContent[]).map(withXmlLang) as ElementContent[];
+    if (node.type === 'root') return { ...node, children };
+    const lang = node.properties.lang;
+    return { ...node, properties: typeof lang === 'string' ? { ...node.properties, xmlLang: lang } : node.properties, children };
+  };
+  const xast = toXast(withXmlLang(root)) as XastRoot;
   for (const child of xast.children) {
     // The XHTML namespace is the document's default: no need to repeat it on every top-level element.
     if (child.type === 'element' && child.attributes.xmlns === 'http://www.w3.org/1999/xhtml') delete child.attributes.xmlns;

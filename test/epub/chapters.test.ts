@@ -151,16 +151,16 @@ describe('chapters, notes and links', () => {
 });
 
 describe('XHTML', () => {
-  it('closes every element, self-closes only void ones, keeps text as UTF-8 and puts inline SVG in its namespace', () => {
+  it('closes every element, self-closes only void ones, keeps text as UTF-8, marks languages for XML, and puts inline SVG in its namespace', () => {
     const xhtml = toXhtml(
       h('div', { dataKind: 'chart', className: ['align-right'] }, [
-        h('p', ['Ünïcødé “quotes” 习近平 & <tags>', h('br')]),
+        h('p', ['Ünïcødé “quotes” ', h('span', { lang: 'zh-Hans' }, '习近平'), ' & <tags>', h('br')]),
         h('span', { id: 'empty' }),
         s('svg', { viewBox: '0 0 10 10', role: 'img', ariaLabel: 'A chart' }, [s('path', { d: 'M0 0L10 10' })]),
       ]),
     );
     expect(xhtml).toBe(
-      '<div data-kind="chart" class="align-right"><p>Ünïcødé “quotes” 习近平 &#x26; &#x3C;tags><br/></p><span id="empty"></span>' +
+      '<div data-kind="chart" class="align-right"><p>Ünïcødé “quotes” <span lang="zh-Hans" xml:lang="zh-Hans">习近平</span> &#x26; &#x3C;tags><br/></p><span id="empty"></span>' +
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" role="img" aria-label="A chart"><path d="M0 0L10 10"></path></svg></div>',
     );
   });
