@@ -13,7 +13,7 @@ import { packageImages } from '../epub/images.js';
 import { fileOfIds, linkChapters } from '../epub/links.js';
 import { navigation } from '../epub/navigation.js';
 import { packageEpub } from '../epub/package.js';
-import { insertPageBreaks, isPageBreak, type PageBreak } from '../epub/page-breaks.js';
+import { insertPageBreaks, keepFirstPageBreaks, type PageBreak } from '../epub/page-breaks.js';
 import { toXhtml } from '../epub/xhtml.js';
 import { diskReader, type ResourceReader } from '../manuscript/resources.js';
 import { facesFor } from '../template/print-document.js';
@@ -62,7 +62,7 @@ export async function epubEdition(doc: ReportDocument, templates: Templates, opt
       }
     }
   }
-  keepFirstPageBreaks(chapters);
+  keepFirstPageBreaks(chapters.map((chapter) => chapter.body));
   linkChapters(chapters, doc.file);
   const images = await packageImages(chapters, {
     file: doc.file,
@@ -162,24 +162,6 @@ function coverChapter(alt: string): EpubChapter {
       ],
     },
   };
-}
-
-/** A note cited in several chapters carries the page-break markers inside it into each: keep the first. */
-function keepFirstPageBreaks(chapters: readonly EpubChapter[]): void {
-  const seen = new Set<string>();
-  for (const chapter of chapters) {
-    const drop = (parent: Element) => {
-      parent.children = parent.children.filter((child) => {
-        if (!isPageBreak(child)) return true;
-        const id = String(child.properties.id);
-        if (seen.has(id)) return false;
-        seen.add(id);
-        return true;
-      });
-      for (const child of parent.children) if (child.type === 'element') drop(child);
-    };
-    drop(chapter.body);
-  }
 }
 
 function bookContents(chapters: readonly EpubChapter[], pageBreaks: readonly PageBreak[], notes: number): BookContents {

@@ -1,6 +1,7 @@
 import type { Element, ElementContent, Root } from 'hast';
 import { toString } from 'hast-util-to-string';
 import { headingRank } from '../plugins/rehype-imprint-sections.js';
+import { isPageBreak } from './page-breaks.js';
 
 /** The notes of a document, taken out of the one list Markdown footnotes make at its end. */
 export interface Footnotes {
@@ -40,9 +41,17 @@ export function takeFootnotes(tree: Root): Footnotes | undefined {
   const list = found.children.find((child): child is Element => child.type === 'element' && child.tagName === 'ol');
   const notes = new Map<string, Note>();
   let number = 0;
+  // Page-break markers outside the notes themselves (a page that begins with the notes' heading) go with the
+  // next note, so they stay in the book when the heading and the list are taken apart.
+  let pending = pageBreaksOutside(found, list);
   for (const item of list?.children ?? []) {
     if (item.type !== 'element' || item.tagName !== 'li') continue;
     number++;
+    if (pending.length > 0) {
+      const first = item.children.find((child): child is Element => child.type === 'element' && child.tagName === 'p');
+      (first ?? item).children.unshift(...pending);
+      pending = [];
+    }
     if (typeof item.properties.id === 'string') notes.set(item.properties.id, { id: item.properties.id, number, item });
   }
   return {
@@ -50,6 +59,25 @@ export function takeFootnotes(tree: Root): Footnotes | undefined {
     labelId: typeof heading?.properties.id === 'string' ? heading.properties.id : 'footnote-label',
     notes,
   };
+}
+
+/** The page-break markers in `section` that are not inside one of the notes of `list`, taken out. */
+function pageBreaksOutside(section: Element, list: Element | undefined): Element[] {
+  const taken: Element[] = [];
+  const visit = (parent: Element) => {
+    parent.children = parent.children.filter((child) => {
+      if (child.type !== 'element') return true;
+      if (isPageBreak(child)) {
+        taken.push(child as Element);
+        return false;
+      }
+      if (parent === list && child.tagName === 'li') return true;
+      visit(child);
+      return true;
+    });
+  };
+  visit(section);
+  return taken;
 }
 
 function isFootnotesSection(element: Element): boolean {

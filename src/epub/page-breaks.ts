@@ -65,8 +65,27 @@ export function marker(page: number, id: string): Element {
 }
 
 /** Whether an element is a page-break marker. */
-export function isPageBreak(node: ElementContent): node is Element {
+export function isPageBreak(node: ElementContent): boolean {
   return node.type === 'element' && node.properties['epub:type'] === 'pagebreak';
+}
+
+/**
+ * A note cited in several chapters carries the markers inside it into each
+ * copy: keep only the first marker of each page, in reading order.
+ */
+export function keepFirstPageBreaks(bodies: readonly Element[]): void {
+  const seen = new Set<string>();
+  const visit = (parent: Element) => {
+    parent.children = parent.children.filter((child) => {
+      if (!isPageBreak(child)) return true;
+      const id = String((child as Element).properties.id);
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    });
+    for (const child of parent.children) if (child.type === 'element') visit(child);
+  };
+  bodies.forEach(visit);
 }
 
 function placeMarker(tree: Root, block: Element, offset: number, mark: Element): void {

@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import type { Metadata } from '../../src/config/metadata.js';
 import { accessibilityMetadata } from '../../src/epub/accessibility.js';
 import { splitChapters, type EpubChapter } from '../../src/epub/chapters.js';
+import { pageBlocks } from '../../src/editions/page-map.js';
 import { placeFootnotes, takeFootnotes } from '../../src/epub/footnotes.js';
+import { insertPageBreaks, keepFirstPageBreaks } from '../../src/epub/page-breaks.js';
 import { packageImages, sniffImage } from '../../src/epub/images.js';
 import { fileOfIds, linkChapters } from '../../src/epub/links.js';
 import { navigation } from '../../src/epub/navigation.js';
@@ -109,6 +111,23 @@ describe('chapters, notes and links', () => {
     expect(second).not.toContain('user-content-fn-2');
     expect(second).toContain('<a href="#user-content-fnref-1-2"');
     expect(second).not.toContain('href="#user-content-fnref-1"');
+  });
+
+  it('keeps a page that begins with the notes’ heading: its marker goes with the first note', () => {
+    const tree = withNotes();
+    const blocks = pageBlocks(tree);
+    const heading = blocks.findIndex((block) => block.tagName === 'h3');
+    insertPageBreaks(tree, { pages: 9, starts: [{ page: 9, block: heading, offset: 0 }], pageOfId: new Map() }, new Set());
+    const chapters = chaptersOf(tree);
+    keepFirstPageBreaks(chapters.map((chapter) => chapter.body));
+    const [, one, two] = chapters;
+    expect(toXhtml(one!.body)).toContain(
+      '<aside id="user-content-fn-1" class="footnote" epub:type="footnote" role="doc-footnote"><p><span class="footnote-number">1.</span> ' +
+        '<span id="page-9" epub:type="pagebreak" role="doc-pagebreak" aria-label="9"></span>Note one.',
+    );
+    // The copy of note 1 in the second chapter has no second marker for page 9.
+    expect(toXhtml(two!.body)).toContain('<aside id="user-content-fn-1"');
+    expect(toXhtml(two!.body)).not.toContain('page-9');
   });
 
   it('points a link into another chapter at that chapter’s file', () => {
