@@ -1,6 +1,6 @@
 import type { OutlineEntry } from '../pipeline.js';
-import type { EpubChapter } from './chapters.js';
-import type { PageBreak } from './page-breaks.js';
+import { selectAll, type EpubChapter } from './chapters.js';
+import { isPageBreak, type PageBreak } from './page-breaks.js';
 
 /** An entry of the table of contents. */
 export interface TocEntry {
@@ -47,7 +47,7 @@ export interface NavigationInput {
 /**
  * The table of contents (every heading, nested by level), the landmarks
  * (cover, title page, contents, start of the body) and the page list (the
- * PDF's page numbers, in page order).
+ * PDF's page numbers, in reading order).
  */
 export function navigation(input: NavigationInput): Navigation {
   const toc: TocEntry[] = [];
@@ -73,12 +73,15 @@ export function navigation(input: NavigationInput): Navigation {
   const body = first('chapter');
   if (body) landmarks.push({ type: 'bodymatter', title: 'Start of content', href: body.filename });
 
-  const pages = [...input.pageBreaks]
-    .sort((a, b) => a.page - b.page)
-    .flatMap((pageBreak) => {
-      const file = input.files.get(pageBreak.id);
-      return file ? [{ label: String(pageBreak.page), href: `${file}#${pageBreak.id}` }] : [];
-    });
+  // In reading order, as reading systems and epubcheck expect: a page that begins inside a note comes where the note
+  // is read in the EPUB (at the end of the chapter that cites it), not where the PDF prints it.
+  const pageOf = new Map(input.pageBreaks.map((pageBreak) => [pageBreak.id, pageBreak.page]));
+  const pages = input.chapters.flatMap((chapter) =>
+    selectAll(chapter.body, (element) => isPageBreak(element) && pageOf.has(String(element.properties.id))).map((element) => {
+      const id = String(element.properties.id);
+      return { label: String(pageOf.get(id)), href: `${chapter.filename}#${id}` };
+    }),
+  );
 
   return { toc, depth: Math.max(1, depth), landmarks, pages };
 }
