@@ -43,7 +43,7 @@ export function accessibilityMetadata(book: BookContents): AccessibilityMetadata
   sentences.push(
     described
       ? 'This publication meets the requirements of EPUB Accessibility 1.1 and WCAG 2.2 Level AA.'
-      : `This publication does not claim WCAG conformance: ${book.visualsWithoutText} of its ${book.visuals} images ${book.visualsWithoutText === 1 ? 'has' : 'have'} no text alternative.`,
+      : `This publication does not claim WCAG conformance: ${book.visualsWithoutText} of its ${book.visuals} figures ${book.visualsWithoutText === 1 ? 'has' : 'have'} no text alternative.`,
   );
   sentences.push(
     'It has a table of contents with a link to every heading, headings that follow the structure of the report, and a single logical reading order.',
@@ -57,7 +57,15 @@ export function accessibilityMetadata(book: BookContents): AccessibilityMetadata
     );
   }
   if (book.notes > 0) sentences.push('Every note is linked from its reference and back, in the same chapter.');
-  if (visual && described) sentences.push(book.visuals === 1 ? 'Its image has a text alternative.' : `All ${book.visuals} of its images have a text alternative.`);
+  if (visual && described) {
+    sentences.push(
+      book.visuals === 1
+        ? 'Its one figure has a text alternative.'
+        : book.visuals === 2
+          ? 'Both its figures have a text alternative.'
+          : `All ${book.visuals} of its figures (images and charts) have a text alternative.`,
+    );
+  }
   sentences.push('Text can be resized and restyled by the reading system. There are no flashing, motion or sound hazards.');
 
   return {

@@ -237,7 +237,7 @@ describe('accessibility metadata', () => {
     expect(undescribed.features).not.toContain('alternativeText');
     expect(undescribed.features).not.toContain('pageNavigation');
     expect(undescribed.conformsTo).toBeUndefined();
-    expect(undescribed.summary).toContain('does not claim WCAG conformance: 1 of its 2 images has no text alternative');
+    expect(undescribed.summary).toContain('does not claim WCAG conformance: 1 of its 2 figures has no text alternative');
 
     const text = accessibilityMetadata({ visuals: 0, visualsWithoutText: 0, tables: 0, notes: 0, pageNumbers: false });
     expect([text.accessModes, text.accessModesSufficient, text.hazards]).toEqual([['textual'], ['textual'], ['none']]);

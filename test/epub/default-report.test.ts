@@ -107,16 +107,24 @@ describe('the EPUB of the default report', () => {
   });
 
   it('declares accessibility metadata true to the book', () => {
-    expect(opf.metadata.get('schema:accessMode')).toEqual(['textual']);
-    expect(opf.metadata.get('schema:accessModeSufficient')).toEqual(['textual']);
+    // Two charts, drawn as inline SVG, each labelled by its title and a description of its data.
+    const chapter = files.get(`${opf.base}chapter-002.xhtml`)!;
+    const charts = [...chapter.matchAll(/<svg [^>]*role="img" aria-labelledby="([^"]+)"/g)];
+    expect(charts).toHaveLength(2);
+    expect(opf.manifest.find((item) => item.href === 'chapter-002.xhtml')!.properties).toEqual(['svg']);
+    expect(opf.metadata.get('schema:accessMode')).toEqual(['textual', 'visual']);
+    expect(opf.metadata.get('schema:accessModeSufficient')).toEqual(['textual', 'textual,visual']);
     expect(opf.metadata.get('schema:accessibilityFeature')).toEqual(
-      expect.arrayContaining(['tableOfContents', 'structuralNavigation', 'readingOrder']),
+      expect.arrayContaining(['tableOfContents', 'structuralNavigation', 'readingOrder', 'alternativeText', 'pageNavigation', 'pageBreakMarkers']),
     );
-    // No images in this report, and no page list without the PDF's page map.
-    expect(opf.metadata.get('schema:accessibilityFeature')).not.toContain('alternativeText');
     expect(opf.metadata.get('schema:accessibilityHazard')).toEqual(['none']);
-    expect(opf.metadata.get('schema:accessibilitySummary')![0]).toContain('Its 2 tables are real tables');
+    const summary = opf.metadata.get('schema:accessibilitySummary')![0]!;
+    expect(summary).toContain('Its 2 tables are real tables');
+    expect(summary).toContain('Both its figures have a text alternative.');
+    expect(summary).toContain('page numbers of the PDF edition');
     expect(opf.metadata.get('dcterms:conformsTo')).toEqual(['EPUB Accessibility 1.1 - WCAG 2.2 Level AA']);
+    // The page list's source: the PDF edition.
+    expect(opf.metadata.get('dc:source')).toEqual(['Defrosting Sino-Japanese Relations: What Now?, PDF edition (A4)']);
   });
 
   it('has a nested table of contents of every heading, and landmarks for the cover, contents and body', () => {
@@ -205,8 +213,8 @@ describe('the EPUB of the default report', () => {
 
   it('keeps the tables’ column alignment as classes the style sheet sets', () => {
     const chapter = files.get(`${opf.base}chapter-002.xhtml`)!;
-    expect(chapter).toMatch(/<th class="align-right">Pledge \(US\$ billion\)<\/th>/);
-    expect(chapter).toMatch(/<td class="align-right">110<\/td>/);
+    expect(chapter).toMatch(/<th scope="col" class="align-right numeric">Pledge<\/th>/);
+    expect(chapter).toMatch(/<td class="align-right numeric">US\$110\s+bn<\/td>/u);
     expect(files.get(`${opf.base}style.css`)).toContain('.align-right { text-align: right; }');
   });
 
