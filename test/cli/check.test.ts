@@ -3,6 +3,7 @@ import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { imprint, repositoryRoot } from '../helpers/cli.js';
+import { copySeries } from '../helpers/series.js';
 import { temporaryFolder } from '../helpers/tools.js';
 
 let project: string;
@@ -73,5 +74,23 @@ describe('imprint check', () => {
     const result = await imprint(['check', path.join(project, 'report.md')], { cwd: project });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(new RegExp(`report\\.md:${await lineOf(':ref[#fig-pledge]')}:\\d+.*Reference to \`#fig-pledge\`.*did you mean \`#fig-pledges\`.*reference-missing`));
+  });
+
+  it('checks the manuscripts the configuration file names, as build would, and reports each at its own file', async () => {
+    const series = await copySeries();
+    const clean = await imprint(['check'], { cwd: series });
+    expect(clean.code).toBe(0);
+    expect(clean.stderr).toMatch(/checked notes\/catalyst\.md, notes\/road-ahead\.md, notes\/warmth\.md:/);
+
+    const warmth = path.join(series, 'notes/warmth.md');
+    await writeFile(warmth, (await readFile(warmth, 'utf8')).replace(/\n\n/, '\n\n::diagram{src="x"}\n\n'));
+    const broken = await imprint(['check', '--json'], { cwd: series });
+    expect(broken.code).toBe(1);
+    const { messages } = JSON.parse(broken.stdout) as { messages: Array<{ file: string; ruleId: string }> };
+    expect(messages.map((message) => [path.relative(series, message.file), message.ruleId])).toContainEqual(['notes/warmth.md', 'directive-unknown']);
+
+    const named = await imprint(['check', '--no-config', '--root', '.', 'notes/catalyst.md'], { cwd: series });
+    expect(named.code).toBe(0);
+    expect(named.stderr).toMatch(/checked notes\/catalyst\.md:/);
   });
 });

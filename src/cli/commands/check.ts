@@ -1,16 +1,21 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { check } from '../../api.js';
 import { exitCodes, printMessages, type Io } from '../io.js';
 
 export const checkUsage = `Usage: imprint check [MANUSCRIPT...] [options]
 
-Check a manuscript (default: manuscript/report.md) without building it: front
-matter, directives, data files against their schemas, cross-references, and
-every number and date the prose quotes against the data it comes from. A
-quote that disagrees with the data is a warning at the quote naming the
-data's value and its place.
+Check manuscripts without building them: front matter, directives, data files
+against their schemas, cross-references, and every number and date the prose
+quotes against the data it comes from. A quote that disagrees with the data is
+a warning at the quote naming the data's value and its place. Without a
+manuscript: the \`manuscripts\` of the project configuration file
+(imprint.config.yaml, .yml or .json in this folder), else manuscript/report.md,
+the same as \`imprint build\`.
 
 Options:
+  -c, --config FILE  project configuration file (default: imprint.config.yaml/.yml/.json here)
+      --no-config    read no configuration file
       --root DIR    folder the manuscript's files must stay inside (default: its folder)
       --strict      warnings fail the check (exit 1)
   -q, --quiet       print only errors
@@ -26,8 +31,10 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
       allowPositionals: true,
       strict: true,
       options: {
+        config: { type: 'string', short: 'c' },
+        'no-config': { type: 'boolean', default: false },
         root: { type: 'string' },
-        strict: { type: 'boolean', default: false },
+        strict: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -42,14 +49,23 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
     io.stdout(`${checkUsage}\n`);
     return exitCodes.ok;
   }
-  const manuscripts = positionals.length > 0 ? positionals : ['manuscript/report.md'];
-  const result = await check({ manuscripts, strict: values.strict, ...(values.root ? { projectRoot: values.root } : {}) });
+  if (values.config !== undefined && values['no-config']) {
+    io.stderr('imprint: --config and --no-config cannot be used together\n');
+    return exitCodes.environment;
+  }
+  const result = await check({
+    ...(positionals.length > 0 ? { manuscripts: positionals } : {}),
+    ...(values['no-config'] ? { config: false } : values.config !== undefined ? { config: values.config } : {}),
+    ...(values.strict !== undefined ? { strict: values.strict } : {}),
+    ...(values.root ? { projectRoot: values.root } : {}),
+  });
+  const checked = result.manuscripts.map((manuscript) => path.relative(process.cwd(), manuscript) || manuscript);
   printMessages(result.files, values, io);
   if (!values.quiet && !values.json) {
     const count = (fatal: boolean) => result.files.reduce((sum, file) => sum + file.messages.filter((message) => message.fatal === fatal).length, 0);
     const errors = count(true);
     const warnings = count(false);
-    if (errors === 0 && warnings === 0) io.stderr(`checked ${manuscripts.join(', ')}: the prose agrees with the data, no problems\n`);
+    if (errors === 0 && warnings === 0) io.stderr(`checked ${checked.join(', ')}: the prose agrees with the data, no problems\n`);
     else if (result.ok) io.stderr('warnings do not fail the check; --strict makes them\n');
   }
   return result.ok ? exitCodes.ok : exitCodes.inputs;
