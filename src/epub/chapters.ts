@@ -2,8 +2,8 @@ import type { Element, ElementContent, Root } from 'hast';
 import { toString } from 'hast-util-to-string';
 import { h } from 'hastscript';
 import type { Metadata } from '../config/metadata.js';
-import { formatPartialDate, isoPartialDate } from '../data/partial-date.js';
 import { headingRank } from '../plugins/rehype-imprint-sections.js';
+import { titlePageLines } from '../template/title-page.js';
 
 /** One content document of the EPUB. */
 export interface EpubChapter {
@@ -56,17 +56,7 @@ function isTopLevel(node: Element): boolean {
 }
 
 function titlePage(metadata: Metadata, lead: ElementContent[]): Element {
-  return h('section', { className: ['title-page'], 'epub:type': 'titlepage', ariaLabel: 'Title page' }, [
-    metadata.series ? h('p', { className: ['series'] }, metadata.series) : undefined,
-    h('h1', { className: ['title'] }, metadata.title),
-    metadata.subtitle ? h('p', { className: ['subtitle'] }, metadata.subtitle) : undefined,
-    h('p', { className: ['author'] }, metadata.authors.join(', ')),
-    metadata.date
-      ? h('p', { className: ['date'] }, h('time', { dateTime: isoPartialDate(metadata.date) }, formatPartialDate(metadata.date, metadata.lang)))
-      : undefined,
-    metadata.publisher ? h('p', { className: ['publisher'] }, metadata.publisher) : undefined,
-    ...lead,
-  ]);
+  return h('section', { className: ['title-page'], 'epub:type': 'titlepage', ariaLabel: 'Title page' }, [...titlePageLines(metadata), ...lead]);
 }
 
 /** Ids of the elements inside `node`. */

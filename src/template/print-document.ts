@@ -2,10 +2,10 @@ import type { Element, ElementContent, Root } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import { h } from 'hastscript';
 import type { Metadata } from '../config/metadata.js';
-import { formatPartialDate, isoPartialDate } from '../data/partial-date.js';
 import { fontFaceCss, fontFaces, needsCjk, type FontFace } from '../assets/fonts.js';
 import type { OutlineEntry } from '../pipeline.js';
 import { toolName, toolVersion } from '../version.js';
+import { titlePageLines } from './title-page.js';
 
 export interface PrintDocumentInput {
   metadata: Metadata;
@@ -92,16 +92,7 @@ export function runningHead(title: string): string {
 }
 
 function titlePage(metadata: Metadata): Element {
-  return h('header', { className: ['title-page'] }, [
-    metadata.series ? h('p', { className: ['series'] }, metadata.series) : undefined,
-    h('h1', { className: ['title'] }, metadata.title),
-    metadata.subtitle ? h('p', { className: ['subtitle'] }, metadata.subtitle) : undefined,
-    h('p', { className: ['author'] }, metadata.authors.join(', ')),
-    metadata.date
-      ? h('p', { className: ['date'] }, h('time', { dateTime: isoPartialDate(metadata.date) }, formatPartialDate(metadata.date, metadata.lang)))
-      : undefined,
-    metadata.publisher ? h('p', { className: ['publisher'] }, metadata.publisher) : undefined,
-  ]);
+  return h('header', { className: ['title-page'] }, titlePageLines(metadata));
 }
 
 /** The heading of the contents page. */
