@@ -175,3 +175,75 @@ export function fillPageNumbersInPage(pageOfId: Record<string, number>): number 
   }
   return filled;
 }
+
+export interface KeepLinesSettings {
+  /** Width of a column (the page area), CSS pixels. */
+  width: number;
+  /** Selector of the body of the report. */
+  bodySelector: string;
+  /** Fewest lines of a paragraph that may stand on either side of a page break. */
+  minimum: number;
+  /** Attribute that asks for a page break before its element (the style sheets break there). */
+  breakAttribute: string;
+}
+
+/**
+ * Widows and orphans the browser left in the measuring layout (it does not
+ * always honour `widows` and `orphans`, for one when a paragraph is too short
+ * to give both sides their lines and a heading before it asks not to be left
+ * alone): each paragraph broken across columns with fewer than `minimum` lines
+ * on one side is moved whole to the next page, with the headings that lead
+ * into it. Returns how many breaks were asked for; the caller measures again.
+ *
+ * Serialised into the page like `measureInPage`.
+ */
+export function keepLinesInPage(settings: KeepLinesSettings): number {
+  const origin = document.body.getBoundingClientRect().left;
+  const columnOf = (rect: DOMRect) => Math.max(0, Math.floor((rect.left - origin + 1) / settings.width));
+  const body = document.querySelector(settings.bodySelector);
+  if (!body) return 0;
+  const range = document.createRange();
+  const lineBlocks = 'p, li, dt, dd, figcaption, blockquote, pre';
+  const nested = 'p, li, dt, dd, div, table, figure, ul, ol, dl, blockquote, pre, section';
+  let asked = 0;
+  for (const block of body.querySelectorAll(lineBlocks)) {
+    if (block.querySelector(nested)) continue; // its lines belong to the blocks inside it
+    range.selectNodeContents(block);
+    const rects: DOMRect[] = [];
+    for (const rect of range.getClientRects()) if (rect.width > 0 && rect.height > 0) rects.push(rect);
+    if (rects.length < 2) continue;
+    const first = columnOf(rects[0]!);
+    const last = columnOf(rects[rects.length - 1]!);
+    if (last !== first + 1) continue; // on one page, or longer than a page: nothing to move
+    // Lines on each side: boxes that overlap vertically share a line (a superscript stays on its line).
+    const lines = new Map<number, Array<{ top: number; bottom: number }>>();
+    for (const rect of rects) {
+      const column = columnOf(rect);
+      const list = lines.get(column) ?? [];
+      const line = list.find((candidate) => rect.top < candidate.bottom - 1 && rect.bottom > candidate.top + 1);
+      if (line) {
+        line.top = Math.min(line.top, rect.top);
+        line.bottom = Math.max(line.bottom, rect.bottom);
+      } else list.push({ top: rect.top, bottom: rect.bottom });
+      lines.set(column, list);
+    }
+    const before = lines.get(first)?.length ?? 0;
+    const after = lines.get(last)?.length ?? 0;
+    if (before >= settings.minimum && after >= settings.minimum) continue;
+    // A widow at the end of a long paragraph is the browser's to fix (its lines can move); moving the
+    // whole paragraph would leave most of a page empty.
+    if (before >= settings.minimum && before > 2 * settings.minimum + 1) continue;
+    // Break before the paragraph, or before the headings (and the sections they open) that lead into it.
+    let target: Element = block;
+    for (;;) {
+      const previous = target.previousElementSibling;
+      if (previous && /^H[1-6]$/.test(previous.tagName)) target = previous;
+      else if (!previous && target.parentElement && target.parentElement !== body && target.parentElement !== document.body) target = target.parentElement;
+      else break;
+    }
+    if (target.hasAttribute(settings.breakAttribute)) continue;
+    target.setAttribute(settings.breakAttribute, '');
+    asked++;
+  }
+  return asked;
+}

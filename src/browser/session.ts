@@ -1,8 +1,8 @@
 import puppeteer, { type Browser, type BrowserContext, type HTTPRequest, type Page } from 'puppeteer';
 import { EnvironmentError, locateBrowser, type LocatedBrowser } from './locate.js';
-import { fillPageNumbersInPage, measureInPage, type MeasuredLayout, type MeasureSettings } from './measure-in-page.js';
+import { fillPageNumbersInPage, keepLinesInPage, measureInPage, type KeepLinesSettings, type MeasuredLayout, type MeasureSettings } from './measure-in-page.js';
 
-export type { MeasuredLayout, MeasureSettings } from './measure-in-page.js';
+export type { KeepLinesSettings, MeasuredLayout, MeasureSettings } from './measure-in-page.js';
 
 /** The only module that talks to Chromium: launch or connect, print, close. */
 
@@ -186,6 +186,11 @@ export class PrintPage {
       await this.page.emulateMediaType(undefined);
       await this.page.emulateMediaType('print');
     }
+  }
+
+  /** Move paragraphs that the layout left a widow or an orphan to the next page (see measure-in-page.ts); returns how many moved. */
+  keepLines(settings: KeepLinesSettings): Promise<number> {
+    return this.page.evaluate(inPage(keepLinesInPage, settings)) as Promise<number>;
   }
 
   /** Set the text of every `[data-page-of="id"]` to the page of that id; returns how many were set. */

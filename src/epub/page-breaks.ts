@@ -24,6 +24,8 @@ interface TextSlot {
   start: number;
   /** Whether a marker can be put beside this text node. */
   usable: boolean;
+  /** The outermost foreign element (SVG, MathML) the text is in: drawn whole, so a page begins before it. */
+  foreignRoot?: Element;
 }
 
 /**
@@ -99,6 +101,12 @@ function placeMarker(tree: Root, block: Element, offset: number, mark: Element):
   } else {
     at = offset - slots[index]!.start;
   }
+  const drawnWhole = index >= 0 ? slots[index]!.foreignRoot : undefined;
+  if (drawnWhole && drawnWhole !== block) {
+    // Inside a drawing (an SVG's labels): the page begins with the drawing.
+    insertBefore(tree, drawnWhole, mark);
+    return;
+  }
   if (index >= 0 && !slots[index]!.usable) {
     // Whitespace between table rows or list items: the page begins with the next text that can hold a marker.
     const next = slots.findIndex((slot, position) => position > index && slot.usable);
@@ -132,17 +140,24 @@ function canHold(element: Element): boolean {
 function textSlots(block: Element): TextSlot[] {
   const slots: TextSlot[] = [];
   let total = 0;
-  const walk = (element: Element, usable: boolean) => {
+  const walk = (element: Element, usable: boolean, foreignRoot: Element | undefined) => {
     for (const child of element.children) {
       if (child.type === 'text') {
-        slots.push({ node: child, parent: element, start: total, usable: usable && !noPhrasing.has(element.tagName) });
+        slots.push({
+          node: child,
+          parent: element,
+          start: total,
+          usable: usable && !noPhrasing.has(element.tagName),
+          ...(foreignRoot ? { foreignRoot } : {}),
+        });
         total += child.value.length;
       } else if (child.type === 'element') {
-        walk(child, usable && !foreign.has(child.tagName));
+        const entering = foreignRoot ?? (foreign.has(child.tagName) ? child : undefined);
+        walk(child, usable && !foreign.has(child.tagName), entering);
       }
     }
   };
-  walk(block, !foreign.has(block.tagName));
+  walk(block, !foreign.has(block.tagName), foreign.has(block.tagName) ? block : undefined);
   return slots;
 }
 

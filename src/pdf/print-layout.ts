@@ -3,7 +3,7 @@ import { fontFaces, needsCjk } from '../assets/fonts.js';
 import type { Asset, BrowserSession, MeasuredLayout, PrintPage } from '../browser/session.js';
 import type { ReportDocument } from '../editions/document.js';
 import type { PageMap } from '../editions/page-map.js';
-import { contentsTitle, pageCss, printDocument, runningHead } from '../template/print-document.js';
+import { contentsTitle, keepBreakAttribute, pageCss, printDocument, runningHead } from '../template/print-document.js';
 import type { Templates } from '../template/templates.js';
 import { finishPdf } from './finish-pdf.js';
 import { columnBreakCss, pageArea, type PageArea } from './page-css.js';
@@ -43,6 +43,9 @@ export interface PrintedPdf {
 }
 
 const bodySelector = 'main.body';
+/** Fewest lines of a paragraph on either side of a page break. */
+const minimumLines = 2;
+const maxKeepRounds = 4;
 const measureSelector = 'style[data-imprint-measure]';
 
 export async function layOutPrint(
@@ -75,7 +78,14 @@ export async function layOutPrint(
     ...(signal ? { signal } : {}),
   });
   try {
-    const measured = await page.measure({ width: area.width, blockAttribute, bodySelector });
+    let measured = await page.measure({ width: area.width, blockAttribute, bodySelector });
+    // Widows and orphans the browser left: move those paragraphs whole and measure again (a move
+    // shifts what follows, so a few rounds at most).
+    for (let round = 0; round < maxKeepRounds; round++) {
+      const moved = await page.keepLines({ width: area.width, bodySelector, minimum: minimumLines, breakAttribute: keepBreakAttribute });
+      if (moved === 0) break;
+      measured = await page.measure({ width: area.width, blockAttribute, bodySelector });
+    }
     const tops = new Map(measured.ids.map(([id, , top]) => [id, top]));
     return new MeasuredPrintLayout(page, toPageMap(measured), tops, area.top, doc);
   } catch (cause) {

@@ -57,6 +57,9 @@ export function printDocument(input: PrintDocumentInput): string {
   return toHtml(tree);
 }
 
+/** Attribute the measuring pass sets on a block to move it (and the headings leading into it) to the next page. */
+export const keepBreakAttribute = 'data-imprint-page-break';
+
 /**
  * The page rules imprint writes after the template's: the paper, the running
  * head (the short title; with chapters, also the chapter's title, on pages of
@@ -78,6 +81,8 @@ export function pageCss(metadata: Metadata, outline: readonly OutlineEntry[]): s
         );
       });
   }
+  // The measuring pass asks for a page break here to move a paragraph whole rather than leave a widow or an orphan.
+  rules.push(`[${keepBreakAttribute}] { break-before: page; }`);
   rules.push('@page :first { @top-left { content: none; } @top-right { content: none; } @bottom-center { content: none; } }');
   return rules.join('\n');
 }

@@ -33,6 +33,33 @@ function markers(tree: Root): Array<{ page: number; id: string; before: string; 
 }
 
 /** Characters of the document's text before each block begins. */
+/**
+ * Where in a block's text a page can begin: anywhere but inside an image
+ * drawn whole (an SVG's titles and labels), which the measuring pass sees as
+ * one thing: a page begins before it or after it. Maps an offset to the
+ * nearest such place at or before it.
+ */
+function possibleOffset(block: Element, offset: number): number {
+  let seen = 0;
+  let result = offset;
+  const walk = (node: ElementContent) => {
+    if (node.type === 'text') {
+      seen += node.value.length;
+      return;
+    }
+    if (node.type !== 'element') return;
+    if (node.tagName === 'svg') {
+      const length = toString(node).length;
+      if (offset > seen && offset < seen + length) result = seen;
+      seen += length;
+      return;
+    }
+    node.children.forEach(walk);
+  };
+  block.children.forEach(walk);
+  return result;
+}
+
 function blockStarts(tree: Root): Map<Element, number> {
   const starts = new Map<Element, number>();
   const blocks = new Set(pageBlocks(tree));
@@ -137,7 +164,7 @@ describe('page-break markers from a page map', () => {
           const starts = sorted.map((block, index) => ({
             page: index + 3,
             block,
-            offset: Math.floor(fractions[index]! * lengths[block]!),
+            offset: possibleOffset(blocks[block]!, Math.floor(fractions[index]! * lengths[block]!)),
           }));
           const tree = structuredClone(compiled.tree);
           const before = blockStarts(tree);
