@@ -92,6 +92,12 @@ export interface BuildOptions {
   templateDir?: string;
   /** Warnings fail the build too. */
   strict?: boolean;
+  /**
+   * Fetch remote (http, https) images and data files at build time. Off by
+   * default: a manuscript that names one is an error. The browser never loads
+   * anything itself either way.
+   */
+  allowRemote?: boolean;
   /** Seconds since the epoch for every date a build writes; default `SOURCE_DATE_EPOCH`. */
   sourceDateEpoch?: number;
   cwd?: string;
@@ -167,6 +173,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       defaults: run.defaults,
       ...(run.projectRoot ? { projectRoot: run.projectRoot } : {}),
       strict: run.strict,
+      allowRemote: run.allowRemote,
       ...(sourceDateEpoch === undefined ? {} : { sourceDateEpoch }),
       ...(options.signal ? { signal: options.signal } : {}),
     },

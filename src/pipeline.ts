@@ -1,4 +1,6 @@
-import type { Root as HastRoot } from 'hast';
+import type { Element as HastElement, Root as HastRoot } from 'hast';
+import type { TextDirective } from 'mdast-util-directive';
+import type { State } from 'mdast-util-to-hast';
 import { toString } from 'hast-util-to-string';
 import type { Root as MdastRoot } from 'mdast';
 import remarkDirective from 'remark-directive';
@@ -6,14 +8,17 @@ import remarkFrontmatter from 'remark-frontmatter';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
+import rehypeRaw from 'rehype-raw';
 import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import type { FrontMatterOverrides } from './config/front-matter.js';
 import type { Metadata } from './config/metadata.js';
 import { createTableLoader } from './data/load-table.js';
+import { resolveImages, type ResolvedImage } from './manuscript/images.js';
 import type { ResourceReader } from './manuscript/resources.js';
 import rehypeImprintAlign from './plugins/rehype-imprint-align.js';
+import rehypeImprintSanitize from './plugins/rehype-imprint-sanitize.js';
 import rehypeImprintHeadings from './plugins/rehype-imprint-headings.js';
 import rehypeImprintSections, { headingRank } from './plugins/rehype-imprint-sections.js';
 import remarkImprintChart from './plugins/remark-imprint-chart.js';
@@ -45,6 +50,8 @@ export interface CompiledDocument {
   tree: HastRoot;
   outline: OutlineEntry[];
   targets: Map<string, Target>;
+  /** Every image the body shows, read once, keyed by its `src` as written (see manuscript/images.ts). */
+  images: ReadonlyMap<string, ResolvedImage>;
 }
 
 export interface CompileOptions {
@@ -52,6 +59,8 @@ export interface CompileOptions {
   /** Folder that every path the manuscript names must stay inside. */
   projectRoot: string;
   overrides?: FrontMatterOverrides;
+  /** Fetch remote (http, https) images and data files at build time; default: refuse them. */
+  allowRemote?: boolean;
   /** Called with each stage's name and duration in milliseconds. */
   onStage?: (stage: 'parse' | 'transform', ms: number) => void;
 }
@@ -61,7 +70,12 @@ export interface CompileOptions {
  * number what it generates, and turn it into the HTML tree the editions share.
  */
 export async function compile(file: VFile, options: CompileOptions): Promise<CompiledDocument> {
-  const loader = createTableLoader({ reader: options.reader, projectRoot: options.projectRoot, manuscript: file });
+  const loader = createTableLoader({
+    reader: options.reader,
+    projectRoot: options.projectRoot,
+    manuscript: file,
+    ...(options.allowRemote ? { allowRemote: true } : {}),
+  });
   const loadTable = loader.load;
 
   const processor = unified()
@@ -78,6 +92,10 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     .use(remarkImprintSpan)
     .use(remarkImprintDirectivesKnown, { known: ['table', 'chart', 'ref', 'span'] })
     .use(remarkRehype, {
+      // Raw HTML is parsed (rehype-raw) and made safe (rehype-imprint-sanitize) right after.
+      allowDangerousHtml: true,
+      // A text directive left in place (one with an error, reported already) stays phrasing content.
+      handlers: { textDirective: textDirectiveAsSpan },
       footnoteBackContent: '↑',
       footnoteBackLabel: (index) => `Back to reference ${index + 1}`,
       // The notes are a top-level part of the report (an `h2` once headings shift), listed in the contents.
@@ -85,6 +103,8 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
       footnoteLabelTagName: 'h1',
       footnoteLabelProperties: {},
     })
+    .use(rehypeRaw)
+    .use(rehypeImprintSanitize)
     .use(rehypeImprintHeadings)
     .use(rehypeImprintAlign)
     .use(rehypeImprintSections);
@@ -95,6 +115,11 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
 
   started = performance.now();
   const tree = (await processor.run(mdast, file)) as HastRoot;
+  const images = await resolveImages(tree, file, {
+    reader: options.reader,
+    projectRoot: options.projectRoot,
+    ...(options.allowRemote ? { allowRemote: true } : {}),
+  });
   options.onStage?.('transform', performance.now() - started);
 
   return {
@@ -104,7 +129,14 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     tree,
     outline: outlineOf(tree),
     targets: file.data.targets ?? new Map(),
+    images,
   };
+}
+
+function textDirectiveAsSpan(state: State, node: TextDirective): HastElement {
+  const result: HastElement = { type: 'element', tagName: 'span', properties: {}, children: state.all(node) };
+  state.patch(node, result);
+  return state.applyData(node, result);
 }
 
 function outlineOf(tree: HastRoot): OutlineEntry[] {

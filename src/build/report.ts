@@ -54,6 +54,7 @@ export interface ReportContext {
   defaults?: MetadataDefaults;
   projectRoot?: string;
   strict?: boolean;
+  allowRemote?: boolean;
   sourceDateEpoch?: number;
   signal?: AbortSignal;
   onStage?: (stage: Stage, ms: number) => void;
@@ -91,6 +92,7 @@ export async function buildReport(manuscript: string, context: ReportContext): P
       ...(context.paper ? { paper: context.paper } : {}),
       ...(context.defaults ? { defaults: context.defaults } : {}),
     },
+    ...(context.allowRemote ? { allowRemote: true } : {}),
     ...(context.onStage ? { onStage: context.onStage } : {}),
   });
   report.files.push(...compiled.dataFiles);
@@ -120,8 +122,6 @@ export async function buildReport(manuscript: string, context: ReportContext): P
     timed('epub', () =>
       epubEdition(doc, context.templates, {
         ...(context.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: context.sourceDateEpoch }),
-        reader: context.reader,
-        projectRoot: context.projectRoot ?? path.dirname(absolute),
         pageMap,
       }),
     );

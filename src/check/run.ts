@@ -19,6 +19,8 @@ export interface CheckOptions {
   projectRoot?: string;
   /** Warnings (disagreements between the prose and the data) fail the check too. */
   strict?: boolean;
+  /** Fetch remote images and data files (default: report them as refused). */
+  allowRemote?: boolean;
   cwd?: string;
   reader?: ResourceReader;
 }
@@ -47,6 +49,7 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
     ...(options.config !== undefined ? { config: options.config } : {}),
     ...(options.projectRoot !== undefined ? { projectRoot: options.projectRoot } : {}),
     ...(options.strict !== undefined ? { strict: options.strict } : {}),
+    ...(options.allowRemote !== undefined ? { allowRemote: options.allowRemote } : {}),
   });
   const files: VFile[] = [...resolved.files];
   const run = resolved.run;
@@ -59,6 +62,7 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
       reader,
       projectRoot: run.projectRoot ?? path.dirname(absolute),
       overrides: { defaults: run.defaults },
+      ...(run.allowRemote ? { allowRemote: true } : {}),
     });
     files.push(...compiled.dataFiles);
   }

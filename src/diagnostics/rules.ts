@@ -20,6 +20,7 @@ export const ruleIds = [
   'data-syntax',
   'data-schema',
   'data-outside-project',
+  'data-remote',
   // structure
   'duplicate-id',
   'reference-missing',
@@ -36,8 +37,15 @@ export const ruleIds = [
   'manifest-mismatch',
   'manifest-overlap',
   'manifest-incomplete',
-  // images
+  // images and included files
   'image-missing',
+  'image-outside-project',
+  'image-remote',
+  'include-missing',
+  'include-outside-project',
+  'include-cycle',
+  // raw HTML
+  'html-unsafe',
   // environment
   'browser-missing',
   'browser-failed',

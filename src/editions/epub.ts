@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import path from 'node:path';
 import type { Element, Root } from 'hast';
 import { toString } from 'hast-util-to-string';
 import type { Metadata } from '../config/metadata.js';
@@ -10,12 +9,12 @@ import { renderCover } from '../epub/cover.js';
 import { embedFonts, fontFaceRules } from '../epub/fonts.js';
 import { placeFootnotes, takeFootnotes } from '../epub/footnotes.js';
 import { packageImages } from '../epub/images.js';
+import { setImageSources } from './image-sources.js';
 import { fileOfIds, linkChapters } from '../epub/links.js';
 import { navigation } from '../epub/navigation.js';
 import { packageEpub } from '../epub/package.js';
 import { insertPageBreaks, keepFirstPageBreaks, type PageBreak } from '../epub/page-breaks.js';
 import { toXhtml } from '../epub/xhtml.js';
-import { diskReader, type ResourceReader } from '../manuscript/resources.js';
 import { facesFor } from '../template/print-document.js';
 import type { Templates } from '../template/templates.js';
 import { toolName, toolVersion } from '../version.js';
@@ -27,10 +26,6 @@ export interface EpubOptions {
   sourceDateEpoch?: number;
   /** Where the PDF's pages begin: gives the EPUB page-break markers and a page list with the PDF's numbers. */
   pageMap?: PageMap;
-  /** How images are read; default from disk. */
-  reader?: ResourceReader;
-  /** Folder every image must be inside; default the manuscript's folder. */
-  projectRoot?: string;
 }
 
 const tocTitle = 'Contents';
@@ -40,13 +35,13 @@ const navFile = 'toc.xhtml';
  * The EPUB 3 edition: a cover, a title page, one chapter per top-level
  * section, and a navigation document with the nested contents, landmarks
  * and (given the PDF's page map) a page list. Packaged by epub-gen-memory
- * (src/epub/package.ts). Problems with images are reported on the
- * manuscript.
+ * (src/epub/package.ts), with the images the document shows.
  */
 export async function epubEdition(doc: ReportDocument, templates: Templates, options: EpubOptions = {}): Promise<Uint8Array> {
   const { metadata } = doc;
   // The shared tree stays as it is: the other editions read it at the same time.
   const tree = structuredClone(doc.tree) as Root;
+  setImageSources(tree, doc.images, (image) => image.name);
   const takenIds = new Set(idsIn({ type: 'element', tagName: 'div', properties: {}, children: tree.children as Element['children'] }));
   const pageBreaks = options.pageMap ? insertPageBreaks(tree, options.pageMap, takenIds) : [];
   const footnotes = takeFootnotes(tree);
@@ -64,11 +59,7 @@ export async function epubEdition(doc: ReportDocument, templates: Templates, opt
   }
   keepFirstPageBreaks(chapters.map((chapter) => chapter.body));
   linkChapters(chapters, doc.file);
-  const images = await packageImages(chapters, {
-    file: doc.file,
-    projectRoot: options.projectRoot ?? path.dirname(doc.file.path),
-    reader: options.reader ?? diskReader,
-  });
+  const images = packageImages(doc.images);
 
   const files = fileOfIds(chapters);
   const nav = navigation({

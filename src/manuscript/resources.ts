@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -9,9 +9,32 @@ import path from 'node:path';
 export interface ResourceReader {
   /** The bytes at an absolute path, or undefined when there is no such file. */
   read(absolutePath: string): Promise<Uint8Array | undefined>;
+  /** The path with every symbolic link resolved, or undefined when there is no such file (readers without links leave it out). */
+  realPath?(absolutePath: string): Promise<string | undefined>;
+  /** Bytes of a remote resource (http or https), only ever asked for when remote resources are allowed. */
+  fetch?(url: URL): Promise<Uint8Array>;
 }
 
+/** Largest remote resource fetched, and how long a fetch may take. */
+const remoteLimit = { bytes: 50 * 1024 * 1024, ms: 30_000 };
+
 export const diskReader: ResourceReader = {
+  async realPath(absolutePath) {
+    try {
+      return await realpath(absolutePath);
+    } catch {
+      return undefined;
+    }
+  },
+  async fetch(url) {
+    const response = await fetch(url, { signal: AbortSignal.timeout(remoteLimit.ms), redirect: 'follow' });
+    if (!response.ok) throw new Error(`the server answered ${response.status} ${response.statusText}`.trim());
+    const length = Number(response.headers.get('content-length') ?? 0);
+    if (length > remoteLimit.bytes) throw new Error(`it is larger than ${remoteLimit.bytes / 1024 / 1024} MiB`);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (bytes.byteLength > remoteLimit.bytes) throw new Error(`it is larger than ${remoteLimit.bytes / 1024 / 1024} MiB`);
+    return bytes;
+  },
   async read(absolutePath) {
     try {
       return await readFile(absolutePath);
@@ -42,4 +65,50 @@ export function resolveInProject(projectRoot: string, fromDir: string, reference
   const relative = path.relative(projectRoot, resolved);
   if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
   return resolved;
+}
+
+/** Where a reference written in the manuscript points, and whether it may be read. */
+export type ResourceLocation =
+  | { kind: 'file'; absolute: string }
+  | { kind: 'remote'; url: URL }
+  | { kind: 'data-url' }
+  | { kind: 'refused'; reason: string };
+
+/**
+ * Place a reference (an image's `src`, a data file, an included file): a file
+ * inside the project, a remote http(s) URL, a data: URL, or refused (a path
+ * that leaves the project, a file: URL or any other scheme).
+ */
+export function locateResource(reference: string, projectRoot: string, fromDir: string): ResourceLocation {
+  if (/^data:/i.test(reference)) return { kind: 'data-url' };
+  if (/^[a-z][a-z0-9+.-]*:/i.test(reference) && !/^[a-z]:[\\/]/i.test(reference)) {
+    let url: URL | undefined;
+    try {
+      url = new URL(reference);
+    } catch {
+      return { kind: 'refused', reason: 'is not a URL that can be read' };
+    }
+    if (url.protocol === 'http:' || url.protocol === 'https:') return { kind: 'remote', url };
+    return { kind: 'refused', reason: `is a ${url.protocol} URL: name a file of the project by its path, relative to the manuscript` };
+  }
+  if (reference.startsWith('//')) return { kind: 'refused', reason: 'is a protocol-relative URL: write it with https: (and allow remote resources) or use a file of the project' };
+  const path = decodeURIComponent(reference.replace(/[?#].*$/, ''));
+  const absolute = resolveInProject(projectRoot, fromDir, path);
+  if (!absolute) return { kind: 'refused', reason: `is outside the project folder ${projectRoot}` };
+  return { kind: 'file', absolute };
+}
+
+/**
+ * Read a file of the project, refusing one that a symbolic link takes outside
+ * the project folder. Returns the bytes, undefined when there is no such file,
+ * or the reason it was refused.
+ */
+export async function readInProject(reader: ResourceReader, projectRoot: string, absolute: string): Promise<Uint8Array | undefined | { refused: string }> {
+  if (reader.realPath) {
+    const [real, realRoot] = await Promise.all([reader.realPath(absolute), reader.realPath(projectRoot)]);
+    if (real === undefined) return undefined;
+    const relative = path.relative(realRoot ?? projectRoot, real);
+    if (relative.startsWith('..') || path.isAbsolute(relative)) return { refused: `is a link to ${real}, outside the project folder ${projectRoot}` };
+  }
+  return reader.read(absolute);
 }

@@ -60,11 +60,12 @@ export async function layOutPrint(
       assets.set(`/fonts/${face.name}`, { body: await fontBytes(face), contentType: 'font/woff2' });
     }),
   );
+  for (const image of doc.images.values()) assets.set(`/${image.name}`, { body: image.bytes, contentType: image.mediaType });
   const styleSheets = [templates.printCss, pageCss(doc.metadata, doc.outline)];
   const area = pageArea(styleSheets, doc.metadata.paper);
   const html = printDocument({
     metadata: doc.metadata,
-    tree: printTree(doc.tree, doc.metadata.lang),
+    tree: printTree(doc.tree, doc.metadata.lang, doc.images),
     outline: doc.outline,
     printCss: templates.printCss,
     fontUrl: (face) => `/fonts/${face.name}`,

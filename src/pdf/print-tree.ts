@@ -1,6 +1,8 @@
 import type { Root, RootContent } from 'hast';
 import { unified } from 'unified';
+import { setImageSources } from '../editions/image-sources.js';
 import { pageBlocks } from '../editions/page-map.js';
+import type { ResolvedImage } from '../manuscript/images.js';
 import rehypeImprintHyphenate from '../plugins/rehype-imprint-hyphenate.js';
 
 /** Attribute that carries each page block's index into `pageBlocks(tree)` in the printed page. */
@@ -12,8 +14,10 @@ export const blockAttribute = 'data-imprint-block';
  * and each page block numbered, so the measuring pass can say where a page
  * begins in terms of the shared tree.
  */
-export function printTree(tree: Root, lang: string): Root {
+export function printTree(tree: Root, lang: string, images: ReadonlyMap<string, ResolvedImage> = new Map()): Root {
   const copy = copyTree(tree);
+  // The print page is served from memory: each image at its own name, nothing else.
+  setImageSources(copy, images, (image) => `/${image.name}`);
   // Number the blocks first: the copy has the shared tree's elements in the same order.
   pageBlocks(copy).forEach((block, index) => {
     block.properties[toProperty(blockAttribute)] = index;

@@ -33,6 +33,8 @@ export const ProjectConfigFile = z.strictObject({
   /** Reports built at once. */
   concurrency: z.number().int().min(1).max(256).optional(),
   strict: z.boolean().optional(),
+  /** Fetch remote (http, https) images and data files at build time. */
+  'allow-remote': z.boolean().optional(),
   browser: z
     .strictObject({
       executable: text.optional(),
@@ -63,6 +65,7 @@ export interface ProjectConfig {
   defaults: MetadataDefaults;
   concurrency?: number;
   strict?: boolean;
+  allowRemote?: boolean;
   browser: BrowserOptions;
 }
 
@@ -186,6 +189,7 @@ export function parseProjectConfig(file: VFile): ProjectConfig | undefined {
     defaults,
     ...(data.concurrency ? { concurrency: data.concurrency } : {}),
     ...(data.strict !== undefined ? { strict: data.strict } : {}),
+    ...(data['allow-remote'] !== undefined ? { allowRemote: data['allow-remote'] } : {}),
     browser,
   };
 }

@@ -27,6 +27,7 @@ export interface RunRequest {
   projectRoot?: string;
   templateDir?: string;
   strict?: boolean;
+  allowRemote?: boolean;
   sourceDateEpoch?: number;
   cwd?: string;
 }
@@ -50,6 +51,8 @@ export interface ResolvedRun {
   defaults: MetadataDefaults;
   concurrency: number;
   strict: boolean;
+  /** Fetch remote images and data files at build time (else they are refused). */
+  allowRemote: boolean;
   browser: BrowserOptions;
   sourceDateEpoch?: number;
 }
@@ -111,6 +114,7 @@ export async function resolveRun(request: RunRequest): Promise<{ run?: ResolvedR
       defaults: { ...config?.defaults, ...request.defaults },
       concurrency: Math.max(1, Math.floor(request.concurrency ?? config?.concurrency ?? availableParallelism())),
       strict: request.strict ?? config?.strict ?? false,
+      allowRemote: request.allowRemote ?? config?.allowRemote ?? false,
       browser,
       ...(request.sourceDateEpoch !== undefined ? { sourceDateEpoch: request.sourceDateEpoch } : {}),
     },

@@ -10,7 +10,6 @@ import { splitChapters, type EpubChapter } from '../../src/epub/chapters.js';
 import { pageBlocks } from '../../src/editions/page-map.js';
 import { placeFootnotes, takeFootnotes } from '../../src/epub/footnotes.js';
 import { insertPageBreaks, keepFirstPageBreaks } from '../../src/epub/page-breaks.js';
-import { packageImages, sniffImage } from '../../src/epub/images.js';
 import { fileOfIds, linkChapters } from '../../src/epub/links.js';
 import { navigation } from '../../src/epub/navigation.js';
 import { toXhtml } from '../../src/epub/xhtml.js';
@@ -182,45 +181,6 @@ describe('XHTML', () => {
       '<div data-kind="chart" class="align-right"><p>Ünïcødé “quotes” <span lang="zh-Hans" xml:lang="zh-Hans">习近平</span> &#x26; &#x3C;tags><br/></p><span id="empty"></span>' +
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" role="img" aria-label="A chart"><path d="M0 0L10 10"></path></svg></div>',
     );
-  });
-});
-
-describe('images', () => {
-  const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
-
-  it('packages each image once under a name made from its content, and reports those it cannot', async () => {
-    const file = new VFile({ path: '/project/report.md' });
-    const body = section(
-      'a',
-      'A',
-      h('p', [h('img', { src: 'images/a.png', alt: 'A' }), h('img', { src: 'copy.png', alt: 'Same' })]),
-      h('p', [h('img', { src: 'missing.png', alt: 'Missing' }), h('img', { src: 'notes.txt', alt: 'Text' })]),
-      h('p', [h('img', { src: 'https://example.com/a.png', alt: 'Remote' }), h('img', { src: '../outside.png', alt: 'Outside' })]),
-    );
-    const images = await packageImages([{ filename: 'chapter-001.xhtml', title: 'A', kind: 'chapter', body }], {
-      file,
-      projectRoot: '/project',
-      reader: memoryReader({ '/project/images/a.png': png, '/project/copy.png': png, '/project/notes.txt': 'text' }),
-    });
-    expect(images).toHaveLength(1);
-    expect(images[0]!.href).toMatch(/^images\/[0-9a-f]{16}\.png$/);
-    expect(images[0]!.mediaType).toBe('image/png');
-    expect(toXhtml(body)).toContain(`<img src="${images[0]!.href}" alt="A"/><img src="${images[0]!.href}" alt="Same"/>`);
-    expect(file.messages.map((message) => message.reason)).toEqual([
-      'Image `missing.png` cannot be found (looked for /project/missing.png)',
-      'Image `notes.txt` is not a PNG, JPEG, GIF or SVG image, the formats every EPUB reader shows',
-      'Image `https://example.com/a.png` is not a file in the project: the EPUB can only hold images that are files beside the manuscript',
-      'Image `../outside.png` is outside the project folder /project',
-    ]);
-    expect(file.messages.every((message) => message.fatal && message.ruleId === 'image-missing')).toBe(true);
-  });
-
-  it('knows an image by its bytes', () => {
-    expect(sniffImage(png)).toBe('image/png');
-    expect(sniffImage(Buffer.from([0xff, 0xd8, 0xff, 0xe0]))).toBe('image/jpeg');
-    expect(sniffImage(Buffer.from('GIF89a'))).toBe('image/gif');
-    expect(sniffImage(Buffer.from('<?xml version="1.0"?>\n<!-- drawn -->\n<svg xmlns="http://www.w3.org/2000/svg"/>'))).toBe('image/svg+xml');
-    expect(sniffImage(Buffer.from('RIFF....WEBPVP8 '))).toBeUndefined();
   });
 });
 

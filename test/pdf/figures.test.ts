@@ -34,6 +34,7 @@ function reportWithFigure(space: number): ReportDocument {
     tree,
     outline: [{ id: 'one', depth: 1, text: 'One' }],
     targets: new Map(),
+    images: new Map(),
   };
 }
 

@@ -26,6 +26,9 @@ Options:
                                 (also IMPRINT_BROWSER_WS_ENDPOINT)
       --root DIR                folder the manuscript's files must stay inside (default: its folder)
       --templates DIR           template folder (default: the shipped templates)
+      --allow-remote            fetch remote (http, https) images and data files while
+                                building (default: refuse them; the browser never
+                                loads anything itself)
       --strict                  warnings fail the build
   -q, --quiet                   print only problems
       --json                    print diagnostics as JSON on stdout
@@ -53,6 +56,7 @@ export async function buildCommand(argv: string[], io: Io): Promise<number> {
         root: { type: 'string' },
         templates: { type: 'string' },
         strict: { type: 'boolean' },
+        'allow-remote': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -111,6 +115,7 @@ export async function buildCommand(argv: string[], io: Io): Promise<number> {
     ...(values.root !== undefined ? { projectRoot: values.root } : {}),
     ...(values.templates !== undefined ? { templateDir: values.templates } : {}),
     ...(values.strict !== undefined ? { strict: values.strict } : {}),
+    ...(values['allow-remote'] !== undefined ? { allowRemote: values['allow-remote'] } : {}),
     signal: controller.signal,
     ...(verbose ? { onProgress: (event: ProgressEvent) => progress(event, io) } : {}),
   };

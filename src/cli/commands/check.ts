@@ -17,6 +17,7 @@ Options:
   -c, --config FILE  project configuration file (default: imprint.config.yaml/.yml/.json here)
       --no-config    read no configuration file
       --root DIR    folder the manuscript's files must stay inside (default: its folder)
+      --allow-remote fetch remote images and data files to check them (default: refuse them)
       --strict      warnings fail the check (exit 1)
   -q, --quiet       print only errors
       --json        print diagnostics as JSON on stdout
@@ -35,6 +36,7 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
         'no-config': { type: 'boolean', default: false },
         root: { type: 'string' },
         strict: { type: 'boolean' },
+        'allow-remote': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -57,6 +59,7 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
     ...(positionals.length > 0 ? { manuscripts: positionals } : {}),
     ...(values['no-config'] ? { config: false } : values.config !== undefined ? { config: values.config } : {}),
     ...(values.strict !== undefined ? { strict: values.strict } : {}),
+    ...(values['allow-remote'] !== undefined ? { allowRemote: values['allow-remote'] } : {}),
     ...(values.root ? { projectRoot: values.root } : {}),
   });
   const checked = result.manuscripts.map((manuscript) => path.relative(process.cwd(), manuscript) || manuscript);
