@@ -54,6 +54,10 @@ export const launchArgs: readonly string[] = [
   '--no-default-browser-check',
   '--font-render-hinting=none',
   '--disable-dev-shm-usage',
+  // Whatever gets past the page's request interception (a preconnect opens a socket before any
+  // request is made) goes to a proxy that is not there, loopback included: nothing leaves the browser.
+  '--proxy-server=http://127.0.0.1:1',
+  '--proxy-bypass-list=<-loopback>',
 ];
 
 export class BrowserSession {
@@ -246,6 +250,12 @@ async function serveFromMemory(page: Page, request: PrintRequest): Promise<void>
         void intercepted.respond({ status: 200, contentType: asset.contentType, body: Buffer.from(asset.body) });
         return;
       }
+    }
+    // Anything else is refused. A navigation (a meta refresh, a frame's document) is answered
+    // "204 No Content", which leaves the page where it is instead of on an error page.
+    if (intercepted.isNavigationRequest() && intercepted.frame() === page.mainFrame()) {
+      void intercepted.respond({ status: 204, body: '' });
+      return;
     }
     void intercepted.abort('blockedbyclient');
   });

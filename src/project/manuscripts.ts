@@ -64,6 +64,8 @@ export function sortManuscripts(manuscripts: readonly string[], projectDir: stri
 
 /** A path relative to the project folder with `/` separators, as manifests record it. */
 export function projectPath(projectDir: string, absolute: string): string {
+  // A remote resource (fetched with --allow-remote) is recorded by its URL.
+  if (/^https?:\/\//.test(absolute)) return absolute;
   return path.relative(projectDir, absolute).split(path.sep).join('/');
 }
 

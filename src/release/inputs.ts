@@ -41,6 +41,18 @@ export class RecordingReader implements ResourceReader {
     return bytes;
   }
 
+  realPath(absolutePath: string): Promise<string | undefined> {
+    return this.inner.realPath ? this.inner.realPath(absolutePath) : Promise.resolve(absolutePath);
+  }
+
+  /** A remote resource is an input too: recorded under its URL. */
+  async fetch(url: URL): Promise<Uint8Array> {
+    if (!this.inner.fetch) throw new Error('this reader cannot fetch remote resources');
+    const bytes = await this.inner.fetch(url);
+    this.seen.set(url.href, { path: url.href, sha256: sha256(bytes), bytes: bytes.byteLength });
+    return bytes;
+  }
+
   /** Every file read so far, sorted by path. */
   sources(): SourceFile[] {
     return [...this.seen.values()].sort((a, b) => compareText(a.path, b.path));
