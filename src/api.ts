@@ -158,6 +158,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     }
     return session;
   };
+  // Interrupted: stop the browser at once, so the report being printed stops too (and no
+  // Chromium outlives the run); reports already finished are still written and recorded.
+  const stopBrowser = () => {
+    if (session) void session.then((opened) => opened.close(), () => undefined);
+  };
+  options.signal?.addEventListener('abort', stopBrowser, { once: true });
   // The PDF is printed with it, and the EPUB's page list comes from the print layout measured in it.
   const needsLayout = run.formats.includes('pdf') || run.formats.includes('epub');
   if (needsLayout && run.manuscripts.length > 0 && (!previous || force)) void browser().catch(() => undefined);
@@ -224,6 +230,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   } catch (cause) {
     stopped = { cause };
   } finally {
+    options.signal?.removeEventListener('abort', stopBrowser);
     if (session) await session.then((opened) => opened.close(), () => undefined);
   }
 

@@ -117,6 +117,11 @@ export class BrowserSession {
    * print, with its fonts loaded. The caller closes the page.
    */
   async openPage(request: PrintRequest): Promise<PrintPage> {
+    return guarded('loading the page', this.timeoutMs, () => this.loadPage(request));
+  }
+
+  private async loadPage(request: PrintRequest): Promise<PrintPage> {
+    if (!this.browser.connected) throw new EnvironmentError('The browser is no longer running (it crashed or was closed)');
     const context = await this.browser.createBrowserContext();
     try {
       const page = await context.newPage();
@@ -165,9 +170,33 @@ export class BrowserSession {
     }
   }
 
+  /**
+   * Close the browser (or disconnect from one imprint did not start). A browser
+   * that does not close within a few seconds is killed: none is ever left behind.
+   */
   async close(): Promise<void> {
-    if (this.owned) await this.browser.close().catch(() => undefined);
-    else await this.browser.disconnect().catch(() => undefined);
+    if (!this.owned) {
+      await this.browser.disconnect().catch(() => undefined);
+      return;
+    }
+    const child = this.browser.process();
+    const killed = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        child?.kill('SIGKILL');
+        resolve();
+      }, 5_000);
+      timer.unref();
+      void this.browser.close().catch(() => child?.kill('SIGKILL')).finally(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    await killed;
+  }
+
+  /** Process id of the browser imprint started (none when connected to a running one). */
+  get pid(): number | undefined {
+    return this.owned ? this.browser.process()?.pid : undefined;
   }
 }
 
@@ -180,7 +209,11 @@ export class PrintPage {
   ) {}
 
   /** Run the measuring pass (see measure-in-page.ts) on the page laid out for print. */
-  async measure(settings: MeasureSettings): Promise<MeasuredLayout> {
+  measure(settings: MeasureSettings): Promise<MeasuredLayout> {
+    return guarded('measuring the layout', this.timeoutMs, () => this.measureOnce(settings));
+  }
+
+  private async measureOnce(settings: MeasureSettings): Promise<MeasuredLayout> {
     for (let attempt = 0; ; attempt++) {
       const measured = (await this.page.evaluate(inPage(measureInPage, settings))) as MeasuredLayout;
       if (measured.print) return measured;
@@ -194,27 +227,29 @@ export class PrintPage {
 
   /** Move paragraphs that the layout left a widow or an orphan to the next page (see measure-in-page.ts); returns how many moved. */
   keepLines(settings: KeepLinesSettings): Promise<number> {
-    return this.page.evaluate(inPage(keepLinesInPage, settings)) as Promise<number>;
+    return guarded('measuring the layout', this.timeoutMs, () => this.page.evaluate(inPage(keepLinesInPage, settings)) as Promise<number>);
   }
 
   /** Set the text of every `[data-page-of="id"]` to the page of that id; returns how many were set. */
   fillPageNumbers(pageOfId: ReadonlyMap<string, number>): Promise<number> {
-    return this.page.evaluate(inPage(fillPageNumbersInPage, Object.fromEntries(pageOfId))) as Promise<number>;
+    return guarded('filling in the contents', this.timeoutMs, () => this.page.evaluate(inPage(fillPageNumbersInPage, Object.fromEntries(pageOfId))) as Promise<number>);
   }
 
   /** Remove the elements a selector matches (a style sheet used only for measuring). */
   async remove(selector: string): Promise<void> {
-    await this.page.evaluate(inPage((query: string) => document.querySelectorAll(query).forEach((element) => element.remove()), selector));
+    await guarded('preparing the page', this.timeoutMs, () => this.page.evaluate(inPage((query: string) => document.querySelectorAll(query).forEach((element) => element.remove()), selector)));
   }
 
   print(): Promise<Uint8Array> {
-    return this.page.pdf({
-      preferCSSPageSize: true,
-      printBackground: true,
-      outline: true,
-      tagged: true,
-      timeout: this.timeoutMs,
-    });
+    return guarded('printing', this.timeoutMs, () =>
+      this.page.pdf({
+        preferCSSPageSize: true,
+        printBackground: true,
+        outline: true,
+        tagged: true,
+        timeout: this.timeoutMs,
+      }),
+    );
   }
 
   async close(): Promise<void> {
@@ -259,6 +294,28 @@ async function serveFromMemory(page: Page, request: PrintRequest): Promise<void>
     }
     void intercepted.abort('blockedbyclient');
   });
+}
+
+/**
+ * Run browser work, turning the browser's failures (it crashed, was killed,
+ * stopped answering) into an EnvironmentError that says what was being done:
+ * exit code 2, with a message instead of a protocol error.
+ */
+async function guarded<T>(doing: string, timeoutMs: number, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (cause) {
+    if (cause instanceof EnvironmentError) throw cause;
+    const name = cause instanceof Error ? cause.name : '';
+    const message = messageOf(cause);
+    if (name === 'TimeoutError' || /timed? ?out/i.test(message)) {
+      throw new EnvironmentError(`The browser did not answer within ${Math.round(timeoutMs / 1000)} s while ${doing} (set a longer wait with --browser-timeout)`);
+    }
+    if (name === 'TargetCloseError' || name === 'ProtocolError' || /Target closed|Session closed|Connection closed|browser has disconnected|Navigating frame was detached/i.test(message)) {
+      throw new EnvironmentError(`The browser stopped (it crashed or was closed) while ${doing}: ${message}`);
+    }
+    throw cause;
+  }
 }
 
 function messageOf(cause: unknown): string {

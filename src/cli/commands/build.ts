@@ -22,6 +22,8 @@ Options:
   -j, --jobs N                  reports built at once (default: the number of cores)
       --paper a4|letter         paper size of the PDF (overrides front matter)
       --browser PATH            Chromium or Chrome to print with
+      --browser-timeout SECONDS longest wait for the browser to start or to do one
+                                step of a print (default: 60)
       --browser-ws-endpoint URL print through an already running Chromium
                                 (also IMPRINT_BROWSER_WS_ENDPOINT)
       --root DIR                folder the manuscript's files must stay inside (default: its folder)
@@ -52,6 +54,7 @@ export async function buildCommand(argv: string[], io: Io): Promise<number> {
         jobs: { type: 'string', short: 'j' },
         paper: { type: 'string' },
         browser: { type: 'string' },
+        'browser-timeout': { type: 'string' },
         'browser-ws-endpoint': { type: 'string' },
         root: { type: 'string' },
         templates: { type: 'string' },
@@ -91,6 +94,8 @@ export async function buildCommand(argv: string[], io: Io): Promise<number> {
   const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
   if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) return usageError(`--jobs takes a whole number of 1 or more (got ${values.jobs})`);
   if (values.config !== undefined && values['no-config']) return usageError('--config and --no-config cannot be used together');
+  const timeout = values['browser-timeout'] === undefined ? undefined : Number(values['browser-timeout']);
+  if (timeout !== undefined && !(timeout > 0 && timeout <= 3600)) return usageError(`--browser-timeout takes a number of seconds above 0, at most 3600 (got ${values['browser-timeout']})`);
   const wsEndpoint = values['browser-ws-endpoint'] ?? (process.env.IMPRINT_BROWSER_WS_ENDPOINT || undefined);
 
   const controller = new AbortController();
@@ -111,6 +116,7 @@ export async function buildCommand(argv: string[], io: Io): Promise<number> {
     browser: {
       ...(values.browser ? { executablePath: values.browser } : {}),
       ...(wsEndpoint ? { wsEndpoint } : {}),
+      ...(timeout !== undefined ? { timeoutMs: Math.round(timeout * 1000) } : {}),
     },
     ...(values.root !== undefined ? { projectRoot: values.root } : {}),
     ...(values.templates !== undefined ? { templateDir: values.templates } : {}),
