@@ -8,6 +8,7 @@ export const ruleIds = [
   'manuscript-missing',
   'manuscript-empty',
   'manuscript-binary',
+  'text-control-character',
   // front matter
   'front-matter-syntax',
   'front-matter-schema',

@@ -63,8 +63,14 @@ export function navigation(input: NavigationInput): Navigation {
     depth = Math.max(depth, stack.length - 1);
   }
 
-  const landmarks: Landmark[] = [];
   const first = (kind: EpubChapter['kind']) => input.chapters.find((chapter) => chapter.kind === kind);
+  // A report without headings still has a contents entry (a navigation list cannot be empty): its text.
+  if (toc.length === 0) {
+    const start = first('chapter') ?? first('titlepage');
+    if (start) toc.push({ title: start.kind === 'chapter' ? start.title : 'Title page', href: start.filename, children: [] });
+  }
+
+  const landmarks: Landmark[] = [];
   const cover = first('cover');
   if (cover) landmarks.push({ type: 'cover', title: 'Cover', href: cover.filename });
   const title = first('titlepage');

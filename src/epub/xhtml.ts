@@ -31,5 +31,10 @@ export function toXhtml(content: Root | ElementContent | ElementContent[]): stri
     // The XHTML namespace is the document's default: no need to repeat it on every top-level element.
     if (child.type === 'element' && child.attributes.xmlns === 'http://www.w3.org/1999/xhtml') delete child.attributes.xmlns;
   }
-  return toXml(xast as XastRoot | XastElement).replace(emptyVoid, '<$1$2/>');
+  // Characters XML cannot hold (control characters from a data file, say) become U+FFFD, so the
+  // document stays well-formed; the manuscript's own were reported when it was read.
+  return toXml(xast as XastRoot | XastElement).replace(emptyVoid, '<$1$2/>').replace(notXmlCharacter, '\uFFFD');
 }
+
+/** Characters XML 1.0 does not allow: most C0 controls, U+FFFE, U+FFFF and unpaired surrogates. */
+export const notXmlCharacter = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

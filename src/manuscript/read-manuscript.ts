@@ -1,5 +1,6 @@
 import { VFile } from 'vfile';
-import { error } from '../diagnostics/report.js';
+import { location as vfileLocation } from 'vfile-location';
+import { error, warn } from '../diagnostics/report.js';
 import type { ResourceReader } from './resources.js';
 
 /**
@@ -25,8 +26,25 @@ export async function readManuscript(absolutePath: string, reader: ResourceReade
     error(file, 'The manuscript is empty', { place: { line: 1, column: 1 }, ruleId: 'manuscript-empty' });
     return file;
   }
-  file.value = text;
+  file.value = replaceControlCharacters(text, file);
   return file;
+}
+
+/**
+ * Control characters (other than tab and line breaks) have no place in a
+ * manuscript and no edition can hold them (XML forbids them): each is
+ * reported where it is and replaced by U+FFFD, which keeps every later
+ * line and column where it was.
+ */
+function replaceControlCharacters(text: string, file: VFile): string {
+  const pattern = /[\u0001-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+  if (!pattern.test(text)) return text;
+  const location = vfileLocation(text);
+  return text.replace(pattern, (character, offset: number) => {
+    const code = character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    warn(file, `Control character U+${code} in the text, replaced by U+FFFD`, { place: location.toPoint(offset), ruleId: 'text-control-character' });
+    return '\uFFFD';
+  });
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
