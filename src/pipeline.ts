@@ -21,7 +21,9 @@ import rehypeImprintAlign from './plugins/rehype-imprint-align.js';
 import rehypeImprintSanitize from './plugins/rehype-imprint-sanitize.js';
 import rehypeImprintHeadings from './plugins/rehype-imprint-headings.js';
 import rehypeImprintSections, { headingRank } from './plugins/rehype-imprint-sections.js';
+import rehypeImprintUniqueIds from './plugins/rehype-imprint-unique-ids.js';
 import remarkImprintChart from './plugins/remark-imprint-chart.js';
+import remarkImprintContainersClosed from './plugins/remark-imprint-containers-closed.js';
 import remarkImprintCheck from './plugins/remark-imprint-check.js';
 import remarkImprintDataTable from './plugins/remark-imprint-data-table.js';
 import remarkImprintDirectivesKnown from './plugins/remark-imprint-directives-known.js';
@@ -83,6 +85,7 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkGfm)
     .use(remarkDirective)
+    .use(remarkImprintContainersClosed)
     .use(remarkImprintFrontMatter, options.overrides ?? {})
     .use(remarkImprintDataTable, { loadTable })
     .use(remarkImprintChart, { loadTable })
@@ -107,7 +110,8 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     .use(rehypeImprintSanitize)
     .use(rehypeImprintHeadings)
     .use(rehypeImprintAlign)
-    .use(rehypeImprintSections);
+    .use(rehypeImprintSections)
+    .use(rehypeImprintUniqueIds);
 
   let started = performance.now();
   const mdast: MdastRoot = processor.parse(file);

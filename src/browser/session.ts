@@ -311,6 +311,9 @@ async function guarded<T>(doing: string, timeoutMs: number, work: () => Promise<
     if (name === 'TimeoutError' || /timed? ?out/i.test(message)) {
       throw new EnvironmentError(`The browser did not answer within ${Math.round(timeoutMs / 1000)} s while ${doing} (set a longer wait with --browser-timeout)`);
     }
+    if (/Printing failed/i.test(message)) {
+      throw new EnvironmentError(`The browser could not print the document (${message}); it gives up on very long documents, such as a table of tens of thousands of rows: split such a table`);
+    }
     if (name === 'TargetCloseError' || name === 'ProtocolError' || /Target closed|Session closed|Connection closed|browser has disconnected|Navigating frame was detached/i.test(message)) {
       throw new EnvironmentError(`The browser stopped (it crashed or was closed) while ${doing}: ${message}`);
     }
