@@ -109,7 +109,7 @@ function measure(command: string, args: string[]): Promise<Measured> {
 function processName(pid: number): string {
   try {
     const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    const name = path.basename(command[0] ?? '?');
+    const name = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
     const type = command.find((arg) => arg.startsWith('--type='))?.slice(7);
     return type ? `${name} (${type})` : name;
   } catch {

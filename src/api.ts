@@ -20,6 +20,7 @@ import { loadTemplates } from './template/templates.js';
 export { EnvironmentError } from './browser/locate.js';
 export { check, type CheckOptions, type CheckResult } from './check/run.js';
 export type { BrowserOptions } from './browser/session.js';
+export { forgetLoadedTemplates } from './template/templates.js';
 export type { MetadataDefaults } from './config/front-matter.js';
 export type { Paper } from './config/metadata.js';
 export { formats };
@@ -105,6 +106,23 @@ export interface BuildOptions {
   reader?: ResourceReader;
   onProgress?: (event: ProgressEvent) => void;
   signal?: AbortSignal;
+  /**
+   * A browser kept running across builds (`startBrowser()`): the build prints
+   * with it and leaves it running. Without it, each build starts its own.
+   */
+  warmBrowser?: WarmBrowser;
+}
+
+/** A Chromium kept running for many builds (watch mode, a server): see `startBrowser`. */
+export interface WarmBrowser {
+  readonly session: BrowserSession;
+  close(): Promise<void>;
+}
+
+/** Start a browser to share between builds (`build({ warmBrowser })`); close it when done. */
+export async function startBrowser(options: BrowserOptions = {}): Promise<WarmBrowser> {
+  const session = await BrowserSession.open(options);
+  return { session, close: () => session.close() };
 }
 
 export interface BuildResult {
@@ -142,12 +160,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   };
   const previous = write ? await previousManifest(run.outDir) : undefined;
   const templates = await loadTemplates(run.templateDir);
-  let fingerprint: Promise<string> | undefined;
+  const fingerprints = new Map<string, Promise<string>>();
 
   // One browser for the whole run, started on first use. When nothing says the
   // PDFs are up to date, it starts at once, while the manuscripts compile.
   let session: Promise<BrowserSession> | undefined;
   const browser = () => {
+    if (!session && options.warmBrowser) session = Promise.resolve(options.warmBrowser.session);
     if (!session) {
       const started = performance.now();
       session = BrowserSession.open(run.browser);
@@ -161,7 +180,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // Interrupted: stop the browser at once, so the report being printed stops too (and no
   // Chromium outlives the run); reports already finished are still written and recorded.
   const stopBrowser = () => {
-    if (session) void session.then((opened) => opened.close(), () => undefined);
+    if (session && !options.warmBrowser) void session.then((opened) => opened.close(), () => undefined);
   };
   options.signal?.addEventListener('abort', stopBrowser, { once: true });
   // The PDF is printed with it, and the EPUB's page list comes from the print layout measured in it.
@@ -186,7 +205,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     reader: options.reader ?? diskReader,
     write,
     force,
-    fingerprint: () => (fingerprint ??= runFingerprint(templates)),
+    fingerprint: (format: string) => {
+      let pending = fingerprints.get(format);
+      if (!pending) fingerprints.set(format, (pending = runFingerprint(templates, format)));
+      return pending;
+    },
     ...(previous ? { previous: new Map(previous.reports.map((report) => [report.manuscript.path, report])) } : {}),
   };
 
@@ -231,7 +254,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     stopped = { cause };
   } finally {
     options.signal?.removeEventListener('abort', stopBrowser);
-    if (session) await session.then((opened) => opened.close(), () => undefined);
+    if (session && !options.warmBrowser) await session.then((opened) => opened.close(), () => undefined);
   }
 
   const reports = outcomes.filter((outcome) => outcome !== undefined).map((outcome) => outcome.result);

@@ -2,6 +2,8 @@ import { toolName, toolVersion } from '../version.js';
 import { buildCommand } from './commands/build.js';
 import { checkCommand } from './commands/check.js';
 import { manifestCommand } from './commands/manifest.js';
+import { previewCommand } from './commands/preview.js';
+import { watchCommand } from './commands/watch.js';
 import { exitCodes, processIo, type Io } from './io.js';
 
 export { exitCodes, type Io } from './io.js';
@@ -13,6 +15,8 @@ const commands: Record<string, { run: Command; summary: string }> = {
   build: { run: buildCommand, summary: 'build the HTML, PDF and EPUB editions of manuscripts' },
   check: { run: checkCommand, summary: 'check manuscripts and their data, and that the prose agrees with the data' },
   manifest: { run: manifestCommand, summary: 'merge the manifests of several builds (the shards of a CI matrix)' },
+  watch: { run: watchCommand, summary: 'build, then build again the editions a saved change affects, with one browser kept running' },
+  preview: { run: previewCommand, summary: 'serve the HTML edition on localhost, reloading the page on every save' },
 };
 
 function usage(): string {

@@ -96,9 +96,11 @@ function shippedFontsDigest(): Promise<string> {
  * What every edition of a run depends on besides its own manuscript and
  * data: the tool (name, version, code), the templates and the shipped fonts.
  */
-export async function runFingerprint(templates: Templates): Promise<string> {
+export async function runFingerprint(templates: Templates, format: string): Promise<string> {
   const [code, fonts] = await Promise.all([ownCodeDigest(), shippedFontsDigest()]);
-  return sha256(JSON.stringify({ tool: `${toolName} ${toolVersion}`, code, fonts, templates }));
+  // Only the templates an edition is made with: a change to epub.css leaves the PDF up to date.
+  const used = format === 'epub' ? { epubCss: templates.epubCss, epub: templates.epub } : { printCss: templates.printCss };
+  return sha256(JSON.stringify({ tool: `${toolName} ${toolVersion}`, code, fonts, templates: used }));
 }
 
 /** The key of one edition's inputs: the run's fingerprint, the options that shape it, and its source files. */

@@ -49,8 +49,8 @@ export interface RunShared {
   /** Write the editions; without it nothing is compared with or recorded in a manifest. */
   write: boolean;
   force: boolean;
-  /** The run's fingerprint (tool, templates, fonts). */
-  fingerprint: () => Promise<string>;
+  /** The run's fingerprint for one edition (tool, the templates it is made with, fonts). */
+  fingerprint: (format: string) => Promise<string>;
   /** The output folder's manifest from an earlier run, by manuscript path. */
   previous?: ReadonlyMap<string, ManifestReport>;
 }
@@ -88,7 +88,7 @@ export async function runReport(
   };
   const digest = async (sources: readonly SourceFile[], format: Format) =>
     inputsDigest({
-      run: await shared.fingerprint(),
+      run: await shared.fingerprint(format),
       format,
       options,
       sources: sources.map((source) => ({ path: projectPath(run.projectDir, source.path), sha256: source.sha256 })),

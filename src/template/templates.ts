@@ -17,6 +17,11 @@ export const defaultTemplateDir = fileURLToPath(new URL('../../templates/', impo
 
 const loaded = new Map<string, Promise<Templates>>();
 
+/** Read template folders afresh from now on (`imprint watch`, after a template changed). */
+export function forgetLoadedTemplates(): void {
+  loaded.clear();
+}
+
 /**
  * Read a template folder once per process. A folder need only hold the files
  * it changes: any other is the shipped one (so a folder made for an earlier

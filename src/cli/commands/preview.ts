@@ -1,0 +1,138 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { build, forgetLoadedTemplates, type BuildOptions } from '../../api.js';
+import { startPreviewServer } from '../../preview/server.js';
+import { watchFiles } from '../../watch/watch-files.js';
+import { exitCodes, printMessages, type Io } from '../io.js';
+import { formatReport } from '../reporter.js';
+
+export const previewUsage = `Usage: imprint preview [MANUSCRIPT] [options]
+
+Serve the HTML edition of a manuscript (default: manuscript/report.md) on
+localhost and reload the page in the browser each time a file of the project
+or a template is saved. Problems are shown over the page and printed here.
+Nothing is written to disk. Ctrl-C stops.
+
+Options:
+  -p, --port N          port (default: 4173; 0 for any free port)
+      --host HOST       address to listen on (default: 127.0.0.1, this machine only)
+      --root DIR        folder the manuscript's files must stay inside, and the
+                        folder watched (default: the manuscript's folder)
+      --templates DIR   template folder (default: the shipped templates)
+      --allow-remote    fetch remote images and data files
+  -h, --help            show this help`;
+
+/** `imprint preview` */
+export async function previewCommand(argv: string[], io: Io): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        port: { type: 'string', short: 'p' },
+        host: { type: 'string' },
+        root: { type: 'string' },
+        templates: { type: 'string' },
+        'allow-remote': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (cause) {
+    io.stderr(`imprint: ${(cause as Error).message}\n\n${previewUsage}\n`);
+    return exitCodes.environment;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(`${previewUsage}\n`);
+    return exitCodes.ok;
+  }
+  const port = values.port === undefined ? 4173 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    io.stderr(`imprint: --port takes a port number, 0 to 65535 (got ${values.port})\n`);
+    return exitCodes.environment;
+  }
+  if (positionals.length > 1) {
+    io.stderr('imprint: preview takes one manuscript\n');
+    return exitCodes.environment;
+  }
+  const manuscript = path.resolve(positionals[0] ?? 'manuscript/report.md');
+  const root = path.resolve(values.root ?? path.dirname(manuscript));
+  const templateDir = values.templates !== undefined ? path.resolve(values.templates) : undefined;
+  const options: BuildOptions = {
+    manuscripts: [manuscript],
+    config: false,
+    formats: ['html'],
+    write: false,
+    ...(values.root !== undefined ? { projectRoot: root } : {}),
+    ...(templateDir ? { templateDir } : {}),
+    ...(values['allow-remote'] ? { allowRemote: true } : {}),
+  };
+
+  let server;
+  try {
+    server = await startPreviewServer({ port, ...(values.host ? { host: values.host } : {}) });
+  } catch (cause) {
+    io.stderr(`imprint: cannot serve the preview: ${cause instanceof Error ? cause.message : String(cause)}\n`);
+    return exitCodes.environment;
+  }
+  const preview = server;
+
+  const refresh = async (reason: string) => {
+    const started = performance.now();
+    try {
+      const result = await build(options);
+      printMessages(result.files, {}, io);
+      const html = result.reports[0]?.editions.find((edition) => edition.format === 'html');
+      const seconds = ((performance.now() - started) / 1000).toFixed(2);
+      if (result.ok && html) {
+        preview.show(new TextDecoder().decode(html.bytes));
+        io.stderr(`${reason}: page reloaded (${seconds} s)\n`);
+      } else {
+        preview.showProblems(formatReport(result.files.filter((file) => file.messages.length > 0), { quiet: false }));
+        io.stderr(`${reason}: problems, shown on the page (${seconds} s)\n`);
+      }
+    } catch (cause) {
+      const message = cause instanceof Error ? cause.message : String(cause);
+      preview.showProblems(message);
+      io.stderr(`imprint: ${message}\n`);
+    }
+  };
+
+  await refresh('first build');
+  io.stderr(`preview of ${path.relative(process.cwd(), manuscript) || manuscript} at ${preview.url} (Ctrl-C stops)\n`);
+
+  return new Promise<number>((resolve) => {
+    let running: Promise<void> = Promise.resolve();
+    let queued: string[] | undefined;
+    const unwatch = watchFiles({
+      folders: [root, ...(templateDir && path.relative(root, templateDir).startsWith('..') ? [templateDir] : [])],
+      ignore: [],
+      onChange: (changed) => {
+        if (queued) {
+          queued.push(...changed);
+          return;
+        }
+        queued = changed;
+        running = running.then(async () => {
+          const files = queued ?? [];
+          queued = undefined;
+          if (templateDir) forgetLoadedTemplates();
+          const names = [...new Set(files.map((file) => path.relative(process.cwd(), file) || file))];
+          await refresh(`${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} changed`);
+        });
+      },
+    });
+    const stop = async () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      unwatch();
+      await running.catch(() => undefined);
+      await preview.close();
+      resolve(exitCodes.ok);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}

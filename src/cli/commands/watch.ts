@@ -1,0 +1,191 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { build, EnvironmentError, forgetLoadedTemplates, formats, startBrowser, type BuildOptions, type Format, type WarmBrowser } from '../../api.js';
+import { watchFiles } from '../../watch/watch-files.js';
+import { exitCodes, printMessages, type Io } from '../io.js';
+
+export const watchUsage = `Usage: imprint watch [MANUSCRIPT] [options]
+
+Build a manuscript (default: manuscript/report.md), then keep one browser
+running and build again each time a file of the project or a template is
+saved. Only the editions a change affects are made again (a change to
+epub.css makes only the EPUB); earlier editions stay when a build has
+problems, which are printed and wait for the next save. Ctrl-C stops.
+
+Options:
+  -o, --out DIR                 output folder (default: dist)
+  -f, --format LIST             editions to keep up to date: html,pdf,epub (default: all)
+      --paper a4|letter         paper size of the PDF (overrides front matter)
+      --browser PATH            Chromium or Chrome to print with
+      --browser-timeout SECONDS longest wait for one step of the browser (default: 60)
+      --root DIR                folder the manuscript's files must stay inside, and the
+                                folder watched (default: the manuscript's folder)
+      --templates DIR           template folder (default: the shipped templates)
+      --allow-remote            fetch remote images and data files
+  -q, --quiet                   print only problems and the line of each build
+  -h, --help                    show this help`;
+
+/** `imprint watch` */
+export async function watchCommand(argv: string[], io: Io): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        out: { type: 'string', short: 'o' },
+        format: { type: 'string', short: 'f' },
+        paper: { type: 'string' },
+        browser: { type: 'string' },
+        'browser-timeout': { type: 'string' },
+        root: { type: 'string' },
+        templates: { type: 'string' },
+        'allow-remote': { type: 'boolean', default: false },
+        quiet: { type: 'boolean', short: 'q', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (cause) {
+    io.stderr(`imprint: ${(cause as Error).message}\n\n${watchUsage}\n`);
+    return exitCodes.environment;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(`${watchUsage}\n`);
+    return exitCodes.ok;
+  }
+  if (positionals.length > 1) {
+    io.stderr('imprint: watch takes one manuscript\n');
+    return exitCodes.environment;
+  }
+  let wanted: Format[] | undefined;
+  if (values.format !== undefined) {
+    const parts = values.format.split(',').map((part) => part.trim().toLowerCase());
+    if (parts.length === 0 || parts.some((part) => !(formats as readonly string[]).includes(part))) {
+      io.stderr(`imprint: --format takes html, pdf and epub, comma separated (got ${values.format})\n`);
+      return exitCodes.environment;
+    }
+    wanted = parts as Format[];
+  }
+  const paper = values.paper?.toLowerCase();
+  if (paper !== undefined && paper !== 'a4' && paper !== 'letter') {
+    io.stderr(`imprint: --paper takes a4 or letter (got ${values.paper})\n`);
+    return exitCodes.environment;
+  }
+  const timeout = values['browser-timeout'] === undefined ? undefined : Number(values['browser-timeout']);
+  if (timeout !== undefined && !(timeout > 0 && timeout <= 3600)) {
+    io.stderr(`imprint: --browser-timeout takes a number of seconds above 0, at most 3600 (got ${values['browser-timeout']})\n`);
+    return exitCodes.environment;
+  }
+
+  const manuscript = path.resolve(positionals[0] ?? 'manuscript/report.md');
+  const outDir = path.resolve(values.out ?? 'dist');
+  const root = path.resolve(values.root ?? path.dirname(manuscript));
+  const templateDir = values.templates !== undefined ? path.resolve(values.templates) : undefined;
+  const needsBrowser = !wanted || wanted.some((format) => format !== 'html');
+
+  let browser: WarmBrowser | undefined;
+  try {
+    if (needsBrowser) {
+      browser = await startBrowser({
+        ...(values.browser ? { executablePath: values.browser } : {}),
+        ...(timeout !== undefined ? { timeoutMs: Math.round(timeout * 1000) } : {}),
+      });
+    }
+  } catch (cause) {
+    if (cause instanceof EnvironmentError) {
+      io.stderr(`imprint: ${cause.message}\n`);
+      return exitCodes.environment;
+    }
+    throw cause;
+  }
+
+  const options: BuildOptions = {
+    manuscripts: [manuscript],
+    config: false,
+    outDir,
+    ...(wanted ? { formats: wanted } : {}),
+    ...(paper ? { paper: paper as 'a4' | 'letter' } : {}),
+    ...(values.root !== undefined ? { projectRoot: root } : {}),
+    ...(templateDir ? { templateDir } : {}),
+    ...(values['allow-remote'] ? { allowRemote: true } : {}),
+    ...(browser ? { warmBrowser: browser } : {}),
+  };
+  const shown = (file: string) => path.relative(process.cwd(), file) || file;
+
+  /** One build; never throws (a failed build is reported and waits for the next save). */
+  const rebuild = async (reason: string): Promise<boolean> => {
+    const started = performance.now();
+    const stages = new Map<string, number>();
+    try {
+      const result = await build({
+        ...options,
+        onProgress: (event) => {
+          if (event.kind === 'stage') stages.set(event.stage, (stages.get(event.stage) ?? 0) + event.ms);
+        },
+      });
+      printMessages(result.files, { quiet: values.quiet }, io);
+      const report = result.reports[0];
+      const made = report?.editions.filter((edition) => edition.status === 'built').map((edition) => path.basename(edition.path)) ?? [];
+      const seconds = ((performance.now() - started) / 1000).toFixed(2);
+      if (!result.ok) io.stderr(`${reason}: problems, listed above; the editions in ${shown(outDir)} are the last good ones (${seconds} s)\n`);
+      else if (made.length === 0) io.stderr(`${reason}: every edition up to date (${seconds} s)\n`);
+      else {
+        const detail = values.quiet ? '' : ` (${[...stages].map(([stage, ms]) => `${stage} ${ms.toFixed(0)} ms`).join(', ')})`;
+        io.stderr(`${reason}: built ${made.join(', ')} in ${seconds} s${detail}\n`);
+      }
+      return true;
+    } catch (cause) {
+      io.stderr(`imprint: ${cause instanceof Error ? cause.message : String(cause)}\n`);
+      return !(cause instanceof EnvironmentError);
+    }
+  };
+
+  if (!(await rebuild('first build'))) {
+    await browser?.close();
+    return exitCodes.environment;
+  }
+  const folders = [root, ...(templateDir && !isInside(templateDir, root) ? [templateDir] : [])];
+  io.stderr(`watching ${folders.map(shown).join(', ')} (Ctrl-C stops)\n`);
+
+  return new Promise<number>((resolve) => {
+    let running: Promise<unknown> = Promise.resolve();
+    let queued: string[] | undefined;
+    let failed = false;
+    const run = (changed: string[]) => {
+      if (queued) {
+        queued.push(...changed);
+        return;
+      }
+      queued = changed;
+      running = running.then(async () => {
+        const files = queued ?? [];
+        queued = undefined;
+        if (templateDir && files.some((file) => isInside(file, templateDir))) forgetLoadedTemplates();
+        const names = [...new Set(files.map(shown))];
+        const ok = await rebuild(`${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} changed`);
+        if (!ok) {
+          failed = true;
+          void stop();
+        }
+      });
+    };
+    const unwatch = watchFiles({ folders, ignore: [outDir], onChange: run });
+    const stop = async () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      unwatch();
+      await running.catch(() => undefined);
+      await browser?.close();
+      resolve(failed ? exitCodes.environment : exitCodes.ok);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+function isInside(file: string, folder: string): boolean {
+  const relative = path.relative(folder, file);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
