@@ -11,11 +11,13 @@ describe('the public API (the package’s "exports")', () => {
       'check',
       'checksumFileName',
       'configFileNames',
+      'forgetLoadedTemplates',
       'formats',
       'manifestFileName',
       'memoryReader',
       'mergeManifests',
       'parseShard',
+      'startBrowser',
     ]);
     expect(imprint.formats).toEqual(['html', 'pdf', 'epub']);
     expect(imprint.manifestFileName).toBe('manifest.json');

@@ -18,6 +18,7 @@ Options:
       --paper a4|letter         paper size of the PDF (overrides front matter)
       --browser PATH            Chromium or Chrome to print with
       --browser-timeout SECONDS longest wait for one step of the browser (default: 60)
+      --browser-ws-endpoint URL print through an already running Chromium
       --root DIR                folder the manuscript's files must stay inside, and the
                                 folder watched (default: the manuscript's folder)
       --templates DIR           template folder (default: the shipped templates)
@@ -39,6 +40,7 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
         paper: { type: 'string' },
         browser: { type: 'string' },
         'browser-timeout': { type: 'string' },
+        'browser-ws-endpoint': { type: 'string' },
         root: { type: 'string' },
         templates: { type: 'string' },
         'allow-remote': { type: 'boolean', default: false },
@@ -90,6 +92,7 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
     if (needsBrowser) {
       browser = await startBrowser({
         ...(values.browser ? { executablePath: values.browser } : {}),
+        ...(values['browser-ws-endpoint'] ? { wsEndpoint: values['browser-ws-endpoint'] } : {}),
         ...(timeout !== undefined ? { timeoutMs: Math.round(timeout * 1000) } : {}),
       });
     }
