@@ -121,7 +121,7 @@ export interface WarmBrowser {
 
 /** Start a browser to share between builds (`build({ warmBrowser })`); close it when done. */
 export async function startBrowser(options: BrowserOptions = {}): Promise<WarmBrowser> {
-  const session = await BrowserSession.open(options);
+  const session = await BrowserSession.open({ ...options, keepWarm: true });
   return { session, close: () => session.close() };
 }
 

@@ -13,6 +13,19 @@ export interface BrowserOptions {
   wsEndpoint?: string;
   /** Longest wait for a launch or one print, in milliseconds. */
   timeoutMs?: number;
+  /**
+   * Keep a page ready for the next build after each one (watch mode, a
+   * server): a new page costs a renderer process, about 0.1 s. Without it only
+   * the first page is made ahead, while the manuscript compiles.
+   */
+  keepWarm?: boolean;
+}
+
+/** A page made ahead of need: its context, and the request its server answers (set when it is used). */
+interface PreparedPage {
+  context: BrowserContext;
+  page: Page;
+  serving: { request?: PrintRequest };
 }
 
 /** A file the page may load, served from memory at `origin + path`. */
@@ -61,12 +74,18 @@ export const launchArgs: readonly string[] = [
 ];
 
 export class BrowserSession {
+  /** The next page, being made while the caller does other work. */
+  private spare: Promise<PreparedPage | undefined> | undefined;
+
   private constructor(
     private readonly browser: Browser,
     readonly located: LocatedBrowser | undefined,
     private readonly owned: boolean,
     private readonly timeoutMs: number,
-  ) {}
+    private readonly keepWarm: boolean,
+  ) {
+    this.spare = this.prepareSpare();
+  }
 
   /** Launch a Chromium (or connect to a running one). Throws EnvironmentError when none can be had. */
   static async open(options: BrowserOptions = {}): Promise<BrowserSession> {
@@ -74,7 +93,7 @@ export class BrowserSession {
     if (options.wsEndpoint) {
       try {
         const browser = await puppeteer.connect({ browserWSEndpoint: options.wsEndpoint, protocolTimeout: timeoutMs });
-        return new BrowserSession(browser, undefined, false, timeoutMs);
+        return new BrowserSession(browser, undefined, false, timeoutMs, options.keepWarm ?? false);
       } catch (cause) {
         throw new EnvironmentError(`Cannot connect to the browser at ${options.wsEndpoint}: ${messageOf(cause)}`);
       }
@@ -101,7 +120,7 @@ export class BrowserSession {
         handleSIGTERM: false,
         handleSIGHUP: false,
       });
-      return new BrowserSession(browser, located, true, timeoutMs);
+      return new BrowserSession(browser, located, true, timeoutMs, options.keepWarm ?? false);
     } catch (cause) {
       throw new EnvironmentError(`Cannot start the browser at ${located.executablePath}: ${messageOf(cause)}`);
     }
@@ -120,16 +139,42 @@ export class BrowserSession {
     return guarded('loading the page', this.timeoutMs, () => this.loadPage(request));
   }
 
-  private async loadPage(request: PrintRequest): Promise<PrintPage> {
-    if (!this.browser.connected) throw new EnvironmentError('The browser is no longer running (it crashed or was closed)');
+  /**
+   * A page in a context of its own, JavaScript off, laid out for print, every
+   * request answered from memory, already showing an empty page of the
+   * document's origin (so its renderer process is up when the document comes).
+   */
+  private async preparePage(): Promise<PreparedPage> {
     const context = await this.browser.createBrowserContext();
     try {
       const page = await context.newPage();
       page.setDefaultTimeout(this.timeoutMs);
       await page.setJavaScriptEnabled(false);
       await page.emulateMediaType('print');
+      const serving: PreparedPage['serving'] = {};
+      await serveFromMemory(page, serving);
+      await page.goto(`${documentOrigin}/${blankPage}`, { waitUntil: 'load' });
+      return { context, page, serving };
+    } catch (cause) {
+      await context.close().catch(() => undefined);
+      throw cause;
+    }
+  }
+
+  /** Make the next page ahead; a failure here is met again, and reported, when a page is needed. */
+  private prepareSpare(): Promise<PreparedPage | undefined> {
+    const pending = this.preparePage().catch(() => undefined);
+    return pending;
+  }
+
+  private async loadPage(request: PrintRequest): Promise<PrintPage> {
+    if (!this.browser.connected) throw new EnvironmentError('The browser stopped (it crashed or was closed) before the page could be loaded');
+    const spare = this.spare ? await this.spare : undefined;
+    this.spare = this.keepWarm ? this.prepareSpare() : undefined;
+    const { context, page, serving } = spare ?? (await this.preparePage());
+    try {
+      serving.request = request;
       if (request.viewport) await page.setViewport(request.viewport);
-      await serveFromMemory(page, request);
       await page.goto(`${documentOrigin}/index.html`, { waitUntil: 'load' });
       // The print media emulation set before loading does not always survive the navigation
       // (a new renderer takes the page): make sure the page is laid out as for print.
@@ -175,6 +220,9 @@ export class BrowserSession {
    * that does not close within a few seconds is killed: none is ever left behind.
    */
   async close(): Promise<void> {
+    const spare = this.spare;
+    this.spare = undefined;
+    await spare?.then((prepared) => prepared?.context.close().catch(() => undefined));
     if (!this.owned) {
       await this.browser.disconnect().catch(() => undefined);
       return;
@@ -266,7 +314,10 @@ function inPage<A>(fn: (argument: A) => unknown, argument: A): string {
   return `(() => { const __name = (target) => target; return (${fn.toString()})(${JSON.stringify(argument)}); })()`;
 }
 
-async function serveFromMemory(page: Page, request: PrintRequest): Promise<void> {
+/** The empty page a prepared page shows until its document comes. */
+const blankPage = 'blank.html';
+
+async function serveFromMemory(page: Page, serving: { request?: PrintRequest }): Promise<void> {
   await page.setRequestInterception(true);
   page.on('request', (intercepted: HTTPRequest) => {
     const url = intercepted.url();
@@ -274,7 +325,12 @@ async function serveFromMemory(page: Page, request: PrintRequest): Promise<void>
       void intercepted.continue();
       return;
     }
-    if (url.startsWith(`${documentOrigin}/`)) {
+    const request = serving.request;
+    if (url === `${documentOrigin}/${blankPage}` && !request) {
+      void intercepted.respond({ status: 200, contentType: 'text/html; charset=utf-8', body: '<!doctype html><title></title>' });
+      return;
+    }
+    if (request && url.startsWith(`${documentOrigin}/`)) {
       const pathname = decodeURIComponent(new URL(url).pathname);
       if (pathname === '/index.html') {
         void intercepted.respond({ status: 200, contentType: 'text/html; charset=utf-8', body: request.html });

@@ -49,13 +49,15 @@ async function checkPages(result: BuildResult, runningHead: string) {
   const files = await epubFiles(epub);
   const entries = pageList(files.get(`${opf.base}toc.xhtml`)!);
   const pages = (await pdfText(pdf)).split('\f');
+  // Laid out, a running head is one line, so a page with nothing but an image is told by its empty body.
+  const laidOut = (await pdfText(pdf, true)).split('\f');
   const total = Number((await pdfInfo(pdf)).Pages);
 
   const bodyOf = (page: string) =>
     squash(
       page
         .split('\n')
-        .filter((line) => line.trim() !== runningHead && !/^\s*\d+\s*(\/|of)\s*\d+\s*$/.test(line))
+        .filter((line) => !line.trim().startsWith(runningHead) && !/^\s*\d+\s*(\/|of)\s*\d+\s*$/.test(line))
         .join('\n'),
     );
 
@@ -78,6 +80,13 @@ async function checkPages(result: BuildResult, runningHead: string) {
     const previous = squash(before).slice(-24);
     const page = bodyOf(pages[entry.page - 1]!);
     const previousPage = bodyOf(pages[entry.page - 2]!);
+    if (bodyOf(laidOut[entry.page - 1]!) === '') {
+      // A page with no text (an image alone): the marker must stand right before the image.
+      const xhtml = files.get(opf.base + entry.file)!;
+      const following = xhtml.slice(xhtml.indexOf(`id="${entry.id}"`));
+      if (!/^[^>]*>(?:\s*<\/?[a-z][^>]*>)*?\s*<img /.test(following)) misplaced.push(`page ${entry.page}: an image alone in the PDF, not after the marker in the EPUB`);
+      continue;
+    }
     // Page N begins with the text after marker N (a running head, a repeated table header or a note's number may
     // come first), and page N - 1 ends with the text before it (a marker at the start of a chapter has none before;
     // in a table or a note only the start is compared).
