@@ -5,7 +5,7 @@ import type { MetadataDefaults } from '../config/front-matter.js';
 import type { Paper } from '../config/metadata.js';
 import { hasErrors, warn } from '../diagnostics/report.js';
 import type { ReportDocument } from '../editions/document.js';
-import { epubEdition } from '../editions/epub.js';
+import { epubEdition, prepareEpubEdition } from '../editions/epub.js';
 import { htmlEdition } from '../editions/html.js';
 import type { PageMap } from '../editions/page-map.js';
 import { pdfLayout, type PrintLayout } from '../editions/pdf.js';
@@ -99,6 +99,9 @@ export async function buildReport(manuscript: string, context: ReportContext): P
   if (hasErrors(report.files, context.strict) || !compiled.metadata) return report;
   const doc: ReportDocument = { ...compiled, metadata: compiled.metadata };
   const wanted = context.select ? await context.select(doc) : context.formats;
+
+  // The EPUB's fonts are made ready while the browser lays the print page out (the build would only wait).
+  if (wanted.has('epub')) prepareEpubEdition(doc);
 
   const target = (format: Format) => path.join(context.outDir, `${name}.${format}`);
   const jobs: Array<Promise<Edition>> = [];

@@ -6,7 +6,7 @@ import { isoPartialDate } from '../data/partial-date.js';
 import { accessibilityMetadata, type BookContents } from '../epub/accessibility.js';
 import { contains, idsIn, selectAll, splitChapters, type EpubChapter } from '../epub/chapters.js';
 import { renderCover } from '../epub/cover.js';
-import { embedFonts, fontFaceRules } from '../epub/fonts.js';
+import { embedFonts, fontFaceRules, warmUpFonts } from '../epub/fonts.js';
 import { placeFootnotes, takeFootnotes } from '../epub/footnotes.js';
 import { packageImages } from '../epub/images.js';
 import { setImageSources } from './image-sources.js';
@@ -26,6 +26,15 @@ export interface EpubOptions {
   sourceDateEpoch?: number;
   /** Where the PDF's pages begin: gives the EPUB page-break markers and a page list with the PDF's numbers. */
   pageMap?: PageMap;
+}
+
+/**
+ * Start the EPUB's slow first steps (decompressing its fonts, starting the
+ * subsetter) before the page map it waits for exists. Failures are left for
+ * `epubEdition` to meet and report.
+ */
+export function prepareEpubEdition(doc: ReportDocument): void {
+  void warmUpFonts(facesFor(doc.metadata, doc.tree)).catch(() => undefined);
 }
 
 const tocTitle = 'Contents';

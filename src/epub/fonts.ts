@@ -34,6 +34,16 @@ export function sfntOf(face: FontFace): Promise<Buffer> {
 }
 
 /**
+ * Get the faces ready for subsetting (decompressed, and the subsetter's
+ * WebAssembly started) ahead of need: a build does this while the browser
+ * lays out the print page, when it would otherwise wait.
+ */
+export async function warmUpFonts(faces: readonly FontFace[]): Promise<void> {
+  const [first] = await Promise.all(faces.map((face) => sfntOf(face)));
+  if (first) await subsetFont(first, 'a', { targetFormat: 'sfnt' });
+}
+
+/**
  * Subset each face to the characters of `text` it would be used for: those in
  * its `unicode-range`, or, for a face without one (the CJK faces, which the
  * style sheet names after the Latin face), every character outside Latin-1.
