@@ -12,7 +12,7 @@ import { packageImages } from '../epub/images.js';
 import { setImageSources } from './image-sources.js';
 import { fileOfIds, linkChapters } from '../epub/links.js';
 import { navigation } from '../epub/navigation.js';
-import { packageEpub } from '../epub/package.js';
+import { loadPackager, packageEpub } from '../epub/package.js';
 import { insertPageBreaks, keepFirstPageBreaks, type PageBreak } from '../epub/page-breaks.js';
 import { toXhtml } from '../epub/xhtml.js';
 import { facesFor } from '../template/print-document.js';
@@ -35,6 +35,7 @@ export interface EpubOptions {
  */
 export function prepareEpubEdition(doc: ReportDocument): void {
   void warmUpFonts(facesFor(doc.metadata, doc.tree)).catch(() => undefined);
+  void loadPackager().catch(() => undefined);
 }
 
 const tocTitle = 'Contents';

@@ -1,4 +1,4 @@
-import { EPub, type Chapter, type Options } from 'epub-gen-memory';
+import type { Chapter, Options } from 'epub-gen-memory';
 
 /**
  * The one module that talks to epub-gen-memory. It packages what the EPUB
@@ -36,47 +36,62 @@ export interface PackageChapter extends Chapter {
   properties?: string;
 }
 
-class ImprintEPub extends EPub {
-  private readonly input: PackageInput;
+/**
+ * The packager, loaded on first use: epub-gen-memory (and its zip library)
+ * takes a moment to load, which a build spends while the browser works
+ * (`loadPackager()` from the EPUB writer's early start) instead of before it
+ * can start the browser.
+ */
+let packager: Promise<new (input: PackageInput) => { genEpub(): Promise<Buffer> }> | undefined;
 
-  constructor(input: PackageInput) {
-    const cover = input.cover ? { cover: new File([Buffer.from(input.cover.bytes)], input.cover.filename, { type: input.cover.mediaType }) } : {};
-    super(
-      { ...input.options, ...cover, fonts: input.fonts.map((font) => ({ filename: font.filename, url: `imprint:${font.filename}` })) },
-      // The content is set below, after the packager's HTML normalization, which would damage it.
-      input.chapters.map(({ xhtml: _xhtml, ...chapter }) => ({ ...chapter, content: '' })),
-    );
-    this.input = input;
-    this.content.forEach((chapter, index) => {
-      chapter.content = input.chapters[index]!.xhtml;
-    });
-    this.images = input.images.map((image) => {
-      const [, id, extension] = /^images\/(.+)\.([^.]+)$/.exec(image.href)!;
-      return { url: `imprint:${image.href}`, id: id!, extension: extension!, mediaType: image.mediaType };
-    });
-  }
+export function loadPackager(): Promise<new (input: PackageInput) => { genEpub(): Promise<Buffer> }> {
+  packager ??= import('epub-gen-memory').then(({ EPub }) => {
+    class ImprintEPub extends EPub {
+      private readonly input: PackageInput;
 
-  protected override async downloadAllFonts(): Promise<void> {
-    if (this.input.fonts.length === 0) return;
-    const folder = this.zip.folder('OEBPS')!.folder('fonts')!;
-    for (const font of this.input.fonts) folder.file(font.filename, font.bytes);
-  }
+      constructor(input: PackageInput) {
+        const cover = input.cover ? { cover: new File([Buffer.from(input.cover.bytes)], input.cover.filename, { type: input.cover.mediaType }) } : {};
+        super(
+          { ...input.options, ...cover, fonts: input.fonts.map((font) => ({ filename: font.filename, url: `imprint:${font.filename}` })) },
+          // The content is set below, after the packager's HTML normalization, which would damage it.
+          input.chapters.map(({ xhtml: _xhtml, ...chapter }) => ({ ...chapter, content: '' })),
+        );
+        this.input = input;
+        this.content.forEach((chapter, index) => {
+          chapter.content = input.chapters[index]!.xhtml;
+        });
+        this.images = input.images.map((image) => {
+          const [, id, extension] = /^images\/(.+)\.([^.]+)$/.exec(image.href)!;
+          return { url: `imprint:${image.href}`, id: id!, extension: extension!, mediaType: image.mediaType };
+        });
+      }
 
-  protected override async downloadAllImages(): Promise<void> {
-    if (this.input.images.length === 0) return;
-    const folder = this.zip.folder('OEBPS')!;
-    for (const image of this.input.images) folder.file(image.href, image.bytes);
-  }
+      protected override async downloadAllFonts(): Promise<void> {
+        if (this.input.fonts.length === 0) return;
+        const folder = this.zip.folder('OEBPS')!.folder('fonts')!;
+        for (const font of this.input.fonts) folder.file(font.filename, font.bytes);
+      }
 
-  override async render(): Promise<this> {
-    await super.render();
-    for (const entry of Object.values(this.zip.files)) entry.date = this.input.date;
-    return this;
-  }
+      protected override async downloadAllImages(): Promise<void> {
+        if (this.input.images.length === 0) return;
+        const folder = this.zip.folder('OEBPS')!;
+        for (const image of this.input.images) folder.file(image.href, image.bytes);
+      }
+
+      override async render(): Promise<this> {
+        await super.render();
+        for (const entry of Object.values(this.zip.files)) entry.date = this.input.date;
+        return this;
+      }
+    }
+    return ImprintEPub;
+  });
+  return packager;
 }
 
 /** Package the EPUB: the zip container with `mimetype` first and stored, everything else deflated. */
 export async function packageEpub(input: PackageInput): Promise<Uint8Array> {
+  const ImprintEPub = await loadPackager();
   const bytes = await new ImprintEPub(input).genEpub();
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
