@@ -247,3 +247,55 @@ export function keepLinesInPage(settings: KeepLinesSettings): number {
   }
   return asked;
 }
+
+export interface FitFiguresSettings {
+  /** Width and height of a column (the page area), CSS pixels. */
+  width: number;
+  height: number;
+  bodySelector: string;
+  /** Smallest scale a drawing may be set at to stay on the page where it falls (0.75: three quarters). */
+  minimumScale: number;
+}
+
+/**
+ * A figure kept whole (a chart, an image) that does not fit below the text
+ * before it moves to the next page and leaves the rest of the page empty. When
+ * a drawing a little smaller would fit in that space, it is set smaller (down
+ * to `minimumScale`) and the page is filled. Returns how many figures were
+ * fitted; the caller measures again. Reading order never changes, so every
+ * edition keeps the same sequence.
+ *
+ * Serialised into the page like `measureInPage`.
+ */
+export function fitFiguresInPage(settings: FitFiguresSettings): number {
+  const body = document.querySelector(settings.bodySelector);
+  if (!body) return 0;
+  const origin = document.body.getBoundingClientRect();
+  const columnOf = (rect: DOMRect) => Math.max(0, Math.floor((rect.left - origin.left + 1) / settings.width));
+  let fitted = 0;
+  for (const figure of body.querySelectorAll('figure')) {
+    const drawing = figure.querySelector(':scope > img, :scope > svg, :scope > picture, :scope > .chart-drawing > svg, :scope > .chart-drawing > img');
+    if (!drawing || (drawing as HTMLElement).style.maxWidth) continue;
+    const previous = figure.previousElementSibling;
+    if (!previous) continue;
+    const figureRects = figure.getClientRects();
+    const previousRects = previous.getClientRects();
+    if (figureRects.length !== 1 || previousRects.length === 0) continue;
+    const figureRect = figureRects[0]!;
+    const previousRect = previousRects[previousRects.length - 1]!;
+    const column = columnOf(figureRect);
+    if (column !== columnOf(previousRect) + 1) continue; // on the same page as the text before it
+    const gap = origin.top + settings.height - previousRect.bottom;
+    const drawingHeight = drawing.getBoundingClientRect().height;
+    const rest = figureRect.height - drawingHeight;
+    // Room for the figure's margins and a line of slack.
+    const room = gap - rest - 40;
+    if (room <= 0 || drawingHeight <= 0) continue;
+    const scale = room / drawingHeight;
+    if (scale >= 1 || scale < settings.minimumScale) continue;
+    (drawing as HTMLElement).style.maxWidth = `${Math.floor(scale * 1000) / 10}%`;
+    (drawing as HTMLElement).style.marginInline = 'auto';
+    fitted++;
+  }
+  return fitted;
+}

@@ -1,8 +1,8 @@
 import puppeteer, { type Browser, type BrowserContext, type HTTPRequest, type Page } from 'puppeteer';
 import { EnvironmentError, locateBrowser, type LocatedBrowser } from './locate.js';
-import { fillPageNumbersInPage, keepLinesInPage, measureInPage, type KeepLinesSettings, type MeasuredLayout, type MeasureSettings } from './measure-in-page.js';
+import { fillPageNumbersInPage, fitFiguresInPage, keepLinesInPage, measureInPage, type FitFiguresSettings, type KeepLinesSettings, type MeasuredLayout, type MeasureSettings } from './measure-in-page.js';
 
-export type { KeepLinesSettings, MeasuredLayout, MeasureSettings } from './measure-in-page.js';
+export type { FitFiguresSettings, KeepLinesSettings, MeasuredLayout, MeasureSettings } from './measure-in-page.js';
 
 /** The only module that talks to Chromium: launch or connect, print, close. */
 
@@ -276,6 +276,11 @@ export class PrintPage {
   /** Move paragraphs that the layout left a widow or an orphan to the next page (see measure-in-page.ts); returns how many moved. */
   keepLines(settings: KeepLinesSettings): Promise<number> {
     return guarded('measuring the layout', this.timeoutMs, () => this.page.evaluate(inPage(keepLinesInPage, settings)) as Promise<number>);
+  }
+
+  /** Set figures that would leave a page half empty a little smaller (see measure-in-page.ts); returns how many. */
+  fitFigures(settings: FitFiguresSettings): Promise<number> {
+    return guarded('measuring the layout', this.timeoutMs, () => this.page.evaluate(inPage(fitFiguresInPage, settings)) as Promise<number>);
   }
 
   /** Set the text of every `[data-page-of="id"]` to the page of that id; returns how many were set. */

@@ -24,10 +24,18 @@ const always =
 const decompressed = new Map<string, Promise<Buffer>>();
 
 /** The face as an OpenType (sfnt) font, decompressed from its WOFF2 file once per process. */
+let converting: Promise<unknown> = Promise.resolve();
+
 export function sfntOf(face: FontFace): Promise<Buffer> {
   let pending = decompressed.get(face.file);
   if (!pending) {
-    pending = fontBytes(face).then((bytes) => convert(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'sfnt'));
+    // One conversion at a time (the WOFF2 decoder's WebAssembly is not reentrant: two at once
+    // garble each other), and a copy of each result, which can be a view on that memory.
+    pending = fontBytes(face).then((bytes) => {
+      const converted = converting.then(() => convert(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'sfnt')).then((sfnt) => Buffer.from(sfnt));
+      converting = converted.catch(() => undefined);
+      return converted;
+    });
     decompressed.set(face.file, pending);
   }
   return pending;
@@ -39,8 +47,10 @@ export function sfntOf(face: FontFace): Promise<Buffer> {
  * lays out the print page, when it would otherwise wait.
  */
 export async function warmUpFonts(faces: readonly FontFace[]): Promise<void> {
-  const [first] = await Promise.all(faces.map((face) => sfntOf(face)));
-  if (first) await subsetFont(first, 'a', { targetFormat: 'sfnt' });
+  await Promise.all(faces.map((face) => sfntOf(face)));
+  // One small subset starts the WebAssembly; done on a copy of a Latin face, so the cached bytes stay untouched.
+  const latin = faces.find((face) => !face.unicodeRange || inRanges(parseUnicodeRange(face.unicodeRange), 0x61));
+  if (latin) await subsetFont(Buffer.from(await sfntOf(latin)), 'a', { targetFormat: 'sfnt' });
 }
 
 /**

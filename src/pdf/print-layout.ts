@@ -46,6 +46,8 @@ const bodySelector = 'main.body';
 /** Fewest lines of a paragraph on either side of a page break. */
 const minimumLines = 2;
 const maxKeepRounds = 4;
+/** Smallest scale a figure's drawing is set at to stay on the page where it falls. */
+const minimumFigureScale = 0.7;
 const measureSelector = 'style[data-imprint-measure]';
 
 export async function layOutPrint(
@@ -83,8 +85,10 @@ export async function layOutPrint(
     // Widows and orphans the browser left: move those paragraphs whole and measure again (a move
     // shifts what follows, so a few rounds at most).
     for (let round = 0; round < maxKeepRounds; round++) {
+      // A figure that would leave most of a page empty is fitted first; then widows and orphans.
+      const fitted = await page.fitFigures({ width: area.width, height: area.height, bodySelector, minimumScale: minimumFigureScale });
       const moved = await page.keepLines({ width: area.width, bodySelector, minimum: minimumLines, breakAttribute: keepBreakAttribute });
-      if (moved === 0) break;
+      if (fitted === 0 && moved === 0) break;
       measured = await page.measure({ width: area.width, blockAttribute, bodySelector });
     }
     const tops = new Map(measured.ids.map(([id, , top]) => [id, top]));

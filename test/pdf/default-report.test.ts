@@ -124,6 +124,13 @@ describe('the default report in print', () => {
     expect(problems).toEqual([]);
   });
 
+  it('sets the timeline a little smaller to keep it on the page below its table, instead of leaving half that page empty', async () => {
+    expect(pageMap.pageOfId.get('fig-exchanges')).toBe(pageMap.pageOfId.get('tbl-exchanges'));
+    const text = (await pageTexts(pdf))[pageMap.pageOfId.get('fig-exchanges')! - 1]!;
+    expect(text).toContain('Figure 1.');
+    expect(text).toContain('Xi Jinping and Shinzo Abe meet on the sidelines');
+  });
+
   it('leaves no widow or orphan on A4 either', async () => {
     const words = await pageWords(pdf);
     const { problems } = widowProblems(pageMap, pageBlocks(compiled.tree), (page) => bodyLines(words[page - 1]!, area.top, area.bottom));
