@@ -28,6 +28,7 @@ import remarkImprintCheck from './plugins/remark-imprint-check.js';
 import remarkImprintDataTable from './plugins/remark-imprint-data-table.js';
 import remarkImprintDirectivesKnown from './plugins/remark-imprint-directives-known.js';
 import remarkImprintFrontMatter from './plugins/remark-imprint-front-matter.js';
+import remarkImprintInclude from './plugins/remark-imprint-include.js';
 import remarkImprintNumbering from './plugins/remark-imprint-numbering.js';
 import remarkImprintRef from './plugins/remark-imprint-ref.js';
 import remarkImprintSpan from './plugins/remark-imprint-span.js';
@@ -85,6 +86,7 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkGfm)
     .use(remarkDirective)
+    .use(remarkImprintInclude, { reader: options.reader, projectRoot: options.projectRoot })
     .use(remarkImprintContainersClosed)
     .use(remarkImprintFrontMatter, options.overrides ?? {})
     .use(remarkImprintDataTable, { loadTable })
@@ -93,7 +95,7 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     .use(remarkImprintRef)
     .use(remarkImprintCheck, { tables: loader.tables })
     .use(remarkImprintSpan)
-    .use(remarkImprintDirectivesKnown, { known: ['table', 'chart', 'ref', 'span'] })
+    .use(remarkImprintDirectivesKnown, { known: ['table', 'chart', 'ref', 'span', 'include'] })
     .use(remarkRehype, {
       // Raw HTML is parsed (rehype-raw) and made safe (rehype-imprint-sanitize) right after.
       allowDangerousHtml: true,

@@ -13,7 +13,8 @@ const remarkImprintContainersClosed: Plugin<[], Root> = function () {
     const source = String(file.value ?? '');
     visit(tree, 'containerDirective', (node) => {
       const end = node.position?.end.offset;
-      if (end === undefined) return;
+      // A container from an included file stands at its include directive; its own file was parsed on its own.
+      if (end === undefined || (node.data as { imprintIncluded?: boolean } | undefined)?.imprintIncluded) return;
       const lastLine = source.slice(source.lastIndexOf('\n', end - 1) + 1, end);
       // The closing fence, possibly inside a list item or quote (`> :::`).
       if (/^[\s>]*:{3,}\s*$/.test(lastLine)) return;

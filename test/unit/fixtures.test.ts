@@ -72,7 +72,8 @@ function messagesOf(files: VFile[], folder: string) {
         place: start ? `${start.line}:${start.column}${end ? `-${end.line}:${end.column}` : ''}` : null,
         severity: message.fatal ? 'error' : message.fatal === false ? 'warning' : 'info',
         ruleId: message.ruleId ?? null,
-        reason: message.reason,
+        // The fixture's own folder, wherever the repository is.
+        reason: message.reason.replaceAll(folder, '<fixture>'),
       };
     }),
   );
