@@ -169,8 +169,11 @@ export class BrowserSession {
 
   private async loadPage(request: PrintRequest): Promise<PrintPage> {
     if (!this.browser.connected) throw new EnvironmentError('The browser stopped (it crashed or was closed) before the page could be loaded');
-    const spare = this.spare ? await this.spare : undefined;
+    // Take the prepared page before waiting for it: reports built side by side load their
+    // pages at the same time, and two loads in one page abort each other.
+    const taken = this.spare;
     this.spare = this.keepWarm ? this.prepareSpare() : undefined;
+    const spare = taken ? await taken : undefined;
     const { context, page, serving } = spare ?? (await this.preparePage());
     try {
       serving.request = request;
