@@ -1,7 +1,6 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { build, EnvironmentError, formats, parseShard, type BuildOptions, type Format, type ProgressEvent } from '../../api.js';
-import type { Paper } from '../../config/metadata.js';
+import { build, EnvironmentError, parseShard, type BuildOptions, type ProgressEvent } from '../../api.js';
+import { parseCommand, parseFormats, parsePaper, parseTimeout, usageError as reportUsage } from '../arguments.js';
 import { exitCodes, formatBytes, printMessages, type Io } from '../io.js';
 
 export const buildUsage = `Usage: imprint build [MANUSCRIPT...] [options]
@@ -38,64 +37,46 @@ Options:
 
 /** `imprint build` */
 export async function buildCommand(argv: string[], io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        config: { type: 'string', short: 'c' },
-        'no-config': { type: 'boolean', default: false },
-        out: { type: 'string', short: 'o' },
-        format: { type: 'string', short: 'f' },
-        force: { type: 'boolean', default: false },
-        shard: { type: 'string' },
-        jobs: { type: 'string', short: 'j' },
-        paper: { type: 'string' },
-        browser: { type: 'string' },
-        'browser-timeout': { type: 'string' },
-        'browser-ws-endpoint': { type: 'string' },
-        root: { type: 'string' },
-        templates: { type: 'string' },
-        strict: { type: 'boolean' },
-        'allow-remote': { type: 'boolean' },
-        quiet: { type: 'boolean', short: 'q', default: false },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (cause) {
-    io.stderr(`imprint: ${(cause as Error).message}\n\n${buildUsage}\n`);
-    return exitCodes.environment;
-  }
+  const parsed = parseCommand(
+    argv,
+    {
+      config: { type: 'string', short: 'c' },
+      'no-config': { type: 'boolean', default: false },
+      out: { type: 'string', short: 'o' },
+      format: { type: 'string', short: 'f' },
+      force: { type: 'boolean', default: false },
+      shard: { type: 'string' },
+      jobs: { type: 'string', short: 'j' },
+      paper: { type: 'string' },
+      browser: { type: 'string' },
+      'browser-timeout': { type: 'string' },
+      'browser-ws-endpoint': { type: 'string' },
+      root: { type: 'string' },
+      templates: { type: 'string' },
+      strict: { type: 'boolean' },
+      'allow-remote': { type: 'boolean' },
+      quiet: { type: 'boolean', short: 'q', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    buildUsage,
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals: manuscripts } = parsed;
-  if (values.help) {
-    io.stdout(`${buildUsage}\n`);
-    return exitCodes.ok;
-  }
 
-  const usageError = (message: string) => {
-    io.stderr(`imprint: ${message}\n`);
-    return exitCodes.environment;
-  };
-  let wanted: Format[] | undefined;
-  if (values.format !== undefined) {
-    const parts = values.format.split(',').map((part) => part.trim().toLowerCase());
-    if (parts.some((part) => !(formats as readonly string[]).includes(part)) || parts.length === 0) {
-      return usageError(`--format takes html, pdf and epub, comma separated (got ${values.format})`);
-    }
-    wanted = parts as Format[];
-  }
-  const paper = values.paper?.toLowerCase();
-  if (paper !== undefined && paper !== 'a4' && paper !== 'letter') return usageError(`--paper takes a4 or letter (got ${values.paper})`);
+  const usageError = (message: string) => reportUsage(io, message);
+  const wanted = values.format === undefined ? undefined : parseFormats(values.format);
+  if (typeof wanted === 'string') return usageError(wanted);
+  const paper = values.paper === undefined ? undefined : parsePaper(values.paper);
+  if (paper !== undefined && paper !== 'a4' && paper !== 'letter') return usageError(paper);
   const shard = values.shard === undefined ? undefined : parseShard(values.shard);
   if (values.shard !== undefined && !shard) return usageError(`--shard takes K/N with 1 ≤ K ≤ N, such as 1/4 (got ${values.shard})`);
   const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
   if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) return usageError(`--jobs takes a whole number of 1 or more (got ${values.jobs})`);
   if (values.config !== undefined && values['no-config']) return usageError('--config and --no-config cannot be used together');
-  const timeout = values['browser-timeout'] === undefined ? undefined : Number(values['browser-timeout']);
-  if (timeout !== undefined && !(timeout > 0 && timeout <= 3600)) return usageError(`--browser-timeout takes a number of seconds above 0, at most 3600 (got ${values['browser-timeout']})`);
+  const timeoutMs = values['browser-timeout'] === undefined ? undefined : parseTimeout(values['browser-timeout']);
+  if (typeof timeoutMs === 'string') return usageError(timeoutMs);
   const wsEndpoint = values['browser-ws-endpoint'] ?? (process.env.IMPRINT_BROWSER_WS_ENDPOINT || undefined);
 
   const controller = new AbortController();
@@ -112,11 +93,11 @@ export async function buildCommand(argv: string[], io: Io): Promise<number> {
     ...(values.force ? { force: true } : {}),
     ...(shard ? { shard } : {}),
     ...(jobs ? { concurrency: jobs } : {}),
-    ...(paper ? { paper: paper as Paper } : {}),
+    ...(paper ? { paper } : {}),
     browser: {
       ...(values.browser ? { executablePath: values.browser } : {}),
       ...(wsEndpoint ? { wsEndpoint } : {}),
-      ...(timeout !== undefined ? { timeoutMs: Math.round(timeout * 1000) } : {}),
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     },
     ...(values.root !== undefined ? { projectRoot: values.root } : {}),
     ...(values.templates !== undefined ? { templateDir: values.templates } : {}),

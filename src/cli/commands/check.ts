@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { check } from '../../api.js';
+import { parseCommand } from '../arguments.js';
 import { exitCodes, printMessages, type Io } from '../io.js';
 
 export const checkUsage = `Usage: imprint check [MANUSCRIPT...] [options]
@@ -25,32 +25,23 @@ Options:
 
 /** `imprint check` */
 export async function checkCommand(argv: string[], io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        config: { type: 'string', short: 'c' },
-        'no-config': { type: 'boolean', default: false },
-        root: { type: 'string' },
-        strict: { type: 'boolean' },
-        'allow-remote': { type: 'boolean' },
-        quiet: { type: 'boolean', short: 'q', default: false },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (cause) {
-    io.stderr(`imprint: ${(cause as Error).message}\n\n${checkUsage}\n`);
-    return exitCodes.environment;
-  }
+  const parsed = parseCommand(
+    argv,
+    {
+      config: { type: 'string', short: 'c' },
+      'no-config': { type: 'boolean', default: false },
+      root: { type: 'string' },
+      strict: { type: 'boolean' },
+      'allow-remote': { type: 'boolean' },
+      quiet: { type: 'boolean', short: 'q', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    checkUsage,
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(`${checkUsage}\n`);
-    return exitCodes.ok;
-  }
   if (values.config !== undefined && values['no-config']) {
     io.stderr('imprint: --config and --no-config cannot be used together\n');
     return exitCodes.environment;

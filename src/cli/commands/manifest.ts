@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { mergeManifests } from '../../api.js';
+import { parseCommand } from '../arguments.js';
 import { exitCodes, printMessages, type Io } from '../io.js';
 
 export const manifestUsage = `Usage: imprint manifest merge MANIFEST... --out DIR [options]
@@ -20,28 +20,19 @@ Options:
 
 /** `imprint manifest merge` */
 export async function manifestCommand(argv: string[], io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        out: { type: 'string', short: 'o' },
-        quiet: { type: 'boolean', short: 'q', default: false },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (cause) {
-    io.stderr(`imprint: ${(cause as Error).message}\n\n${manifestUsage}\n`);
-    return exitCodes.environment;
-  }
+  const parsed = parseCommand(
+    argv,
+    {
+      out: { type: 'string', short: 'o' },
+      quiet: { type: 'boolean', short: 'q', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    manifestUsage,
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(`${manifestUsage}\n`);
-    return exitCodes.ok;
-  }
   const [action, ...manifests] = positionals;
   if (action !== 'merge') {
     io.stderr(`imprint: ${action === undefined ? 'missing' : `unknown`} manifest action${action ? ` \`${action}\`` : ''}\n\n${manifestUsage}\n`);

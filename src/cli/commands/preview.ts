@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { build, forgetLoadedTemplates, type BuildOptions } from '../../api.js';
 import { startPreviewServer } from '../../preview/server.js';
 import { watchFiles } from '../../watch/watch-files.js';
+import { parseCommand } from '../arguments.js';
 import { exitCodes, printMessages, type Io } from '../io.js';
 import { formatReport } from '../reporter.js';
 
@@ -24,30 +24,21 @@ Options:
 
 /** `imprint preview` */
 export async function previewCommand(argv: string[], io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        port: { type: 'string', short: 'p' },
-        host: { type: 'string' },
-        root: { type: 'string' },
-        templates: { type: 'string' },
-        'allow-remote': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (cause) {
-    io.stderr(`imprint: ${(cause as Error).message}\n\n${previewUsage}\n`);
-    return exitCodes.environment;
-  }
+  const parsed = parseCommand(
+    argv,
+    {
+      port: { type: 'string', short: 'p' },
+      host: { type: 'string' },
+      root: { type: 'string' },
+      templates: { type: 'string' },
+      'allow-remote': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    previewUsage,
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(`${previewUsage}\n`);
-    return exitCodes.ok;
-  }
   const port = values.port === undefined ? 4173 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     io.stderr(`imprint: --port takes a port number, 0 to 65535 (got ${values.port})\n`);

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { build, EnvironmentError, forgetLoadedTemplates, formats, startBrowser, type BuildOptions, type Format, type WarmBrowser } from '../../api.js';
+import { build, EnvironmentError, forgetLoadedTemplates, startBrowser, type BuildOptions, type WarmBrowser } from '../../api.js';
 import { watchFiles } from '../../watch/watch-files.js';
+import { parseCommand, parseFormats, parsePaper, parseTimeout, usageError } from '../arguments.js';
 import { exitCodes, printMessages, type Io } from '../io.js';
 
 export const watchUsage = `Usage: imprint watch [MANUSCRIPT] [options]
@@ -28,58 +28,36 @@ Options:
 
 /** `imprint watch` */
 export async function watchCommand(argv: string[], io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        out: { type: 'string', short: 'o' },
-        format: { type: 'string', short: 'f' },
-        paper: { type: 'string' },
-        browser: { type: 'string' },
-        'browser-timeout': { type: 'string' },
-        'browser-ws-endpoint': { type: 'string' },
-        root: { type: 'string' },
-        templates: { type: 'string' },
-        'allow-remote': { type: 'boolean', default: false },
-        quiet: { type: 'boolean', short: 'q', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (cause) {
-    io.stderr(`imprint: ${(cause as Error).message}\n\n${watchUsage}\n`);
-    return exitCodes.environment;
-  }
+  const parsed = parseCommand(
+    argv,
+    {
+      out: { type: 'string', short: 'o' },
+      format: { type: 'string', short: 'f' },
+      paper: { type: 'string' },
+      browser: { type: 'string' },
+      'browser-timeout': { type: 'string' },
+      'browser-ws-endpoint': { type: 'string' },
+      root: { type: 'string' },
+      templates: { type: 'string' },
+      'allow-remote': { type: 'boolean', default: false },
+      quiet: { type: 'boolean', short: 'q', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    watchUsage,
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(`${watchUsage}\n`);
-    return exitCodes.ok;
-  }
   if (positionals.length > 1) {
     io.stderr('imprint: watch takes one manuscript\n');
     return exitCodes.environment;
   }
-  let wanted: Format[] | undefined;
-  if (values.format !== undefined) {
-    const parts = values.format.split(',').map((part) => part.trim().toLowerCase());
-    if (parts.length === 0 || parts.some((part) => !(formats as readonly string[]).includes(part))) {
-      io.stderr(`imprint: --format takes html, pdf and epub, comma separated (got ${values.format})\n`);
-      return exitCodes.environment;
-    }
-    wanted = parts as Format[];
-  }
-  const paper = values.paper?.toLowerCase();
-  if (paper !== undefined && paper !== 'a4' && paper !== 'letter') {
-    io.stderr(`imprint: --paper takes a4 or letter (got ${values.paper})\n`);
-    return exitCodes.environment;
-  }
-  const timeout = values['browser-timeout'] === undefined ? undefined : Number(values['browser-timeout']);
-  if (timeout !== undefined && !(timeout > 0 && timeout <= 3600)) {
-    io.stderr(`imprint: --browser-timeout takes a number of seconds above 0, at most 3600 (got ${values['browser-timeout']})\n`);
-    return exitCodes.environment;
-  }
+  const wanted = values.format === undefined ? undefined : parseFormats(values.format);
+  if (typeof wanted === 'string') return usageError(io, wanted);
+  const paper = values.paper === undefined ? undefined : parsePaper(values.paper);
+  if (paper !== undefined && paper !== 'a4' && paper !== 'letter') return usageError(io, paper);
+  const timeoutMs = values['browser-timeout'] === undefined ? undefined : parseTimeout(values['browser-timeout']);
+  if (typeof timeoutMs === 'string') return usageError(io, timeoutMs);
 
   const manuscript = path.resolve(positionals[0] ?? 'manuscript/report.md');
   const outDir = path.resolve(values.out ?? 'dist');
@@ -93,7 +71,7 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
       browser = await startBrowser({
         ...(values.browser ? { executablePath: values.browser } : {}),
         ...(values['browser-ws-endpoint'] ? { wsEndpoint: values['browser-ws-endpoint'] } : {}),
-        ...(timeout !== undefined ? { timeoutMs: Math.round(timeout * 1000) } : {}),
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       });
     }
   } catch (cause) {
@@ -109,7 +87,7 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
     config: false,
     outDir,
     ...(wanted ? { formats: wanted } : {}),
-    ...(paper ? { paper: paper as 'a4' | 'letter' } : {}),
+    ...(paper ? { paper } : {}),
     ...(values.root !== undefined ? { projectRoot: root } : {}),
     ...(templateDir ? { templateDir } : {}),
     ...(values['allow-remote'] ? { allowRemote: true } : {}),
