@@ -8,7 +8,6 @@ import remarkParse from 'remark-parse';
 import { unified, type Plugin } from 'unified';
 import { visit } from 'unist-util-visit';
 import type { Position } from 'unist';
-import type { VFile } from 'vfile';
 import { error } from '../diagnostics/report.js';
 import { decodeText } from '../manuscript/read-manuscript.js';
 import { locateResource, readInProject, type ResourceReader } from '../manuscript/resources.js';

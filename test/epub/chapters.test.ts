@@ -13,7 +13,6 @@ import { insertPageBreaks, keepFirstPageBreaks } from '../../src/epub/page-break
 import { fileOfIds, linkChapters } from '../../src/epub/links.js';
 import { navigation } from '../../src/epub/navigation.js';
 import { toXhtml } from '../../src/epub/xhtml.js';
-import { memoryReader } from '../../src/manuscript/resources.js';
 import { loadTemplates } from '../../src/template/templates.js';
 import { temporaryFolder } from '../helpers/tools.js';
 

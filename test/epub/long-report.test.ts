@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { writeLongManuscript } from '../../bench/long-manuscript.js';
 import { build } from '../../src/api.js';
