@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { VFile } from 'vfile';
-import { formats, type Format, type Stage } from './build/report.js';
-import { BrowserSession, type BrowserOptions } from './browser/session.js';
+import { formats, type Format, type Stage } from './build/formats.js';
+import type { BrowserOptions, BrowserSession } from './browser/session.js';
+import type { CheckOptions, CheckResult } from './check/run.js';
 import type { MetadataDefaults } from './config/front-matter.js';
 import type { Paper } from './config/metadata.js';
 import { hasErrors } from './diagnostics/report.js';
@@ -14,11 +15,11 @@ import { manifestFileName, previousManifest, type Manifest, type ManifestReport 
 import { recordManifest } from './release/record-manifest.js';
 import { eachLimited } from './run/pool.js';
 import { resolveRun } from './run/resolve-run.js';
-import { runReport, type ReportResult, type RunShared } from './run/run-report.js';
+import type { ReportResult, RunShared } from './run/run-report.js';
 import { loadTemplates } from './template/templates.js';
 
 export { EnvironmentError } from './browser/locate.js';
-export { check, type CheckOptions, type CheckResult } from './check/run.js';
+export type { CheckOptions, CheckResult } from './check/run.js';
 export type { BrowserOptions } from './browser/session.js';
 export { forgetLoadedTemplates } from './template/templates.js';
 export type { MetadataDefaults } from './config/front-matter.js';
@@ -121,8 +122,26 @@ export interface WarmBrowser {
 
 /** Start a browser to share between builds (`build({ warmBrowser })`); close it when done. */
 export async function startBrowser(options: BrowserOptions = {}): Promise<WarmBrowser> {
-  const session = await BrowserSession.open({ ...options, keepWarm: true });
+  const session = await openBrowser({ ...options, keepWarm: true });
   return { session, close: () => session.close() };
+}
+
+/**
+ * Check the prose of manuscripts against their data (`imprint check`). Its
+ * modules load on first use, like the build's.
+ */
+export async function check(options: CheckOptions = {}): Promise<CheckResult> {
+  const { check: run } = await import('./check/run.js');
+  return run(options);
+}
+
+/**
+ * Launch (or connect to) Chromium. Puppeteer is loaded only here, and the
+ * pipeline's modules load while the browser starts (see `build`).
+ */
+async function openBrowser(options: BrowserOptions): Promise<BrowserSession> {
+  const { BrowserSession } = await import('./browser/session.js');
+  return BrowserSession.open(options);
 }
 
 export interface BuildResult {
@@ -169,7 +188,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (!session && options.warmBrowser) session = Promise.resolve(options.warmBrowser.session);
     if (!session) {
       const started = performance.now();
-      session = BrowserSession.open(run.browser);
+      session = openBrowser(run.browser);
       session.then(
         () => options.onProgress?.({ kind: 'stage', manuscript: '', stage: 'browser', ms: performance.now() - started }),
         () => undefined,
@@ -185,7 +204,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   options.signal?.addEventListener('abort', stopBrowser, { once: true });
   // The PDF is printed with it, and the EPUB's page list comes from the print layout measured in it.
   const needsLayout = run.formats.includes('pdf') || run.formats.includes('epub');
-  if (needsLayout && run.manuscripts.length > 0 && (!previous || force)) void browser().catch(() => undefined);
+  if (needsLayout && run.manuscripts.length > 0 && (!previous || force)) {
+    // Puppeteer first, on its own: the launch then begins before the other modules load.
+    await import('./browser/session.js');
+    void browser().catch(() => undefined);
+  }
+  // The pipeline, the editions' writers and their libraries load only now, while Chromium starts.
+  const { runReport } = await import('./run/run-report.js');
 
   const shared: RunShared = {
     run,

@@ -8,16 +8,15 @@ import type { ReportDocument } from '../editions/document.js';
 import { epubEdition, prepareEpubEdition } from '../editions/epub.js';
 import { htmlEdition } from '../editions/html.js';
 import type { PageMap } from '../editions/page-map.js';
-import { pdfLayout, type PrintLayout } from '../editions/pdf.js';
+import { pdfLayout, printPageSource, type PrintLayout } from '../editions/pdf.js';
 import { readManuscript } from '../manuscript/read-manuscript.js';
 import type { ResourceReader } from '../manuscript/resources.js';
 import { compile } from '../pipeline.js';
 import type { Templates } from '../template/templates.js';
 
-export const formats = ['html', 'pdf', 'epub'] as const;
-export type Format = (typeof formats)[number];
+import { formats, type Format, type Stage } from './formats.js';
 
-export type Stage = 'read' | 'parse' | 'transform' | 'browser' | 'html' | 'layout' | 'pdf' | 'epub' | 'write';
+export { formats, type Format, type Stage };
 
 export interface Edition {
   format: Format;
@@ -100,9 +99,6 @@ export async function buildReport(manuscript: string, context: ReportContext): P
   const doc: ReportDocument = { ...compiled, metadata: compiled.metadata };
   const wanted = context.select ? await context.select(doc) : context.formats;
 
-  // The EPUB's fonts are made ready while the browser lays the print page out (the build would only wait).
-  if (wanted.has('epub')) prepareEpubEdition(doc);
-
   const target = (format: Format) => path.join(context.outDir, `${name}.${format}`);
   const jobs: Array<Promise<Edition>> = [];
   if (wanted.has('html')) {
@@ -115,25 +111,30 @@ export async function buildReport(manuscript: string, context: ReportContext): P
     );
   }
 
+  // The EPUB's fonts are subset while Chromium starts and lays out the page: only its chapters wait for the page map.
+  const fonts = wanted.has('epub') ? prepareEpubEdition(doc, context.templates) : undefined;
+
   // The print page is laid out once: its page map serves the contents page, the EPUB's page list and the PDF.
   let layout: Promise<PrintLayout> | undefined;
   if (wanted.has('pdf') || wanted.has('epub')) {
+    // The print page is made before waiting for the browser, which may still be starting.
+    const source = timed('template', () => printPageSource(doc, context.templates));
+    source.catch(() => undefined);
     const session = await context.browser();
-    layout = timed('layout', () => pdfLayout(doc, context.templates, session, context.signal));
+    layout = pdfLayout(doc, context.templates, session, context.signal, context.onStage, source);
   }
   const epubWith = (pageMap: PageMap) =>
     timed('epub', () =>
       epubEdition(doc, context.templates, {
         ...(context.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: context.sourceDateEpoch }),
         pageMap,
+        ...(fonts ? { fonts } : {}),
       }),
     );
   const epub = layout && wanted.has('epub') ? layout.then((made) => epubWith(made.pageMap)) : undefined;
   const printed =
     layout && wanted.has('pdf')
-      ? layout.then((made) =>
-          timed('pdf', () => made.print(context.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: context.sourceDateEpoch })),
-        )
+      ? layout.then((made) => made.print(context.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: context.sourceDateEpoch }))
       : undefined;
   if (printed) {
     jobs.push(printed.then((pdf) => ({ format: 'pdf' as const, path: target('pdf'), bytes: pdf.bytes })));

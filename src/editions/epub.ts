@@ -6,7 +6,7 @@ import { isoPartialDate } from '../data/partial-date.js';
 import { accessibilityMetadata, type BookContents } from '../epub/accessibility.js';
 import { contains, idsIn, selectAll, splitChapters, type EpubChapter } from '../epub/chapters.js';
 import { renderCover } from '../epub/cover.js';
-import { embedFonts, fontFaceRules, warmUpFonts } from '../epub/fonts.js';
+import { embedFonts, fontCharacters, fontFaceRules, type EmbeddedFont } from '../epub/fonts.js';
 import { placeFootnotes, takeFootnotes } from '../epub/footnotes.js';
 import { packageImages } from '../epub/images.js';
 import { setImageSources } from './image-sources.js';
@@ -26,16 +26,33 @@ export interface EpubOptions {
   sourceDateEpoch?: number;
   /** Where the PDF's pages begin: gives the EPUB page-break markers and a page list with the PDF's numbers. */
   pageMap?: PageMap;
+  /** The fonts made ahead (`prepareEpubEdition`), used when they hold every character the book turns out to need. */
+  fonts?: Promise<PreparedFonts>;
+}
+
+/** Font subsets made before the book's chapters are: for the characters of `text`. */
+export interface PreparedFonts {
+  text: string;
+  fonts: EmbeddedFont[];
 }
 
 /**
- * Start the EPUB's slow first steps (decompressing its fonts, starting the
- * subsetter) before the page map it waits for exists. Failures are left for
- * `epubEdition` to meet and report.
+ * Start the EPUB's slow first steps before the page map it waits for exists:
+ * the build runs this while Chromium lays out the print page. The packager
+ * loads, and the fonts are subset: the book is put together without its page
+ * breaks (which add no text) to know its characters, and `epubEdition` uses
+ * these fonts (`options.fonts`) only if the finished book has exactly the same
+ * characters, so the result is the same byte for byte either way. Failures are
+ * left for `epubEdition` to meet and report.
  */
-export function prepareEpubEdition(doc: ReportDocument): void {
-  void warmUpFonts(facesFor(doc.metadata, doc.tree)).catch(() => undefined);
+export function prepareEpubEdition(doc: ReportDocument, templates: Templates): Promise<PreparedFonts> {
   void loadPackager().catch(() => undefined);
+  const fonts = (async () => {
+    const { text } = await assemble(doc, templates, undefined, undefined);
+    return { text, fonts: await embedFonts(facesFor(doc.metadata, doc.tree), text) };
+  })();
+  fonts.catch(() => undefined);
+  return fonts;
 }
 
 const tocTitle = 'Contents';
@@ -49,49 +66,12 @@ const navFile = 'toc.xhtml';
  */
 export async function epubEdition(doc: ReportDocument, templates: Templates, options: EpubOptions = {}): Promise<Uint8Array> {
   const { metadata } = doc;
-  // The shared tree stays as it is: the other editions read it at the same time.
-  const tree = structuredClone(doc.tree) as Root;
-  setImageSources(tree, doc.images, (image) => image.name);
-  const takenIds = new Set(idsIn({ type: 'element', tagName: 'div', properties: {}, children: tree.children as Element['children'] }));
-  const pageBreaks = options.pageMap ? insertPageBreaks(tree, options.pageMap, takenIds) : [];
-  const footnotes = takeFootnotes(tree);
-
-  const cover = await renderCover(templates.epub.coverSvg, metadata);
-  const chapters: EpubChapter[] = [coverChapter(cover.alt), ...splitChapters(tree, metadata)];
-  const notes = new Set<string>();
-  if (footnotes) {
-    for (const chapter of chapters) {
-      placeFootnotes(chapter.body, footnotes);
-      for (const aside of selectAll(chapter.body, (element) => element.properties['epub:type'] === 'footnote')) {
-        notes.add(String(aside.properties.id));
-      }
-    }
-  }
-  keepFirstPageBreaks(chapters.map((chapter) => chapter.body));
-  linkChapters(chapters, doc.file);
+  const { chapters, footnotes, pageBreaks, notes, cover, nav, text } = await assemble(doc, templates, options.pageMap, doc.file);
   const images = packageImages(doc.images);
-
-  const files = fileOfIds(chapters);
-  const nav = navigation({
-    outline: doc.outline,
-    chapters,
-    files,
-    exclude: new Set(footnotes ? [footnotes.labelId] : []),
-    pageBreaks,
-    navFile,
-    tocTitle,
-  });
   const a11y = accessibilityMetadata(bookContents(chapters, pageBreaks, notes.size));
-
   const xhtml = chapters.map((chapter) => toXhtml(chapter.body));
-  const text = [
-    ...chapters.map((chapter) => toString(chapter.body)),
-    tocTitle,
-    ...flatten(nav.toc).map((entry) => entry.title),
-    ...nav.landmarks.map((landmark) => landmark.title),
-    'Landmarks Pages',
-  ].join('\n');
-  const fonts = await embedFonts(facesFor(metadata, doc.tree), text);
+  const prepared = options.fonts ? await options.fonts : undefined;
+  const fonts = prepared && sameCharacters(prepared.text, text) ? prepared.fonts : await embedFonts(facesFor(metadata, doc.tree), text);
   const css = `${fontFaceRules(fonts)}\n${templates.epubCss}`;
 
   const modified = new Date(options.sourceDateEpoch === undefined ? Date.now() : options.sourceDateEpoch * 1000);
@@ -142,6 +122,73 @@ export async function epubEdition(doc: ReportDocument, templates: Templates, opt
     cover: { filename: 'cover.svg', mediaType: 'image/svg+xml', bytes: new TextEncoder().encode(cover.svg) },
     date: zipDate(modified),
   });
+}
+
+/** Whether two texts give the same font subsets. */
+function sameCharacters(a: string, b: string): boolean {
+  const inA = fontCharacters(a);
+  const inB = fontCharacters(b);
+  return inA.size === inB.size && [...inA].every((character) => inB.has(character));
+}
+
+/** The book's parts, before they are written out as XHTML and packaged. */
+interface Book {
+  chapters: EpubChapter[];
+  footnotes: ReturnType<typeof takeFootnotes>;
+  pageBreaks: PageBreak[];
+  notes: Set<string>;
+  cover: Awaited<ReturnType<typeof renderCover>>;
+  nav: ReturnType<typeof navigation>;
+  /** Every text the book shows: what its fonts are subset for. */
+  text: string;
+}
+
+/**
+ * Put the book together: cover, chapters with their notes, page breaks (given
+ * the page map) and navigation. With `file`, links between chapters are
+ * resolved and a link to nowhere is reported on it.
+ */
+async function assemble(doc: ReportDocument, templates: Templates, pageMap: PageMap | undefined, file: ReportDocument['file'] | undefined): Promise<Book> {
+  const { metadata } = doc;
+  // The shared tree stays as it is: the other editions read it at the same time.
+  const tree = structuredClone(doc.tree) as Root;
+  setImageSources(tree, doc.images, (image) => image.name);
+  const takenIds = new Set(idsIn({ type: 'element', tagName: 'div', properties: {}, children: tree.children as Element['children'] }));
+  const pageBreaks = pageMap ? insertPageBreaks(tree, pageMap, takenIds) : [];
+  const footnotes = takeFootnotes(tree);
+
+  const cover = await renderCover(templates.epub.coverSvg, metadata);
+  const chapters: EpubChapter[] = [coverChapter(cover.alt), ...splitChapters(tree, metadata)];
+  const notes = new Set<string>();
+  if (footnotes) {
+    for (const chapter of chapters) {
+      placeFootnotes(chapter.body, footnotes);
+      for (const aside of selectAll(chapter.body, (element) => element.properties['epub:type'] === 'footnote')) {
+        notes.add(String(aside.properties.id));
+      }
+    }
+  }
+  keepFirstPageBreaks(chapters.map((chapter) => chapter.body));
+  if (file) linkChapters(chapters, file);
+
+  const files = fileOfIds(chapters);
+  const nav = navigation({
+    outline: doc.outline,
+    chapters,
+    files,
+    exclude: new Set(footnotes ? [footnotes.labelId] : []),
+    pageBreaks,
+    navFile,
+    tocTitle,
+  });
+  const text = [
+    ...chapters.map((chapter) => toString(chapter.body)),
+    tocTitle,
+    ...flatten(nav.toc).map((entry) => entry.title),
+    ...nav.landmarks.map((landmark) => landmark.title),
+    'Landmarks Pages',
+  ].join('\n');
+  return { chapters, footnotes, pageBreaks, notes, cover, nav, text };
 }
 
 function coverChapter(alt: string): EpubChapter {

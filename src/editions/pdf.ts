@@ -1,9 +1,9 @@
 import type { BrowserSession } from '../browser/session.js';
-import { layOutPrint, type PrintedPdf, type PrintLayout, type PrintOptions } from '../pdf/print-layout.js';
+import { layOutPrint, printPageSource, type OnPrintStage, type PrintPageSource, type PrintedPdf, type PrintLayout, type PrintOptions } from '../pdf/print-layout.js';
 import type { Templates } from '../template/templates.js';
 import type { ReportDocument } from './document.js';
 
-export type { PrintedPdf, PrintLayout, PrintOptions } from '../pdf/print-layout.js';
+export type { OnPrintStage, PrintPageSource, PrintedPdf, PrintLayout, PrintOptions, PrintStage } from '../pdf/print-layout.js';
 
 /**
  * Lay out the print page in Chromium and measure where its pages fall (the
@@ -15,9 +15,14 @@ export function pdfLayout(
   templates: Templates,
   browser: BrowserSession,
   signal?: AbortSignal,
+  onStage?: OnPrintStage,
+  source?: Promise<PrintPageSource>,
 ): Promise<PrintLayout> {
-  return layOutPrint(doc, templates, browser, signal);
+  return layOutPrint(doc, templates, browser, signal, onStage, source);
 }
+
+/** The print page, made without the browser (while it starts). */
+export { printPageSource };
 
 /** The PDF edition: the print-styled page, measured, printed by Chromium, with its document information set. */
 export async function pdfEdition(

@@ -1,5 +1,6 @@
-import { convert } from 'fontverter';
-import subsetFont from 'subset-font';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { fontBytes } from '../assets/font-files.js';
 import type { FontFace } from '../assets/fonts.js';
 
@@ -22,35 +23,68 @@ const always =
   '\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026\u2191\u25e6\u25aa';
 
 const decompressed = new Map<string, Promise<Buffer>>();
+let conversions: Promise<unknown> = Promise.resolve();
 
-/** The face as an OpenType (sfnt) font, decompressed from its WOFF2 file once per process. */
-let converting: Promise<unknown> = Promise.resolve();
-
+/**
+ * The face as an OpenType (sfnt) font, decompressed from its WOFF2 file once
+ * per process, and kept on disk after the first time: decompressing the two
+ * CJK faces takes most of a second, more than the rest of a short report's
+ * EPUB. The copy is named after the WOFF2 file's digest, so a changed font is
+ * never read from an old copy; without a writable cache folder it is only
+ * kept in memory.
+ */
 export function sfntOf(face: FontFace): Promise<Buffer> {
   let pending = decompressed.get(face.file);
   if (!pending) {
-    // One conversion at a time (the WOFF2 decoder's WebAssembly is not reentrant: two at once
-    // garble each other), and a copy of each result, which can be a view on that memory.
-    pending = fontBytes(face).then((bytes) => {
-      const converted = converting.then(() => convert(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'sfnt')).then((sfnt) => Buffer.from(sfnt));
-      converting = converted.catch(() => undefined);
-      return converted;
-    });
+    pending = fontBytes(face).then((bytes) => cachedSfnt(face, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
     decompressed.set(face.file, pending);
   }
   return pending;
 }
 
-/**
- * Get the faces ready for subsetting (decompressed, and the subsetter's
- * WebAssembly started) ahead of need: a build does this while the browser
- * lays out the print page, when it would otherwise wait.
- */
-export async function warmUpFonts(faces: readonly FontFace[]): Promise<void> {
-  await Promise.all(faces.map((face) => sfntOf(face)));
-  // One small subset starts the WebAssembly; done on a copy of a Latin face, so the cached bytes stay untouched.
-  const latin = faces.find((face) => !face.unicodeRange || inRanges(parseUnicodeRange(face.unicodeRange), 0x61));
-  if (latin) await subsetFont(Buffer.from(await sfntOf(latin)), 'a', { targetFormat: 'sfnt' });
+async function cachedSfnt(face: FontFace, woff2: Buffer): Promise<Buffer> {
+  const folder = cacheFolder(face.file);
+  const file = folder && path.join(folder, `${createHash('sha256').update(woff2).digest('hex').slice(0, 32)}.sfnt`);
+  if (file) {
+    const kept = await readFile(file).catch(() => undefined);
+    if (kept && isSfnt(kept)) return kept;
+  }
+  // One conversion at a time: the converter's WebAssembly module is one instance, and
+  // conversions started together come back empty. The result is copied out of its memory.
+  const converted = conversions.then(async () => {
+    const { convert } = await import('fontverter');
+    return Buffer.from(await convert(woff2, 'sfnt'));
+  });
+  conversions = converted.catch(() => undefined);
+  const sfnt = await converted;
+  if (file && folder) {
+    // Written beside, then renamed: a build running at the same time reads a whole file or none.
+    const partial = `${file}.${process.pid}.tmp`;
+    await mkdir(folder, { recursive: true })
+      .then(() => writeFile(partial, sfnt))
+      .then(() => rename(partial, file))
+      .catch(() => undefined);
+  }
+  return sfnt;
+}
+
+/** `node_modules/.cache/imprint/fonts` of the node_modules the shipped fonts are installed in. */
+function cacheFolder(fontFile: string): string | undefined {
+  const parts = fontFile.split(path.sep);
+  const at = parts.lastIndexOf('node_modules');
+  return at < 0 ? undefined : path.join(parts.slice(0, at + 1).join(path.sep), '.cache', 'imprint', 'fonts');
+}
+
+function isSfnt(bytes: Buffer): boolean {
+  const tag = bytes.toString('latin1', 0, 4);
+  return bytes.length > 12 && (tag === '\x00\x01\x00\x00' || tag === 'OTTO' || tag === 'true');
+}
+
+/** The characters the fonts are subset to for `text`: its own and those every face keeps. */
+export function fontCharacters(text: string): Set<string> {
+  const used = new Set<string>(always);
+  for (const character of text) used.add(character);
+  return used;
 }
 
 /**
@@ -62,9 +96,7 @@ export async function warmUpFonts(faces: readonly FontFace[]): Promise<void> {
  * them about as well as WOFF2 would).
  */
 export async function embedFonts(faces: readonly FontFace[], text: string): Promise<EmbeddedFont[]> {
-  const used = new Set<string>(always);
-  for (const character of text) used.add(character);
-  const characters = [...used].sort();
+  const characters = [...fontCharacters(text)].sort();
   const embedded: EmbeddedFont[] = [];
   for (const face of faces) {
     const ranges = face.unicodeRange ? parseUnicodeRange(face.unicodeRange) : undefined;
@@ -74,6 +106,7 @@ export async function embedFonts(faces: readonly FontFace[], text: string): Prom
       return ranges ? inRanges(ranges, code) : code > 0xff;
     });
     if (wanted.length === 0 || (ranges === undefined && wanted.every((character) => always.includes(character)))) continue;
+    const { default: subsetFont } = await import('subset-font');
     const bytes = await subsetFont(await sfntOf(face), wanted.join(''), { targetFormat: 'sfnt' });
     const otf = bytes.toString('latin1', 0, 4) === 'OTTO';
     embedded.push({

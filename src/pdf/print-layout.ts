@@ -32,6 +32,19 @@ export interface PrintOptions {
   sourceDateEpoch?: number;
 }
 
+/** The steps of laying out and printing, timed separately (`npm run bench` reports each). */
+export type PrintStage = 'template' | 'load' | 'measure' | 'print' | 'finish';
+export type OnPrintStage = (stage: PrintStage, ms: number) => void;
+
+async function timed<T>(onStage: OnPrintStage | undefined, stage: PrintStage, work: () => Promise<T> | T): Promise<T> {
+  const started = performance.now();
+  try {
+    return await work();
+  } finally {
+    onStage?.(stage, performance.now() - started);
+  }
+}
+
 export interface PrintedPdf {
   bytes: Uint8Array;
   /** The page map, corrected from the printed PDF where the measuring pass was wrong. */
@@ -50,12 +63,16 @@ const maxKeepRounds = 4;
 const minimumFigureScale = 0.7;
 const measureSelector = 'style[data-imprint-measure]';
 
-export async function layOutPrint(
-  doc: ReportDocument,
-  templates: Templates,
-  browser: BrowserSession,
-  signal?: AbortSignal,
-): Promise<PrintLayout> {
+/** The print page as Chromium gets it: made without the browser, so it can be made while Chromium starts. */
+export interface PrintPageSource {
+  html: string;
+  assets: Map<string, Asset>;
+  area: PageArea;
+  fonts: Array<{ font: string; text: string }>;
+}
+
+/** Make the print page: the HTML document (with the measuring style sheet) and the files it loads. */
+export async function printPageSource(doc: ReportDocument, templates: Templates): Promise<PrintPageSource> {
   const assets = new Map<string, Asset>();
   await Promise.all(
     fontFaces().map(async (face) => {
@@ -73,14 +90,30 @@ export async function layOutPrint(
     fontUrl: (face) => `/fonts/${face.name}`,
     measureCss: measureCss(area, columnBreakCss(styleSheets)),
   });
-  const page = await browser.openPage({
-    html,
-    assets,
-    viewport: { width: area.width, height: area.height },
-    fonts: marginFonts(doc),
-    ...(signal ? { signal } : {}),
-  });
+  return { html, assets, area, fonts: marginFonts(doc) };
+}
+
+export async function layOutPrint(
+  doc: ReportDocument,
+  templates: Templates,
+  browser: BrowserSession,
+  signal?: AbortSignal,
+  onStage?: OnPrintStage,
+  /** The print page, when it was made ahead (`printPageSource`). */
+  source?: Promise<PrintPageSource>,
+): Promise<PrintLayout> {
+  const { html, assets, area, fonts } = await (source ?? timed(onStage, 'template', () => printPageSource(doc, templates)));
+  const page = await timed(onStage, 'load', () =>
+    browser.openPage({
+      html,
+      assets,
+      viewport: { width: area.width, height: area.height },
+      fonts,
+      ...(signal ? { signal } : {}),
+    }),
+  );
   try {
+    const measureStarted = performance.now();
     let measured = await page.measure({ width: area.width, blockAttribute, bodySelector });
     // Widows and orphans the browser left: move those paragraphs whole and measure again (a move
     // shifts what follows, so a few rounds at most).
@@ -92,7 +125,8 @@ export async function layOutPrint(
       measured = await page.measure({ width: area.width, blockAttribute, bodySelector });
     }
     const tops = new Map(measured.ids.map(([id, , top]) => [id, top]));
-    return new MeasuredPrintLayout(page, toPageMap(measured), tops, area.top, doc);
+    onStage?.('measure', performance.now() - measureStarted);
+    return new MeasuredPrintLayout(page, toPageMap(measured), tops, area.top, doc, onStage);
   } catch (cause) {
     await page.close();
     throw cause;
@@ -141,6 +175,7 @@ class MeasuredPrintLayout implements PrintLayout {
     private readonly tops: ReadonlyMap<string, number>,
     private readonly pageAreaTop: number,
     private readonly doc: ReportDocument,
+    private readonly onStage?: OnPrintStage,
   ) {}
 
   async print(options: PrintOptions = {}): Promise<PrintedPdf> {
@@ -149,10 +184,14 @@ class MeasuredPrintLayout implements PrintLayout {
     let map = this.pageMap;
     let disagreements: PrintedPdf['disagreements'] = [];
     for (let printings = 1; ; printings++) {
-      await this.page.fillPageNumbers(map.pageOfId);
-      // The measuring style sheet goes only now: the numbers went in while its layout was still valid.
-      if (printings === 1) await this.page.remove(measureSelector);
-      const pdf = new PdfFile(await this.page.print());
+      const printedBytes = await timed(this.onStage, 'print', async () => {
+        await this.page.fillPageNumbers(map.pageOfId);
+        // The measuring style sheet goes only now: the numbers went in while its layout was still valid.
+        if (printings === 1) await this.page.remove(measureSelector);
+        return this.page.print();
+      });
+      const finishStarted = performance.now();
+      const pdf = new PdfFile(printedBytes);
       const printed = pdf.namedDestinations();
       const pages = pdf.pages().length;
       const wrong = [...printed]
@@ -171,8 +210,10 @@ class MeasuredPrintLayout implements PrintLayout {
           headings: [this.doc.metadata.title, contentsTitle, ...this.doc.outline.map((entry) => entry.text)],
           ...(wrong.length === 0 ? { destinations, pageAreaTop: this.pageAreaTop } : {}),
         });
+        this.onStage?.('finish', performance.now() - finishStarted);
         return { bytes, pageMap: map, printings, disagreements };
       }
+      this.onStage?.('finish', performance.now() - finishStarted);
       const pageOfId = new Map(map.pageOfId);
       for (const [id, page] of printed) if (checked.has(id)) pageOfId.set(id, page);
       map = { ...map, pages, pageOfId };

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { VFile } from 'vfile';
-import { formats, type Format } from '../build/report.js';
+import { formats, type Format } from '../build/formats.js';
 import type { BrowserOptions } from '../browser/session.js';
 import type { MetadataDefaults } from '../config/front-matter.js';
 import type { Paper } from '../config/metadata.js';
