@@ -75,8 +75,9 @@ describe('when the browser fails', () => {
   });
 
   it('stops cleanly when the browser crashes in the middle of a build', async () => {
-    // The real Chromium, killed a second after it is up: in the middle of laying out the long report.
-    const crash = await fakeBrowser('crash.sh', `"${chromium}" "$@" &\nchild=$!\necho $child > "$0.child"\n(sleep 1; kill -9 $child) &\nwait $child`);
+    // The real Chromium, killed two seconds after it starts: in the middle of laying out the long report
+    // (the browser starts while the manuscript compiles, so one second can still be within the launch).
+    const crash = await fakeBrowser('crash.sh', `"${chromium}" "$@" &\nchild=$!\necho $child > "$0.child"\n(sleep 2; kill -9 $child) &\nwait $child`);
     const result = await imprint(['build', '--no-config', '--force', long, '--out', out, '--browser', crash]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/imprint: The browser stopped \(it crashed or was closed\) while /);
