@@ -1,217 +1,245 @@
 /**
  * `npm run bench`: imprint against the floor (a bare Puppeteer script that
- * launches Chromium, loads the page, prints it, closes) and Pandoc's EPUB,
- * on the default manuscript and a generated long one (~100,000 words, ~300
- * pages, long tables), each run several times in fresh processes (cold).
- * Reports medians per stage, peak memory of every process involved (sampled
- * from /proc over the whole process tree), the target ratios with PASS or
- * FAIL, and writes everything to bench/results/latest.json.
+ * launches Chromium, loads the same page, prints it, closes) and Pandoc's
+ * EPUB, on the default manuscript, a generated long one (~100,000 words,
+ * ~250 pages, a 400-row table) and a tenth of it (for the cost of ten times
+ * the content). Every measurement is a fresh process (cold: Node starts,
+ * Chromium launches), and the runs are interleaved (imprint, floor, Pandoc,
+ * imprint, …) so that a machine busy with other work slows both sides of a
+ * ratio alike. Reports the median time and stages of each, the peak resident
+ * memory of every process (the Node process and each Chromium process,
+ * sampled from /proc over the process tree), the target ratios with PASS or
+ * FAIL, and writes it all to bench/results/latest.json.
  *
- *   npm run bench                   5 runs of each
- *   npm run bench -- --runs 3       fewer runs
+ *   npm run bench                      5 runs of each
+ *   npm run bench -- --runs 3          fewer runs
+ *   npm run bench -- --only default    one manuscript (default, tenth or long)
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { locateBrowser } from '../src/browser/locate.js';
 import { writeLongManuscript } from './long-manuscript.js';
+import { processTree } from './process-tree.js';
 
 const root = path.resolve(import.meta.dirname, '..');
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '5' },
+    only: { type: 'string', multiple: true },
+    out: { type: 'string', default: path.join(root, 'bench/results/latest.json') },
+  },
+});
 const runs = Math.max(1, Number(values.runs));
 const chromium = locateBrowser({ puppeteerPath: () => undefined }).executablePath;
-const pageSize = 4096;
+const MiB = 2 ** 20;
 
-interface Measured {
+/** One process run: its wall time, its stages (when it reports them) and the peak memory of its tree. */
+interface Sample {
   ms: number;
-  /** Largest resident set of any one process of the tree, and of the whole tree at once, in MiB. */
-  peakProcessMiB: number;
-  /** Which process that was (its command name and type). */
-  peakProcess: string;
+  stages: Record<string, number>;
+  /** Peak resident memory of each kind of process of the tree, MiB: `node`, `chromium`, `chromium (renderer)`, … */
+  peakByProcess: Record<string, number>;
+  /** Peak of the whole tree at one moment, MiB. */
   peakTreeMiB: number;
-  stdout: string;
 }
 
-/** Resident memory of every process below `pid` (itself included), in bytes, by process. */
-function treeRss(pid: number): Map<number, number> {
-  const parents = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      parents.set(Number(entry), Number(fields[1]));
-    } catch {
-      // gone already
-    }
-  }
-  const tree = new Set([pid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [child, parent] of parents) {
-      if (tree.has(parent) && !tree.has(child)) {
-        tree.add(child);
-        grew = true;
-      }
-    }
-  }
-  const rss = new Map<number, number>();
-  for (const member of tree) {
-    try {
-      const statm = readFileSync(`/proc/${member}/statm`, 'utf8').split(' ');
-      rss.set(member, Number(statm[1]) * pageSize);
-    } catch {
-      // gone already
-    }
-  }
-  return rss;
-}
-
-/** Run a command in a fresh process, timing it from spawn to exit and sampling its tree's memory. */
-function measure(command: string, args: string[]): Promise<Measured> {
+/** Run a command in a fresh process, timing it from spawn to exit and sampling its tree's memory every 20 ms. */
+function measure(command: string, args: string[]): Promise<Sample> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    let peakProcess = 0;
-    let peakName = '';
+    const peakByProcess: Record<string, number> = {};
     let peakTree = 0;
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const sample = () => {
-      if (child.pid === undefined) return;
-      const rss = treeRss(child.pid);
+      if (child.pid === undefined || child.exitCode !== null) return;
       let total = 0;
-      for (const [pid, bytes] of rss) {
-        total += bytes;
-        if (bytes > peakProcess) {
-          peakProcess = bytes;
-          peakName = processName(pid);
-        }
+      for (const member of processTree(child.pid)) {
+        total += member.rss;
+        const kind = member.type ? `${member.name} (${member.type})` : member.name;
+        peakByProcess[kind] = Math.max(peakByProcess[kind] ?? 0, member.rss / MiB);
       }
-      peakTree = Math.max(peakTree, total);
+      peakTree = Math.max(peakTree, total / MiB);
     };
     const timer = setInterval(sample, 20);
     child.on('exit', (code) => {
       const ms = performance.now() - started;
       clearInterval(timer);
-      if (code !== 0) reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr}`));
-      else resolve({ ms, peakProcessMiB: peakProcess / 2 ** 20, peakProcess: peakName, peakTreeMiB: peakTree / 2 ** 20, stdout });
+      if (code !== 0) {
+        reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr}`));
+        return;
+      }
+      const stages = stdout.startsWith('{') ? ((JSON.parse(stdout) as { stages?: Record<string, number> }).stages ?? {}) : {};
+      resolve({ ms, stages, peakByProcess, peakTreeMiB: peakTree });
     });
   });
 }
 
-/** A process's name for the report: `node`, `chromium (renderer)`, … */
-function processName(pid: number): string {
-  try {
-    const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    const name = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-    const type = command.find((arg) => arg.startsWith('--type='))?.slice(7);
-    return type ? `${name} (${type})` : name;
-  } catch {
-    return '?';
-  }
-}
-
-const median = (numbers: number[]) => {
+const median = (numbers: readonly number[]): number => {
   const sorted = [...numbers].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return sorted.length === 0 ? NaN : sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 
+/** What one measured command gave over all runs. */
 interface Series {
+  /** Median wall time, ms, and every run's. */
   ms: number;
+  runs: number[];
+  /** Median of each stage, ms. */
+  stages: Record<string, number>;
+  /** Highest resident memory of any one process of each kind over all runs, MiB. */
+  peakByProcess: Record<string, number>;
   peakProcessMiB: number;
-  peakProcess: string;
   peakTreeMiB: number;
-  stages?: Record<string, number>;
 }
 
-async function series(label: string, command: string, args: string[]): Promise<Series> {
-  const all: Measured[] = [];
-  for (let run = 0; run < runs; run++) all.push(await measure(command, args));
-  const stages: Record<string, number[]> = {};
-  for (const run of all) {
-    if (!run.stdout.startsWith('{')) continue;
-    const parsed = JSON.parse(run.stdout) as { stages: Record<string, number> };
-    for (const [stage, ms] of Object.entries(parsed.stages)) (stages[stage] ??= []).push(ms);
+function summarise(samples: readonly Sample[]): Series {
+  const stageNames = [...new Set(samples.flatMap((sample) => Object.keys(sample.stages)))];
+  const peakByProcess: Record<string, number> = {};
+  for (const sample of samples) {
+    for (const [kind, mib] of Object.entries(sample.peakByProcess)) peakByProcess[kind] = Math.max(peakByProcess[kind] ?? 0, mib);
   }
-  const result: Series = {
-    ms: median(all.map((run) => run.ms)),
-    peakProcessMiB: Math.max(...all.map((run) => run.peakProcessMiB)),
-    peakProcess: [...all].sort((a, b) => b.peakProcessMiB - a.peakProcessMiB)[0]!.peakProcess,
-    peakTreeMiB: Math.max(...all.map((run) => run.peakTreeMiB)),
-    ...(Object.keys(stages).length > 0 ? { stages: Object.fromEntries(Object.entries(stages).map(([stage, list]) => [stage, median(list)])) } : {}),
+  return {
+    ms: median(samples.map((sample) => sample.ms)),
+    runs: samples.map((sample) => Math.round(sample.ms)),
+    stages: Object.fromEntries(stageNames.map((stage) => [stage, median(samples.map((sample) => sample.stages[stage] ?? 0))])),
+    peakByProcess,
+    peakProcessMiB: Math.max(0, ...Object.values(peakByProcess)),
+    peakTreeMiB: Math.max(...samples.map((sample) => sample.peakTreeMiB)),
   };
-  process.stderr.write(`${label.padEnd(44)} ${(result.ms / 1000).toFixed(2).padStart(6)} s  peak ${result.peakProcessMiB.toFixed(0).padStart(4)} MiB (${result.peakProcess})\n`);
-  return result;
+}
+
+interface Job {
+  manuscript: string;
+  name: string;
+  command: string;
+  args: string[];
 }
 
 async function main() {
   execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
   const work = await mkdtemp(path.join(tmpdir(), 'imprint-bench-'));
-  const longDir = path.join(work, 'long');
-  await mkdir(longDir, { recursive: true });
-  const long = await writeLongManuscript(longDir);
-  const manuscripts = { default: path.join(root, 'manuscript/report.md'), long: long.manuscript };
-  const words = { default: wordCount(readFileSync(manuscripts.default, 'utf8')), long: long.words };
-  process.stderr.write(`imprint bench: ${runs} runs each, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${chromium}\n`);
+  const long = await writeLongManuscript(path.join(work, 'long'));
+  // A tenth of the long one: the same kinds of content, a tenth of the words and of the table's rows.
+  const tenth = await writeLongManuscript(path.join(work, 'tenth'), { words: 10_000, tableRows: 40 });
+  const all = {
+    default: { file: path.join(root, 'manuscript/report.md'), words: wordCount(readFileSync(path.join(root, 'manuscript/report.md'), 'utf8')) },
+    tenth: { file: tenth.manuscript, words: tenth.words },
+    long: { file: long.manuscript, words: long.words },
+  };
+  const chosen = Object.entries(all).filter(([name]) => !values.only || values.only.includes(name));
+  const pandoc = hasPandoc();
+  const node = process.execPath;
+  const once = path.join(root, 'bench/imprint-once.mjs');
+
+  const jobs: Job[] = [];
+  for (const [manuscript, { file }] of chosen) {
+    const out = path.join(work, `out-${manuscript}`);
+    const base = path.basename(file, '.md');
+    // The floor prints the HTML edition imprint makes (fonts and images inlined): the same page.
+    execFileSync(node, [once, file, path.join(work, `page-${manuscript}`), 'html'], { cwd: root });
+    const page = path.join(work, `page-${manuscript}`, `${base}.html`);
+    const imprint = (formats: string): Job => ({ manuscript, name: `imprint ${formats}`, command: node, args: [once, file, out, formats] });
+    jobs.push(imprint('html,pdf,epub'), imprint('pdf'));
+    if (manuscript !== 'tenth') {
+      jobs.push(imprint('epub'), imprint('html'));
+      jobs.push({ manuscript, name: 'floor pdf', command: node, args: [path.join(root, 'bench/floor.mjs'), page, path.join(work, `floor-${manuscript}.pdf`), chromium] });
+      if (pandoc) jobs.push({ manuscript, name: 'pandoc epub', command: 'pandoc', args: [file, '--resource-path', path.dirname(file), '-o', path.join(work, `pandoc-${manuscript}.epub`)] });
+    }
+  }
+
+  const machine = {
+    cores: cpus().length,
+    model: cpus()[0]?.model,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    chromium: `${chromium} (${browserVersion()})`,
+    pandoc: pandoc ? execFileSync('pandoc', ['--version'], { encoding: 'utf8' }).split('\n')[0] : undefined,
+    loadAverageAtStart: loadavg().map((load) => Number(load.toFixed(2))),
+  };
+  process.stderr.write(`imprint bench: ${runs} runs of ${jobs.length} commands, ${machine.cores} cores, load ${machine.loadAverageAtStart.join(' ')}, ${chromium}\n`);
+
+  const samples = new Map<Job, Sample[]>(jobs.map((job) => [job, []]));
+  for (let run = 0; run < runs; run++) {
+    // Interleaved, and in a rotated order each run, so a busy spell slows every command alike.
+    const order = jobs.map((_, index) => jobs[(index + run) % jobs.length]!);
+    for (const job of order) {
+      const sample = await measure(job.command, job.args);
+      samples.get(job)!.push(sample);
+      process.stderr.write(`  run ${run + 1}/${runs}  ${`${job.manuscript}: ${job.name}`.padEnd(32)} ${(sample.ms / 1000).toFixed(2).padStart(6)} s\n`);
+    }
+  }
 
   const results: Record<string, Record<string, Series>> = {};
-  for (const [name, manuscript] of Object.entries(manuscripts)) {
-    const out = path.join(work, `out-${name}`);
-    const base = path.basename(manuscript, '.md');
-    const once = (formats: string) => series(`${name}: imprint ${formats}`, process.execPath, [path.join(root, 'bench/imprint-once.mjs'), manuscript, out, formats]);
-    const entry: Record<string, Series> = {};
-    entry.all = await once('html,pdf,epub');
-    entry.pdf = await once('pdf');
-    entry.epub = await once('epub');
-    entry.html = await once('html');
-    // The floor prints the HTML edition imprint made: the same page, fonts inlined.
-    entry.floor = await series(`${name}: floor (bare Puppeteer)`, process.execPath, [path.join(root, 'bench/floor.mjs'), path.join(out, `${base}.html`), path.join(work, `floor-${name}.pdf`), chromium]);
-    if (hasPandoc()) {
-      entry.pandoc = await series(`${name}: pandoc epub`, 'pandoc', [manuscript, '--resource-path', path.dirname(manuscript), '-o', path.join(work, `pandoc-${name}.epub`)]);
-    }
-    results[name] = entry;
-  }
-
-  const d = results.default!;
-  const l = results.long!;
-  const targets = [
-    { target: 'default, all three editions cold ≤ 1.25 × floor PDF', ratio: d.all!.ms / d.floor!.ms, limit: 1.25 },
-    { target: 'long, PDF ≤ 1.2 × floor PDF', ratio: l.pdf!.ms / l.floor!.ms, limit: 1.2 },
-    ...(l.pandoc ? [{ target: 'long, EPUB ≤ 1 × Pandoc EPUB', ratio: l.epub!.ms / l.pandoc.ms, limit: 1 }] : []),
-    { target: 'long, no process above 300 MiB', ratio: Math.max(...Object.values(l).filter((s, i) => Object.keys(l)[i] !== 'pandoc').map((s) => s.peakProcessMiB)) / 300, limit: 1 },
-    { target: `10× the content ≤ 10× the time (${(words.long / words.default).toFixed(0)}× words here, PDF)`, ratio: l.pdf!.ms / d.pdf!.ms / (words.long / words.default), limit: 1 },
-  ].map((row) => ({ ...row, pass: row.ratio <= row.limit }));
-
-  process.stderr.write('\nstage medians (ms):\n');
-  for (const [name, entry] of Object.entries(results)) {
-    process.stderr.write(`  ${name.padEnd(8)} ${Object.entries(entry.all!.stages ?? {}).map(([stage, ms]) => `${stage} ${ms.toFixed(0)}`).join(', ')}\n`);
-  }
-  process.stderr.write('\ntargets:\n');
-  for (const row of targets) process.stderr.write(`  ${row.pass ? 'PASS' : 'FAIL'}  ${row.ratio.toFixed(2).padStart(5)}  ${row.target}\n`);
-
-  const report = {
-    date: new Date().toISOString(),
-    machine: { cores: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, chromium },
-    runs,
-    words,
-    results,
-    targets,
+  for (const job of jobs) (results[job.manuscript] ??= {})[job.name] = summarise(samples.get(job)!);
+  /** Median over runs of a ratio taken within each run (paired), and the ratio of the medians. */
+  const ratio = (manuscript: string, top: string, bottom: string) => {
+    const a = samples.get(jobs.find((job) => job.manuscript === manuscript && job.name === top)!)!;
+    const b = samples.get(jobs.find((job) => job.manuscript === manuscript && job.name === bottom)!)!;
+    return { paired: median(a.map((sample, index) => sample.ms / b[index]!.ms)), ofMedians: median(a.map((s) => s.ms)) / median(b.map((s) => s.ms)) };
   };
-  const outDir = path.join(root, 'bench/results');
-  await mkdir(outDir, { recursive: true });
-  await writeFile(path.join(outDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-  process.stderr.write(`\nwritten bench/results/latest.json\n`);
+
+  const targets: Array<{ target: string; measured: number; ofMedians?: number; limit: number; unit: string; pass: boolean }> = [];
+  const add = (target: string, value: { paired: number; ofMedians?: number } | number, limit: number, unit = '×') => {
+    const measured = typeof value === 'number' ? value : value.paired;
+    targets.push({ target, measured, ...(typeof value === 'number' ? {} : { ofMedians: value.ofMedians }), limit, unit, pass: measured <= limit });
+  };
+  if (results.default) add('default: html+pdf+epub, cold ÷ floor PDF', ratio('default', 'imprint html,pdf,epub', 'floor pdf'), 1.25);
+  if (results.long) {
+    add('long: pdf ÷ floor PDF', ratio('long', 'imprint pdf', 'floor pdf'), 1.2);
+    if (pandoc) add('long: epub ÷ Pandoc EPUB', ratio('long', 'imprint epub', 'pandoc epub'), 1);
+    const imprintSeries = Object.entries(results.long).filter(([name]) => name.startsWith('imprint'));
+    add('long: largest process (imprint, any edition)', Math.max(...imprintSeries.map(([, series]) => series.peakProcessMiB)), 300, 'MiB');
+  }
+  if (results.long && results.tenth) {
+    const words = all.long.words / all.tenth.words;
+    for (const formats of ['html,pdf,epub', 'pdf']) {
+      const grow = results.long[`imprint ${formats}`]!.ms / results.tenth[`imprint ${formats}`]!.ms;
+      add(`${words.toFixed(1)}× the words (tenth → long), ${formats}: time ÷ words`, grow / words, 1);
+    }
+  }
+
+  printTable(results, targets);
+  const report = { date: new Date().toISOString(), machine, runs, words: Object.fromEntries(chosen.map(([name, { words }]) => [name, words])), results, targets };
+  await mkdir(path.dirname(values.out!), { recursive: true });
+  await writeFile(values.out!, `${JSON.stringify(report, null, 2)}\n`);
+  process.stderr.write(`\nwritten ${path.relative(process.cwd(), values.out!)}\n`);
+}
+
+function printTable(results: Record<string, Record<string, Series>>, targets: ReadonlyArray<{ target: string; measured: number; ofMedians?: number; limit: number; unit: string; pass: boolean }>) {
+  const out = (line: string) => process.stderr.write(`${line}\n`);
+  out('\nmedian wall time (s), peak resident memory of the largest process (MiB), median stages (ms):');
+  for (const [manuscript, entries] of Object.entries(results)) {
+    for (const [name, series] of Object.entries(entries)) {
+      const largest = Object.entries(series.peakByProcess).sort((a, b) => b[1] - a[1])[0];
+      const stages = Object.entries(series.stages)
+        .map(([stage, ms]) => `${stage} ${ms.toFixed(0)}`)
+        .join(', ');
+      out(`  ${`${manuscript}: ${name}`.padEnd(30)} ${(series.ms / 1000).toFixed(2).padStart(6)}  ${series.peakProcessMiB.toFixed(0).padStart(4)} ${(largest?.[0] ?? '').padEnd(22)} ${stages}`);
+    }
+  }
+  out('\ntargets (ratios are the median of the ratios within each run; "of medians" divides the medians):');
+  for (const row of targets) {
+    const shown = row.unit === 'MiB' ? `${row.measured.toFixed(0)} MiB` : `${row.measured.toFixed(2)}×`;
+    const limit = row.unit === 'MiB' ? `≤ ${row.limit} MiB` : `≤ ${row.limit}×`;
+    const ofMedians = row.ofMedians === undefined ? '' : `  (of medians ${row.ofMedians.toFixed(2)}×)`;
+    out(`  ${row.pass ? 'PASS' : 'FAIL'}  ${shown.padStart(9)}  ${limit.padEnd(9)} ${row.target}${ofMedians}`);
+  }
 }
 
 function wordCount(markdown: string): number {
-  return markdown.replace(/^---[\s\S]*?\n---\n/, '').split(/\s+/).filter((word) => /\w/.test(word)).length;
+  return markdown
+    .replace(/^---[\s\S]*?\n---\n/, '')
+    .split(/\s+/)
+    .filter((word) => /\w/.test(word)).length;
 }
 
 function hasPandoc(): boolean {
@@ -220,6 +248,14 @@ function hasPandoc(): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+function browserVersion(): string {
+  try {
+    return execFileSync(chromium, ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'version unknown';
   }
 }
 
