@@ -111,9 +111,6 @@ export async function buildReport(manuscript: string, context: ReportContext): P
     );
   }
 
-  // The EPUB's fonts are subset while Chromium starts and lays out the page: only its chapters wait for the page map.
-  const fonts = wanted.has('epub') ? prepareEpubEdition(doc, context.templates) : undefined;
-
   // The print page is laid out once: its page map serves the contents page, the EPUB's page list and the PDF.
   let layout: Promise<PrintLayout> | undefined;
   if (wanted.has('pdf') || wanted.has('epub')) {
@@ -123,6 +120,15 @@ export async function buildReport(manuscript: string, context: ReportContext): P
     const session = await context.browser();
     layout = pdfLayout(doc, context.templates, session, context.signal, context.onStage, source);
   }
+  // Printing is asked for first, so Chromium starts on it before Node does the EPUB's work.
+  const printed =
+    layout && wanted.has('pdf')
+      ? layout.then((made) => made.print(context.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: context.sourceDateEpoch }))
+      : undefined;
+  // The EPUB's fonts are subset, and its packager loaded, while Chromium prints. Not sooner: while
+  // the page loads, Node answers its requests, and work here would hold them up.
+  const fonts = layout && wanted.has('epub') ? layout.then(() => prepareEpubEdition(doc, context.templates)) : undefined;
+  fonts?.catch(() => undefined);
   const epubWith = (pageMap: PageMap) =>
     timed('epub', () =>
       epubEdition(doc, context.templates, {
@@ -132,10 +138,6 @@ export async function buildReport(manuscript: string, context: ReportContext): P
       }),
     );
   const epub = layout && wanted.has('epub') ? layout.then((made) => epubWith(made.pageMap)) : undefined;
-  const printed =
-    layout && wanted.has('pdf')
-      ? layout.then((made) => made.print(context.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: context.sourceDateEpoch }))
-      : undefined;
   if (printed) {
     jobs.push(printed.then((pdf) => ({ format: 'pdf' as const, path: target('pdf'), bytes: pdf.bytes })));
   }
