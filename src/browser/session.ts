@@ -381,7 +381,7 @@ const blankPage = 'blank.html';
 
 async function serveFromMemory(page: Page, serving: { request?: PrintRequest }): Promise<void> {
   await page.setRequestInterception(true);
-  page.on('request', (intercepted: HTTPRequest) => {
+  const answer = (intercepted: HTTPRequest) => {
     const url = intercepted.url();
     if (url.startsWith('data:')) {
       void intercepted.continue();
@@ -393,12 +393,18 @@ async function serveFromMemory(page: Page, serving: { request?: PrintRequest }):
       return;
     }
     if (request && url.startsWith(`${documentOrigin}/`)) {
-      const pathname = decodeURIComponent(new URL(url).pathname);
+      // A malformed escape names no asset (and must not throw in the browser's event handler).
+      let pathname: string | undefined;
+      try {
+        pathname = decodeURIComponent(new URL(url).pathname);
+      } catch {
+        pathname = undefined;
+      }
       if (pathname === '/index.html') {
         void intercepted.respond({ status: 200, contentType: 'text/html; charset=utf-8', body: request.html });
         return;
       }
-      const asset = request.assets.get(pathname);
+      const asset = pathname === undefined ? undefined : request.assets.get(pathname);
       if (asset) {
         void intercepted.respond({ status: 200, contentType: asset.contentType, body: Buffer.from(asset.body) });
         return;
@@ -411,6 +417,14 @@ async function serveFromMemory(page: Page, serving: { request?: PrintRequest }):
       return;
     }
     void intercepted.abort('blockedbyclient');
+  };
+  page.on('request', (intercepted: HTTPRequest) => {
+    // Every request is answered, whatever happens in answering it: one left waiting holds the page's load.
+    try {
+      answer(intercepted);
+    } catch {
+      void intercepted.abort('blockedbyclient').catch(() => undefined);
+    }
   });
 }
 

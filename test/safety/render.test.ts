@@ -93,7 +93,7 @@ describe('the browser', () => {
   it('loads the assets it is given, and nothing else, whatever the HTML asks', async () => {
     const html = `<!doctype html><html><head><title>t</title><link rel="stylesheet" href="/given.css"></head>
 <body><p class="given">The page itself.</p>${everyRequest(origin)}
-<link rel="stylesheet" href="../../../../etc/passwd"><link rel="stylesheet" href="/../../etc/passwd"><img src="../../../etc/hostname" alt="">
+<link rel="stylesheet" href="../../../../etc/passwd"><link rel="stylesheet" href="/../../etc/passwd"><img src="../../../etc/hostname" alt=""><link rel="stylesheet" href="/%ZZ%E0%A4%A.css"><img src="/%ud800.png" alt="">
 <link rel="stylesheet" href="file:///etc/passwd"><object data="file:///etc/passwd" type="text/plain"></object>
 <a href="javascript:document.body.insertAdjacentHTML('beforeend','<p>HREF RAN</p>')">a script link</a>
 <meta http-equiv="refresh" content="0; url=javascript:document.body.insertAdjacentHTML('beforeend','<p>REFRESH RAN</p>')">
