@@ -1,6 +1,7 @@
 import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer';
 import { EnvironmentError, locateBrowser, type LocatedBrowser } from './locate.js';
 import { fillPageNumbersInPage, fitFiguresInPage, keepLinesInPage, measureInPage, type FitFiguresSettings, type KeepLinesSettings, type MeasuredLayout, type MeasureSettings } from './measure-in-page.js';
+import { killProcessGroup } from './process-tree.js';
 
 export type { FitFiguresSettings, KeepLinesSettings, MeasuredLayout, MeasureSettings } from './measure-in-page.js';
 
@@ -11,7 +12,11 @@ export interface BrowserOptions {
   executablePath?: string;
   /** Print through an already running Chromium (`--browser-ws-endpoint`). */
   wsEndpoint?: string;
-  /** Longest wait for a launch or one print, in milliseconds. */
+  /**
+   * Longest wait, in milliseconds, for the browser to start and for each step
+   * of a print (loading the page, measuring it, printing it). Default
+   * {@link defaultBrowserTimeoutMs}.
+   */
   timeoutMs?: number;
   /**
    * Keep a page ready for the next build after each one (watch mode, a
@@ -26,6 +31,7 @@ interface PreparedPage {
   page: Page;
   serving: { request?: PrintRequest };
   close: () => Promise<void>;
+  crash: Crash;
 }
 
 /** A file the page may load, served from memory at `origin + path`. */
@@ -50,6 +56,12 @@ export interface PrintRequest {
   fonts?: ReadonlyArray<{ font: string; text: string }>;
   signal?: AbortSignal;
 }
+
+/** How long the browser may take to start or to do one step of a print before the build gives up on it. */
+export const defaultBrowserTimeoutMs = 60_000;
+
+/** How long a browser is given to close before it is killed. */
+const closeGraceMs = 5_000;
 
 /** The page's address: a name that never resolves, answered from memory. */
 export const documentOrigin = 'https://imprint.invalid';
@@ -92,7 +104,7 @@ export class BrowserSession {
 
   /** Launch a Chromium (or connect to a running one). Throws EnvironmentError when none can be had. */
   static async open(options: BrowserOptions = {}): Promise<BrowserSession> {
-    const timeoutMs = options.timeoutMs ?? 60_000;
+    const timeoutMs = options.timeoutMs ?? defaultBrowserTimeoutMs;
     if (options.wsEndpoint) {
       try {
         const browser = await puppeteer.connect({ browserWSEndpoint: options.wsEndpoint, protocolTimeout: timeoutMs });
@@ -125,7 +137,7 @@ export class BrowserSession {
       });
       return new BrowserSession(browser, located, true, timeoutMs, options.keepWarm ?? false);
     } catch (cause) {
-      throw new EnvironmentError(`Cannot start the browser at ${located.executablePath}: ${messageOf(cause)}`);
+      throw new EnvironmentError(`Cannot start the browser at ${located.executablePath}: ${launchFailure(cause)}`);
     }
   }
 
@@ -155,13 +167,15 @@ export class BrowserSession {
     };
     try {
       const page = tab ?? (await context!.newPage());
+      // A page whose renderer crashes answers nothing more: fail at once rather than at the timeout.
+      const crash = crashOf(page);
       page.setDefaultTimeout(this.timeoutMs);
-      await page.setJavaScriptEnabled(false);
-      await page.emulateMediaType('print');
+      await crash.race(page.setJavaScriptEnabled(false));
+      await crash.race(page.emulateMediaType('print'));
       const serving: PreparedPage['serving'] = {};
-      await serveFromMemory(page, serving);
-      await page.goto(`${documentOrigin}/${blankPage}`, { waitUntil: 'load' });
-      return { page, serving, close };
+      await crash.race(serveFromMemory(page, serving));
+      await crash.race(page.goto(`${documentOrigin}/${blankPage}`, { waitUntil: 'load' }));
+      return { page, serving, close, crash };
     } catch (cause) {
       await close();
       throw cause;
@@ -181,34 +195,37 @@ export class BrowserSession {
     const taken = this.spare;
     this.spare = this.keepWarm ? this.prepareSpare() : undefined;
     const spare = taken ? await taken : undefined;
-    const { page, serving, close } = spare ?? (await this.preparePage());
+    const { page, serving, close, crash } = spare ?? (await this.preparePage());
     try {
-      serving.request = request;
-      if (request.viewport) await page.setViewport(request.viewport);
-      await page.goto(`${documentOrigin}/index.html`, { waitUntil: 'load' });
-      // The print media emulation set before loading does not always survive the navigation
-      // (a new renderer takes the page): make sure the page is laid out as for print.
-      for (let attempt = 0; !(await page.evaluate(() => matchMedia('print').matches)); attempt++) {
-        if (attempt === 3) throw new Error('The browser does not lay the page out for print');
-        await page.emulateMediaType('print');
-      }
-      // Lay the page out first: a face is only requested once layout needs it, and until then
-      // `document.fonts.ready` can resolve with nothing loaded, leaving the measuring pass to
-      // measure the fallback font.
-      await page.evaluate(() => {
-        document.body.getBoundingClientRect();
-        return document.fonts.ready.then(() => undefined);
-      });
-      if (request.fonts?.length) {
-        await page.evaluate(
-          inPage(
-            (fonts: ReadonlyArray<{ font: string; text: string }>) =>
-              Promise.all(fonts.map(({ font, text }) => document.fonts.load(font, text))).then(() => undefined),
-            request.fonts,
-          ),
-        );
-      }
-      return new PrintPage(close, page, this.timeoutMs);
+      const load = async () => {
+        serving.request = request;
+        if (request.viewport) await page.setViewport(request.viewport);
+        await page.goto(`${documentOrigin}/index.html`, { waitUntil: 'load' });
+        // The print media emulation set before loading does not always survive the navigation
+        // (a new renderer takes the page): make sure the page is laid out as for print.
+        for (let attempt = 0; !(await page.evaluate(() => matchMedia('print').matches)); attempt++) {
+          if (attempt === 3) throw new Error('The browser does not lay the page out for print');
+          await page.emulateMediaType('print');
+        }
+        // Lay the page out first: a face is only requested once layout needs it, and until then
+        // `document.fonts.ready` can resolve with nothing loaded, leaving the measuring pass to
+        // measure the fallback font.
+        await page.evaluate(() => {
+          document.body.getBoundingClientRect();
+          return document.fonts.ready.then(() => undefined);
+        });
+        if (request.fonts?.length) {
+          await page.evaluate(
+            inPage(
+              (fonts: ReadonlyArray<{ font: string; text: string }>) =>
+                Promise.all(fonts.map(({ font, text }) => document.fonts.load(font, text))).then(() => undefined),
+              request.fonts,
+            ),
+          );
+        }
+      };
+      await crash.race(load());
+      return new PrintPage(close, page, this.timeoutMs, crash);
     } catch (cause) {
       await close();
       throw cause;
@@ -227,29 +244,39 @@ export class BrowserSession {
 
   /**
    * Close the browser (or disconnect from one imprint did not start). A browser
-   * that does not close within a few seconds is killed: none is ever left behind.
+   * that does not close within a few seconds is killed, and so is every
+   * process it started that is still there (a helper that hangs, or outlived
+   * a browser that crashed): none is ever left behind.
    */
   async close(): Promise<void> {
     const spare = this.spare;
     this.spare = undefined;
-    await spare?.then((prepared) => prepared?.close());
     if (!this.owned) {
+      // The browser is not ours: close the page made ahead, waiting no longer than for a step.
+      await guarded('closing', this.timeoutMs, async () => {
+        await spare?.then((prepared) => prepared?.close());
+      }).catch(() => undefined);
       await this.browser.disconnect().catch(() => undefined);
       return;
     }
-    const child = this.browser.process();
-    const killed = new Promise<void>((resolve) => {
+    // Ours: closing the browser closes every page, the one made ahead too.
+    spare?.catch(() => undefined);
+    const group = this.browser.process()?.pid;
+    const kill = () => {
+      if (group !== undefined) killProcessGroup(group);
+    };
+    await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
-        child?.kill('SIGKILL');
+        kill();
         resolve();
-      }, 5_000);
+      }, closeGraceMs);
       timer.unref();
-      void this.browser.close().catch(() => child?.kill('SIGKILL')).finally(() => {
+      void this.browser.close().catch(kill).finally(() => {
         clearTimeout(timer);
         resolve();
       });
     });
-    await killed;
+    kill();
   }
 
   /** Process id of the browser imprint started (none when connected to a running one). */
@@ -265,11 +292,17 @@ export class PrintPage {
     private readonly release: () => Promise<void>,
     private readonly page: Page,
     private readonly timeoutMs: number,
+    private readonly crash: Crash,
   ) {}
+
+  /** Browser work on this page, bounded in time and cut short if the page crashes. */
+  private step<T>(doing: string, work: () => Promise<T>): Promise<T> {
+    return guarded(doing, this.timeoutMs, () => this.crash.race(work()));
+  }
 
   /** Run the measuring pass (see measure-in-page.ts) on the page laid out for print. */
   measure(settings: MeasureSettings): Promise<MeasuredLayout> {
-    return guarded('measuring the layout', this.timeoutMs, () => this.measureOnce(settings));
+    return this.step('measuring the layout', () => this.measureOnce(settings));
   }
 
   private async measureOnce(settings: MeasureSettings): Promise<MeasuredLayout> {
@@ -286,26 +319,26 @@ export class PrintPage {
 
   /** Move paragraphs that the layout left a widow or an orphan to the next page (see measure-in-page.ts); returns how many moved. */
   keepLines(settings: KeepLinesSettings): Promise<number> {
-    return guarded('measuring the layout', this.timeoutMs, () => this.page.evaluate(inPage(keepLinesInPage, settings)) as Promise<number>);
+    return this.step('measuring the layout', () => this.page.evaluate(inPage(keepLinesInPage, settings)) as Promise<number>);
   }
 
   /** Set figures that would leave a page half empty a little smaller (see measure-in-page.ts); returns how many. */
   fitFigures(settings: FitFiguresSettings): Promise<number> {
-    return guarded('measuring the layout', this.timeoutMs, () => this.page.evaluate(inPage(fitFiguresInPage, settings)) as Promise<number>);
+    return this.step('measuring the layout', () => this.page.evaluate(inPage(fitFiguresInPage, settings)) as Promise<number>);
   }
 
   /** Set the text of every `[data-page-of="id"]` to the page of that id; returns how many were set. */
   fillPageNumbers(pageOfId: ReadonlyMap<string, number>): Promise<number> {
-    return guarded('filling in the contents', this.timeoutMs, () => this.page.evaluate(inPage(fillPageNumbersInPage, Object.fromEntries(pageOfId))) as Promise<number>);
+    return this.step('filling in the contents', () => this.page.evaluate(inPage(fillPageNumbersInPage, Object.fromEntries(pageOfId))) as Promise<number>);
   }
 
   /** Remove the elements a selector matches (a style sheet used only for measuring). */
   async remove(selector: string): Promise<void> {
-    await guarded('preparing the page', this.timeoutMs, () => this.page.evaluate(inPage((query: string) => document.querySelectorAll(query).forEach((element) => element.remove()), selector)));
+    await this.step('preparing the page', () => this.page.evaluate(inPage((query: string) => document.querySelectorAll(query).forEach((element) => element.remove()), selector)));
   }
 
   print(): Promise<Uint8Array> {
-    return guarded('printing', this.timeoutMs, () =>
+    return this.step('printing', () =>
       this.page.pdf({
         preferCSSPageSize: true,
         printBackground: true,
@@ -319,6 +352,35 @@ export class PrintPage {
   async close(): Promise<void> {
     await this.release().catch(() => undefined);
   }
+}
+
+/** Whether a page's renderer crashed (killed, out of memory), and work raced against that. */
+interface Crash {
+  /** The work's outcome, unless the page crashes first (or crashed just before the work failed). */
+  race<T>(work: Promise<T>): Promise<T>;
+}
+
+function crashOf(page: Page): Crash {
+  let crashed: Error | undefined;
+  const signalled = new Promise<never>((_, reject) => {
+    page.once('error', (error: Error) => {
+      crashed = new Error(`Page crashed (${error.message})`);
+      reject(crashed);
+    });
+  });
+  signalled.catch(() => undefined);
+  return {
+    async race<T>(work: Promise<T>): Promise<T> {
+      try {
+        return await Promise.race([work, signalled]);
+      } catch (cause) {
+        // A print fails ("Printing failed") a moment before the crash is reported: give the report that moment,
+        // so a crash is not mistaken for a document too long to print.
+        if (!crashed) await Promise.race([signalled.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 500))]);
+        throw crashed ?? cause;
+      }
+    },
+  };
 }
 
 /**
@@ -335,7 +397,7 @@ const blankPage = 'blank.html';
 
 async function serveFromMemory(page: Page, serving: { request?: PrintRequest }): Promise<void> {
   await page.setRequestInterception(true);
-  page.on('request', (intercepted: HTTPRequest) => {
+  const answer = (intercepted: HTTPRequest) => {
     const url = intercepted.url();
     if (url.startsWith('data:')) {
       void intercepted.continue();
@@ -347,12 +409,18 @@ async function serveFromMemory(page: Page, serving: { request?: PrintRequest }):
       return;
     }
     if (request && url.startsWith(`${documentOrigin}/`)) {
-      const pathname = decodeURIComponent(new URL(url).pathname);
+      // A malformed escape names no asset (and must not throw in the browser's event handler).
+      let pathname: string | undefined;
+      try {
+        pathname = decodeURIComponent(new URL(url).pathname);
+      } catch {
+        pathname = undefined;
+      }
       if (pathname === '/index.html') {
         void intercepted.respond({ status: 200, contentType: 'text/html; charset=utf-8', body: request.html });
         return;
       }
-      const asset = request.assets.get(pathname);
+      const asset = pathname === undefined ? undefined : request.assets.get(pathname);
       if (asset) {
         void intercepted.respond({ status: 200, contentType: asset.contentType, body: Buffer.from(asset.body) });
         return;
@@ -365,24 +433,41 @@ async function serveFromMemory(page: Page, serving: { request?: PrintRequest }):
       return;
     }
     void intercepted.abort('blockedbyclient');
+  };
+  page.on('request', (intercepted: HTTPRequest) => {
+    // Every request is answered, whatever happens in answering it: one left waiting holds the page's load.
+    try {
+      answer(intercepted);
+    } catch {
+      void intercepted.abort('blockedbyclient').catch(() => undefined);
+    }
   });
 }
 
 /**
  * Run browser work, turning the browser's failures (it crashed, was killed,
  * stopped answering) into an EnvironmentError that says what was being done:
- * exit code 2, with a message instead of a protocol error.
+ * exit code 2, with a message instead of a protocol error. Puppeteer's own
+ * timeouts bound each call to the browser; the step as a whole is bounded
+ * here too, so a browser that answers nothing cannot hold the build.
  */
 async function guarded<T>(doing: string, timeoutMs: number, work: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const tooSlow = () => new EnvironmentError(`The browser did not answer within ${Math.round(timeoutMs / 1000)} s while ${doing} (set a longer wait with --browser-timeout)`);
   try {
-    return await work();
+    const running = work();
+    // Settled after the bound, its outcome no longer matters: the browser is being closed.
+    running.catch(() => undefined);
+    const bound = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(tooSlow()), timeoutMs + 1_000);
+    });
+    return await Promise.race([running, bound]);
   } catch (cause) {
     if (cause instanceof EnvironmentError) throw cause;
     const name = cause instanceof Error ? cause.name : '';
     const message = messageOf(cause);
-    if (name === 'TimeoutError' || /timed? ?out/i.test(message)) {
-      throw new EnvironmentError(`The browser did not answer within ${Math.round(timeoutMs / 1000)} s while ${doing} (set a longer wait with --browser-timeout)`);
-    }
+    if (name === 'TimeoutError' || /timed? ?out/i.test(message)) throw tooSlow();
+    if (/Page crashed/i.test(message)) throw new EnvironmentError(`The browser stopped (it crashed or was closed) while ${doing}: ${message}`);
     if (/Printing failed/i.test(message)) {
       throw new EnvironmentError(`The browser could not print the document (${message}); it gives up on very long documents, such as a table of tens of thousands of rows: split such a table`);
     }
@@ -390,7 +475,26 @@ async function guarded<T>(doing: string, timeoutMs: number, work: () => Promise<
       throw new EnvironmentError(`The browser stopped (it crashed or was closed) while ${doing}: ${message}`);
     }
     throw cause;
+  } finally {
+    clearTimeout(timer);
   }
+}
+
+/**
+ * Why a launch failed, in a line or a few: Puppeteer's first line ("Failed to
+ * launch the browser process: Code: 1") and the last lines the browser wrote
+ * on its error output, which say why ("cannot open display", a missing
+ * library), without Puppeteer's troubleshooting link.
+ */
+function launchFailure(cause: unknown): string {
+  const first = messageOf(cause).replace(/\s+/g, ' ').trim();
+  const full = cause instanceof Error ? cause.message : '';
+  const said = /\nstderr:\n([\s\S]*?)\n\s*(?:TROUBLESHOOTING|$)/.exec(full)?.[1]
+    ?.split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .slice(-3);
+  return said && said.length > 0 ? `${first}; the browser said: ${said.join(' / ')}` : first;
 }
 
 function messageOf(cause: unknown): string {

@@ -2,6 +2,7 @@ import type { Element, ElementContent, Root } from 'hast';
 import { toString } from 'hast-util-to-string';
 import { headingRank } from '../plugins/rehype-imprint-sections.js';
 import { isPageBreak } from './page-breaks.js';
+import { decodeReference } from '../uri.js';
 
 /** The notes of a document, taken out of the one list Markdown footnotes make at its end. */
 export interface Footnotes {
@@ -107,7 +108,7 @@ export function placeFootnotes(chapter: Element, footnotes: Footnotes): number {
       if (child.type !== 'element') continue;
       if (isReference(child)) {
         const href = child.properties.href;
-        const noteId = typeof href === 'string' && href.startsWith('#') ? decodeURIComponent(href.slice(1)) : undefined;
+        const noteId = typeof href === 'string' && href.startsWith('#') ? decodeReference(href.slice(1)) : undefined;
         if (noteId && footnotes.notes.has(noteId)) {
           child.properties['epub:type'] = 'noteref';
           child.properties.role = 'doc-noteref';
@@ -164,7 +165,7 @@ function keepBackReferences(content: ElementContent[], references: ReadonlySet<s
       if (child.type !== 'element') continue;
       if (isBackReference(child)) {
         const href = child.properties.href;
-        const target = typeof href === 'string' && href.startsWith('#') ? decodeURIComponent(href.slice(1)) : '';
+        const target = typeof href === 'string' && href.startsWith('#') ? decodeReference(href.slice(1)) : '';
         if (references.has(target)) {
           child.properties.role = 'doc-backlink';
         } else {

@@ -2,6 +2,7 @@ import type { Element } from 'hast';
 import type { VFile } from 'vfile';
 import { warn } from '../diagnostics/report.js';
 import { idsIn, selectAll, type EpubChapter } from './chapters.js';
+import { decodeReference } from '../uri.js';
 
 /** Where each id of the book is: the file of the chapter that holds it. */
 export function fileOfIds(chapters: readonly EpubChapter[]): Map<string, string> {
@@ -37,7 +38,7 @@ export function linkChapters(chapters: readonly EpubChapter[], file?: VFile): vo
       if (element.tagName !== 'a') continue;
       const href = element.properties.href;
       if (typeof href !== 'string' || !href.startsWith('#') || href === '#') continue;
-      const id = decodeURIComponent(href.slice(1));
+      const id = decodeReference(href.slice(1));
       if (own.has(id)) continue;
       const target = files.get(id);
       if (target) {

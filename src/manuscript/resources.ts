@@ -1,5 +1,6 @@
 import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { decodeReference } from '../uri.js';
 
 /**
  * How the pipeline reads files the manuscript names (data files, images).
@@ -92,7 +93,7 @@ export function locateResource(reference: string, projectRoot: string, fromDir: 
     return { kind: 'refused', reason: `is a ${url.protocol} URL: name a file of the project by its path, relative to the manuscript` };
   }
   if (reference.startsWith('//')) return { kind: 'refused', reason: 'is a protocol-relative URL: write it with https: (and allow remote resources) or use a file of the project' };
-  const path = decodeURIComponent(reference.replace(/[?#].*$/, ''));
+  const path = decodeReference(reference.replace(/[?#].*$/, ''));
   const absolute = resolveInProject(projectRoot, fromDir, path);
   if (!absolute) return { kind: 'refused', reason: `is outside the project folder ${projectRoot}` };
   return { kind: 'file', absolute };

@@ -1,19 +1,22 @@
 import { spawn } from 'node:child_process';
-import { chmod, cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, cp, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { writeLongManuscript } from '../../bench/long-manuscript.js';
 import { locateBrowser } from '../../src/browser/locate.js';
-import { imprint, repositoryRoot } from '../helpers/cli.js';
+import { imprint, repositoryRoot, type CliResult } from '../helpers/cli.js';
+import { leftBehind, markerVariable, newMarker, watchProcesses, type MarkedProcess } from '../helpers/processes.js';
 import { sha256File } from '../helpers/series.js';
 import { temporaryFolder } from '../helpers/tools.js';
 
 /**
- * A browser that is missing, is not a browser, hangs or crashes, and a build
- * interrupted by a signal: each ends with a clear message and its exit code
- * within a bounded time, no Chromium left running, and the editions an
- * earlier build wrote intact. Fake browsers are small shell scripts that
- * write their process id, so the test can tell whether the process is gone.
+ * A browser that is missing, is not a browser, exits, hangs, freezes or
+ * crashes, and a build interrupted by a signal: each ends with a clear message
+ * and its exit code within a bounded time, no process the build started left
+ * running (found in the process table by a marker in their environment, their
+ * process group and their parents, see helpers/processes.ts), and the
+ * editions an earlier build wrote intact byte for byte. Fake browsers are
+ * small shell scripts, some of which run the real Chromium and then harm it.
  */
 const chromium = locateBrowser({ puppeteerPath: () => undefined }).executablePath;
 
@@ -21,28 +24,90 @@ let dir: string;
 let long: string;
 let out: string;
 let earlier: Map<string, string>;
+let pristine: string;
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-const pidIn = async (file: string) => Number((await readFile(file, 'utf8')).trim());
+/** Chromium's crash handler exits on its own a moment after the browser it watched: give it that moment. */
+const settleMs = 2_000;
 
 async function fakeBrowser(name: string, body: string): Promise<string> {
   const file = path.join(dir, name);
-  await writeFile(file, `#!/bin/sh\necho $$ > "${file}.pid"\n${body}\n`);
+  await writeFile(file, `#!/bin/sh\n${body}\n`);
   await chmod(file, 0o755);
   return file;
 }
+
+/** Shell: the pids of the page renderers among the wrapper's process group (the wrapper leads it). */
+const renderers = `ps -eo pid=,pgid=,args= | awk -v g=$$ '$2 == g && /--type=renderer/ && !/top-chrome-webui/ { print $1 }'`;
 
 async function outputs(): Promise<Map<string, string>> {
   const names = (await readdir(out)).sort();
   return new Map(await Promise.all(names.map(async (name) => [name, await sha256File(path.join(out, name))] as [string, string])));
 }
+
+interface Outcome extends CliResult {
+  ms: number;
+  seen: MarkedProcess[];
+  left: MarkedProcess[];
+}
+
+/** The browser's processes among those watched (not the imprint command naming one). */
+const browsers = (processes: readonly MarkedProcess[]) => processes.filter((found) => found.command.includes('chromium') && !found.command.includes('imprint.js'));
+/** Chromium's main process: the one started without a `--type`. */
+const browserMain = (processes: readonly MarkedProcess[]) => browsers(processes).find((found) => !found.command.includes('--type=') && !found.command.includes('crashpad'));
+/** The renderers of pages (not of Chromium's own user interface). */
+const pageRenderers = (processes: readonly MarkedProcess[]) =>
+  browsers(processes).filter((found) => found.command.includes('--type=renderer') && !found.command.includes('top-chrome-webui'));
+
+/**
+ * Build the long manuscript again with these options, as a child process,
+ * watching every process the build starts. `harm`, if given, runs once the
+ * browser is up and the page for the report has been opened in it (a second page
+ * renderer, beside the one of the browser's first blank page): in the middle
+ * of laying out and printing the report.
+ */
+async function buildWith(options: string[], harm?: (processes: MarkedProcess[]) => void): Promise<Outcome & { harmed: boolean }> {
+  const marker = newMarker();
+  const watch = watchProcesses(marker);
+  const started = performance.now();
+  let harmed = false;
+  try {
+    const child = spawn(process.execPath, [path.join(repositoryRoot, 'bin/imprint.js'), 'build', '--no-config', '--force', long, '--out', out, ...options], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, [markerVariable]: marker },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const poll = harm
+      ? setInterval(() => {
+          // The browser's first blank page has a renderer of its own; the report's page, in a context of its own, another.
+          if (harmed || !/^browser\s/m.test(stderr)) return;
+          if (pageRenderers(watch.left()).length >= 2) {
+            harmed = true;
+            setTimeout(() => harm(watch.left()), 300);
+          }
+        }, 25)
+      : undefined;
+    const code = await new Promise<number>((resolve) => child.on('close', (exit) => resolve(exit ?? -1)));
+    clearInterval(poll);
+    const ms = performance.now() - started;
+    const left = await leftBehind(watch, settleMs);
+    return { code, stdout, stderr, ms, seen: watch.seen(), left, harmed };
+  } finally {
+    watch.stop();
+  }
+}
+
+const signal = (name: NodeJS.Signals, pick: (processes: MarkedProcess[]) => MarkedProcess[]) => (processes: MarkedProcess[]) => {
+  for (const found of pick(processes)) {
+    try {
+      process.kill(found.pid, name);
+    } catch {
+      // Gone already.
+    }
+  }
+};
 
 beforeAll(async () => {
   dir = await temporaryFolder();
@@ -51,77 +116,142 @@ beforeAll(async () => {
   const first = await imprint(['build', '--no-config', long, '--out', out, '--quiet']);
   expect(first).toMatchObject({ code: 0, stderr: '' });
   earlier = await outputs();
+  pristine = path.join(dir, 'pristine');
+  await cp(out, pristine, { recursive: true, preserveTimestamps: true });
   expect([...earlier.keys()]).toEqual(['SHA256SUMS', 'long.epub', 'long.html', 'long.pdf', 'manifest.json']);
 }, 180_000);
 
-describe('when the browser fails', () => {
+afterEach(async () => {
+  try {
+    // Whatever failed, the earlier editions are there, byte for byte, and nothing was left half-written.
+    expect(await outputs()).toEqual(earlier);
+  } finally {
+    // Put them back if not, so one failure does not fail the tests after it.
+    await rm(out, { recursive: true, force: true });
+    await cp(pristine, out, { recursive: true, preserveTimestamps: true });
+  }
+});
+
+describe('with no usable browser', () => {
+  it('exits 2 naming the missing path given by --browser, without falling back to another browser', async () => {
+    const result = await buildWith(['--browser', '/nonexistent/chromium']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('imprint: --browser names /nonexistent/chromium, which is not an executable file');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(browsers(result.seen)).toEqual([]);
+  });
+
+  it('exits 2 naming the missing path given by PUPPETEER_EXECUTABLE_PATH', async () => {
+    const marker = newMarker();
+    const result = await imprint(['build', '--no-config', '--force', long, '--out', out], { env: { PUPPETEER_EXECUTABLE_PATH: '/nonexistent/chrome', [markerVariable]: marker } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('imprint: PUPPETEER_EXECUTABLE_PATH names /nonexistent/chrome, which is not an executable file');
+  });
+
   it('says so and exits 2 when the configured browser is not a browser', async () => {
-    const result = await imprint(['build', '--no-config', '--force', long, '--out', out, '--browser', '/bin/true']);
+    const result = await buildWith(['--browser', '/bin/true']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/imprint: Cannot start the browser at \/bin\/true: /);
+    expect(result.stderr).toMatch(/^imprint: Cannot start the browser at \/bin\/true: /m);
     expect(result.stderr).not.toMatch(/^\s+at /m);
-    expect(await outputs()).toEqual(earlier);
+    expect(result.left).toEqual([]);
   });
 
-  it('gives up on a browser that never answers within the wait it is given, and leaves no process behind', async () => {
+  it('says so, with what the browser said, and exits 2 when the browser exits at once', async () => {
+    const exits = await fakeBrowser('exits.sh', 'echo "exits.sh: cannot open the display" >&2\nexit 3');
+    const result = await buildWith(['--browser', exits]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`imprint: Cannot start the browser at ${exits}: `);
+    expect(result.stderr).toContain('Code: 3; the browser said: exits.sh: cannot open the display');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(result.left).toEqual([]);
+  });
+});
+
+describe('when the browser hangs', () => {
+  it('gives up on a browser that never answers the DevTools handshake, within the wait it is given', async () => {
     const hang = await fakeBrowser('hang.sh', 'exec sleep 600');
-    const started = performance.now();
-    const result = await imprint(['build', '--no-config', '--force', long, '--out', out, '--browser', hang, '--browser-timeout', '2']);
-    expect(performance.now() - started).toBeLessThan(30_000);
+    const result = await buildWith(['--browser', hang, '--browser-timeout', '2']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/imprint: Cannot start the browser at .*hang\.sh: Timed out after 2000 ms/);
-    expect(alive(await pidIn(`${hang}.pid`))).toBe(false);
-    expect(await outputs()).toEqual(earlier);
+    expect(result.stderr).toMatch(/^imprint: Cannot start the browser at .*hang\.sh: Timed out after 2000 ms/m);
+    expect(result.ms).toBeLessThan(30_000);
+    expect(result.seen.some((found) => found.command.startsWith('sleep 600'))).toBe(true);
+    expect(result.left).toEqual([]);
   });
 
-  it('stops cleanly when the browser crashes in the middle of a build', async () => {
-    // The real Chromium, killed two seconds after it starts: in the middle of laying out the long report
-    // (the browser starts while the manuscript compiles, so one second can still be within the launch).
-    const crash = await fakeBrowser('crash.sh', `"${chromium}" "$@" &\nchild=$!\necho $child > "$0.child"\n(sleep 2; kill -9 $child) &\nwait $child`);
-    const result = await imprint(['build', '--no-config', '--force', long, '--out', out, '--browser', crash]);
+  it('gives up on a browser that freezes in the middle of a build, and kills it', async () => {
+    // The real Chromium, stopped (SIGSTOP) while it lays out the report.
+    const result = await buildWith(['--browser', chromium, '--browser-timeout', '3'], signal('SIGSTOP', (processes) => [browserMain(processes)!]));
+    expect(result.harmed).toBe(true);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/imprint: The browser stopped \(it crashed or was closed\) while /);
+    expect(result.stderr).toMatch(/^imprint: The browser did not answer within 3 s while [a-z ]+ \(set a longer wait with --browser-timeout\)$/m);
     expect(result.stderr).not.toMatch(/^\s+at /m);
-    expect(alive(await pidIn(`${crash}.child`))).toBe(false);
-    expect(await outputs()).toEqual(earlier);
+    expect(result.ms).toBeLessThan(45_000);
+    expect(browsers(result.seen).length).toBeGreaterThan(3);
+    expect(result.left).toEqual([]);
+  });
+
+  it('gives up on a page that never finishes loading, and kills its renderer too', async () => {
+    // Every page renderer is stopped as soon as it appears: the report's page never loads.
+    const stall = await fakeBrowser(
+      'stall.sh',
+      `"${chromium}" "$@" &\nchild=$!\n(while kill -0 $child 2>/dev/null; do for p in $(${renderers}); do kill -STOP $p; done; sleep 0.05; done) &\nwait $child`,
+    );
+    const result = await buildWith(['--browser', stall, '--browser-timeout', '3']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^imprint: The browser did not answer within 3 s while loading the page \(set a longer wait with --browser-timeout\)$/m);
+    expect(result.ms).toBeLessThan(45_000);
+    expect(pageRenderers(result.seen).length).toBeGreaterThan(0);
+    expect(result.left).toEqual([]);
+  });
+});
+
+describe('when the browser crashes', () => {
+  it('stops cleanly when the browser is killed in the middle of a build', async () => {
+    // The real Chromium, killed (SIGKILL) once the page for the report is open in it.
+    const result = await buildWith(['--browser', chromium], signal('SIGKILL', (processes) => [browserMain(processes)!]));
+    expect(result.harmed).toBe(true);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^imprint: The browser stopped \(it crashed or was closed\) (while [a-z ]+|before the page could be loaded)/m);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(result.ms).toBeLessThan(45_000);
+    expect(browsers(result.seen).length).toBeGreaterThan(3);
+    expect(result.left).toEqual([]);
+  });
+
+  it("stops cleanly when the report's page crashes in the middle of a build", async () => {
+    // Its renderer killed (SIGKILL), as when it runs out of memory. A crash the browser reports ends the step at
+    // once; one in the middle of the page's navigation is not reported as a crash, and ends at the wait.
+    const result = await buildWith(['--browser', chromium, '--browser-timeout', '10'], signal('SIGKILL', pageRenderers));
+    expect(result.harmed).toBe(true);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^imprint: The browser (stopped \(it crashed or was closed\) (while [a-z ]+|before the page could be loaded)|did not answer within 10 s while loading the page)/m);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(result.ms).toBeLessThan(45_000);
+    expect(result.left).toEqual([]);
   });
 });
 
 describe('when the build is interrupted', () => {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    it(`stops on ${signal}: exit 130, the browser closed, nothing half-written, earlier editions intact`, async () => {
-      const browser = await fakeBrowser(`browser-${signal}.sh`, `exec "${chromium}" "$@"`);
-      const child = spawn(process.execPath, [path.join(repositoryRoot, 'bin/imprint.js'), 'build', '--no-config', '--force', long, '--out', out, '--browser', browser], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stderr = '';
-      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-      // Interrupt once the browser is up and the report is being laid out.
-      await new Promise<void>((resolve) => {
-        child.stderr.on('data', (chunk: Buffer) => {
-          stderr += chunk.toString();
-          if (/^browser\s/m.test(stderr)) resolve();
-        });
-        void exited.then(() => resolve());
-      });
-      child.kill(signal);
-      const code = await exited;
-      expect(stderr).toContain('imprint: interrupted');
-      expect(code).toBe(130);
-      expect(alive(await pidIn(`${browser}.pid`))).toBe(false);
-      expect(await outputs()).toEqual(earlier);
-      expect((await readdir(out)).filter((name) => name.startsWith('.'))).toEqual([]);
+  for (const name of ['SIGINT', 'SIGTERM'] as const) {
+    it(`stops on ${name} in the middle of the build: exit 130, the browser gone, nothing half-written, earlier editions intact`, async () => {
+      // The signal goes to the imprint command (as Ctrl-C or a CI runner's cancel would send it) while the browser lays out the report.
+      const result = await buildWith([], signal(name, (processes) => processes.filter((found) => found.command.includes('bin/imprint.js build'))));
+    expect(result.harmed).toBe(true);
+      expect(result.stderr).toContain('imprint: interrupted');
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+      expect(result.code).toBe(130);
+      expect(result.ms).toBeLessThan(45_000);
+      expect(browsers(result.seen).length).toBeGreaterThan(3);
+      expect(result.left).toEqual([]);
+      expect((await readdir(out)).filter((file) => file.startsWith('.') || file.endsWith('.tmp'))).toEqual([]);
     });
   }
 });
 
-describe('with no browser at all', () => {
-  it('exits 2 naming the missing path, without falling back to another browser', async () => {
-    const project = await temporaryFolder();
-    await cp(path.join(repositoryRoot, 'manuscript'), project, { recursive: true });
-    const result = await imprint(['build', '--no-config', path.join(project, 'report.md'), '--out', path.join(project, 'out'), '--browser', '/nonexistent/chromium']);
+describe('the wait', () => {
+  it('is refused when it is not a number of seconds', async () => {
+    const result = await imprint(['build', '--no-config', long, '--out', out, '--browser-timeout', 'soon']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('/nonexistent/chromium');
-    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(result.stderr).toContain('--browser-timeout takes a number of seconds above 0, at most 3600 (got soon)');
   });
 });

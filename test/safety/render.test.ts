@@ -27,6 +27,9 @@ beforeAll(async () => {
   server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // The server does answer whoever asks: a count of zero below means nobody asked.
+  expect(await (await fetch(`${origin}/control`)).text()).toBe('SERVED FROM LOOPBACK');
+  expect(requests).toEqual(['/control']);
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 beforeEach(() => {
@@ -55,12 +58,80 @@ body { background-image: url(${o}/background.png); }</style>
 <iframe src="file:///etc/passwd"></iframe><img src="file:///etc/passwd" alt=""><embed src="file:///etc/hostname">
 `;
 
+/**
+ * What an EPUB packages: every manifest item a file inside the container, none
+ * remote, nothing in the container that the manifest does not list (but the
+ * container's own files), and none marked as a remote resource.
+ */
+async function packagedOnlyWhatIsListed(epub: Uint8Array): Promise<Map<string, string>> {
+  const entries = await epubEntries(epub);
+  const text = new Map([...entries].map(([name, bytes]) => [name, new TextDecoder().decode(bytes)]));
+  const [opfName, opf] = [...text].find(([name]) => name.endsWith('.opf'))!;
+  const base = opfName.replace(/[^/]*$/, '');
+  const items = [...opf.matchAll(/<item\b[^>]*>/g)].map((match) => ({
+    href: /href="([^"]+)"/.exec(match[0])![1]!,
+    properties: /properties="([^"]*)"/.exec(match[0])?.[1] ?? '',
+  }));
+  expect(items.length).toBeGreaterThan(0);
+  for (const item of items) {
+    expect(item.href).not.toMatch(/^[a-z][a-z0-9+.-]*:|^\/|(^|\/)\.\.(\/|$)/i);
+    expect(item.properties).not.toContain('remote-resources');
+    expect(entries.has(base + decodeURIComponent(item.href)), item.href).toBe(true);
+  }
+  const listed = new Set([opfName, 'mimetype', 'META-INF/container.xml', ...items.map((item) => base + decodeURIComponent(item.href))]);
+  expect([...entries.keys()].filter((name) => !listed.has(name) && !name.endsWith('/'))).toEqual([]);
+  return text;
+}
+
 describe('the browser', () => {
   let session: BrowserSession;
   beforeAll(async () => {
     session = await BrowserSession.open({ wsEndpoint: inject('browserWSEndpoint') });
   });
   afterAll(() => session.close());
+
+  it('loads the assets it is given, and nothing else, whatever the HTML asks', async () => {
+    const html = `<!doctype html><html><head><title>t</title><link rel="stylesheet" href="/given.css"></head>
+<body><p class="given">The page itself.</p>${everyRequest(origin)}
+<link rel="stylesheet" href="../../../../etc/passwd"><link rel="stylesheet" href="/../../etc/passwd"><img src="../../../etc/hostname" alt=""><link rel="stylesheet" href="/%ZZ%E0%A4%A.css"><img src="/%ud800.png" alt="">
+<link rel="stylesheet" href="file:///etc/passwd"><object data="file:///etc/passwd" type="text/plain"></object>
+<a href="javascript:document.body.insertAdjacentHTML('beforeend','<p>HREF RAN</p>')">a script link</a>
+<meta http-equiv="refresh" content="0; url=javascript:document.body.insertAdjacentHTML('beforeend','<p>REFRESH RAN</p>')">
+<svg width="20" height="20"><image href="file:///etc/passwd" width="20" height="20"/></svg>
+<img src="data:image/svg+xml,${encodeURIComponent(`<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><image href="${origin}/inside-data-svg.png" width="10" height="10"/><style>@import url(${origin}/inside-data-svg.css);</style></svg>`)}" alt="">
+</body></html>`;
+    const pdf = await session.printPdf({
+      html,
+      assets: new Map([['/given.css', { body: 'p.given::after { content: " And the given style sheet."; }', contentType: 'text/css' }]]),
+    });
+    const text = (await pdfText(pdf)).replace(/\s+/g, ' ');
+    expect(text).toContain('The page itself. And the given style sheet.');
+    expect(text).not.toMatch(/RAN|SERVED FROM LOOPBACK|root:|daemon:/);
+    expect(requests).toEqual([]);
+    expect(connections).toBe(0);
+  });
+
+  it('runs no script, however it is written: the text is what the HTML says', async () => {
+    const original = 'The text as written.';
+    const html = `<!doctype html><html><head><title>t</title>
+<script>document.addEventListener('DOMContentLoaded', () => { document.getElementById('t').textContent = 'CHANGED BY A SCRIPT'; });</script>
+<script type="module">document.getElementById('t').textContent = 'CHANGED BY A MODULE';</script>
+<script src="data:text/javascript,document.getElementById('t').textContent='CHANGED BY A DATA SCRIPT'"></script>
+</head><body onload="document.getElementById('t').textContent = 'CHANGED BY ONLOAD'">
+<p id="t">${original}</p>
+<script>document.getElementById('t').textContent = 'CHANGED INLINE';</script>
+<img src="data:," onerror="document.getElementById('t').textContent = 'CHANGED BY ONERROR'" alt="">
+<svg width="10" height="10" onload="document.getElementById('t').textContent = 'CHANGED BY SVG'"><rect width="5" height="5"/></svg>
+<iframe src="javascript:parent.document.getElementById('t').textContent = 'CHANGED BY A FRAME'"></iframe>
+<iframe srcdoc="<script>parent.document.getElementById('t').textContent = 'CHANGED BY SRCDOC'</script>"></iframe>
+<object data="data:text/html,<script>parent.document.getElementById('t').textContent='CHANGED BY OBJECT'</script>"></object>
+<details open ontoggle="document.getElementById('t').textContent = 'CHANGED BY TOGGLE'"><summary>s</summary></details>
+<input autofocus onfocus="document.getElementById('t').textContent = 'CHANGED BY FOCUS'">
+</body></html>`;
+    const text = (await pdfText(await session.printPdf({ html, assets: new Map() }))).replace(/\s+/g, ' ');
+    expect(text).toContain(original);
+    expect(text).not.toContain('CHANGED');
+  });
 
   it('loads nothing but the page and its assets, runs no script, and reads no file, whatever the HTML asks', async () => {
     const html = `<!doctype html><html><head><title>t</title></head><body><p>The page itself.</p>${everyRequest(origin)}</body></html>`;
@@ -101,6 +172,8 @@ describe('a build', () => {
     const entries = await epubEntries(await readFile(path.join(out, 'report.epub')));
     const xhtml = [...entries.entries()].filter(([name]) => name.endsWith('.xhtml')).map(([, bytes]) => new TextDecoder().decode(bytes)).join('\n');
     expect(xhtml).not.toMatch(/<script|onerror=|<iframe|127\.0\.0\.1:\d+\/(?!markdown-link|link")/); // links stay links
+    const packaged = await packagedOnlyWhatIsListed(await readFile(path.join(out, 'report.epub')));
+    expect([...packaged.values()].join('\n')).not.toMatch(/SERVED FROM LOOPBACK|127\.0\.0\.1:\d+\/(?!markdown-link|link")/);
     expect(requests).toEqual([]);
     expect(connections).toBe(0);
   });
@@ -156,5 +229,60 @@ describe('a build', () => {
       [19, 'data-outside-project'],
     ]);
     expect(JSON.stringify(messages)).not.toContain('TOP SECRET');
+  });
+
+  it('never contacts a server from images either: raw, responsive, in SVG or in Markdown, each refused at its line', async () => {
+    const project = await temporaryFolder();
+    const manuscript = path.join(project, 'report.md');
+    await writeFile(
+      manuscript,
+      `---\ntitle: Images that try\nauthor: A. Writer\nlang: en-GB\n---\n\n# Tries\n\n![Markdown](${origin}/markdown.png)\n\n![Reference][r]\n\n[r]: ${origin}/reference.png\n\n` +
+        `<img src="${origin}/raw.png" alt="raw"> <img src="//127.0.0.1:${new URL(origin).port}/scheme-relative.png" alt="scheme-relative">\n\n${everyRequest(origin)}\n`,
+    );
+    const out = path.join(project, 'out');
+    const result = await imprint(['build', manuscript, '--out', out, '--browser-ws-endpoint', inject('browserWSEndpoint')]);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/report\.md:9:1-9:\d+\s+error\s+Image `http:\/\/127\.0\.0\.1:\d+\/markdown\.png` is remote/);
+    expect(result.stderr).toMatch(/error\s+Image `http:\/\/127\.0\.0\.1:\d+\/raw\.png` is remote/);
+    expect(requests).toEqual([]);
+    expect(connections).toBe(0);
+  });
+
+  it('embeds no outside file that raw HTML names in ways that are not images: the build succeeds and no edition holds it', async () => {
+    const dir = await temporaryFolder();
+    const project = path.join(dir, 'project');
+    await mkdir(project);
+    await writeFile(path.join(dir, 'secret.css'), 'body::after { content: "TOP SECRET STYLE"; }');
+    await writeFile(path.join(dir, 'secret.txt'), 'TOP SECRET TEXT');
+    await writeFile(path.join(dir, 'secret.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><text y="20">TOP SECRET DRAWING</text></svg>');
+    await symlink(path.join(dir, 'secret.css'), path.join(project, 'linked.css'));
+    await symlink(path.join(dir, 'secret.txt'), path.join(project, 'linked.txt'));
+    const manuscript = path.join(project, 'report.md');
+    await writeFile(
+      manuscript,
+      [
+        '---\ntitle: Outside again\nauthor: A. Writer\nlang: en-GB\n---\n\n# Outside again\n',
+        'The report itself.\n',
+        '<link rel="stylesheet" href="../secret.css"><link rel="stylesheet" href="linked.css"><link rel="stylesheet" href="file:///etc/passwd">\n',
+        '<style>@import "../secret.css"; @import url(linked.css); @font-face { font-family: S; src: url(file:///etc/passwd); }</style>\n',
+        '<p style="background: url(../secret.svg)">Styled.</p>\n',
+        '<object data="../secret.txt" type="text/plain"></object><object data="linked.txt" type="text/plain"></object><iframe src="file:///etc/passwd"></iframe>\n',
+        '<svg width="200" height="40"><image href="../secret.svg" width="200" height="40"/><image href="file:///etc/passwd" width="10" height="10"/></svg>\n',
+        '[A link to a file outside](../secret.txt) and [another](file:///etc/passwd) stay links.\n',
+      ].join('\n'),
+    );
+    const out = path.join(project, 'out');
+    const result = await imprint(['build', manuscript, '--out', out, '--browser-ws-endpoint', inject('browserWSEndpoint')]);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(result.code).toBe(0);
+    const secret = /TOP SECRET|root:x?:?0|daemon:/;
+    const text = await pdfText(new Uint8Array(await readFile(path.join(out, 'report.pdf'))));
+    expect(text).toContain('The report itself.');
+    expect(text).not.toMatch(secret);
+    expect(await readFile(path.join(out, 'report.html'), 'utf8')).not.toMatch(secret);
+    const packaged = await packagedOnlyWhatIsListed(await readFile(path.join(out, 'report.epub')));
+    expect([...packaged.values()].join('\n')).not.toMatch(secret);
+    expect(requests).toEqual([]);
   });
 });

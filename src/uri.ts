@@ -1,0 +1,14 @@
+/**
+ * `decodeURIComponent` for references written by hand: a malformed escape
+ * (`%E0%A4%A`, `%ZZ`) or a lone surrogate is kept as written instead of
+ * throwing, so it reaches the check that reports it at its place (a file
+ * that does not exist, a target that is not there) rather than stopping the
+ * build with an internal error.
+ */
+export function decodeReference(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

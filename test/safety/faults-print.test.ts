@@ -1,0 +1,93 @@
+import { chmod, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { locateBrowser } from '../../src/browser/locate.js';
+import { BrowserSession } from '../../src/browser/session.js';
+import { leftBehind, markerVariable, newMarker, watchProcesses, type MarkedProcess } from '../helpers/processes.js';
+import { temporaryFolder } from '../helpers/tools.js';
+
+/**
+ * The browser fails while it prints (not while it starts or loads): the print
+ * ends with a clear error within the browser timeout, and closing the session
+ * leaves no process of that browser behind, whatever state the failure left
+ * its processes in. The browser is the real Chromium, started through a
+ * script that marks its environment so the test finds all its processes.
+ */
+const chromium = locateBrowser({ puppeteerPath: () => undefined }).executablePath;
+const chapters = Array.from({ length: 4000 }, (_, index) => `<p>Paragraph ${index}, long enough to be laid out over many printed pages of the report.</p>`).join('');
+const html = `<!doctype html><html><head><title>Long</title></head><body>${chapters}</body></html>`;
+
+async function markedSession(timeoutMs: number) {
+  const marker = newMarker();
+  const watch = watchProcesses(marker);
+  const script = path.join(await temporaryFolder(), 'chromium.sh');
+  await writeFile(script, `#!/bin/sh\n${markerVariable}=${marker} exec "${chromium}" "$@"\n`);
+  await chmod(script, 0o755);
+  const session = await BrowserSession.open({ executablePath: script, timeoutMs });
+  return { session, watch };
+}
+
+const pageRenderers = (processes: readonly MarkedProcess[]) => processes.filter((found) => found.command.includes('--type=renderer') && !found.command.includes('top-chrome-webui'));
+
+/** Start printing, do `harm` to the browser's processes as soon as the print is asked for, and see how the print ends. */
+async function printWhile(timeoutMs: number, harm: (processes: MarkedProcess[], session: BrowserSession) => void) {
+  const { session, watch } = await markedSession(timeoutMs);
+  try {
+    const page = await session.openPage({ html, assets: new Map() });
+    const started = performance.now();
+    const printing = page.print();
+    harm(watch.left(), session);
+    const outcome = await printing.then(
+      () => 'printed',
+      (error: Error) => `${error.name}: ${error.message}`,
+    );
+    const ms = performance.now() - started;
+    await page.close();
+    await session.close();
+    return { outcome, ms, seen: watch.seen(), left: await leftBehind(watch, 2_000) };
+  } finally {
+    watch.stop();
+  }
+}
+
+const kill = (signal: NodeJS.Signals, pids: number[]) => {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Gone already.
+    }
+  }
+};
+
+describe('a browser failing in the middle of a print', () => {
+  it('whose page crashes: a clear error at once, and no process left', async () => {
+    const result = await printWhile(30_000, (processes) => kill('SIGKILL', pageRenderers(processes).map((found) => found.pid)));
+    expect(result.outcome).toMatch(/^EnvironmentError: The browser stopped \(it crashed or was closed\) while printing: /);
+    expect(result.ms).toBeLessThan(10_000);
+    expect(result.seen.length).toBeGreaterThan(3);
+    expect(result.left).toEqual([]);
+  });
+
+  it('that is killed: a clear error at once, and no process left', async () => {
+    const result = await printWhile(30_000, (_, session) => kill('SIGKILL', [session.pid!]));
+    expect(result.outcome).toMatch(/^EnvironmentError: The browser stopped \(it crashed or was closed\) while printing: /);
+    expect(result.ms).toBeLessThan(10_000);
+    expect(result.left).toEqual([]);
+  });
+
+  it('whose page stops answering: an error at the timeout, and the stopped renderer killed on close', async () => {
+    const result = await printWhile(3_000, (processes) => kill('SIGSTOP', pageRenderers(processes).map((found) => found.pid)));
+    expect(result.outcome).toBe('EnvironmentError: The browser did not answer within 3 s while printing (set a longer wait with --browser-timeout)');
+    expect(result.ms).toBeGreaterThan(2_900);
+    expect(result.ms).toBeLessThan(6_000);
+    expect(result.left).toEqual([]);
+  });
+
+  it('that stops answering altogether: an error at the timeout, and the whole browser killed on close', async () => {
+    const result = await printWhile(3_000, (_, session) => kill('SIGSTOP', [session.pid!]));
+    expect(result.outcome).toBe('EnvironmentError: The browser did not answer within 3 s while printing (set a longer wait with --browser-timeout)');
+    expect(result.ms).toBeLessThan(6_000);
+    expect(result.left).toEqual([]);
+  });
+});
