@@ -61,9 +61,8 @@ const pageRenderers = (processes: readonly MarkedProcess[]) =>
 /**
  * Build the long manuscript again with these options, as a child process,
  * watching every process the build starts. `harm`, if given, runs once the
- * browser is up and the page for the report has been opened in it (a second page
- * renderer, beside the one of the browser's first blank page): in the middle
- * of laying out and printing the report.
+ * browser is up and a page renderer runs in it, 0.7 s later: in the middle of
+ * loading, laying out and printing the long report.
  */
 async function buildWith(options: string[], harm?: (processes: MarkedProcess[]) => void): Promise<Outcome & { harmed: boolean }> {
   const marker = newMarker();
@@ -81,11 +80,12 @@ async function buildWith(options: string[], harm?: (processes: MarkedProcess[]) 
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const poll = harm
       ? setInterval(() => {
-          // The browser's first blank page has a renderer of its own; the report's page, in a context of its own, another.
+          // Once the browser is up and a page renderer runs (the report is printed in the browser's first tab),
+          // a moment later: while the long report's page loads and is measured.
           if (harmed || !/^browser\s/m.test(stderr)) return;
-          if (pageRenderers(watch.left()).length >= 2) {
+          if (pageRenderers(watch.left()).length >= 1) {
             harmed = true;
-            setTimeout(() => harm(watch.left()), 300);
+            setTimeout(() => harm(watch.left()), 700);
           }
         }, 25)
       : undefined;
