@@ -238,6 +238,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     ...(previous ? { previous: new Map(previous.reports.map((report) => [report.manuscript.path, report])) } : {}),
   };
 
+  // The fingerprints hash imprint's code and its fonts: done now, while the browser starts, not after the editions.
+  for (const format of run.formats) void shared.fingerprint(format).catch(() => undefined);
+
   const outcomes: Array<{ result: ReportResult; entry?: ManifestReport } | undefined> = run.manuscripts.map(() => undefined);
   let done = 0;
   let stopped: { cause: unknown } | undefined;

@@ -58,6 +58,12 @@ export interface ReportContext {
   signal?: AbortSignal;
   onStage?: (stage: Stage, ms: number) => void;
   /**
+   * Called with each edition as soon as it is made, while the others are still
+   * being made (the run describes it for the manifest meanwhile). An edition
+   * is only kept if the whole report succeeds.
+   */
+  onEdition?: (edition: Edition) => void;
+  /**
    * Called once the manuscript compiled without errors: the editions still to
    * make (by default all of `formats`). The run leaves out editions that are
    * up to date.
@@ -101,13 +107,17 @@ export async function buildReport(manuscript: string, context: ReportContext): P
 
   const target = (format: Format) => path.join(context.outDir, `${name}.${format}`);
   const jobs: Array<Promise<Edition>> = [];
+  const announce = (edition: Edition): Edition => {
+    context.onEdition?.(edition);
+    return edition;
+  };
   if (wanted.has('html')) {
     jobs.push(
       timed('html', () => htmlEdition(doc, context.templates)).then((html) => ({
         format: 'html' as const,
         path: target('html'),
         bytes: new TextEncoder().encode(html),
-      })),
+      })).then(announce),
     );
   }
 
@@ -139,7 +149,7 @@ export async function buildReport(manuscript: string, context: ReportContext): P
     );
   const epub = layout && wanted.has('epub') ? layout.then((made) => epubWith(made.pageMap)) : undefined;
   if (printed) {
-    jobs.push(printed.then((pdf) => ({ format: 'pdf' as const, path: target('pdf'), bytes: pdf.bytes })));
+    jobs.push(printed.then((pdf) => announce({ format: 'pdf' as const, path: target('pdf'), bytes: pdf.bytes })));
   }
   if (epub) {
     jobs.push(
@@ -148,7 +158,7 @@ export async function buildReport(manuscript: string, context: ReportContext): P
         path: target('epub'),
         // The printed PDF corrected the measured map: the page list must follow the PDF.
         bytes: pdf && pdf.pageMap !== made.pageMap ? await epubWith(pdf.pageMap) : bytes,
-      })),
+      })).then(announce),
     );
   }
   try {

@@ -94,11 +94,18 @@ export async function runReport(
       sources: sources.map((source) => ({ path: projectPath(run.projectDir, source.path), sha256: source.sha256 })),
     });
 
+  // Each edition is described (digest, pages, chapters) as soon as it is made, while the others are being made.
+  const descriptions = new Map<Uint8Array, ReturnType<typeof describe>>();
   const built = await buildReport(manuscript, {
     ...shared.context,
     formats: requested,
     reader: pipelineReader,
     ...(onStage ? { onStage } : {}),
+    onEdition: (edition) => {
+      const description = describe(edition.bytes, edition.format);
+      description.catch(() => undefined);
+      descriptions.set(edition.bytes, description);
+    },
     select: async (doc) => {
       title = doc.metadata.title;
       if (!before) return requested;
@@ -135,7 +142,7 @@ export async function runReport(
     const made = built.editions.find((edition) => edition.format === format);
     const found = kept.get(format);
     if (made) {
-      const described = await describe(made.bytes, format);
+      const described = await (descriptions.get(made.bytes) ?? describe(made.bytes, format));
       const entry: ManifestEdition = {
         format,
         path: path.basename(made.path),
