@@ -91,6 +91,14 @@ export function resolveFrontMatter(
     }
   }
 
+  // Control characters (a YAML escape such as "\u0000") have no place in metadata, and no edition can hold them.
+  replaceControlCharacters(source.value as Record<string, unknown>, [], (path) => {
+    warn(file, `Control character in front matter \`${path.join('.')}\`, replaced by U+FFFD`, {
+      place: source.placeOf(path) ?? yaml.start,
+      ruleId: 'text-control-character',
+    });
+  });
+
   const parsed = FrontMatter.safeParse(source.value, { reportInput: true });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -142,4 +150,22 @@ function typeName(value: unknown): string {
   if (value === null) return 'empty';
   if (Array.isArray(value)) return 'a list';
   return typeof value === 'object' ? 'a mapping' : `a ${typeof value}`;
+}
+
+const controlCharacter = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Replace, in place, every control character in the strings of a parsed YAML value; `found` is told each path. */
+function replaceControlCharacters(value: Record<string, unknown> | unknown[], at: Array<string | number>, found: (path: Array<string | number>) => void): void {
+  for (const [key, item] of Object.entries(value)) {
+    const path = [...at, Array.isArray(value) ? Number(key) : key];
+    if (typeof item === 'string') {
+      const clean = item.replace(controlCharacter, '\uFFFD');
+      if (clean !== item) {
+        (value as Record<string, unknown>)[key] = clean;
+        found(path);
+      }
+    } else if (item !== null && typeof item === 'object') {
+      replaceControlCharacters(item as Record<string, unknown>, path, found);
+    }
+  }
 }

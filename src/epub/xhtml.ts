@@ -31,9 +31,10 @@ export function toXhtml(content: Root | ElementContent | ElementContent[]): stri
     // The XHTML namespace is the document's default: no need to repeat it on every top-level element.
     if (child.type === 'element' && child.attributes.xmlns === 'http://www.w3.org/1999/xhtml') delete child.attributes.xmlns;
   }
-  // Characters XML cannot hold (control characters from a data file, say) become U+FFFD, so the
-  // document stays well-formed; the manuscript's own were reported when it was read.
-  return toXml(xast as XastRoot | XastElement).replace(emptyVoid, '<$1$2/>').replace(notXmlCharacter, '\uFFFD');
+  // Characters XML cannot hold (control characters from a data file, say) become U+FFFD, and `]]>`,
+  // which XML forbids in text, is escaped, so the document stays well-formed; the manuscript's own
+  // control characters were reported when it was read.
+  return toXml(xast as XastRoot | XastElement).replace(emptyVoid, '<$1$2/>').replace(notXmlCharacter, '\uFFFD').replace(/]]>/g, ']]&gt;');
 }
 
 /** Characters XML 1.0 does not allow: most C0 controls, U+FFFE, U+FFFF and unpaired surrogates. */

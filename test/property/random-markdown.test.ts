@@ -145,6 +145,10 @@ describe('random Markdown through the whole pipeline', () => {
         examples: [
           ['---\ntitle: Random\nauthor: A. Writer\nlang: en-GB\n---\n\n', 'Only a paragraph, no heading.'],
           ['---\ntitle: Random\nauthor: A. Writer\nlang: ja\n---\n\n', '# \u0001 China\n\n> '],
+          // A control character written as a YAML escape in the front matter reached the EPUB's title page.
+          ['---\ntitle: "\\u0000 China"\nauthor: ["\\u0000 China"]\nlang: ja\nkeywords: [a, b]\n---\n\n', '- [ ] **China**'],
+          // `]]>` in the text, which XML does not allow unescaped.
+          ['---\ntitle: Random\nauthor: A. Writer\nlang: en-GB\n---\n\n', '- ]]> [China](https://example.org/China)\n- **China**'],
           // An image path and a link with malformed percent escapes stopped the build with an internal error.
           ['---\ntitle: Random\nauthor: A. Writer\nlang: en-GB\n---\n\n', '# Escapes\n\n![bad escape](%E0%A4%A.png) [to nothing](#%ZZ) [^1]\n\n[^1]: [back](#%E0%A4%A)'],
         ],
