@@ -47,7 +47,7 @@ const known = new Set([
   'colgroup', 'data', 'dd', 'del', 'details', 'dfn', 'div', 'dl', 'dt', 'em', 'figcaption', 'figure', 'footer', 'h1',
   'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hgroup', 'hr', 'i', 'img', 'ins', 'kbd', 'li', 'main', 'mark', 'nav', 'ol',
   'p', 'picture', 'pre', 'q', 'rp', 'rt', 'ruby', 's', 'samp', 'section', 'small', 'span', 'strong', 'sub', 'summary',
-  'sup', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'time', 'tr', 'u', 'ul', 'var', 'wbr', 'svg', 'math',
+  'sup', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'time', 'tr', 'u', 'ul', 'var', 'wbr', 'svg',
   'input', // task-list checkboxes (GFM) are disabled inputs: see below
 ]);
 
@@ -76,6 +76,10 @@ function sanitizeElement(element: Element, file: VFile, inSvg: boolean): Element
   if (inSvg ? droppedInSvg.has(name) : dropped.has(name) && !isTaskCheckbox(element)) {
     warn(file, `Dropped \`<${name}>\`: ${reason(name)}`, { place: element.position, ruleId: 'html-unsafe' });
     return [];
+  }
+  for (const key of ['href', 'src'] as const) {
+    const value = element.properties[key];
+    if (typeof value === 'string') element.properties[key] = wellFormedUri(value);
   }
   for (const [key, value] of Object.entries(element.properties)) {
     const problem = attributeProblem(key, value, name, svg);
@@ -128,4 +132,21 @@ function attributeProblem(key: string, value: unknown, element: string, inSvg: b
 
 function attributeName(key: string): string {
   return find(html, key).attribute;
+}
+
+/**
+ * A URI as written, made well-formed for every edition (XHTML requires it): a
+ * `%` that starts no escape becomes `%25`, and characters a URI cannot hold
+ * are percent-encoded. A well-formed URI is left as it is.
+ */
+export function wellFormedUri(uri: string): string {
+  return uri
+    .replace(/%(?![0-9A-Fa-f]{2})/g, '%25')
+    .replace(/[^A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]/gu, (character) => {
+      try {
+        return encodeURIComponent(character);
+      } catch {
+        return '%EF%BF%BD';
+      }
+    });
 }
