@@ -76,7 +76,7 @@ export async function printPageSource(doc: ReportDocument, templates: Templates)
   const assets = new Map<string, Asset>();
   await Promise.all(
     fontFaces().map(async (face) => {
-      assets.set(`/fonts/${face.name}`, { body: await fontBytes(face), contentType: 'font/woff2' });
+      assets.set(`/fonts/${face.name}`, { body: await fontBytes(face), contentType: 'font/woff2', unchanging: true });
     }),
   );
   for (const image of doc.images.values()) assets.set(`/${image.name}`, { body: image.bytes, contentType: image.mediaType });

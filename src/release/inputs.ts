@@ -98,8 +98,9 @@ function shippedFontsDigest(): Promise<string> {
  */
 export async function runFingerprint(templates: Templates, format: string): Promise<string> {
   const [code, fonts] = await Promise.all([ownCodeDigest(), shippedFontsDigest()]);
-  // Only the templates an edition is made with: a change to epub.css leaves the PDF up to date.
-  const used = format === 'epub' ? { epubCss: templates.epubCss, epub: templates.epub } : { printCss: templates.printCss };
+  // Only the templates an edition is made with: a change to epub.css leaves the PDF up to date. The
+  // EPUB's page list is where the print layout puts the page breaks, so print.css shapes the EPUB too.
+  const used = format === 'epub' ? { printCss: templates.printCss, epubCss: templates.epubCss, epub: templates.epub } : { printCss: templates.printCss };
   return sha256(JSON.stringify({ tool: `${toolName} ${toolVersion}`, code, fonts, templates: used }));
 }
 

@@ -39,6 +39,12 @@ export interface ReportResult {
   files: VFile[];
   /** Where the printed pages fall, when the print page was laid out (a PDF or EPUB was made). */
   pageMap?: PageMap;
+  /**
+   * Every local file the build read (the manuscript, included parts, data
+   * files, images), absolute, even when it failed: what its editions depend
+   * on besides the templates (`imprint watch` watches these).
+   */
+  inputs: string[];
 }
 
 /** What the reports of a run share. */
@@ -133,6 +139,10 @@ export async function runReport(
     editions: [],
     files: built.files,
     ...(built.pageMap ? { pageMap: built.pageMap } : {}),
+    inputs: pipelineReader
+      .sources()
+      .map((source) => source.path)
+      .filter((source) => path.isAbsolute(source)),
   };
   if (!built.ok) return { result };
 

@@ -15,6 +15,17 @@ export interface Templates {
 /** The template folder shipped with imprint. */
 export const defaultTemplateDir = fileURLToPath(new URL('../../templates/', import.meta.url));
 
+/** The files of a template folder, relative to it. */
+export const templateFiles: readonly string[] = [
+  'print.css',
+  'epub.css',
+  'epub/content.opf.ejs',
+  'epub/toc.xhtml.ejs',
+  'epub/toc.ncx.ejs',
+  'epub/chapter.xhtml.ejs',
+  'epub/cover.svg.ejs',
+];
+
 const loaded = new Map<string, Promise<Templates>>();
 
 /** Read template folders afresh from now on (`imprint watch`, after a template changed). */

@@ -2,50 +2,90 @@ import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 
 export interface WatchOptions {
-  /** Folders to watch, recursively. */
-  folders: readonly string[];
-  /** Paths whose changes are ignored (the output folder). */
-  ignore: readonly string[];
   /** Quiet time after the last change before `onChange` (editors write in several steps). */
   debounceMs?: number;
-  /** Called with the files that changed since the last call, absolute. */
+  /** Called with the watched files that changed since the last call, absolute, sorted. */
   onChange: (changed: string[]) => void;
 }
 
+export interface FileWatcher {
+  /**
+   * Watch these files from now on, in place of the earlier set; with `anyIn`,
+   * also any file saved in these folders (after a failed build: a file it
+   * could not find may be the one about to be saved).
+   */
+  watch(files: Iterable<string>, anyIn?: Iterable<string>): void;
+  /** Stop watching. */
+  close(): void;
+}
+
 /**
- * Watch folders for saved files, robust to editors that save by writing a
- * temporary file and renaming it: every event in a folder counts, and changes
- * are gathered until the folder has been quiet for a moment. Hidden files and
- * editor backups (`.x.swp`, `x~`, `#x#`) are ignored. Returns a function that
- * stops watching.
+ * Watch a set of files for saves. Each file's folder is watched, not the file:
+ * editors that save by writing a temporary file and renaming it over the old
+ * one (vim, `sed -i`, many IDEs) replace the file, and a watch on the file
+ * itself would follow the old one, which is gone; a folder's watch sees every
+ * name in it written, created or renamed onto. Only the files asked for count
+ * (so a temporary file, a backup or an unrelated file triggers nothing), and
+ * changes are gathered until the folders have been quiet for `debounceMs`.
  */
-export function watchFiles(options: WatchOptions): () => void {
+export function watchFiles(options: WatchOptions): FileWatcher {
   const debounceMs = options.debounceMs ?? 80;
+  const folders = new Map<string, FSWatcher>();
+  let files = new Set<string>();
+  let anyIn = new Set<string>();
   const pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
-  const ignored = (file: string) =>
-    options.ignore.some((prefix) => file === prefix || file.startsWith(`${prefix}${path.sep}`)) ||
-    path.basename(file).startsWith('.') ||
-    /(~|\.swp|\.swx|\.tmp)$|^#.*#$/.test(path.basename(file)) ||
-    file.split(path.sep).includes('node_modules') ||
-    // Editors' and tools' temporary files (sed's `sedAbC123`, swap files) have no extension.
-    path.extname(file) === '';
-  const watchers: FSWatcher[] = options.folders.map((folder) =>
-    watch(folder, { recursive: true }, (_event, name) => {
-      if (!name) return;
-      const file = path.join(folder, name.toString());
-      if (ignored(file)) return;
-      pending.add(file);
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        const changed = [...pending].sort();
-        pending.clear();
-        options.onChange(changed);
-      }, debounceMs);
-    }),
-  );
-  return () => {
+  let closed = false;
+
+  const saved = (folder: string, name: string) => {
+    const file = path.join(folder, name);
+    if (!files.has(file) && !(anyIn.has(folder) && !temporary(name))) return;
+    pending.add(file);
     clearTimeout(timer);
-    for (const watcher of watchers) watcher.close();
+    timer = setTimeout(() => {
+      const changed = [...pending].sort();
+      pending.clear();
+      if (!closed) options.onChange(changed);
+    }, debounceMs);
   };
+
+  return {
+    watch(wanted, wantedFolders = []) {
+      files = new Set([...wanted].map((file) => path.resolve(file)));
+      anyIn = new Set([...wantedFolders].map((folder) => path.resolve(folder)));
+      const needed = new Set([...[...files].map((file) => path.dirname(file)), ...anyIn]);
+      for (const [folder, watcher] of folders) {
+        if (needed.has(folder)) continue;
+        watcher.close();
+        folders.delete(folder);
+      }
+      for (const folder of needed) {
+        if (folders.has(folder)) continue;
+        try {
+          const watcher = watch(folder, (_event, name) => {
+            if (name) saved(folder, name.toString());
+          });
+          // A folder removed while watched: stop watching it; the next build says what is missing.
+          watcher.on('error', () => {
+            watcher.close();
+            if (folders.get(folder) === watcher) folders.delete(folder);
+          });
+          folders.set(folder, watcher);
+        } catch {
+          // A folder that does not exist (a file the build could not find): nothing to watch there.
+        }
+      }
+    },
+    close() {
+      closed = true;
+      clearTimeout(timer);
+      for (const watcher of folders.values()) watcher.close();
+      folders.clear();
+    },
+  };
+}
+
+/** Editors' and tools' temporary and backup files: `.x.swp`, `x~`, `#x#`, `sedAbC123`, `x.tmp`. */
+function temporary(name: string): boolean {
+  return name.startsWith('.') || /(~|\.swp|\.swx|\.tmp)$|^#.*#$/.test(name) || path.extname(name) === '';
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { cp, readFile, rename, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -81,20 +81,29 @@ describe('imprint preview', () => {
     expect(await stream.next()).toBe('reload');
     expect((await get(url, '/')).body).toContain('The renewed commitment to dialogue');
 
+    // Saved by renaming a new file over it (vim, sed -i), twice: each save reloads.
+    for (const word of ['steady', 'patient']) {
+      const temporary = path.join(dir, `sed${word}`);
+      await writeFile(temporary, (await readFile(manuscript, 'utf8')).replace(/The (renewed|steady) commitment to dialogue/g, `The ${word} commitment to dialogue`));
+      await rename(temporary, manuscript);
+      expect(await stream.next()).toBe('reload');
+      expect((await get(url, '/')).body).toContain(`The ${word} commitment to dialogue`);
+    }
+
     await writeFile(manuscript, (await readFile(manuscript, 'utf8')).replace('# Synopsis', '# Synopsis\n\n::diagram{src="x"}'));
     expect(await stream.next()).toBe('reload');
     const broken = (await get(url, '/')).body;
     expect(broken).toContain('id="imprint-problems"');
     expect(broken).toMatch(/Unknown directive `::diagram`\s+directive-unknown/);
-    expect(broken).toContain('The renewed commitment to dialogue');
+    expect(broken).toContain('The patient commitment to dialogue');
 
-    for (const attempt of ['/../../../../etc/passwd', '/%2e%2e/%2e%2e/%2e%2e/etc/passwd', '/..%2f..%2f..%2fetc%2fpasswd', '/report.md', '/data/pledges.yaml', '//etc/passwd']) {
+    for (const attempt of ['/../../../../etc/passwd', '/%2e%2e/%2e%2e/%2e%2e/etc/passwd', '/..%2f..%2f..%2fetc%2fpasswd', '/report.md', '/data/pledges.yaml', '//etc/passwd', '/%252e%252e/%252e%252e/etc/passwd', '/..\\..\\..\\etc\\passwd', '/fonts/../../../../etc/passwd', '/index.html/../../../etc/passwd']) {
       const response = await get(url, attempt);
       expect(response.status, attempt).toBe(404);
       expect(response.body).not.toMatch(/root:|amount_usd_bn|title:/);
     }
 
-    child.kill('SIGINT');
+    child.kill('SIGTERM');
     expect(await exited).toBe(0);
   });
 });

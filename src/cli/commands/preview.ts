@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { build, forgetLoadedTemplates, type BuildOptions } from '../../api.js';
 import { startPreviewServer } from '../../preview/server.js';
+import { defaultTemplateDir } from '../../template/templates.js';
 import { watchFiles } from '../../watch/watch-files.js';
 import { parseCommand } from '../arguments.js';
 import { exitCodes, printMessages, type Io } from '../io.js';
@@ -16,8 +17,8 @@ Nothing is written to disk. Ctrl-C stops.
 Options:
   -p, --port N          port (default: 4173; 0 for any free port)
       --host HOST       address to listen on (default: 127.0.0.1, this machine only)
-      --root DIR        folder the manuscript's files must stay inside, and the
-                        folder watched (default: the manuscript's folder)
+      --root DIR        folder the manuscript's files must stay inside
+                        (default: the manuscript's folder)
       --templates DIR   template folder (default: the shipped templates)
       --allow-remote    fetch remote images and data files
   -h, --help            show this help`;
@@ -69,12 +70,19 @@ export async function previewCommand(argv: string[], io: Io): Promise<number> {
     return exitCodes.environment;
   }
   const preview = server;
+  // What the page depends on: the files the last build read, and the print style sheet.
+  const printCss = path.join(templateDir ?? defaultTemplateDir, 'print.css');
+  let inputs: string[] = [manuscript];
+  let lastFailed = false;
 
   const refresh = async (reason: string) => {
     const started = performance.now();
     try {
       const result = await build(options);
       printMessages(result.files, {}, io);
+      const report = result.reports[0];
+      if (report && report.inputs.length > 0) inputs = [...new Set([manuscript, ...report.inputs])];
+      lastFailed = !result.ok;
       const html = result.reports[0]?.editions.find((edition) => edition.format === 'html');
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
       if (result.ok && html) {
@@ -85,6 +93,7 @@ export async function previewCommand(argv: string[], io: Io): Promise<number> {
         io.stderr(`${reason}: problems, shown on the page (${seconds} s)\n`);
       }
     } catch (cause) {
+      lastFailed = true;
       const message = cause instanceof Error ? cause.message : String(cause);
       preview.showProblems(message);
       io.stderr(`imprint: ${message}\n`);
@@ -97,10 +106,10 @@ export async function previewCommand(argv: string[], io: Io): Promise<number> {
   return new Promise<number>((resolve) => {
     let running: Promise<void> = Promise.resolve();
     let queued: string[] | undefined;
-    const unwatch = watchFiles({
-      folders: [root, ...(templateDir && path.relative(root, templateDir).startsWith('..') ? [templateDir] : [])],
-      ignore: [],
+    let stopping = false;
+    const watcher = watchFiles({
       onChange: (changed) => {
+        if (stopping) return;
         if (queued) {
           queued.push(...changed);
           return;
@@ -109,16 +118,22 @@ export async function previewCommand(argv: string[], io: Io): Promise<number> {
         running = running.then(async () => {
           const files = queued ?? [];
           queued = undefined;
-          if (templateDir) forgetLoadedTemplates();
+          if (stopping) return;
+          if (files.includes(printCss)) forgetLoadedTemplates();
           const names = [...new Set(files.map((file) => path.relative(process.cwd(), file) || file))];
           await refresh(`${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} changed`);
+          follow();
         });
       },
     });
+    /** Watch what the last build read and print.css; after a failure, any file saved beside the manuscript too. */
+    const follow = () => watcher.watch([...inputs, printCss], lastFailed ? [path.dirname(manuscript)] : []);
+    follow();
     const stop = async () => {
+      stopping = true;
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      unwatch();
+      watcher.close();
       await running.catch(() => undefined);
       await preview.close();
       resolve(exitCodes.ok);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { build, EnvironmentError, forgetLoadedTemplates, startBrowser, type BuildOptions, type WarmBrowser } from '../../api.js';
+import { defaultTemplateDir, templateFiles } from '../../template/templates.js';
 import { watchFiles } from '../../watch/watch-files.js';
 import { parseCommand, parseFormats, parsePaper, parseTimeout, usageError } from '../arguments.js';
 import { exitCodes, printMessages, type Io } from '../io.js';
@@ -7,10 +8,12 @@ import { exitCodes, printMessages, type Io } from '../io.js';
 export const watchUsage = `Usage: imprint watch [MANUSCRIPT] [options]
 
 Build a manuscript (default: manuscript/report.md), then keep one browser
-running and build again each time a file of the project or a template is
-saved. Only the editions a change affects are made again (a change to
-epub.css makes only the EPUB); earlier editions stay when a build has
-problems, which are printed and wait for the next save. Ctrl-C stops.
+running and build again each time the manuscript, a file it reads (included
+parts, data files, images) or a template is saved. Only the editions a
+change affects are made again (a change to epub.css makes only the EPUB);
+earlier editions stay when a build has problems, which are printed and wait
+for the next save. Ctrl-C (or SIGTERM) closes the browser and exits 0; exit 2
+when the browser cannot be started or stops working.
 
 Options:
   -o, --out DIR                 output folder (default: dist)
@@ -19,8 +22,8 @@ Options:
       --browser PATH            Chromium or Chrome to print with
       --browser-timeout SECONDS longest wait for one step of the browser (default: 60)
       --browser-ws-endpoint URL print through an already running Chromium
-      --root DIR                folder the manuscript's files must stay inside, and the
-                                folder watched (default: the manuscript's folder)
+      --root DIR                folder the manuscript's files must stay inside
+                                (default: the manuscript's folder)
       --templates DIR           template folder (default: the shipped templates)
       --allow-remote            fetch remote images and data files
   -q, --quiet                   print only problems and the line of each build
@@ -94,6 +97,11 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
     ...(browser ? { warmBrowser: browser } : {}),
   };
   const shown = (file: string) => path.relative(process.cwd(), file) || file;
+  // What the editions depend on: the files the last build read, and the templates.
+  const templateFolder = templateDir ?? defaultTemplateDir;
+  const templates = templateFiles.map((name) => path.join(templateFolder, name));
+  let inputs: string[] = [manuscript];
+  let lastFailed = false;
 
   /** One build; never throws (a failed build is reported and waits for the next save). */
   const rebuild = async (reason: string): Promise<boolean> => {
@@ -108,6 +116,8 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
       });
       printMessages(result.files, { quiet: values.quiet }, io);
       const report = result.reports[0];
+      if (report && report.inputs.length > 0) inputs = [...new Set([manuscript, ...report.inputs])];
+      lastFailed = !result.ok;
       const made = report?.editions.filter((edition) => edition.status === 'built').map((edition) => path.basename(edition.path)) ?? [];
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
       if (!result.ok) io.stderr(`${reason}: problems, listed above; the editions in ${shown(outDir)} are the last good ones (${seconds} s)\n`);
@@ -118,6 +128,7 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
       }
       return true;
     } catch (cause) {
+      lastFailed = true;
       io.stderr(`imprint: ${cause instanceof Error ? cause.message : String(cause)}\n`);
       return !(cause instanceof EnvironmentError);
     }
@@ -127,36 +138,44 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
     await browser?.close();
     return exitCodes.environment;
   }
-  const folders = [root, ...(templateDir && !isInside(templateDir, root) ? [templateDir] : [])];
-  io.stderr(`watching ${folders.map(shown).join(', ')} (Ctrl-C stops)\n`);
 
   return new Promise<number>((resolve) => {
     let running: Promise<unknown> = Promise.resolve();
     let queued: string[] | undefined;
     let failed = false;
-    const run = (changed: string[]) => {
-      if (queued) {
-        queued.push(...changed);
-        return;
-      }
-      queued = changed;
-      running = running.then(async () => {
-        const files = queued ?? [];
-        queued = undefined;
-        if (templateDir && files.some((file) => isInside(file, templateDir))) forgetLoadedTemplates();
-        const names = [...new Set(files.map(shown))];
-        const ok = await rebuild(`${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} changed`);
-        if (!ok) {
-          failed = true;
-          void stop();
+    let stopping = false;
+    const watcher = watchFiles({
+      onChange: (changed) => {
+        if (stopping) return;
+        if (queued) {
+          queued.push(...changed);
+          return;
         }
-      });
-    };
-    const unwatch = watchFiles({ folders, ignore: [outDir], onChange: run });
+        queued = changed;
+        running = running.then(async () => {
+          const files = queued ?? [];
+          queued = undefined;
+          if (stopping) return;
+          if (files.some((file) => templates.includes(file))) forgetLoadedTemplates();
+          const names = [...new Set(files.map(shown))];
+          const ok = await rebuild(`${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} changed`);
+          follow();
+          if (!ok) {
+            failed = true;
+            void stop();
+          }
+        });
+      },
+    });
+    /** Watch what the last build read and the templates; after a failure, any file saved beside the manuscript too. */
+    const follow = () => watcher.watch([...inputs, ...templates], lastFailed ? [path.dirname(manuscript)] : []);
+    follow();
+    io.stderr(`watching ${shown(manuscript)}, the ${inputs.length - 1} file${inputs.length === 2 ? '' : 's'} it reads and the templates in ${shown(templateFolder)} (Ctrl-C stops)\n`);
     const stop = async () => {
+      stopping = true;
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      unwatch();
+      watcher.close();
       await running.catch(() => undefined);
       await browser?.close();
       resolve(failed ? exitCodes.environment : exitCodes.ok);
@@ -164,9 +183,4 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-}
-
-function isInside(file: string, folder: string): boolean {
-  const relative = path.relative(folder, file);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
