@@ -1,13 +1,37 @@
 import { defineConfig } from 'vitest/config';
 
+/** The tests that harm a browser at a given moment (kill it, stop it, interrupt a build) and time how it ends. */
+const timed = ['test/safety/faults.test.ts', 'test/safety/faults-print.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // One Chromium for the whole run: every test that prints connects to it.
-    globalSetup: ['test/helpers/global-browser.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    // Two cores: run test files two at a time.
-    maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'editions',
+          include: ['test/**/*.test.ts'],
+          exclude: timed,
+          // One Chromium for the whole run: every test that prints connects to it.
+          globalSetup: ['test/helpers/global-browser.ts'],
+          // Two cores: run test files two at a time.
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'faults',
+          // Each starts its own Chromium and harms it at a chosen moment: on a machine loaded by
+          // other test files the moment slips, so these run after them, one file at a time.
+          include: timed,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

@@ -17,6 +17,7 @@ export interface MarkedProcess {
   group: number;
   /** One letter, as in ps: R, S, T (stopped), Z (zombie, already dead) … */
   state: string;
+  /** Its command line (in `left()`, as it is now: a process the zygote forks first shows the zygote's). */
   command: string;
 }
 
@@ -92,7 +93,9 @@ export function watchProcesses(marker: string): { seen: () => MarkedProcess[]; l
       const now = new Map(processTable().map((found) => [key(found), found]));
       return [...seen.values()].flatMap((found) => {
         const still = now.get(key(found));
-        return still && !dead(still.state) ? [{ ...found, state: still.state }] : [];
+        // The command as it is now: a process the zygote forks shows the zygote's command line until it
+        // takes its own (a renderer first seen that way must still be found as a renderer).
+        return still && !dead(still.state) ? [{ ...found, state: still.state, command: still.command || found.command }] : [];
       });
     },
     stop: () => clearInterval(timer),
