@@ -262,8 +262,8 @@ export interface FitFiguresSettings {
  * before it moves to the next page and leaves the rest of the page empty. When
  * a drawing a little smaller would fit in that space, it is set smaller (down
  * to `minimumScale`) and the page is filled. Returns how many figures were
- * fitted; the caller measures again. Reading order never changes, so every
- * edition keeps the same sequence.
+ * fitted; the caller measures again. Reading order does not change; a figure
+ * this cannot keep on its page is deferred (`deferFiguresInPage`).
  *
  * Serialised into the page like `measureInPage`.
  */
@@ -298,4 +298,86 @@ export function fitFiguresInPage(settings: FitFiguresSettings): number {
     fitted++;
   }
   return fitted;
+}
+
+export interface DeferFiguresSettings {
+  /** Width and height of a column (the page area), CSS pixels. */
+  width: number;
+  height: number;
+  bodySelector: string;
+  /** Smallest share of the page a figure may leave empty before it is deferred (0.15: 15 %). */
+  largestGap: number;
+  /** Attribute set on a deferred figure, so that it is deferred once. */
+  deferredAttribute: string;
+}
+
+/**
+ * A figure kept whole that does not fit below the text before it, even set
+ * smaller (`fitFiguresInPage` comes first), leaves the rest of its page empty.
+ * Such a figure is deferred, as typesetters float figures: the paragraphs that
+ * follow it (into the next section if need be) move up to fill that space and
+ * the figure comes after them, at the top of the next page. It never passes
+ * another figure or table (numbers stay in order) and never lands right after
+ * a heading. Returns how many figures were deferred; the caller measures again.
+ * Only the print edition's page is changed: the HTML and EPUB keep the
+ * manuscript's order, where nothing leaves a page empty.
+ *
+ * Serialised into the page like `measureInPage`.
+ */
+export function deferFiguresInPage(settings: DeferFiguresSettings): number {
+  const body = document.querySelector(settings.bodySelector);
+  if (!body) return 0;
+  const origin = document.body.getBoundingClientRect();
+  const columnOf = (rect: DOMRect) => Math.max(0, Math.floor((rect.left - origin.left + 1) / settings.width));
+  const kept = 'figure, table, pre, blockquote';
+  /** The block that comes after `element` in reading order, stepping out of sections and into the next one's first child. */
+  const following = (element: Element): Element | null => {
+    let current: Element | null = element;
+    while (current && current !== body) {
+      if (current.nextElementSibling) {
+        let next: Element = current.nextElementSibling;
+        while (next.tagName === 'SECTION' && next.firstElementChild) next = next.firstElementChild;
+        return next;
+      }
+      current = current.parentElement;
+    }
+    return null;
+  };
+  let deferred = 0;
+  for (const figure of [...body.querySelectorAll(`figure:not([${settings.deferredAttribute}])`)]) {
+    if (!figure.querySelector(':scope > img, :scope > svg, :scope > picture, :scope > .chart-drawing')) continue;
+    const previous = figure.previousElementSibling;
+    if (!previous) continue;
+    const figureRects = figure.getClientRects();
+    const previousRects = previous.getClientRects();
+    if (figureRects.length !== 1 || previousRects.length === 0) continue;
+    const previousRect = previousRects[previousRects.length - 1]!;
+    if (columnOf(figureRects[0]!) !== columnOf(previousRect) + 1) continue; // on the page of the text before it
+    const empty = origin.top + settings.height - previousRect.bottom;
+    if (empty < settings.largestGap * settings.height) continue;
+    // The blocks that follow, up to the next figure or table, as many as fit whole in the empty
+    // space, and then a paragraph long enough to be broken there (two lines or more on each side).
+    let after: Element | null = null;
+    let filled = 0;
+    for (let next = following(figure); next; next = following(next)) {
+      if (next.matches(kept) || next.querySelector(kept) || next.tagName === 'SECTION') break;
+      const style = getComputedStyle(next);
+      let height = parseFloat(style.marginTop) + parseFloat(style.marginBottom);
+      for (const rect of next.getClientRects()) height += rect.height;
+      const heading = /^H[1-6]$/.test(next.tagName);
+      if (filled + height > empty) {
+        const line = parseFloat(style.lineHeight) || 1.2 * parseFloat(style.fontSize);
+        const broken = !heading && next.tagName === 'P' && empty - filled >= 2 * line + parseFloat(style.marginTop) && height >= 4 * line;
+        if (broken) after = next;
+        break;
+      }
+      filled += height;
+      if (!heading) after = next;
+    }
+    if (!after) continue;
+    figure.setAttribute(settings.deferredAttribute, '');
+    after.after(figure);
+    deferred++;
+  }
+  return deferred;
 }

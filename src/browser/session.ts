@@ -1,6 +1,6 @@
 import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer';
 import { EnvironmentError, locateBrowser, type LocatedBrowser } from './locate.js';
-import { fillPageNumbersInPage, fitFiguresInPage, keepLinesInPage, measureInPage, type FitFiguresSettings, type KeepLinesSettings, type MeasuredLayout, type MeasureSettings } from './measure-in-page.js';
+import { deferFiguresInPage, fillPageNumbersInPage, fitFiguresInPage, keepLinesInPage, measureInPage, type DeferFiguresSettings, type FitFiguresSettings, type KeepLinesSettings, type MeasuredLayout, type MeasureSettings } from './measure-in-page.js';
 import { killProcessGroup } from './process-tree.js';
 
 export type { FitFiguresSettings, KeepLinesSettings, MeasuredLayout, MeasureSettings } from './measure-in-page.js';
@@ -352,6 +352,11 @@ export class PrintPage {
   /** Set figures that would leave a page half empty a little smaller (see measure-in-page.ts); returns how many. */
   fitFigures(settings: FitFiguresSettings): Promise<number> {
     return this.step('measuring the layout', () => this.page.evaluate(inPage(fitFiguresInPage, settings)) as Promise<number>);
+  }
+
+  /** Move figures that would leave a page half empty after the paragraphs that follow them (see measure-in-page.ts); returns how many. */
+  deferFigures(settings: DeferFiguresSettings): Promise<number> {
+    return this.step('measuring the layout', () => this.page.evaluate(inPage(deferFiguresInPage, settings)) as Promise<number>);
   }
 
   /** Set the text of every `[data-page-of="id"]` to the page of that id; returns how many were set. */

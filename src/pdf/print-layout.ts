@@ -61,6 +61,9 @@ const minimumLines = 2;
 const maxKeepRounds = 4;
 /** Smallest scale a figure's drawing is set at to stay on the page where it falls. */
 const minimumFigureScale = 0.7;
+/** Largest share of a page a figure may leave empty before the text after it is moved up (see deferFiguresInPage). */
+const largestFigureGap = 0.15;
+const deferredFigureAttribute = 'data-imprint-deferred';
 const measureSelector = 'style[data-imprint-measure]';
 
 /** The print page as Chromium gets it: made without the browser, so it can be made while Chromium starts. */
@@ -118,10 +121,11 @@ export async function layOutPrint(
     // Widows and orphans the browser left: move those paragraphs whole and measure again (a move
     // shifts what follows, so a few rounds at most).
     for (let round = 0; round < maxKeepRounds; round++) {
-      // A figure that would leave most of a page empty is fitted first; then widows and orphans.
+      // A figure that would leave most of a page empty is fitted first, else deferred; then widows and orphans.
       const fitted = await page.fitFigures({ width: area.width, height: area.height, bodySelector, minimumScale: minimumFigureScale });
+      const deferred = await page.deferFigures({ width: area.width, height: area.height, bodySelector, largestGap: largestFigureGap, deferredAttribute: deferredFigureAttribute });
       const moved = await page.keepLines({ width: area.width, bodySelector, minimum: minimumLines, breakAttribute: keepBreakAttribute });
-      if (fitted === 0 && moved === 0) break;
+      if (fitted === 0 && deferred === 0 && moved === 0) break;
       measured = await page.measure({ width: area.width, blockAttribute, bodySelector });
     }
     const tops = new Map(measured.ids.map(([id, , top]) => [id, top]));

@@ -131,6 +131,30 @@ describe('the default report in print', () => {
     expect(text).toContain('Xi Jinping and Shinzo Abe meet on the sidelines');
   });
 
+  it('fills every body page but the last to within 15 % of its foot, on A4 and on US Letter, deferring a figure that cannot fit', async () => {
+    /** Share of the page area below the lowest word of each page from the first body page to the one before the last. */
+    const emptyShares = async (printed: Uint8Array, bottom: number) => {
+      const words = await pageWords(printed);
+      const first = pageMap.pageOfId.get('synopsis')!;
+      return words.slice(first - 1, -1).map((page, index) => {
+        const lowest = Math.max(...page.filter((word) => word.yMin > area.top && word.yMax < bottom).map((word) => word.yMax));
+        return { page: first + index, empty: Math.round((100 * (bottom - lowest)) / (bottom - area.top)) };
+      });
+    };
+    const a4Shares = await emptyShares(pdf, area.bottom);
+    expect(a4Shares.length).toBeGreaterThan(2);
+    expect(a4Shares.filter((share) => share.empty > 15)).toEqual([]);
+    const letter = await build({ manuscripts: [manuscript], formats: ['pdf'], write: false, paper: 'letter', browser: { wsEndpoint: inject('browserWSEndpoint') } });
+    const letterShares = await emptyShares(letter.reports[0]!.editions[0]!.bytes, 792 - (24 / 25.4) * 72);
+    expect(letterShares.length).toBeGreaterThan(2);
+    expect(letterShares.filter((share) => share.empty > 15)).toEqual([]);
+    // On US Letter the timeline does not fit below its table even at 70 %: the next section's first
+    // paragraphs fill that page, and the figure heads the page after, before the rest of the text.
+    const letterMap = letter.reports[0]!.pageMap!;
+    expect(letterMap.pageOfId.get('fig-exchanges')).toBe(letterMap.pageOfId.get('tbl-exchanges')! + 1);
+    expect(letterMap.pageOfId.get('the-catalyst')).toBe(letterMap.pageOfId.get('tbl-exchanges'));
+  });
+
   it('leaves no widow or orphan on A4 either', async () => {
     const words = await pageWords(pdf);
     const { problems } = widowProblems(pageMap, pageBlocks(compiled.tree), (page) => bodyLines(words[page - 1]!, area.top, area.bottom));
