@@ -18,6 +18,11 @@ export interface MeasureSettings {
   blockAttribute: string;
   /** Selector of the body of the report. */
   bodySelector: string;
+  /**
+   * Attribute of figures deferred in print (see `deferFiguresInPage`): the other editions have them earlier, so
+   * a page begins where its first other content does, and at such a figure only when nothing else begins there.
+   */
+  deferredAttribute?: string;
 }
 
 export interface MeasuredLayout {
@@ -58,6 +63,10 @@ export function measureInPage(settings: MeasureSettings): MeasuredLayout {
     }
   };
   if (body) collect(body);
+  const deferredSelector = settings.deferredAttribute ? `[${settings.deferredAttribute}]` : undefined;
+  const isDeferred = (node: Node) => deferredSelector !== undefined && (node.nodeType === 3 ? node.parentElement : (node as Element))?.closest(deferredSelector) != null;
+  const deferredAtoms = atoms.filter(isDeferred);
+  if (deferredAtoms.length > 0) atoms.splice(0, atoms.length, ...atoms.filter((atom) => !isDeferred(atom)));
 
   const rectsOf = (node: Node): DOMRect[] => {
     if (node.nodeType === 3) {
@@ -154,6 +163,15 @@ export function measureInPage(settings: MeasureSettings): MeasuredLayout {
       starts.push([column + 1, Number(block.getAttribute(settings.blockAttribute)), textBefore(block, atom, offset)]);
     }
   }
+
+  // A page that a deferred figure heads and where nothing else begins (the figure fills it) begins at the figure.
+  for (const atom of deferredAtoms) {
+    const column = firstColumn(atom);
+    const block = blockOf(atom);
+    if (column < 0 || !block || starts.some(([page]) => page === column + 1)) continue;
+    starts.push([column + 1, Number(block.getAttribute(settings.blockAttribute)), textBefore(block, atom, 0)]);
+  }
+  starts.sort((a, b) => a[0] - b[0]);
 
   const ids: Array<[string, number, number]> = [];
   if (body) {

@@ -117,7 +117,7 @@ export async function layOutPrint(
   );
   try {
     const measureStarted = performance.now();
-    let measured = await page.measure({ width: area.width, blockAttribute, bodySelector });
+    let measured = await page.measure({ width: area.width, blockAttribute, bodySelector, deferredAttribute: deferredFigureAttribute });
     // Widows and orphans the browser left: move those paragraphs whole and measure again (a move
     // shifts what follows, so a few rounds at most).
     for (let round = 0; round < maxKeepRounds; round++) {
@@ -126,7 +126,7 @@ export async function layOutPrint(
       const deferred = await page.deferFigures({ width: area.width, height: area.height, bodySelector, largestGap: largestFigureGap, deferredAttribute: deferredFigureAttribute });
       const moved = await page.keepLines({ width: area.width, bodySelector, minimum: minimumLines, breakAttribute: keepBreakAttribute });
       if (fitted === 0 && deferred === 0 && moved === 0) break;
-      measured = await page.measure({ width: area.width, blockAttribute, bodySelector });
+      measured = await page.measure({ width: area.width, blockAttribute, bodySelector, deferredAttribute: deferredFigureAttribute });
     }
     const tops = new Map(measured.ids.map(([id, , top]) => [id, top]));
     onStage?.('measure', performance.now() - measureStarted);
