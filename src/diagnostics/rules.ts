@@ -25,6 +25,7 @@ export const ruleIds = [
   // structure
   'duplicate-id',
   'reference-missing',
+  'link-outside-book',
   // consistency of the prose with the data
   'data-mismatch',
   // project configuration and the run

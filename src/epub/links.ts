@@ -20,7 +20,7 @@ const idReferences = ['ariaDescribedBy', 'ariaLabelledBy', 'ariaControls', 'aria
  * (`#tbl-pledges` → `chapter-002.xhtml#tbl-pledges`); a link within the same
  * chapter stays `#id`. A link to an id that is nowhere in the book is
  * reported on `file` and left as text, since a broken link makes the EPUB
- * invalid. ARIA id references can only point into their own document: those
+ * invalid; so is a relative link to a file, which the book does not hold. ARIA id references can only point into their own document: those
  * that point elsewhere are dropped.
  */
 export function linkChapters(chapters: readonly EpubChapter[], file?: VFile): void {
@@ -37,7 +37,20 @@ export function linkChapters(chapters: readonly EpubChapter[], file?: VFile): vo
       }
       if (element.tagName !== 'a') continue;
       const href = element.properties.href;
-      if (typeof href !== 'string' || !href.startsWith('#') || href === '#') continue;
+      if (typeof href !== 'string' || href === '#') continue;
+      if (!href.startsWith('#')) {
+        // A link with a scheme (https:, mailto:) leaves the book; any other names a file beside the
+        // manuscript, which the book does not hold.
+        if (/^[a-z][a-z\d+.-]*:/i.test(href)) continue;
+        if (file) {
+          warn(file, `Link to \`${decodeReference(href)}\`, a file the EPUB does not hold: it is kept as text in the EPUB (link to a full URL to leave the book)`, {
+            place: element.position,
+            ruleId: 'link-outside-book',
+          });
+        }
+        unlink(element);
+        continue;
+      }
       const id = decodeReference(href.slice(1));
       if (own.has(id)) continue;
       const target = files.get(id);
