@@ -18,6 +18,7 @@ import { createTableLoader } from './data/load-table.js';
 import { resolveImages, type ResolvedImage } from './manuscript/images.js';
 import type { ResourceReader } from './manuscript/resources.js';
 import rehypeImprintAlign from './plugins/rehype-imprint-align.js';
+import rehypeImprintLinks from './plugins/rehype-imprint-links.js';
 import rehypeImprintSanitize from './plugins/rehype-imprint-sanitize.js';
 import rehypeImprintHeadings from './plugins/rehype-imprint-headings.js';
 import rehypeImprintSections, { headingRank } from './plugins/rehype-imprint-sections.js';
@@ -110,6 +111,7 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     })
     .use(rehypeRaw)
     .use(rehypeImprintSanitize)
+    .use(rehypeImprintLinks)
     .use(rehypeImprintHeadings)
     .use(rehypeImprintAlign)
     .use(rehypeImprintSections)

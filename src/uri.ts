@@ -12,3 +12,12 @@ export function decodeReference(text: string): string {
     return text;
   }
 }
+
+/**
+ * Whether a link names a file beside the document (`notes.md`, `../data/`, `/about`) rather than a place in the
+ * document (`#id`, or empty) or a full URL with a scheme (`https:`, `mailto:`). The PDF and the EPUB hold no such
+ * file, so there the link would lead nowhere.
+ */
+export function namesLocalFile(href: string): boolean {
+  return href !== '' && !href.startsWith('#') && !/^[a-z][a-z\d+.-]*:/i.test(href);
+}

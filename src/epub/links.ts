@@ -2,7 +2,7 @@ import type { Element } from 'hast';
 import type { VFile } from 'vfile';
 import { warn } from '../diagnostics/report.js';
 import { idsIn, selectAll, type EpubChapter } from './chapters.js';
-import { decodeReference } from '../uri.js';
+import { decodeReference, namesLocalFile } from '../uri.js';
 
 /** Where each id of the book is: the file of the chapter that holds it. */
 export function fileOfIds(chapters: readonly EpubChapter[]): Map<string, string> {
@@ -20,7 +20,8 @@ const idReferences = ['ariaDescribedBy', 'ariaLabelledBy', 'ariaControls', 'aria
  * (`#tbl-pledges` → `chapter-002.xhtml#tbl-pledges`); a link within the same
  * chapter stays `#id`. A link to an id that is nowhere in the book is
  * reported on `file` and left as text, since a broken link makes the EPUB
- * invalid; so is a relative link to a file, which the book does not hold. ARIA id references can only point into their own document: those
+ * invalid; so is a link to a file beside the manuscript, which the book
+ * does not hold (reported when the document is made). ARIA id references can only point into their own document: those
  * that point elsewhere are dropped.
  */
 export function linkChapters(chapters: readonly EpubChapter[], file?: VFile): void {
@@ -39,16 +40,8 @@ export function linkChapters(chapters: readonly EpubChapter[], file?: VFile): vo
       const href = element.properties.href;
       if (typeof href !== 'string' || href === '#') continue;
       if (!href.startsWith('#')) {
-        // A link with a scheme (https:, mailto:) leaves the book; any other names a file beside the
-        // manuscript, which the book does not hold.
-        if (/^[a-z][a-z\d+.-]*:/i.test(href)) continue;
-        if (file) {
-          warn(file, `Link to \`${decodeReference(href)}\`, a file the EPUB does not hold: it is kept as text in the EPUB (link to a full URL to leave the book)`, {
-            place: element.position,
-            ruleId: 'link-outside-book',
-          });
-        }
-        unlink(element);
+        // A file beside the manuscript, which the book does not hold (reported by rehype-imprint-links).
+        if (namesLocalFile(href)) unlink(element);
         continue;
       }
       const id = decodeReference(href.slice(1));

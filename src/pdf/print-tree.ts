@@ -4,6 +4,8 @@ import { setImageSources } from '../editions/image-sources.js';
 import { pageBlocks } from '../editions/page-map.js';
 import type { ResolvedImage } from '../manuscript/images.js';
 import rehypeImprintHyphenate from '../plugins/rehype-imprint-hyphenate.js';
+import { namesLocalFile } from '../uri.js';
+import { visit } from 'unist-util-visit';
 
 /** Attribute that carries each page block's index into `pageBlocks(tree)` in the printed page. */
 export const blockAttribute = 'data-imprint-block';
@@ -18,6 +20,8 @@ export function printTree(tree: Root, lang: string, images: ReadonlyMap<string, 
   const copy = copyTree(tree);
   // The print page is served from memory: each image at its own name, nothing else.
   setImageSources(copy, images, (image) => `/${image.name}`);
+  // A link to a file beside the manuscript would lead nowhere from the PDF (reported by rehype-imprint-links).
+  unlinkLocalFiles(copy);
   // Number the blocks first: the copy has the shared tree's elements in the same order.
   pageBlocks(copy).forEach((block, index) => {
     block.properties[toProperty(blockAttribute)] = index;
@@ -56,4 +60,14 @@ function keepBackLinks<T extends RootContent>(children: T[]): T[] {
 /** `data-imprint-block` → `dataImprintBlock`, the hast property name. */
 function toProperty(attribute: string): string {
   return attribute.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+/** Links to files beside the manuscript, as text. */
+function unlinkLocalFiles(tree: Root): void {
+  visit(tree, 'element', (node) => {
+    const href = node.properties.href;
+    if (node.tagName !== 'a' || typeof href !== 'string' || !namesLocalFile(href)) return;
+    node.tagName = 'span';
+    delete node.properties.href;
+  });
 }
