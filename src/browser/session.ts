@@ -334,6 +334,13 @@ export class PrintPage {
 
   private async measureOnce(settings: MeasureSettings): Promise<MeasuredLayout> {
     for (let attempt = 0; ; attempt++) {
+      // Lay the page out as it now is and let any face that layout asks for load, so the pass never measures
+      // a fallback font (the columns of the measuring layout, or a change made since the last measurement, can
+      // ask for a face nothing asked for before).
+      await this.page.evaluate(() => {
+        document.body.getBoundingClientRect();
+        return document.fonts.ready.then(() => undefined);
+      });
       const measured = (await this.page.evaluate(inPage(measureInPage, settings))) as MeasuredLayout;
       if (measured.print) return measured;
       // The print media emulation was lost (it does not always survive the page's renderer

@@ -15,6 +15,20 @@ const manuscript = path.join(root, 'manuscript/report.md');
 /** 8 July 2017, 00:00 UTC: the day of the Hamburg meeting. */
 const epoch = 1499472000;
 
+/** The entries of two EPUBs that differ, each with the first difference: what a failed comparison shows. */
+async function differingEntries(one: Uint8Array, other: Uint8Array): Promise<string[]> {
+  const [a, b] = [await epubEntries(one), await epubEntries(other)];
+  const names = [...new Set([...a.keys(), ...b.keys()])].sort();
+  return names.flatMap((name) => {
+    const [x, y] = [Buffer.from(a.get(name) ?? []), Buffer.from(b.get(name) ?? [])];
+    if (x.equals(y)) return [];
+    let at = 0;
+    while (at < x.length && x[at] === y[at]) at++;
+    const around = (bytes: Buffer) => bytes.subarray(Math.max(0, at - 80), at + 80).toString('latin1');
+    return [`${name} at byte ${at}: ${around(x)}\n  vs: ${around(y)}`];
+  });
+}
+
 async function buildEpub(): Promise<Uint8Array> {
   const result = await build({
     manuscripts: [manuscript],
@@ -233,6 +247,7 @@ describe('the EPUB of the default report', () => {
       expect(run.code).toBe(0);
       built.push(await readFile(path.join(dir, 'report.epub')));
     }
+    for (const bytes of built) expect(await differingEntries(bytes, epub)).toEqual([]);
     expect(built[0]!.equals(Buffer.from(epub))).toBe(true);
     expect(built[1]!.equals(Buffer.from(epub))).toBe(true);
   });
