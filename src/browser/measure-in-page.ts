@@ -330,13 +330,14 @@ export interface DeferFiguresSettings {
 }
 
 /**
- * A figure kept whole that does not fit below the text before it, even set
- * smaller (`fitFiguresInPage` comes first), leaves the rest of its page empty.
+ * A figure kept whole (or a paragraph that is only an image) that does not
+ * fit below the text before it, even set smaller (`fitFiguresInPage` comes
+ * first), leaves the rest of its page empty.
  * Such a figure is deferred, as typesetters float figures: the paragraphs that
  * follow it (into the next section if need be) move up to fill that space and
  * the figure comes after them, at the top of the next page. It never passes
- * another figure or table (numbers stay in order) and never lands right after
- * a heading. Returns how many figures were deferred; the caller measures again.
+ * another figure or table (numbers stay in order) or a forced page break (a
+ * new chapter), and never lands right after a heading. Returns how many figures were deferred; the caller measures again.
  * Only the print edition's page is changed: the HTML and EPUB keep the
  * manuscript's order, where nothing leaves a page empty.
  *
@@ -348,13 +349,26 @@ export function deferFiguresInPage(settings: DeferFiguresSettings): number {
   const origin = document.body.getBoundingClientRect();
   const columnOf = (rect: DOMRect) => Math.max(0, Math.floor((rect.left - origin.left + 1) / settings.width));
   const kept = 'figure, table, pre, blockquote';
-  /** The block that comes after `element` in reading order, stepping out of sections and into the next one's first child. */
+  const drawings = 'img, svg, picture';
+  /** A paragraph that holds nothing but an image: kept whole like a figure. */
+  const imageOnly = (element: Element) =>
+    element.tagName === 'P' && element.children.length === 1 && element.children[0]!.matches(drawings) && !/\S/.test(element.textContent ?? '');
+  /** A page (or, in the measuring layout, column) break forced before the element: a figure never passes one. */
+  const forced = (element: Element) => ['page', 'column', 'left', 'right', 'recto', 'verso'].includes(getComputedStyle(element).breakBefore);
+  /**
+   * The block that comes after `element` in reading order, stepping out of sections and into the next one's
+   * first child; none past a forced break (a new chapter).
+   */
   const following = (element: Element): Element | null => {
     let current: Element | null = element;
     while (current && current !== body) {
       if (current.nextElementSibling) {
         let next: Element = current.nextElementSibling;
-        while (next.tagName === 'SECTION' && next.firstElementChild) next = next.firstElementChild;
+        if (forced(next)) return null;
+        while (next.tagName === 'SECTION' && next.firstElementChild) {
+          next = next.firstElementChild;
+          if (forced(next)) return null;
+        }
         return next;
       }
       current = current.parentElement;
@@ -362,8 +376,8 @@ export function deferFiguresInPage(settings: DeferFiguresSettings): number {
     return null;
   };
   let deferred = 0;
-  for (const figure of [...body.querySelectorAll(`figure:not([${settings.deferredAttribute}])`)]) {
-    if (!figure.querySelector(':scope > img, :scope > svg, :scope > picture, :scope > .chart-drawing')) continue;
+  for (const figure of [...body.querySelectorAll(`figure:not([${settings.deferredAttribute}]), p:not([${settings.deferredAttribute}])`)]) {
+    if (figure.tagName === 'P' ? !imageOnly(figure) : !figure.querySelector(':scope > img, :scope > svg, :scope > picture, :scope > .chart-drawing')) continue;
     const previous = figure.previousElementSibling;
     if (!previous) continue;
     const figureRects = figure.getClientRects();
@@ -378,7 +392,7 @@ export function deferFiguresInPage(settings: DeferFiguresSettings): number {
     let after: Element | null = null;
     let filled = 0;
     for (let next = following(figure); next; next = following(next)) {
-      if (next.matches(kept) || next.querySelector(kept) || next.tagName === 'SECTION') break;
+      if (next.matches(kept) || next.querySelector(kept) || next.tagName === 'SECTION' || imageOnly(next)) break;
       const style = getComputedStyle(next);
       let height = parseFloat(style.marginTop) + parseFloat(style.marginBottom);
       for (const rect of next.getClientRects()) height += rect.height;

@@ -351,19 +351,41 @@ export class PrintPage {
     }
   }
 
+  /**
+   * Make sure the page is laid out for print before a correction reads its layout: the print media
+   * emulation does not always survive, and a correction made from the screen layout would move the
+   * wrong paragraphs and figures.
+   */
+  private async laidOutForPrint(): Promise<void> {
+    for (let attempt = 0; !(await this.page.evaluate(() => matchMedia('print').matches)); attempt++) {
+      if (attempt === 3) throw new Error('The browser does not lay the page out for print');
+      await this.page.emulateMediaType(undefined);
+      await this.page.emulateMediaType('print');
+    }
+  }
+
   /** Move paragraphs that the layout left a widow or an orphan to the next page (see measure-in-page.ts); returns how many moved. */
   keepLines(settings: KeepLinesSettings): Promise<number> {
-    return this.step('measuring the layout', () => this.page.evaluate(inPage(keepLinesInPage, settings)) as Promise<number>);
+    return this.step('measuring the layout', async () => {
+      await this.laidOutForPrint();
+      return (await this.page.evaluate(inPage(keepLinesInPage, settings))) as number;
+    });
   }
 
   /** Set figures that would leave a page half empty a little smaller (see measure-in-page.ts); returns how many. */
   fitFigures(settings: FitFiguresSettings): Promise<number> {
-    return this.step('measuring the layout', () => this.page.evaluate(inPage(fitFiguresInPage, settings)) as Promise<number>);
+    return this.step('measuring the layout', async () => {
+      await this.laidOutForPrint();
+      return (await this.page.evaluate(inPage(fitFiguresInPage, settings))) as number;
+    });
   }
 
   /** Move figures that would leave a page half empty after the paragraphs that follow them (see measure-in-page.ts); returns how many. */
   deferFigures(settings: DeferFiguresSettings): Promise<number> {
-    return this.step('measuring the layout', () => this.page.evaluate(inPage(deferFiguresInPage, settings)) as Promise<number>);
+    return this.step('measuring the layout', async () => {
+      await this.laidOutForPrint();
+      return (await this.page.evaluate(inPage(deferFiguresInPage, settings))) as number;
+    });
   }
 
   /** Set the text of every `[data-page-of="id"]` to the page of that id; returns how many were set. */
