@@ -266,11 +266,16 @@ export function keepLinesInPage(settings: KeepLinesSettings): number {
   return asked;
 }
 
-export interface FitFiguresSettings {
+/** The measuring layout's columns (each the page area), for the corrections made on it. */
+export interface ColumnSettings {
   /** Width and height of a column (the page area), CSS pixels. */
   width: number;
   height: number;
+  /** Selector of the body of the report. */
   bodySelector: string;
+}
+
+export interface FitFiguresSettings extends ColumnSettings {
   /** Smallest scale a drawing may be set at to stay on the page where it falls (0.75: three quarters). */
   minimumScale: number;
 }
@@ -318,11 +323,7 @@ export function fitFiguresInPage(settings: FitFiguresSettings): number {
   return fitted;
 }
 
-export interface DeferFiguresSettings {
-  /** Width and height of a column (the page area), CSS pixels. */
-  width: number;
-  height: number;
-  bodySelector: string;
+export interface DeferFiguresSettings extends ColumnSettings {
   /** Smallest share of the page a figure may leave empty before it is deferred (0.15: 15 %). */
   largestGap: number;
   /** Attribute set on a deferred figure, so that it is deferred once. */
@@ -332,14 +333,14 @@ export interface DeferFiguresSettings {
 /**
  * A figure kept whole (or a paragraph that is only an image) that does not
  * fit below the text before it, even set smaller (`fitFiguresInPage` comes
- * first), leaves the rest of its page empty.
- * Such a figure is deferred, as typesetters float figures: the paragraphs that
- * follow it (into the next section if need be) move up to fill that space and
- * the figure comes after them, at the top of the next page. It never passes
- * another figure or table (numbers stay in order) or a forced page break (a
- * new chapter), and never lands right after a heading. Returns how many figures were deferred; the caller measures again.
- * Only the print edition's page is changed: the HTML and EPUB keep the
- * manuscript's order, where nothing leaves a page empty.
+ * first), leaves the rest of its page empty. Such a figure is deferred, as
+ * typesetters float figures: the paragraphs that follow it (into the next
+ * section if need be) move up to fill that space and the figure comes after
+ * them, at the top of the next page. It never passes another figure or table
+ * (numbers stay in order) or a forced page break (a new chapter), and never
+ * lands right after a heading. Returns how many figures were deferred; the
+ * caller measures again. Only the print edition's page is changed: the HTML
+ * and EPUB keep the manuscript's order, where nothing leaves a page empty.
  *
  * Serialised into the page like `measureInPage`.
  */
