@@ -52,21 +52,20 @@ export function measureInPage(settings: MeasureSettings): MeasuredLayout {
   // What can begin a page: text that is not blank, and content without text (images, SVG, rules).
   const replaced = new Set(['IMG', 'SVG', 'svg', 'VIDEO', 'CANVAS', 'IFRAME', 'OBJECT', 'EMBED', 'HR', 'PICTURE', 'MATH', 'math']);
   const atoms: Node[] = [];
-  const collect = (node: Node) => {
+  // Those of figures deferred in print, kept apart: they begin a page only when nothing else does.
+  const deferredAtoms: Node[] = [];
+  const collect = (node: Node, into: Node[]) => {
     for (let child = node.firstChild; child; child = child.nextSibling) {
       if (child.nodeType === 3) {
-        if (/\S/.test((child as Text).data)) atoms.push(child);
+        if (/\S/.test((child as Text).data)) into.push(child);
       } else if (child.nodeType === 1) {
-        if (replaced.has((child as Element).tagName)) atoms.push(child);
-        else collect(child);
+        const element = child as Element;
+        if (replaced.has(element.tagName)) into.push(child);
+        else collect(child, settings.deferredAttribute && element.hasAttribute(settings.deferredAttribute) ? deferredAtoms : into);
       }
     }
   };
-  if (body) collect(body);
-  const deferredSelector = settings.deferredAttribute ? `[${settings.deferredAttribute}]` : undefined;
-  const isDeferred = (node: Node) => deferredSelector !== undefined && (node.nodeType === 3 ? node.parentElement : (node as Element))?.closest(deferredSelector) != null;
-  const deferredAtoms = atoms.filter(isDeferred);
-  if (deferredAtoms.length > 0) atoms.splice(0, atoms.length, ...atoms.filter((atom) => !isDeferred(atom)));
+  if (body) collect(body, atoms);
 
   const rectsOf = (node: Node): DOMRect[] => {
     if (node.nodeType === 3) {
@@ -194,11 +193,16 @@ export function fillPageNumbersInPage(pageOfId: Record<string, number>): number 
   return filled;
 }
 
-export interface KeepLinesSettings {
-  /** Width of a column (the page area), CSS pixels. */
+/** The measuring layout's columns (each the page area), for the corrections made on it. */
+export interface ColumnSettings {
+  /** Width and height of a column (the page area), CSS pixels. */
   width: number;
+  height: number;
   /** Selector of the body of the report. */
   bodySelector: string;
+}
+
+export interface KeepLinesSettings extends ColumnSettings {
   /** Fewest lines of a paragraph that may stand on either side of a page break. */
   minimum: number;
   /** Attribute that asks for a page break before its element (the style sheets break there). */
@@ -264,15 +268,6 @@ export function keepLinesInPage(settings: KeepLinesSettings): number {
     asked++;
   }
   return asked;
-}
-
-/** The measuring layout's columns (each the page area), for the corrections made on it. */
-export interface ColumnSettings {
-  /** Width and height of a column (the page area), CSS pixels. */
-  width: number;
-  height: number;
-  /** Selector of the body of the report. */
-  bodySelector: string;
 }
 
 export interface FitFiguresSettings extends ColumnSettings {

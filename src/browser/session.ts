@@ -211,18 +211,8 @@ export class BrowserSession {
         if (request.viewport) await page.setViewport(request.viewport);
         await page.goto(`${documentOrigin}/index.html`, { waitUntil: 'load' });
         // The print media emulation set before loading does not always survive the navigation
-        // (a new renderer takes the page): make sure the page is laid out as for print.
-        for (let attempt = 0; !(await page.evaluate(() => matchMedia('print').matches)); attempt++) {
-          if (attempt === 3) throw new Error('The browser does not lay the page out for print');
-          await page.emulateMediaType('print');
-        }
-        // Lay the page out first: a face is only requested once layout needs it, and until then
-        // `document.fonts.ready` can resolve with nothing loaded, leaving the measuring pass to
-        // measure the fallback font.
-        await page.evaluate(() => {
-          document.body.getBoundingClientRect();
-          return document.fonts.ready.then(() => undefined);
-        });
+        // (a new renderer takes the page).
+        await layOutForPrint(page);
         if (request.fonts?.length) {
           await page.evaluate(
             inPage(
@@ -304,6 +294,20 @@ export class BrowserSession {
   }
 }
 
+/** The corrections of the measuring pass, each with its settings (see measure-in-page.ts). */
+export interface CorrectionSettings {
+  fit: FitFiguresSettings;
+  defer: DeferFiguresSettings;
+  keepLines: KeepLinesSettings;
+}
+
+/** How many figures each correction fitted or deferred, and how many paragraphs it moved. */
+export interface Corrections {
+  fitted: number;
+  deferred: number;
+  moved: number;
+}
+
 /** One loaded document: measure it, change it a little, print it. */
 export class PrintPage {
   constructor(
@@ -334,57 +338,27 @@ export class PrintPage {
 
   private async measureOnce(settings: MeasureSettings): Promise<MeasuredLayout> {
     for (let attempt = 0; ; attempt++) {
-      // Lay the page out as it now is and let any face that layout asks for load, so the pass never measures
-      // a fallback font (the columns of the measuring layout, or a change made since the last measurement, can
-      // ask for a face nothing asked for before).
-      await this.page.evaluate(() => {
-        document.body.getBoundingClientRect();
-        return document.fonts.ready.then(() => undefined);
-      });
+      await layOutForPrint(this.page);
       const measured = (await this.page.evaluate(inPage(measureInPage, settings))) as MeasuredLayout;
       if (measured.print) return measured;
-      // The print media emulation was lost (it does not always survive the page's renderer
-      // being swapped): set it again and measure again.
+      // The print media emulation was lost again in between: make sure of it and measure again.
       if (attempt === 3) throw new Error('The browser does not lay the page out for print');
-      await this.page.emulateMediaType(undefined);
-      await this.page.emulateMediaType('print');
     }
   }
 
   /**
-   * Make sure the page is laid out for print before a correction reads its layout: the print media
-   * emulation does not always survive, and a correction made from the screen layout would move the
-   * wrong paragraphs and figures.
+   * Correct what the layout got wrong (see measure-in-page.ts), in this order: set figures that would leave a
+   * page half empty a little smaller, else move them after the paragraphs that follow them, then move
+   * paragraphs left with a widow or an orphan to the next page. Returns how many of each; the caller measures
+   * again when any changed. Like a measurement, they read the layout: see `layOutForPrint`.
    */
-  private async laidOutForPrint(): Promise<void> {
-    for (let attempt = 0; !(await this.page.evaluate(() => matchMedia('print').matches)); attempt++) {
-      if (attempt === 3) throw new Error('The browser does not lay the page out for print');
-      await this.page.emulateMediaType(undefined);
-      await this.page.emulateMediaType('print');
-    }
-  }
-
-  /** Move paragraphs that the layout left a widow or an orphan to the next page (see measure-in-page.ts); returns how many moved. */
-  keepLines(settings: KeepLinesSettings): Promise<number> {
+  correct(settings: CorrectionSettings): Promise<Corrections> {
     return this.step('measuring the layout', async () => {
-      await this.laidOutForPrint();
-      return (await this.page.evaluate(inPage(keepLinesInPage, settings))) as number;
-    });
-  }
-
-  /** Set figures that would leave a page half empty a little smaller (see measure-in-page.ts); returns how many. */
-  fitFigures(settings: FitFiguresSettings): Promise<number> {
-    return this.step('measuring the layout', async () => {
-      await this.laidOutForPrint();
-      return (await this.page.evaluate(inPage(fitFiguresInPage, settings))) as number;
-    });
-  }
-
-  /** Move figures that would leave a page half empty after the paragraphs that follow them (see measure-in-page.ts); returns how many. */
-  deferFigures(settings: DeferFiguresSettings): Promise<number> {
-    return this.step('measuring the layout', async () => {
-      await this.laidOutForPrint();
-      return (await this.page.evaluate(inPage(deferFiguresInPage, settings))) as number;
+      await layOutForPrint(this.page);
+      const [fitted, deferred, moved] = (await this.page.evaluate(
+        `[${inPage(fitFiguresInPage, settings.fit)}, ${inPage(deferFiguresInPage, settings.defer)}, ${inPage(keepLinesInPage, settings.keepLines)}]`,
+      )) as [number, number, number];
+      return { fitted, deferred, moved };
     });
   }
 
@@ -413,6 +387,26 @@ export class PrintPage {
   async close(): Promise<void> {
     await this.release(this.intact).catch(() => undefined);
   }
+}
+
+/**
+ * Make sure the page is laid out for print, and laid out as it now is with every face that layout asks for
+ * loaded, before anything reads its layout. The print media emulation does not always survive (the page's
+ * renderer being swapped on navigation, or under load), and a measurement or correction made on the screen
+ * layout is wrong. A face is only requested once layout needs it, and until then `document.fonts.ready` can
+ * resolve with nothing loaded; a change made since the last measurement, or the measuring columns, can ask for a
+ * face nothing asked for before; a fallback font measures wrong too.
+ */
+async function layOutForPrint(page: Page): Promise<void> {
+  for (let attempt = 0; !(await page.evaluate(() => matchMedia('print').matches)); attempt++) {
+    if (attempt === 3) throw new Error('The browser does not lay the page out for print');
+    await page.emulateMediaType(undefined);
+    await page.emulateMediaType('print');
+  }
+  await page.evaluate(() => {
+    document.body.getBoundingClientRect();
+    return document.fonts.ready.then(() => undefined);
+  });
 }
 
 /** Whether a page's renderer crashed (killed, out of memory), and work raced against that. */

@@ -2,7 +2,8 @@ import type { Element } from 'hast';
 import type { VFile } from 'vfile';
 import { warn } from '../diagnostics/report.js';
 import { idsIn, selectAll, type EpubChapter } from './chapters.js';
-import { decodeReference, namesLocalFile } from '../uri.js';
+import { decodeReference } from '../uri.js';
+import { unlinkLocalFiles } from '../plugins/rehype-imprint-links.js';
 
 /** Where each id of the book is: the file of the chapter that holds it. */
 export function fileOfIds(chapters: readonly EpubChapter[]): Map<string, string> {
@@ -21,12 +22,15 @@ const idReferences = ['ariaDescribedBy', 'ariaLabelledBy', 'ariaControls', 'aria
  * chapter stays `#id`. A link to an id that is nowhere in the book is
  * reported on `file` and left as text, since a broken link makes the EPUB
  * invalid; so is a link to a file beside the manuscript, which the book
- * does not hold (reported when the document is made). ARIA id references can only point into their own document: those
- * that point elsewhere are dropped.
+ * does not hold (reported when the document is made). ARIA id references
+ * can only point into their own document: those that point elsewhere are
+ * dropped.
  */
 export function linkChapters(chapters: readonly EpubChapter[], file?: VFile): void {
   const files = fileOfIds(chapters);
   for (const chapter of chapters) {
+    // A file beside the manuscript, which the book does not hold (reported by rehype-imprint-links).
+    unlinkLocalFiles(chapter.body);
     const own = idsIn(chapter.body);
     for (const element of selectAll(chapter.body, () => true)) {
       for (const name of idReferences) {
@@ -38,12 +42,7 @@ export function linkChapters(chapters: readonly EpubChapter[], file?: VFile): vo
       }
       if (element.tagName !== 'a') continue;
       const href = element.properties.href;
-      if (typeof href !== 'string' || href === '#') continue;
-      if (!href.startsWith('#')) {
-        // A file beside the manuscript, which the book does not hold (reported by rehype-imprint-links).
-        if (namesLocalFile(href)) unlink(element);
-        continue;
-      }
+      if (typeof href !== 'string' || !href.startsWith('#') || href === '#') continue;
       const id = decodeReference(href.slice(1));
       if (own.has(id)) continue;
       const target = files.get(id);

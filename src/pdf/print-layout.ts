@@ -122,9 +122,12 @@ export async function layOutPrint(
     // shifts what follows, so a few rounds at most).
     for (let round = 0; round < maxKeepRounds; round++) {
       // A figure that would leave most of a page empty is fitted first, else deferred; then widows and orphans.
-      const fitted = await page.fitFigures({ width: area.width, height: area.height, bodySelector, minimumScale: minimumFigureScale });
-      const deferred = await page.deferFigures({ width: area.width, height: area.height, bodySelector, largestGap: largestFigureGap, deferredAttribute: deferredFigureAttribute });
-      const moved = await page.keepLines({ width: area.width, bodySelector, minimum: minimumLines, breakAttribute: keepBreakAttribute });
+      const columns = { width: area.width, height: area.height, bodySelector };
+      const { fitted, deferred, moved } = await page.correct({
+        fit: { ...columns, minimumScale: minimumFigureScale },
+        defer: { ...columns, largestGap: largestFigureGap, deferredAttribute: deferredFigureAttribute },
+        keepLines: { ...columns, minimum: minimumLines, breakAttribute: keepBreakAttribute },
+      });
       if (fitted === 0 && deferred === 0 && moved === 0) break;
       measured = await page.measure({ width: area.width, blockAttribute, bodySelector, deferredAttribute: deferredFigureAttribute });
     }

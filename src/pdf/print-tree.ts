@@ -4,8 +4,7 @@ import { setImageSources } from '../editions/image-sources.js';
 import { pageBlocks } from '../editions/page-map.js';
 import type { ResolvedImage } from '../manuscript/images.js';
 import rehypeImprintHyphenate from '../plugins/rehype-imprint-hyphenate.js';
-import { namesLocalFile } from '../uri.js';
-import { visit } from 'unist-util-visit';
+import { unlinkLocalFiles } from '../plugins/rehype-imprint-links.js';
 
 /** Attribute that carries each page block's index into `pageBlocks(tree)` in the printed page. */
 export const blockAttribute = 'data-imprint-block';
@@ -60,14 +59,4 @@ function keepBackLinks<T extends RootContent>(children: T[]): T[] {
 /** `data-imprint-block` → `dataImprintBlock`, the hast property name. */
 function toProperty(attribute: string): string {
   return attribute.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
-}
-
-/** Links to files beside the manuscript, as text. */
-function unlinkLocalFiles(tree: Root): void {
-  visit(tree, 'element', (node) => {
-    const href = node.properties.href;
-    if (node.tagName !== 'a' || typeof href !== 'string' || !namesLocalFile(href)) return;
-    node.tagName = 'span';
-    delete node.properties.href;
-  });
 }

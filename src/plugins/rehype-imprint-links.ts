@@ -1,4 +1,4 @@
-import type { Root } from 'hast';
+import type { Element, Root } from 'hast';
 import type { Plugin } from 'unified';
 import { visit } from 'unist-util-visit';
 import { warn } from '../diagnostics/report.js';
@@ -14,14 +14,28 @@ import { decodeReference, namesLocalFile } from '../uri.js';
 const rehypeImprintLinks: Plugin<[], Root> = function () {
   return (tree, file) => {
     visit(tree, 'element', (node) => {
-      const href = node.properties.href;
-      if (node.tagName !== 'a' || typeof href !== 'string' || !namesLocalFile(href)) return;
-      warn(file, `Link to \`${decodeReference(href)}\`, a file beside the manuscript: the PDF and the EPUB do not hold it, so they keep the text without the link (link to a full URL to reach it from every edition)`, {
+      if (!isLocalFileLink(node)) return;
+      warn(file, `Link to \`${decodeReference(String(node.properties.href))}\`, a file beside the manuscript: the PDF and the EPUB do not hold it, so they keep the text without the link (link to a full URL to reach it from every edition)`, {
         place: node.position,
         ruleId: 'link-outside-book',
       });
     });
   };
 };
+
+/** Whether an element is a link to a file beside the manuscript. */
+export function isLocalFileLink(node: Element): boolean {
+  const href = node.properties.href;
+  return node.tagName === 'a' && typeof href === 'string' && namesLocalFile(href);
+}
+
+/** Make the links to files beside the manuscript text, for the editions that do not hold those files (PDF, EPUB). */
+export function unlinkLocalFiles(tree: Root | Element): void {
+  visit(tree, 'element', (node) => {
+    if (!isLocalFileLink(node)) return;
+    node.tagName = 'span';
+    delete node.properties.href;
+  });
+}
 
 export default rehypeImprintLinks;
