@@ -1,13 +1,13 @@
 import path from 'node:path';
 import type { VFile } from 'vfile';
-import { formats, type Format, type Stage } from './build/formats.js';
+import { formats, type Format, type Stage } from './run/formats.js';
 import type { BrowserOptions, BrowserSession } from './browser/session.js';
-import type { CheckOptions, CheckResult } from './check/run.js';
-import type { MetadataDefaults } from './config/front-matter.js';
-import type { Paper } from './config/metadata.js';
+import type { CheckOptions, CheckResult } from './run/check.js';
+import type { MetadataDefaults } from './compile/front-matter.js';
+import type { Paper } from './document/metadata.js';
 import { hasErrors } from './diagnostics/report.js';
-import { diskReader, type ResourceReader } from './manuscript/resources.js';
-import { writeEditions } from './output/write-editions.js';
+import { diskReader, type ResourceReader } from './compile/resources.js';
+import { writeEditions } from './release/write-editions.js';
 import { projectPath } from './project/manuscripts.js';
 import type { Shard } from './project/shard.js';
 import { runFingerprint } from './release/inputs.js';
@@ -16,22 +16,22 @@ import { recordManifest } from './release/record-manifest.js';
 import { eachLimited } from './run/pool.js';
 import { resolveRun } from './run/resolve-run.js';
 import type { ReportResult, RunShared } from './run/run-report.js';
-import { loadTemplates } from './template/templates.js';
+import { loadTemplates } from './writers/print-page/templates.js';
 
 export { EnvironmentError } from './browser/locate.js';
-export type { CheckOptions, CheckResult } from './check/run.js';
+export type { CheckOptions, CheckResult } from './run/check.js';
 export type { BrowserOptions } from './browser/session.js';
-export { forgetLoadedTemplates } from './template/templates.js';
-export type { MetadataDefaults } from './config/front-matter.js';
-export type { Paper } from './config/metadata.js';
+export { forgetLoadedTemplates } from './writers/print-page/templates.js';
+export type { MetadataDefaults } from './compile/front-matter.js';
+export type { Paper } from './document/metadata.js';
 export { formats };
 export type { Format, Stage };
 export type { EditionResult, ReportResult } from './run/run-report.js';
 export type { Manifest, ManifestEdition, ManifestReport, ManifestSource } from './release/manifest.js';
 export { checksumFileName, manifestFileName } from './release/manifest.js';
 export { parseShard, type Shard } from './project/shard.js';
-export { configFileNames } from './project/config.js';
-export { memoryReader, type ResourceReader } from './manuscript/resources.js';
+export { configFileNames } from './project/config-file.js';
+export { memoryReader, type ResourceReader } from './compile/resources.js';
 export { mergeManifests, type MergeOptions, type MergeResult } from './release/merge.js';
 
 /** What a run reports while it works. */
@@ -131,7 +131,7 @@ export async function startBrowser(options: BrowserOptions = {}): Promise<WarmBr
  * modules load on first use, like the build's.
  */
 export async function check(options: CheckOptions = {}): Promise<CheckResult> {
-  const { check: run } = await import('./check/run.js');
+  const { check: run } = await import('./run/check.js');
   return run(options);
 }
 

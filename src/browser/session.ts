@@ -1,9 +1,7 @@
 import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer';
 import { EnvironmentError, locateBrowser, type LocatedBrowser } from './locate.js';
-import { deferFiguresInPage, fillPageNumbersInPage, fitFiguresInPage, keepLinesInPage, measureInPage, type DeferFiguresSettings, type FitFiguresSettings, type KeepLinesSettings, type MeasuredLayout, type MeasureSettings } from './measure-in-page.js';
 import { killProcessGroup } from './process-tree.js';
 
-export type { FitFiguresSettings, KeepLinesSettings, MeasuredLayout, MeasureSettings } from './measure-in-page.js';
 
 /** The only module that talks to Chromium: launch or connect, print, close. */
 
@@ -294,21 +292,7 @@ export class BrowserSession {
   }
 }
 
-/** The corrections of the measuring pass, each with its settings (see measure-in-page.ts). */
-export interface CorrectionSettings {
-  fit: FitFiguresSettings;
-  defer: DeferFiguresSettings;
-  keepLines: KeepLinesSettings;
-}
-
-/** How many figures each correction fitted or deferred, and how many paragraphs it moved. */
-export interface Corrections {
-  fitted: number;
-  deferred: number;
-  moved: number;
-}
-
-/** One loaded document: measure it, change it a little, print it. */
+/** One loaded document: run scripts on it, print it. */
 export class PrintPage {
   constructor(
     /**
@@ -331,40 +315,20 @@ export class PrintPage {
   /** No step on the page has failed: it can be used again. */
   private intact = true;
 
-  /** Run the measuring pass (see measure-in-page.ts) on the page laid out for print. */
-  measure(settings: MeasureSettings): Promise<MeasuredLayout> {
-    return this.step('measuring the layout', () => this.measureOnce(settings));
-  }
-
-  private async measureOnce(settings: MeasureSettings): Promise<MeasuredLayout> {
-    for (let attempt = 0; ; attempt++) {
-      await layOutForPrint(this.page);
-      const measured = (await this.page.evaluate(inPage(measureInPage, settings))) as MeasuredLayout;
-      if (measured.print) return measured;
-      // The print media emulation was lost again in between: make sure of it and measure again.
-      if (attempt === 3) throw new Error('The browser does not lay the page out for print');
-    }
-  }
-
   /**
-   * Correct what the layout got wrong (see measure-in-page.ts), in this order: set figures that would leave a
-   * page half empty a little smaller, else move them after the paragraphs that follow them, then move
-   * paragraphs left with a widow or an orphan to the next page. Returns how many of each; the caller measures
-   * again when any changed. Like a measurement, they read the layout: see `layOutForPrint`.
+   * Run a script (see `inPage`) on the page laid out for print, with every face that layout asks for loaded
+   * (see `layOutForPrint`), and return what it returns. What the script does to the layout is the caller's.
    */
-  correct(settings: CorrectionSettings): Promise<Corrections> {
-    return this.step('measuring the layout', async () => {
+  evaluateForPrint<T>(doing: string, script: string): Promise<T> {
+    return this.step(doing, async () => {
       await layOutForPrint(this.page);
-      const [fitted, deferred, moved] = (await this.page.evaluate(
-        `[${inPage(fitFiguresInPage, settings.fit)}, ${inPage(deferFiguresInPage, settings.defer)}, ${inPage(keepLinesInPage, settings.keepLines)}]`,
-      )) as [number, number, number];
-      return { fitted, deferred, moved };
+      return (await this.page.evaluate(script)) as T;
     });
   }
 
-  /** Set the text of every `[data-page-of="id"]` to the page of that id; returns how many were set. */
-  fillPageNumbers(pageOfId: ReadonlyMap<string, number>): Promise<number> {
-    return this.step('filling in the contents', () => this.page.evaluate(inPage(fillPageNumbersInPage, Object.fromEntries(pageOfId))) as Promise<number>);
+  /** Run a script (see `inPage`) on the page as it is, and return what it returns. */
+  evaluate<T>(doing: string, script: string): Promise<T> {
+    return this.step(doing, async () => (await this.page.evaluate(script)) as T);
   }
 
   /** Remove the elements a selector matches (a style sheet used only for measuring). */
@@ -448,7 +412,7 @@ function crashOf(page: Page): Crash {
  * with a stand-in for the name helper that some TypeScript loaders add, so the
  * function runs the same however imprint itself was loaded.
  */
-function inPage<A>(fn: (argument: A) => unknown, argument: A): string {
+export function inPage<A>(fn: (argument: A) => unknown, argument: A): string {
   return `(() => { const __name = (target) => target; return (${fn.toString()})(${JSON.stringify(argument)}); })()`;
 }
 

@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { formats, type Format } from '../api.js';
-import type { Paper } from '../config/metadata.js';
+import type { Paper } from '../document/metadata.js';
 import { exitCodes, type Io } from './io.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fontBytes } from '../assets/font-files.js';
 import { fontFaces } from '../assets/fonts.js';
-import type { ResourceReader } from '../manuscript/resources.js';
-import type { Templates } from '../template/templates.js';
+import type { ResourceReader } from '../compile/resources.js';
+import type { Templates } from '../writers/print-page/templates.js';
 import { toolName, toolVersion } from '../version.js';
 import { compareText } from '../project/order.js';
 

@@ -5,7 +5,7 @@ import { VFile } from 'vfile';
 import { z } from 'zod';
 import { parseYaml } from '../data/yaml-source.js';
 import { error } from '../diagnostics/report.js';
-import { writeEditions } from '../output/write-editions.js';
+import { writeEditions } from './write-editions.js';
 import { sha256 } from './inputs.js';
 
 /** Written into every output folder. */

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import { error } from '../diagnostics/report.js';
-import { writeEditions } from '../output/write-editions.js';
+import { writeEditions } from './write-editions.js';
 import { formatShard } from '../project/shard.js';
 import { manifestFileName, readManifest, verifiedEdition, writeManifest, type Manifest, type ManifestReport } from './manifest.js';
 import { compareText } from '../project/order.js';

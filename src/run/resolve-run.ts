@@ -1,12 +1,12 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { VFile } from 'vfile';
-import { formats, type Format } from '../build/formats.js';
+import { formats, type Format } from './formats.js';
 import type { BrowserOptions } from '../browser/session.js';
-import type { MetadataDefaults } from '../config/front-matter.js';
-import type { Paper } from '../config/metadata.js';
+import type { MetadataDefaults } from '../compile/front-matter.js';
+import type { Paper } from '../document/metadata.js';
 import { hasErrors } from '../diagnostics/report.js';
-import { loadProjectConfig, type ProjectConfig } from '../project/config.js';
+import { loadProjectConfig, type ProjectConfig } from '../project/config-file.js';
 import { expandManuscripts, nameConflicts, type ManuscriptPattern } from '../project/manuscripts.js';
 import { shareOf, type Shard } from '../project/shard.js';
 

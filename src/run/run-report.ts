@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { VFile } from 'vfile';
-import { buildReport, formats, type Format, type ReportContext, type Stage } from '../build/report.js';
-import type { PageMap } from '../editions/page-map.js';
-import type { ResourceReader } from '../manuscript/resources.js';
+import { buildReport, formats, type Format, type ReportContext, type Stage } from './build-report.js';
+import type { PageMap } from '../document/page-map.js';
+import type { ResourceReader } from '../compile/resources.js';
 import { editionName, projectPath } from '../project/manuscripts.js';
 import { epubChapterCount } from '../release/epub-chapters.js';
 import { inputsDigest, RecordingReader, sha256, type SourceFile } from '../release/inputs.js';

@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { fontBytes } from '../../src/assets/font-files.js';
 import { fontFaceCss, fontFaces } from '../../src/assets/fonts.js';
 import { measureText } from '../../src/charts/font-metrics.js';
-import { readManuscript } from '../../src/manuscript/read-manuscript.js';
-import { diskReader } from '../../src/manuscript/resources.js';
-import { compile } from '../../src/pipeline.js';
+import { readManuscript } from '../../src/compile/read-manuscript.js';
+import { diskReader } from '../../src/compile/resources.js';
+import { compile } from '../../src/compile/pipeline.js';
 
 /**
  * The charts as Chromium sets them, in the shipped fonts: every label inside

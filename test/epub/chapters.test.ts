@@ -4,16 +4,16 @@ import type { Element, Root } from 'hast';
 import { h, s } from 'hastscript';
 import { VFile } from 'vfile';
 import { describe, expect, it } from 'vitest';
-import type { Metadata } from '../../src/config/metadata.js';
-import { accessibilityMetadata } from '../../src/epub/accessibility.js';
-import { splitChapters, type EpubChapter } from '../../src/epub/chapters.js';
-import { pageBlocks } from '../../src/editions/page-map.js';
-import { placeFootnotes, takeFootnotes } from '../../src/epub/footnotes.js';
-import { insertPageBreaks, keepFirstPageBreaks } from '../../src/epub/page-breaks.js';
-import { fileOfIds, linkChapters } from '../../src/epub/links.js';
-import { navigation } from '../../src/epub/navigation.js';
-import { toXhtml } from '../../src/epub/xhtml.js';
-import { loadTemplates } from '../../src/template/templates.js';
+import type { Metadata } from '../../src/document/metadata.js';
+import { accessibilityMetadata } from '../../src/writers/epub/accessibility.js';
+import { splitChapters, type EpubChapter } from '../../src/writers/epub/chapters.js';
+import { pageBlocks } from '../../src/document/page-map.js';
+import { placeFootnotes, takeFootnotes } from '../../src/writers/epub/footnotes.js';
+import { insertPageBreaks, keepFirstPageBreaks } from '../../src/writers/epub/page-breaks.js';
+import { fileOfIds, linkChapters } from '../../src/writers/epub/links.js';
+import { navigation } from '../../src/writers/epub/navigation.js';
+import { toXhtml } from '../../src/writers/epub/xhtml.js';
+import { loadTemplates } from '../../src/writers/print-page/templates.js';
 import { temporaryFolder } from '../helpers/tools.js';
 
 const metadata: Metadata = {

@@ -4,7 +4,7 @@ import { convert } from 'fontverter';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { build } from '../../src/api.js';
 import { fontFaces } from '../../src/assets/fonts.js';
-import { bookIdentifier } from '../../src/editions/epub.js';
+import { bookIdentifier } from '../../src/writers/epub/epub.js';
 import { imprint } from '../helpers/cli.js';
 import { decodeEntities, epubEntries, epubFiles, idsAndLinks, packageDocument, type PackageDocument } from '../helpers/epub.js';
 import { squash } from '../helpers/text.js';

@@ -4,12 +4,12 @@ import type { Element, ElementContent, Root } from 'hast';
 import { toString } from 'hast-util-to-string';
 import { h } from 'hastscript';
 import { describe, expect, it } from 'vitest';
-import { pageBlocks, type PageMap, type PageStart } from '../../src/editions/page-map.js';
-import { insertPageBreaks, isPageBreak } from '../../src/epub/page-breaks.js';
-import { toXhtml } from '../../src/epub/xhtml.js';
-import { readManuscript } from '../../src/manuscript/read-manuscript.js';
-import { diskReader } from '../../src/manuscript/resources.js';
-import { compile } from '../../src/pipeline.js';
+import { pageBlocks, type PageMap, type PageStart } from '../../src/document/page-map.js';
+import { insertPageBreaks, isPageBreak } from '../../src/writers/epub/page-breaks.js';
+import { toXhtml } from '../../src/writers/epub/xhtml.js';
+import { readManuscript } from '../../src/compile/read-manuscript.js';
+import { diskReader } from '../../src/compile/resources.js';
+import { compile } from '../../src/compile/pipeline.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 

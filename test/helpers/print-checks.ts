@@ -1,6 +1,6 @@
 import type { Element } from 'hast';
 import { toString } from 'hast-util-to-string';
-import type { PageMap } from '../../src/editions/page-map.js';
+import type { PageMap } from '../../src/document/page-map.js';
 import type { Bookmark, Word } from './pdf.js';
 
 /**

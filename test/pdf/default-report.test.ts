@@ -5,9 +5,9 @@ import { build } from '../../src/api.js';
 import { imprint } from '../helpers/cli.js';
 import { bookmarks, destinations, links, pageSizes, pageTexts, pageWords, qpdfCheck, qpdfJson } from '../helpers/pdf.js';
 import { VFile } from 'vfile';
-import { pageBlocks, type PageMap } from '../../src/editions/page-map.js';
-import { diskReader } from '../../src/manuscript/resources.js';
-import { compile, type CompiledDocument } from '../../src/pipeline.js';
+import { pageBlocks, type PageMap } from '../../src/document/page-map.js';
+import { diskReader } from '../../src/compile/resources.js';
+import { compile, type CompiledDocument } from '../../src/compile/pipeline.js';
 import { bodyLines, contentsEntries, contentsProblems, runningHeadProblems, widowProblems } from '../helpers/print-checks.js';
 import { pdfFonts, pdfInfo, temporaryFolder } from '../helpers/tools.js';
 

@@ -3,9 +3,9 @@ import { h, s } from 'hastscript';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { VFile } from 'vfile';
 import { BrowserSession } from '../../src/browser/session.js';
-import type { ReportDocument } from '../../src/editions/document.js';
-import { pdfEdition } from '../../src/editions/pdf.js';
-import { loadTemplates } from '../../src/template/templates.js';
+import type { ReportDocument } from '../../src/document/report-document.js';
+import { pdfEdition } from '../../src/writers/pdf/pdf.js';
+import { loadTemplates } from '../../src/writers/print-page/templates.js';
 import { pageTexts } from '../helpers/pdf.js';
 
 /** A report with a chart (SVG, its caption below it) after `space` pixels of other content. */

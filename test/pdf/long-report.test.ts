@@ -5,11 +5,11 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { VFile } from 'vfile';
 import { writeLongManuscript } from '../../bench/long-manuscript.js';
 import { build } from '../../src/api.js';
-import { pageBlocks, type PageMap } from '../../src/editions/page-map.js';
-import { diskReader } from '../../src/manuscript/resources.js';
-import { compile, type CompiledDocument } from '../../src/pipeline.js';
+import { pageBlocks, type PageMap } from '../../src/document/page-map.js';
+import { diskReader } from '../../src/compile/resources.js';
+import { compile, type CompiledDocument } from '../../src/compile/pipeline.js';
 import { bookmarks, destinations, links, pageSizes, pageTexts, pageWords, qpdfCheck, qpdfJson, type Bookmark, type Word } from '../helpers/pdf.js';
-import { runningHead } from '../../src/template/print-document.js';
+import { runningHead } from '../../src/writers/print-page/print-document.js';
 import { bodyLines, contentsEntries, contentsProblems, runningHeadProblems, squash, widowProblems } from '../helpers/print-checks.js';
 import { pdfFonts, pdfInfo, temporaryFolder } from '../helpers/tools.js';
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { SaxesParser } from 'saxes';
 import { describe, expect, inject, it } from 'vitest';
 import { build } from '../../src/api.js';
-import { memoryReader } from '../../src/manuscript/resources.js';
+import { memoryReader } from '../../src/compile/resources.js';
 import { epubEntries } from '../helpers/epub.js';
 import { epubcheck, pdfInfo } from '../helpers/tools.js';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { build, mergeManifests, type BuildOptions, type BuildResult, type Manifest, type ProgressEvent } from '../../src/api.js';
 import { BrowserSession } from '../../src/browser/session.js';
-import { defaultTemplateDir } from '../../src/template/templates.js';
+import { defaultTemplateDir } from '../../src/writers/print-page/templates.js';
 import { repositoryRoot } from '../helpers/cli.js';
 import { epubFiles } from '../helpers/epub.js';
 import { copySeries, mtimes, pdfinfoPages, seriesNames, sha256File, sha256Of, sha256sumCheck } from '../helpers/series.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { check } from '../../src/api.js';
 import { findQuotes } from '../../src/check/quotes.js';
-import { memoryReader } from '../../src/manuscript/resources.js';
+import { memoryReader } from '../../src/compile/resources.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const manuscriptDir = path.join(root, 'manuscript');

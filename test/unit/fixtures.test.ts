@@ -4,9 +4,9 @@ import path from 'node:path';
 import { toHtml } from 'hast-util-to-html';
 import { describe, expect, it } from 'vitest';
 import type { VFile } from 'vfile';
-import { readManuscript } from '../../src/manuscript/read-manuscript.js';
-import { diskReader } from '../../src/manuscript/resources.js';
-import { compile } from '../../src/pipeline.js';
+import { readManuscript } from '../../src/compile/read-manuscript.js';
+import { diskReader } from '../../src/compile/resources.js';
+import { compile } from '../../src/compile/pipeline.js';
 
 /**
  * Fixture folders, one per case and grouped by directive:

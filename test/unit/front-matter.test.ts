@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VFile } from 'vfile';
-import { resolveFrontMatter } from '../../src/config/front-matter.js';
+import { resolveFrontMatter } from '../../src/compile/front-matter.js';
 
 function resolve(yaml: string) {
   const source = `---\n${yaml}\n---\n\n# Body\n`;

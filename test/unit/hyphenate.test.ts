@@ -3,7 +3,7 @@ import { toHtml } from 'hast-util-to-html';
 import { h } from 'hastscript';
 import { unified } from 'unified';
 import { describe, expect, it } from 'vitest';
-import rehypeImprintHyphenate, { hyphenateText, hyphenatorFor } from '../../src/plugins/rehype-imprint-hyphenate.js';
+import rehypeImprintHyphenate, { hyphenateText, hyphenatorFor } from '../../src/compile/plugins/rehype-imprint-hyphenate.js';
 
 const shown = (text: string) => text.replace(/\u00ad/g, '·');
 

@@ -4,9 +4,9 @@ import type { Root } from 'hast';
 import { h } from 'hastscript';
 import { describe, expect, it } from 'vitest';
 import { VFile } from 'vfile';
-import { resolveImages, sniffImage } from '../../src/manuscript/images.js';
-import { diskReader, memoryReader } from '../../src/manuscript/resources.js';
-import { packageImages } from '../../src/epub/images.js';
+import { resolveImages, sniffImage } from '../../src/compile/images.js';
+import { diskReader, memoryReader } from '../../src/compile/resources.js';
+import { packageImages } from '../../src/writers/epub/images.js';
 import { temporaryFolder } from '../helpers/tools.js';
 
 const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { VFile } from 'vfile';
 import { describe, expect, it } from 'vitest';
-import { diskReader } from '../../src/manuscript/resources.js';
-import { compile } from '../../src/pipeline.js';
-import { printTree } from '../../src/pdf/print-tree.js';
+import { diskReader } from '../../src/compile/resources.js';
+import { compile } from '../../src/compile/pipeline.js';
+import { printTree } from '../../src/writers/pdf/print-tree.js';
 import { toHtml } from 'hast-util-to-html';
 import { namesLocalFile } from '../../src/uri.js';
 

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { columnBreakCss, pageArea } from '../../src/pdf/page-css.js';
-import { pageCss } from '../../src/template/print-document.js';
-import type { Metadata } from '../../src/config/metadata.js';
+import { columnBreakCss, pageArea } from '../../src/writers/pdf/page-css.js';
+import { pageCss } from '../../src/writers/print-page/print-document.js';
+import type { Metadata } from '../../src/document/metadata.js';
 
 const printCss = () => readFile(path.resolve(import.meta.dirname, '../../templates/print.css'), 'utf8');
 const metadata: Metadata = { title: 'T', shortTitle: 'T', authors: ['A'], lang: 'en', keywords: [], paper: 'a4', tocDepth: 2 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { documentInfo } from '../../src/pdf/document-info.js';
-import { pdfDate, pdfText } from '../../src/pdf/pdf-file.js';
-import type { Metadata } from '../../src/config/metadata.js';
+import { documentInfo } from '../../src/writers/pdf/document-info.js';
+import { pdfDate, pdfText } from '../../src/writers/pdf/pdf-file.js';
+import type { Metadata } from '../../src/document/metadata.js';
 
 describe('PDF document information', () => {
   it('writes ASCII text as a literal string and anything else as UTF-16 with a byte order mark', () => {

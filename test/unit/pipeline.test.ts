@@ -2,8 +2,8 @@ import path from 'node:path';
 import { toHtml } from 'hast-util-to-html';
 import { describe, expect, it } from 'vitest';
 import { VFile } from 'vfile';
-import { memoryReader } from '../../src/manuscript/resources.js';
-import { compile } from '../../src/pipeline.js';
+import { memoryReader } from '../../src/compile/resources.js';
+import { compile } from '../../src/compile/pipeline.js';
 
 const root = path.resolve('/project');
 const frontMatter = '---\ntitle: T\nauthor: A\nlang: en-GB\n---\n\n';

@@ -1,8 +1,8 @@
 import { toHtml } from 'hast-util-to-html';
 import { describe, expect, it } from 'vitest';
-import { bookIdentifier } from '../../src/editions/epub.js';
-import { contents, printDocument } from '../../src/template/print-document.js';
-import type { Metadata } from '../../src/config/metadata.js';
+import { bookIdentifier } from '../../src/writers/epub/epub.js';
+import { contents, printDocument } from '../../src/writers/print-page/print-document.js';
+import type { Metadata } from '../../src/document/metadata.js';
 
 const metadata: Metadata = {
   title: 'A <Title> & more',

@@ -2,8 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { VFile } from 'vfile';
 import { describe, expect, it } from 'vitest';
-import { resolveFrontMatter } from '../../src/config/front-matter.js';
-import { loadProjectConfig, parseProjectConfig } from '../../src/project/config.js';
+import { resolveFrontMatter } from '../../src/compile/front-matter.js';
+import { loadProjectConfig, parseProjectConfig } from '../../src/project/config-file.js';
 import { temporaryFolder } from '../helpers/tools.js';
 
 function check(text: string, name = 'imprint.config.yaml') {

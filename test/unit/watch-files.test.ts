@@ -1,7 +1,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { watchFiles, type FileWatcher } from '../../src/watch/watch-files.js';
+import { watchFiles, type FileWatcher } from '../../src/run/watch-files.js';
 import { temporaryFolder } from '../helpers/tools.js';
 
 let watcher: FileWatcher | undefined;

@@ -1,7 +1,7 @@
 import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeEditions } from '../../src/output/write-editions.js';
+import { writeEditions } from '../../src/release/write-editions.js';
 import { temporaryFolder } from '../helpers/tools.js';
 
 describe('writing editions', () => {

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { build, forgetLoadedTemplates, type BuildOptions } from '../../api.js';
-import { startPreviewServer } from '../../preview/server.js';
-import { defaultTemplateDir } from '../../template/templates.js';
-import { watchFiles } from '../../watch/watch-files.js';
+import { startPreviewServer } from '../../run/preview-server.js';
+import { defaultTemplateDir } from '../../writers/print-page/templates.js';
+import { watchFiles } from '../../run/watch-files.js';
 import { parseCommand } from '../arguments.js';
 import { exitCodes, printMessages, type Io } from '../io.js';
 import { formatReport } from '../reporter.js';

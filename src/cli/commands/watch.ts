@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { build, EnvironmentError, forgetLoadedTemplates, startBrowser, type BuildOptions, type WarmBrowser } from '../../api.js';
-import { defaultTemplateDir, templateFiles } from '../../template/templates.js';
-import { watchFiles } from '../../watch/watch-files.js';
+import { defaultTemplateDir, templateFiles } from '../../writers/print-page/templates.js';
+import { watchFiles } from '../../run/watch-files.js';
 import { parseCommand, parseFormats, parsePaper, parseTimeout, usageError } from '../arguments.js';
 import { exitCodes, printMessages, type Io } from '../io.js';
 

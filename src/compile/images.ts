@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { Element, Root } from 'hast';
+import { visit } from 'unist-util-visit';
+import type { VFile } from 'vfile';
+import { error } from '../diagnostics/report.js';
+import type { ResolvedImage } from '../document/images.js';
+
+export type { ResolvedImage } from '../document/images.js';
+import { locateResource, readInProject, type ResourceReader } from './resources.js';
+
+
+export interface ImageOptions {
+  reader: ResourceReader;
+  /** Folder every image must be inside. */
+  projectRoot: string;
+  /** Fetch http(s) images at build time (default: refuse them). The browser never loads anything itself. */
+  allowRemote?: boolean;
+}
+
+const extensions: Record<string, string> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/gif': 'gif',
+  'image/svg+xml': 'svg',
+};
+
+/**
+ * Read every image of the document (`<img src>`, from Markdown or raw HTML),
+ * keyed by its `src` as written. An image that cannot be shown (missing,
+ * outside the project, remote when remote images are not allowed, not an
+ * image) is an error at its place and is left out of the map; the editions
+ * show only what is in it, so no edition ever loads a file by itself.
+ */
+export async function resolveImages(tree: Root, file: VFile, options: ImageOptions): Promise<Map<string, ResolvedImage>> {
+  const fromDir = file.path ? path.dirname(file.path) : options.projectRoot;
+  const images = new Map<string, ResolvedImage>();
+  const pending = new Map<string, Promise<ResolvedImage | { problem: string; ruleId: ImageRule }>>();
+  const places: Array<{ img: Element; src: string }> = [];
+  visit(tree, 'element', (node) => {
+    if (node.tagName !== 'img') return;
+    const src = node.properties.src;
+    places.push({ img: node, src: typeof src === 'string' ? src : '' });
+  });
+  for (const { img, src } of places) {
+    if (src === '') {
+      error(file, 'An image has no `src`', { place: img.position, ruleId: 'image-missing' });
+      continue;
+    }
+    let loading = pending.get(src);
+    if (!loading) {
+      loading = load(src, fromDir, options);
+      pending.set(src, loading);
+    }
+    const image = await loading;
+    if ('problem' in image) {
+      const shown = src.startsWith('data:') ? `${src.slice(0, 30)}…` : src;
+      error(file, `Image \`${shown}\` ${image.problem}`, { place: img.position, ruleId: image.ruleId });
+    } else images.set(src, image);
+  }
+  return images;
+}
+
+type ImageRule = 'image-missing' | 'image-outside-project' | 'image-remote';
+
+async function load(src: string, fromDir: string, options: ImageOptions): Promise<ResolvedImage | { problem: string; ruleId: ImageRule }> {
+  const location = locateResource(src, options.projectRoot, fromDir);
+  let bytes: Uint8Array | undefined;
+  switch (location.kind) {
+    case 'refused':
+      return { problem: location.reason, ruleId: 'image-outside-project' };
+    case 'data-url':
+      bytes = decodeDataUrl(src);
+      if (!bytes) return { problem: 'is a data: URL that cannot be read', ruleId: 'image-missing' };
+      break;
+    case 'remote':
+      if (!options.allowRemote || !options.reader.fetch) {
+        return {
+          problem: 'is remote, and a build loads nothing from the network unless told to: put the image in the project, or allow remote images (--allow-remote)',
+          ruleId: 'image-remote',
+        };
+      }
+      try {
+        bytes = await options.reader.fetch(location.url);
+      } catch (cause) {
+        return { problem: `could not be fetched: ${cause instanceof Error ? cause.message : String(cause)}`, ruleId: 'image-missing' };
+      }
+      break;
+    case 'file': {
+      const read = await readInProject(options.reader, options.projectRoot, location.absolute);
+      if (read === undefined) return { problem: `cannot be found (looked for ${location.absolute})`, ruleId: 'image-missing' };
+      if ('refused' in read) return { problem: read.refused, ruleId: 'image-outside-project' };
+      bytes = read;
+      break;
+    }
+  }
+  const mediaType = sniffImage(bytes);
+  if (!mediaType) return { problem: 'is not a PNG, JPEG, GIF or SVG image, the formats every edition shows', ruleId: 'image-missing' };
+  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+  return { name: `images/${hash}.${extensions[mediaType]}`, mediaType, bytes };
+}
+
+function decodeDataUrl(url: string): Uint8Array | undefined {
+  const match = /^data:([^,]*?)(;base64)?,(.*)$/s.exec(url);
+  if (!match) return undefined;
+  try {
+    return match[2] ? Buffer.from(match[3]!, 'base64') : Buffer.from(decodeURIComponent(match[3]!), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The media type of an image, from its bytes. */
+export function sniffImage(bytes: Uint8Array): string | undefined {
+  const starts = (...signature: number[]) => signature.every((byte, index) => bytes[index] === byte);
+  if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'image/png';
+  if (starts(0xff, 0xd8, 0xff)) return 'image/jpeg';
+  if (starts(0x47, 0x49, 0x46, 0x38)) return 'image/gif';
+  const head = Buffer.from(bytes.subarray(0, 1024)).toString('utf8').replace(/^\uFEFF/, '');
+  if (/^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE svg[^>]*>\s*)?<svg[\s>]/i.test(head)) return 'image/svg+xml';
+  return undefined;
+}

@@ -1,0 +1,140 @@
+import type { Element as HastElement, Root as HastRoot } from 'hast';
+import type { TextDirective } from 'mdast-util-directive';
+import type { State } from 'mdast-util-to-hast';
+import { toString } from 'hast-util-to-string';
+import type { Root as MdastRoot } from 'mdast';
+import remarkDirective from 'remark-directive';
+import remarkFrontmatter from 'remark-frontmatter';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import remarkRehype from 'remark-rehype';
+import rehypeRaw from 'rehype-raw';
+import { unified } from 'unified';
+import { visit } from 'unist-util-visit';
+import type { VFile } from 'vfile';
+import type { FrontMatterOverrides } from './front-matter.js';
+import type { Metadata } from '../document/metadata.js';
+import { createTableLoader } from './load-table.js';
+import { resolveImages } from './images.js';
+import type { ResourceReader } from './resources.js';
+import rehypeImprintAlign from './plugins/rehype-imprint-align.js';
+import rehypeImprintLinks from './plugins/rehype-imprint-links.js';
+import rehypeImprintSanitize from './plugins/rehype-imprint-sanitize.js';
+import rehypeImprintHeadings from './plugins/rehype-imprint-headings.js';
+import rehypeImprintSections from './plugins/rehype-imprint-sections.js';
+import { headingRank } from '../document/headings.js';
+import rehypeImprintUniqueIds from './plugins/rehype-imprint-unique-ids.js';
+import remarkImprintChart from './plugins/remark-imprint-chart.js';
+import remarkImprintContainersClosed from './plugins/remark-imprint-containers-closed.js';
+import remarkImprintCheck from './plugins/remark-imprint-check.js';
+import remarkImprintDataTable from './plugins/remark-imprint-data-table.js';
+import remarkImprintDirectivesKnown from './plugins/remark-imprint-directives-known.js';
+import remarkImprintFrontMatter from './plugins/remark-imprint-front-matter.js';
+import remarkImprintInclude from './plugins/remark-imprint-include.js';
+import remarkImprintNumbering from './plugins/remark-imprint-numbering.js';
+import remarkImprintRef from './plugins/remark-imprint-ref.js';
+import remarkImprintSpan from './plugins/remark-imprint-span.js';
+import type { CompiledDocument, OutlineEntry } from '../document/compiled-document.js';
+
+export type { CompiledDocument, OutlineEntry } from '../document/compiled-document.js';
+
+export interface CompileOptions {
+  reader: ResourceReader;
+  /** Folder that every path the manuscript names must stay inside. */
+  projectRoot: string;
+  overrides?: FrontMatterOverrides;
+  /** Fetch remote (http, https) images and data files at build time; default: refuse them. */
+  allowRemote?: boolean;
+  /** Called with each stage's name and duration in milliseconds. */
+  onStage?: (stage: 'parse' | 'transform', ms: number) => void;
+}
+
+/**
+ * The one place that knows the plugin order: parse the manuscript, expand and
+ * number what it generates, and turn it into the HTML tree the editions share.
+ */
+export async function compile(file: VFile, options: CompileOptions): Promise<CompiledDocument> {
+  const loader = createTableLoader({
+    reader: options.reader,
+    projectRoot: options.projectRoot,
+    manuscript: file,
+    ...(options.allowRemote ? { allowRemote: true } : {}),
+  });
+  const loadTable = loader.load;
+
+  const processor = unified()
+    .use(remarkParse)
+    .use(remarkFrontmatter, ['yaml'])
+    .use(remarkGfm)
+    .use(remarkDirective)
+    .use(remarkImprintInclude, { reader: options.reader, projectRoot: options.projectRoot })
+    .use(remarkImprintContainersClosed)
+    .use(remarkImprintFrontMatter, options.overrides ?? {})
+    .use(remarkImprintDataTable, { loadTable })
+    .use(remarkImprintChart, { loadTable })
+    .use(remarkImprintNumbering)
+    .use(remarkImprintRef)
+    .use(remarkImprintCheck, { tables: loader.tables })
+    .use(remarkImprintSpan)
+    .use(remarkImprintDirectivesKnown, { known: ['table', 'chart', 'ref', 'span', 'include'] })
+    .use(remarkRehype, {
+      // Raw HTML is parsed (rehype-raw) and made safe (rehype-imprint-sanitize) right after.
+      allowDangerousHtml: true,
+      // A text directive left in place (one with an error, reported already) stays phrasing content.
+      handlers: { textDirective: textDirectiveAsSpan },
+      footnoteBackContent: '↑',
+      footnoteBackLabel: (index) => `Back to reference ${index + 1}`,
+      // The notes are a top-level part of the report (an `h2` once headings shift), listed in the contents.
+      footnoteLabel: 'Notes',
+      footnoteLabelTagName: 'h1',
+      footnoteLabelProperties: {},
+    })
+    .use(rehypeRaw)
+    .use(rehypeImprintSanitize)
+    .use(rehypeImprintLinks)
+    .use(rehypeImprintHeadings)
+    .use(rehypeImprintAlign)
+    .use(rehypeImprintSections)
+    .use(rehypeImprintUniqueIds);
+
+  let started = performance.now();
+  const mdast: MdastRoot = processor.parse(file);
+  options.onStage?.('parse', performance.now() - started);
+
+  started = performance.now();
+  const tree = (await processor.run(mdast, file)) as HastRoot;
+  const images = await resolveImages(tree, file, {
+    reader: options.reader,
+    projectRoot: options.projectRoot,
+    ...(options.allowRemote ? { allowRemote: true } : {}),
+  });
+  options.onStage?.('transform', performance.now() - started);
+
+  return {
+    file,
+    dataFiles: loader.files(),
+    metadata: file.data.metadata,
+    tree,
+    outline: outlineOf(tree),
+    targets: file.data.targets ?? new Map(),
+    images,
+  };
+}
+
+function textDirectiveAsSpan(state: State, node: TextDirective): HastElement {
+  const result: HastElement = { type: 'element', tagName: 'span', properties: {}, children: state.all(node) };
+  state.patch(node, result);
+  return state.applyData(node, result);
+}
+
+function outlineOf(tree: HastRoot): OutlineEntry[] {
+  const outline: OutlineEntry[] = [];
+  visit(tree, 'element', (node) => {
+    const rank = headingRank(node);
+    const id = node.properties.id;
+    if (rank !== undefined && typeof id === 'string') {
+      outline.push({ id, depth: rank - 1, text: toString(node).trim() });
+    }
+  });
+  return outline;
+}

@@ -1,0 +1,41 @@
+import type { Element, Root } from 'hast';
+import type { Plugin } from 'unified';
+import { visit } from 'unist-util-visit';
+import { warn } from '../../diagnostics/report.js';
+import { decodeReference, namesLocalFile } from '../../uri.js';
+
+/**
+ * A link to a file beside the manuscript (`[notes](notes.md)`) works in the
+ * HTML edition only when that file is published beside it, and cannot work in
+ * the PDF or the EPUB, which hold no such file (a broken link even makes the
+ * EPUB invalid): those editions keep its text without the link. Each such
+ * link is reported once, at its place, as a warning.
+ */
+const rehypeImprintLinks: Plugin<[], Root> = function () {
+  return (tree, file) => {
+    visit(tree, 'element', (node) => {
+      if (!isLocalFileLink(node)) return;
+      warn(file, `Link to \`${decodeReference(String(node.properties.href))}\`, a file beside the manuscript: the PDF and the EPUB do not hold it, so they keep the text without the link (link to a full URL to reach it from every edition)`, {
+        place: node.position,
+        ruleId: 'link-outside-book',
+      });
+    });
+  };
+};
+
+/** Whether an element is a link to a file beside the manuscript. */
+export function isLocalFileLink(node: Element): boolean {
+  const href = node.properties.href;
+  return node.tagName === 'a' && typeof href === 'string' && namesLocalFile(href);
+}
+
+/** Make the links to files beside the manuscript text, for the editions that do not hold those files (PDF, EPUB). */
+export function unlinkLocalFiles(tree: Root | Element): void {
+  visit(tree, 'element', (node) => {
+    if (!isLocalFileLink(node)) return;
+    node.tagName = 'span';
+    delete node.properties.href;
+  });
+}
+
+export default rehypeImprintLinks;

@@ -1,0 +1,43 @@
+import type { Root } from 'mdast';
+import type { Plugin } from 'unified';
+import { SKIP, visit } from 'unist-util-visit';
+import { error } from '../../diagnostics/report.js';
+
+/**
+ * Runs after every directive plugin: any directive still in the tree is one
+ * no plugin knows. Block directives are errors. A bare text directive with
+ * neither label nor attributes (`10:30`, `see:here`) is ordinary text that
+ * the directive syntax happened to match, so it is put back as text.
+ */
+export interface RemarkImprintDirectivesKnownOptions {
+  /** Directives other plugins handle; a failed one was already reported by its plugin. */
+  known: readonly string[];
+}
+
+const remarkImprintDirectivesKnown: Plugin<[RemarkImprintDirectivesKnownOptions?], Root> = function (options) {
+  const known = new Set(options?.known ?? []);
+  return (tree, file) => {
+    visit(tree, (node, index, parent) => {
+      if ((node.type === 'leafDirective' || node.type === 'containerDirective' || node.type === 'textDirective') && known.has(node.name)) {
+        return SKIP;
+      }
+      if (node.type === 'textDirective') {
+        const bare = node.children.length === 0 && Object.keys(node.attributes ?? {}).length === 0;
+        if (bare && parent && index !== undefined) {
+          parent.children.splice(index, 1, { type: 'text', value: `:${node.name}`, ...(node.position ? { position: node.position } : {}) });
+          return SKIP;
+        }
+        error(file, `Unknown directive \`:${node.name}\``, { place: node.position, ruleId: 'directive-unknown' });
+        return SKIP;
+      }
+      if (node.type === 'leafDirective' || node.type === 'containerDirective') {
+        const marker = node.type === 'leafDirective' ? '::' : ':::';
+        error(file, `Unknown directive \`${marker}${node.name}\``, { place: node.position, ruleId: 'directive-unknown' });
+        return SKIP;
+      }
+      return undefined;
+    });
+  };
+};
+
+export default remarkImprintDirectivesKnown;

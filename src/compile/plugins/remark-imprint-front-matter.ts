@@ -1,0 +1,31 @@
+import type { Root } from 'mdast';
+import type { Plugin } from 'unified';
+import { resolveFrontMatter, type FrontMatterOverrides } from '../front-matter.js';
+import type {} from '../../document/nodes.js';
+
+/**
+ * Turn the manuscript's YAML front matter into `file.data.metadata` and take
+ * it out of the tree.
+ */
+const remarkImprintFrontMatter: Plugin<[FrontMatterOverrides?], Root> = function (options) {
+  const overrides = options ?? {};
+  return (tree, file) => {
+    const first = tree.children[0];
+    let yaml: { value: string; offset: number; start?: { line: number; column: number } } | undefined;
+    if (first?.type === 'yaml') {
+      const source = String(file.value);
+      const start = first.position?.start.offset ?? 0;
+      const offset = source.indexOf('\n', start) + 1;
+      yaml = {
+        value: first.value,
+        offset,
+        ...(first.position ? { start: first.position.start } : {}),
+      };
+      tree.children.shift();
+    }
+    const metadata = resolveFrontMatter(file, yaml, overrides);
+    if (metadata) file.data.metadata = metadata;
+  };
+};
+
+export default remarkImprintFrontMatter;

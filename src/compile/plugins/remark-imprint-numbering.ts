@@ -1,0 +1,62 @@
+import GithubSlugger from 'github-slugger';
+import type { Heading, Root } from 'mdast';
+import { toString } from 'mdast-util-to-string';
+import type { Plugin } from 'unified';
+import { visit } from 'unist-util-visit';
+import { error } from '../../diagnostics/report.js';
+import type { FigureKind, ImprintFigure, Target } from '../../document/nodes.js';
+
+const labels: Record<FigureKind, string> = { table: 'Table', figure: 'Figure' };
+
+/**
+ * Number tables and figures in reading order ("Table 1."), give every heading
+ * an id, and record every id the text can refer to in `file.data.targets`.
+ */
+const remarkImprintNumbering: Plugin<[], Root> = function () {
+  return (tree, file) => {
+    const targets = new Map<string, Target>();
+    const counters: Record<FigureKind, number> = { table: 0, figure: 0 };
+    const slugger = new GithubSlugger();
+    const claimed = new Map<string, ImprintFigure | Heading>();
+
+    // Ids written by the author come first, so headings' generated ids avoid them.
+    visit(tree, 'imprintFigure', (node) => {
+      const earlier = claimed.get(node.identifier);
+      if (earlier) {
+        error(file, `Duplicate id \`#${node.identifier}\`: it is also used at line ${earlier.position?.start.line ?? '?'}`, {
+          place: node.position,
+          ruleId: 'duplicate-id',
+        });
+        return;
+      }
+      claimed.set(node.identifier, node);
+      slugger.slug(node.identifier);
+    });
+
+    let section = 0;
+    visit(tree, (node) => {
+      if (node.type === 'imprintFigure') {
+        const number = ++counters[node.kind];
+        node.number = number;
+        const label = `${labels[node.kind]} ${number}`;
+        targets.set(node.identifier, { id: node.identifier, kind: node.kind, label });
+        const caption = node.children.find((child) => child.data?.hName === 'figcaption');
+        if (caption && 'children' in caption) {
+          (caption.children as unknown[]).unshift({
+            type: 'text',
+            value: `${label}.`,
+            data: { hName: 'span', hProperties: { className: ['figure-label'] } },
+          }, { type: 'text', value: ' ' });
+        }
+      } else if (node.type === 'heading') {
+        const id = slugger.slug(toString(node)) || `section-${section + 1}`;
+        node.data = { ...node.data, hProperties: { ...node.data?.hProperties, id } };
+        section++;
+        targets.set(id, { id, kind: 'section', label: toString(node) });
+      }
+    });
+    file.data.targets = targets;
+  };
+};
+
+export default remarkImprintNumbering;

@@ -1,0 +1,82 @@
+import type { Link, Root } from 'mdast';
+import { toString } from 'mdast-util-to-string';
+import type { Plugin } from 'unified';
+import { SKIP, visit } from 'unist-util-visit';
+import { error } from '../../diagnostics/report.js';
+import type { Target } from '../../document/nodes.js';
+
+/**
+ * `:ref[#tbl-pledges]` → a link reading "Table 2" (or "Figure 1", or a
+ * section's title) to the numbered thing, in every edition. Runs after the
+ * numbering plugin, whose `file.data.targets` it reads; a reference to an id
+ * that nothing has is an error at the reference.
+ */
+const remarkImprintRef: Plugin<[], Root> = function () {
+  return (tree, file) => {
+    const targets = file.data.targets ?? new Map<string, Target>();
+    // Figures that failed (their directive is still in the tree, its problem already reported) are not reported again.
+    const failed = new Set<string>();
+    visit(tree, 'leafDirective', (node) => {
+      const id = node.attributes?.id;
+      if ((node.name === 'table' || node.name === 'chart') && id) failed.add(id);
+    });
+    visit(tree, 'textDirective', (node, index, parent) => {
+      if (node.name !== 'ref' || !parent || index === undefined) return undefined;
+      // `see:ref` in running text is not a reference: the unknown-directive plugin puts it back as text.
+      if (node.children.length === 0 && Object.keys(node.attributes ?? {}).length === 0) return SKIP;
+      const written = toString(node).trim();
+      const unknown = Object.keys(node.attributes ?? {});
+      if (!written.startsWith('#') || written.length === 1 || /\s/.test(written) || unknown.length > 0) {
+        error(file, `Write a reference as \`:ref[#id]\`, with the id of a table, figure or heading${unknown.length > 0 ? ` (no attributes; found ${unknown.join(', ')})` : ''}`, {
+          place: node.position,
+          ruleId: 'directive-attribute',
+        });
+        return SKIP;
+      }
+      const id = written.slice(1);
+      const target = targets.get(id);
+      if (!target && failed.has(id)) return SKIP;
+      if (!target) {
+        const near = nearest(id, [...targets.keys()]);
+        error(file, `Reference to \`#${id}\`, but no table, figure or heading has that id${near ? ` (did you mean \`#${near}\`?)` : ''}`, {
+          place: node.position,
+          ruleId: 'reference-missing',
+        });
+        return SKIP;
+      }
+      const link: Link = {
+        type: 'link',
+        url: `#${id}`,
+        children: [{ type: 'text', value: target.label }],
+        data: { hProperties: { className: ['xref', `xref-${target.kind}`] } },
+        ...(node.position ? { position: node.position } : {}),
+      };
+      parent.children[index] = link;
+      return SKIP;
+    });
+  };
+};
+
+export default remarkImprintRef;
+
+/** The id closest to `id` by edit distance, when it is close enough to be a typo. */
+function nearest(id: string, ids: string[]): string | undefined {
+  let best: { id: string; distance: number } | undefined;
+  for (const candidate of ids) {
+    const distance = editDistance(id, candidate);
+    if (!best || distance < best.distance) best = { id: candidate, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(id.length / 4)) ? best.id : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}

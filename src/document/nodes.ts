@@ -1,0 +1,60 @@
+import type { ElementContent, Properties } from 'hast';
+import type { Parent } from 'mdast';
+import type { Node } from 'unist';
+import type { Metadata } from './metadata.js';
+import type { Change } from '../data/summary.js';
+import type { DataTable } from '../data/table-data.js';
+
+/** What a numbered figure or table is. */
+export type FigureKind = 'table' | 'figure';
+
+/**
+ * A generated, numbered block (a table from data, a chart). Plugins that
+ * create one set `kind` and `identifier`; the numbering plugin sets `number`
+ * and writes the label ("Table 1.") into its caption.
+ */
+export interface ImprintFigure extends Parent {
+  type: 'imprintFigure';
+  kind: FigureKind;
+  identifier: string;
+  number?: number;
+}
+
+/**
+ * Generated HTML inside a figure (a table body, a chart's SVG): an mdast leaf
+ * that remark-rehype turns into the element in `data`, children and all.
+ */
+export interface ImprintGenerated extends Node {
+  type: 'imprintGenerated';
+  data: { hName: string; hProperties: Properties; hChildren: ElementContent[] };
+}
+
+/** Something the text can refer to: a numbered table, a figure, a section. */
+export interface Target {
+  id: string;
+  kind: FigureKind | 'section';
+  /** "Table 1", "Figure 2"; a section's title */
+  label: string;
+}
+
+declare module 'mdast' {
+  interface RootContentMap {
+    imprintFigure: ImprintFigure;
+    imprintGenerated: ImprintGenerated;
+  }
+  interface BlockContentMap {
+    imprintFigure: ImprintFigure;
+    imprintGenerated: ImprintGenerated;
+  }
+}
+
+declare module 'vfile' {
+  interface DataMap {
+    /** Set by remark-imprint-front-matter. */
+    metadata: Metadata;
+    /** Set by remark-imprint-numbering: every id the text can refer to. */
+    targets: globalThis.Map<string, Target>;
+    /** Set by the table and chart plugins: the changes they computed, which the prose may quote too. */
+    changes: Array<{ table: DataTable; change: Change }>;
+  }
+}

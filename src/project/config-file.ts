@@ -1,0 +1,230 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { VFile } from 'vfile';
+import { z } from 'zod';
+import type { BrowserOptions } from '../browser/session.js';
+import type { MetadataDefaults } from '../compile/front-matter.js';
+import type { Paper } from '../document/metadata.js';
+import { parseYaml } from '../data/yaml-source.js';
+import { error } from '../diagnostics/report.js';
+import { decodeText } from '../compile/read-manuscript.js';
+import type { Position } from 'unist';
+
+/** The file names looked for in the working folder, in this order. */
+export const configFileNames = ['imprint.config.yaml', 'imprint.config.yml', 'imprint.config.json'] as const;
+
+const text = z.string().trim().min(1, 'must not be empty');
+
+/** A project configuration file as users write it (YAML or JSON). */
+export const ProjectConfigFile = z.strictObject({
+  /** Manuscripts of the series: paths or globs, relative to the configuration file. */
+  manuscripts: z.union([text, z.array(text).min(1, 'must list at least one manuscript')]).optional(),
+  /** Output folder. */
+  out: text.optional(),
+  formats: z.array(z.enum(['html', 'pdf', 'epub'])).min(1, 'must name at least one format').optional(),
+  /** Template folder (print.css, epub.css, epub/*.ejs). */
+  templates: text.optional(),
+  /** Folder every path a manuscript names must stay inside. */
+  root: text.optional(),
+  /** Defaults for every manuscript's front matter. */
+  paper: z.preprocess((value) => (typeof value === 'string' ? value.toLowerCase() : value), z.enum(['a4', 'letter'])).optional(),
+  publisher: text.optional(),
+  series: text.optional(),
+  /** Reports built at once. */
+  concurrency: z.number().int().min(1).max(256).optional(),
+  strict: z.boolean().optional(),
+  /** Fetch remote (http, https) images and data files at build time. */
+  'allow-remote': z.boolean().optional(),
+  browser: z
+    .strictObject({
+      executable: text.optional(),
+      'ws-endpoint': z.string().regex(/^wss?:\/\/\S+$/, 'must be a ws:// or wss:// URL').optional(),
+      /** Longest wait for a launch or one print, in seconds. */
+      timeout: z.number().positive('must be a number of seconds above 0').max(3600, 'must be at most 3600 seconds').optional(),
+    })
+    .optional(),
+});
+export type ProjectConfigFile = z.infer<typeof ProjectConfigFile>;
+
+/** A pattern of the `manuscripts` list, with where it was written. */
+export interface ConfiguredPattern {
+  pattern: string;
+  place?: Position;
+}
+
+/** A configuration file read and checked, with its paths resolved against its folder. */
+export interface ProjectConfig {
+  file: VFile;
+  /** The folder of the configuration file: the project folder. */
+  dir: string;
+  manuscripts?: ConfiguredPattern[];
+  outDir?: string;
+  formats?: Array<'html' | 'pdf' | 'epub'>;
+  templateDir?: string;
+  projectRoot?: string;
+  defaults: MetadataDefaults;
+  concurrency?: number;
+  strict?: boolean;
+  allowRemote?: boolean;
+  browser: BrowserOptions;
+}
+
+export interface LoadConfigOptions {
+  cwd: string;
+  /** A configuration file to read; `false` for none; by default the first of `configFileNames` in `cwd`, if any. */
+  path?: string | false;
+}
+
+export interface LoadedConfig {
+  /** Undefined when there is no configuration file, or when it has errors. */
+  config?: ProjectConfig;
+  /** The configuration file with its messages, when there is one. */
+  file?: VFile;
+}
+
+/**
+ * Find and read the project configuration file. Every problem in it is a
+ * message on its vfile at the line and column of the offending value.
+ */
+export async function loadProjectConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
+  if (options.path === false) return {};
+  let absolute: string;
+  if (options.path !== undefined) {
+    absolute = path.resolve(options.cwd, options.path);
+  } else {
+    const present: string[] = [];
+    for (const name of configFileNames) {
+      const candidate = path.join(options.cwd, name);
+      if ((await readBytes(candidate)) !== undefined) present.push(candidate);
+    }
+    if (present.length === 0) return {};
+    absolute = present[0]!;
+    if (present.length > 1) {
+      const file = new VFile({ path: present[1]!, cwd: options.cwd });
+      error(file, `Two configuration files in one folder: ${present.map((p) => path.basename(p)).join(' and ')}; keep one`, {
+        place: { line: 1, column: 1 },
+        ruleId: 'config-schema',
+      });
+      return { file };
+    }
+  }
+
+  const file = new VFile({ path: absolute, cwd: options.cwd });
+  const bytes = await readBytes(absolute);
+  if (bytes === undefined) {
+    error(file, 'Cannot find the configuration file: no file at this path', { ruleId: 'config-missing' });
+    return { file };
+  }
+  const textValue = decodeText(bytes);
+  if (textValue === undefined) {
+    error(file, 'The configuration file is not UTF-8 text', { place: { line: 1, column: 1 }, ruleId: 'config-syntax' });
+    return { file };
+  }
+  file.value = textValue;
+  const config = parseProjectConfig(file);
+  return config ? { config, file } : { file };
+}
+
+/** Check a configuration file held in `file.value`; undefined (with messages on `file`) when it has errors. */
+export function parseProjectConfig(file: VFile): ProjectConfig | undefined {
+  const source = parseYaml(file, { syntaxRule: 'config-syntax', label: 'the configuration file' });
+  if (source.value === undefined) return undefined;
+  const raw = source.value ?? {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    error(file, 'The configuration file must be a mapping of keys to values', {
+      place: source.placeOf([]) ?? { line: 1, column: 1 },
+      ruleId: 'config-schema',
+    });
+    return undefined;
+  }
+  const parsed = ProjectConfigFile.safeParse(raw, { reportInput: true });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      if (issue.code === 'unrecognized_keys') {
+        const known = knownKeys(issue.path);
+        for (const key of issue.keys) {
+          const name = [...issue.path, key].join('.');
+          error(file, `Unknown configuration key \`${name}\`${known ? ` (known: ${known})` : ''}`, {
+            place: source.placeOf([...issue.path, key], { key: true }) ?? { line: 1, column: 1 },
+            ruleId: 'config-schema',
+          });
+        }
+        continue;
+      }
+      const key = issue.path.join('.') || 'configuration';
+      error(file, `Configuration \`${key}\` ${describeIssue(issue)}`, {
+        place: source.placeOf(issue.path) ?? { line: 1, column: 1 },
+        ruleId: 'config-schema',
+      });
+    }
+    return undefined;
+  }
+
+  const data = parsed.data;
+  const dir = path.dirname(file.path);
+  const resolve = (value: string | undefined) => (value === undefined ? undefined : path.resolve(dir, value));
+  const listed = data.manuscripts === undefined ? undefined : typeof data.manuscripts === 'string' ? [data.manuscripts] : data.manuscripts;
+  const manuscripts = listed?.map((pattern, index) => {
+    const place = source.placeOf(typeof data.manuscripts === 'string' ? ['manuscripts'] : ['manuscripts', index]);
+    return { pattern, ...(place ? { place } : {}) };
+  });
+  const defaults: MetadataDefaults = {
+    ...(data.paper ? { paper: data.paper as Paper } : {}),
+    ...(data.publisher ? { publisher: data.publisher } : {}),
+    ...(data.series ? { series: data.series } : {}),
+  };
+  const browser: BrowserOptions = {
+    ...(data.browser?.executable ? { executablePath: path.resolve(dir, data.browser.executable) } : {}),
+    ...(data.browser?.['ws-endpoint'] ? { wsEndpoint: data.browser['ws-endpoint'] } : {}),
+    ...(data.browser?.timeout ? { timeoutMs: Math.round(data.browser.timeout * 1000) } : {}),
+  };
+  return {
+    file,
+    dir,
+    ...(manuscripts ? { manuscripts } : {}),
+    ...(data.out ? { outDir: resolve(data.out)! } : {}),
+    ...(data.formats ? { formats: [...new Set(data.formats)] } : {}),
+    ...(data.templates ? { templateDir: resolve(data.templates)! } : {}),
+    ...(data.root ? { projectRoot: resolve(data.root)! } : {}),
+    defaults,
+    ...(data.concurrency ? { concurrency: data.concurrency } : {}),
+    ...(data.strict !== undefined ? { strict: data.strict } : {}),
+    ...(data['allow-remote'] !== undefined ? { allowRemote: data['allow-remote'] } : {}),
+    browser,
+  };
+}
+
+function knownKeys(at: readonly PropertyKey[]): string | undefined {
+  if (at.length === 0) return Object.keys(ProjectConfigFile.shape).join(', ');
+  if (at.length === 1 && at[0] === 'browser') return 'executable, ws-endpoint, timeout';
+  return undefined;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type') {
+    return issue.input === undefined ? 'is required' : `must be ${article(issue.expected)}, not ${typeName(issue.input)}`;
+  }
+  if (issue.code === 'invalid_union') return 'must be a path or a list of paths';
+  if (issue.code === 'invalid_value') return `must be one of ${issue.values.map(String).join(', ')}`;
+  return issue.message;
+}
+
+function article(expected: string): string {
+  if (expected === 'array') return 'a list';
+  if (expected === 'object') return 'a mapping';
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'empty';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'a mapping' : `a ${typeof value}`;
+}
+
+async function readBytes(file: string): Promise<Uint8Array | undefined> {
+  try {
+    return await readFile(file);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,188 @@
+import path from 'node:path';
+import type { VFile } from 'vfile';
+import type { BrowserSession } from '../browser/session.js';
+import type { MetadataDefaults } from '../compile/front-matter.js';
+import type { Paper } from '../document/metadata.js';
+import { hasErrors, warn } from '../diagnostics/report.js';
+import type { ReportDocument } from '../document/report-document.js';
+import { epubEdition, prepareEpubEdition } from '../writers/epub/epub.js';
+import { htmlEdition } from '../writers/html/html.js';
+import type { PageMap } from '../document/page-map.js';
+import { pdfLayout, printPageSource, type PrintLayout } from '../writers/pdf/pdf.js';
+import { readManuscript } from '../compile/read-manuscript.js';
+import type { ResourceReader } from '../compile/resources.js';
+import { compile } from '../compile/pipeline.js';
+import type { Templates } from '../writers/print-page/templates.js';
+
+import { formats, type Format, type Stage } from './formats.js';
+
+export { formats, type Format, type Stage };
+
+export interface Edition {
+  format: Format;
+  /** Where it is written. */
+  path: string;
+  bytes: Uint8Array;
+}
+
+export interface ReportResult {
+  /** The manuscript's path as given. */
+  manuscript: string;
+  /** Base name of its editions: `report` for `report.md`. */
+  name: string;
+  /** True when every edition was made (and written, if asked). */
+  ok: boolean;
+  editions: Edition[];
+  /** The manuscript and its data files, each with its messages. */
+  files: VFile[];
+  /** Where the PDF's pages fall (made whenever the PDF or the EPUB is). */
+  pageMap?: PageMap;
+}
+
+/** What one report's build needs from the run around it. */
+export interface ReportContext {
+  cwd: string;
+  outDir: string;
+  formats: ReadonlySet<Format>;
+  templates: Templates;
+  reader: ResourceReader;
+  /** The shared browser, started on first use. */
+  browser: () => Promise<BrowserSession>;
+  paper?: Paper;
+  /** Front matter values for manuscripts that do not set their own (the project configuration). */
+  defaults?: MetadataDefaults;
+  projectRoot?: string;
+  strict?: boolean;
+  allowRemote?: boolean;
+  sourceDateEpoch?: number;
+  signal?: AbortSignal;
+  onStage?: (stage: Stage, ms: number) => void;
+  /**
+   * Called with each edition as soon as it is made, while the others are still
+   * being made (the run describes it for the manifest meanwhile). An edition
+   * is only kept if the whole report succeeds.
+   */
+  onEdition?: (edition: Edition) => void;
+  /**
+   * Called once the manuscript compiled without errors: the editions still to
+   * make (by default all of `formats`). The run leaves out editions that are
+   * up to date.
+   */
+  select?: (doc: ReportDocument) => Promise<ReadonlySet<Format>>;
+}
+
+/**
+ * Make the editions of one manuscript in memory: read, compile, then the
+ * writers. Problems in the inputs end it early with `ok: false` and messages
+ * on `files`; nothing is written here.
+ */
+export async function buildReport(manuscript: string, context: ReportContext): Promise<ReportResult> {
+  const absolute = path.resolve(context.cwd, manuscript);
+  const name = path.basename(absolute).replace(/\.[^.]+$/, '');
+  const timed = async <T>(stage: Stage, work: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    const value = await work();
+    context.onStage?.(stage, performance.now() - started);
+    return value;
+  };
+
+  const file = await timed('read', () => readManuscript(absolute, context.reader, context.cwd));
+  const report: ReportResult = { manuscript, name, ok: false, editions: [], files: [file] };
+  if (file.value === undefined) return report;
+
+  const compiled = await compile(file, {
+    reader: context.reader,
+    projectRoot: context.projectRoot ?? path.dirname(absolute),
+    overrides: {
+      ...(context.paper ? { paper: context.paper } : {}),
+      ...(context.defaults ? { defaults: context.defaults } : {}),
+    },
+    ...(context.allowRemote ? { allowRemote: true } : {}),
+    ...(context.onStage ? { onStage: context.onStage } : {}),
+  });
+  report.files.push(...compiled.dataFiles);
+  if (hasErrors(report.files, context.strict) || !compiled.metadata) return report;
+  const doc: ReportDocument = { ...compiled, metadata: compiled.metadata };
+  const wanted = context.select ? await context.select(doc) : context.formats;
+
+  const target = (format: Format) => path.join(context.outDir, `${name}.${format}`);
+  const jobs: Array<Promise<Edition>> = [];
+  const announce = (edition: Edition): Edition => {
+    context.onEdition?.(edition);
+    return edition;
+  };
+  if (wanted.has('html')) {
+    jobs.push(
+      timed('html', () => htmlEdition(doc, context.templates)).then((html) => ({
+        format: 'html' as const,
+        path: target('html'),
+        bytes: new TextEncoder().encode(html),
+      })).then(announce),
+    );
+  }
+
+  // The print page is laid out once: its page map serves the contents page, the EPUB's page list and the PDF.
+  let layout: Promise<PrintLayout> | undefined;
+  if (wanted.has('pdf') || wanted.has('epub')) {
+    // The print page is made before waiting for the browser, which may still be starting.
+    const source = timed('template', () => printPageSource(doc, context.templates));
+    source.catch(() => undefined);
+    const session = await context.browser();
+    layout = pdfLayout(doc, context.templates, session, context.signal, context.onStage, source);
+  }
+  // Printing is asked for first, so Chromium starts on it before Node does the EPUB's work.
+  const printed =
+    layout && wanted.has('pdf')
+      ? layout.then((made) => made.print(context.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: context.sourceDateEpoch }))
+      : undefined;
+  // The EPUB's fonts are subset, and its packager loaded, while Chromium prints. Not sooner: while
+  // the page loads, Node answers its requests, and work here would hold them up.
+  const fonts = layout && wanted.has('epub') ? layout.then(() => prepareEpubEdition(doc, context.templates)) : undefined;
+  fonts?.catch(() => undefined);
+  const epubWith = (pageMap: PageMap) =>
+    timed('epub', () =>
+      epubEdition(doc, context.templates, {
+        ...(context.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: context.sourceDateEpoch }),
+        pageMap,
+        ...(fonts ? { fonts } : {}),
+      }),
+    );
+  const epub = layout && wanted.has('epub') ? layout.then((made) => epubWith(made.pageMap)) : undefined;
+  if (printed) {
+    jobs.push(printed.then((pdf) => announce({ format: 'pdf' as const, path: target('pdf'), bytes: pdf.bytes })));
+  }
+  if (epub) {
+    jobs.push(
+      Promise.all([layout!, epub, printed]).then(async ([made, bytes, pdf]) => ({
+        format: 'epub' as const,
+        path: target('epub'),
+        // The printed PDF corrected the measured map: the page list must follow the PDF.
+        bytes: pdf && pdf.pageMap !== made.pageMap ? await epubWith(pdf.pageMap) : bytes,
+      })).then(announce),
+    );
+  }
+  try {
+    const editions = await Promise.all(jobs);
+    report.editions = formats.flatMap((format) => editions.filter((edition) => edition.format === format));
+  } finally {
+    if (layout) await layout.then((made) => made.close(), () => undefined);
+  }
+  const pdf = printed ? await printed : undefined;
+  report.pageMap = pdf?.pageMap ?? (layout ? (await layout).pageMap : undefined);
+  if (pdf && pdf.printings > 1) {
+    const first = pdf.disagreements[0];
+    warn(
+      file,
+      `The measured page layout disagreed with the printed PDF (${first ? `\`#${first.id}\` measured on page ${first.measured}, printed on page ${first.printed}` : 'page count'}), ` +
+        `so the PDF was printed ${pdf.printings} times; the contents page follows the printed pages`,
+      { ruleId: 'page-layout-mismatch' },
+    );
+  }
+  // Writing an edition can find problems too (an image the EPUB cannot hold): then nothing is written.
+  if (hasErrors(report.files, context.strict)) {
+    report.editions = [];
+    return report;
+  }
+  report.ok = true;
+  return report;
+}

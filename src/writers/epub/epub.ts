@@ -1,0 +1,257 @@
+import { createHash } from 'node:crypto';
+import type { Element, Root } from 'hast';
+import { toString } from 'hast-util-to-string';
+import type { Metadata } from '../../document/metadata.js';
+import { isoPartialDate } from '../../data/partial-date.js';
+import { accessibilityMetadata, type BookContents } from './accessibility.js';
+import { contains, idsIn, selectAll, splitChapters, type EpubChapter } from './chapters.js';
+import { renderCover } from './cover.js';
+import { embedFonts, fontCharacters, fontFaceRules, type EmbeddedFont } from './fonts.js';
+import { placeFootnotes, takeFootnotes } from './footnotes.js';
+import { packageImages } from './images.js';
+import { setImageSources } from '../image-sources.js';
+import { fileOfIds, linkChapters } from './links.js';
+import { navigation } from './navigation.js';
+import { loadPackager, packageEpub } from './package.js';
+import { insertPageBreaks, keepFirstPageBreaks, type PageBreak } from './page-breaks.js';
+import { toXhtml } from './xhtml.js';
+import { facesFor } from '../print-page/print-document.js';
+import type { Templates } from '../print-page/templates.js';
+import { toolName, toolVersion } from '../../version.js';
+import type { ReportDocument } from '../../document/report-document.js';
+import type { PageMap } from '../../document/page-map.js';
+
+export interface EpubOptions {
+  /** Seconds since the epoch for `dcterms:modified` and the zip's dates (SOURCE_DATE_EPOCH); now when absent. */
+  sourceDateEpoch?: number;
+  /** Where the PDF's pages begin: gives the EPUB page-break markers and a page list with the PDF's numbers. */
+  pageMap?: PageMap;
+  /** The fonts made ahead (`prepareEpubEdition`), used when they hold every character the book turns out to need. */
+  fonts?: Promise<PreparedFonts>;
+}
+
+/** Font subsets made before the book's chapters are: for the characters of `text`. */
+export interface PreparedFonts {
+  text: string;
+  fonts: EmbeddedFont[];
+}
+
+/**
+ * Start the EPUB's slow first steps before the page map it waits for exists:
+ * the build runs this while Chromium lays out the print page. The packager
+ * loads, and the fonts are subset: the book is put together without its page
+ * breaks (which add no text) to know its characters, and `epubEdition` uses
+ * these fonts (`options.fonts`) only if the finished book has exactly the same
+ * characters, so the result is the same byte for byte either way. Failures are
+ * left for `epubEdition` to meet and report.
+ */
+export function prepareEpubEdition(doc: ReportDocument, templates: Templates): Promise<PreparedFonts> {
+  void loadPackager().catch(() => undefined);
+  const fonts = (async () => {
+    const { text } = await assemble(doc, templates, undefined, undefined);
+    return { text, fonts: await embedFonts(facesFor(doc.metadata, doc.tree), text) };
+  })();
+  fonts.catch(() => undefined);
+  return fonts;
+}
+
+const tocTitle = 'Contents';
+const navFile = 'toc.xhtml';
+
+/**
+ * The EPUB 3 edition: a cover, a title page, one chapter per top-level
+ * section, and a navigation document with the nested contents, landmarks
+ * and (given the PDF's page map) a page list. Packaged by epub-gen-memory
+ * (writers/epub/package.ts), with the images the document shows.
+ */
+export async function epubEdition(doc: ReportDocument, templates: Templates, options: EpubOptions = {}): Promise<Uint8Array> {
+  const { metadata } = doc;
+  const { chapters, footnotes, pageBreaks, notes, cover, nav, text } = await assemble(doc, templates, options.pageMap, doc.file);
+  const images = packageImages(doc.images);
+  const a11y = accessibilityMetadata(bookContents(chapters, pageBreaks, notes.size));
+  const xhtml = chapters.map((chapter) => toXhtml(chapter.body));
+  const prepared = options.fonts ? await options.fonts : undefined;
+  const fonts = prepared && sameCharacters(prepared.text, text) ? prepared.fonts : await embedFonts(facesFor(metadata, doc.tree), text);
+  const css = `${fontFaceRules(fonts)}\n${templates.epubCss}`;
+
+  const modified = new Date(options.sourceDateEpoch === undefined ? Date.now() : options.sourceDateEpoch * 1000);
+  return packageEpub({
+    options: {
+      title: metadata.title,
+      author: metadata.authors,
+      lang: metadata.lang,
+      ...(metadata.description ? { description: metadata.description } : {}),
+      ...(metadata.publisher ? { publisher: metadata.publisher } : {}),
+      tocTitle,
+      prependChapterTitles: false,
+      version: 3,
+      verbose: false,
+      css,
+      contentOPF: templates.epub.contentOpf,
+      tocXHTML: templates.epub.navXhtml,
+      tocNCX: templates.epub.tocNcx,
+      chapterXHTML: templates.epub.chapterXhtml,
+      ignoreFailedDownloads: false,
+      imprint: {
+        identifier: bookIdentifier(metadata),
+        subtitle: metadata.subtitle,
+        description: metadata.description,
+        publisher: metadata.publisher,
+        modified: modified.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        date: metadata.date ? isoPartialDate(metadata.date) : undefined,
+        keywords: metadata.keywords,
+        series: metadata.series,
+        generator: `${toolName} ${toolVersion}`,
+        pageSource: pageBreaks.length > 0 ? `${metadata.title}, PDF edition (${metadata.paper === 'letter' ? 'US Letter' : 'A4'})` : undefined,
+        a11y,
+        nav,
+      },
+    },
+    chapters: chapters.map((chapter, index) => ({
+      title: chapter.title,
+      filename: chapter.filename,
+      content: '',
+      xhtml: xhtml[index]!,
+      beforeToc: chapter.kind !== 'chapter',
+      excludeFromToc: chapter.kind !== 'chapter',
+      bodyType: chapter.kind === 'chapter' ? 'bodymatter' : chapter.kind === 'cover' ? 'cover' : 'frontmatter',
+      ...(contains(chapter.body, (element) => element.tagName === 'svg') ? { properties: 'svg' } : {}),
+    })),
+    fonts: fonts.map((font) => ({ filename: font.filename, bytes: font.bytes })),
+    images,
+    cover: { filename: 'cover.svg', mediaType: 'image/svg+xml', bytes: new TextEncoder().encode(cover.svg) },
+    date: zipDate(modified),
+  });
+}
+
+/** Whether two texts give the same font subsets. */
+function sameCharacters(a: string, b: string): boolean {
+  const inA = fontCharacters(a);
+  const inB = fontCharacters(b);
+  return inA.size === inB.size && [...inA].every((character) => inB.has(character));
+}
+
+/** The book's parts, before they are written out as XHTML and packaged. */
+interface Book {
+  chapters: EpubChapter[];
+  footnotes: ReturnType<typeof takeFootnotes>;
+  pageBreaks: PageBreak[];
+  notes: Set<string>;
+  cover: Awaited<ReturnType<typeof renderCover>>;
+  nav: ReturnType<typeof navigation>;
+  /** Every text the book shows: what its fonts are subset for. */
+  text: string;
+}
+
+/**
+ * Put the book together: cover, chapters with their notes, page breaks (given
+ * the page map) and navigation. With `file`, links between chapters are
+ * resolved and a link to nowhere is reported on it.
+ */
+async function assemble(doc: ReportDocument, templates: Templates, pageMap: PageMap | undefined, file: ReportDocument['file'] | undefined): Promise<Book> {
+  const { metadata } = doc;
+  // The shared tree stays as it is: the other editions read it at the same time.
+  const tree = structuredClone(doc.tree) as Root;
+  setImageSources(tree, doc.images, (image) => image.name);
+  const takenIds = new Set(idsIn({ type: 'element', tagName: 'div', properties: {}, children: tree.children as Element['children'] }));
+  const pageBreaks = pageMap ? insertPageBreaks(tree, pageMap, takenIds) : [];
+  const footnotes = takeFootnotes(tree);
+
+  const cover = await renderCover(templates.epub.coverSvg, metadata);
+  const chapters: EpubChapter[] = [coverChapter(cover.alt), ...splitChapters(tree, metadata)];
+  const notes = new Set<string>();
+  if (footnotes) {
+    for (const chapter of chapters) {
+      placeFootnotes(chapter.body, footnotes);
+      for (const aside of selectAll(chapter.body, (element) => element.properties['epub:type'] === 'footnote')) {
+        notes.add(String(aside.properties.id));
+      }
+    }
+  }
+  keepFirstPageBreaks(chapters.map((chapter) => chapter.body));
+  if (file) linkChapters(chapters, file);
+
+  const files = fileOfIds(chapters);
+  const nav = navigation({
+    outline: doc.outline,
+    chapters,
+    files,
+    exclude: new Set(footnotes ? [footnotes.labelId] : []),
+    pageBreaks,
+    navFile,
+    tocTitle,
+  });
+  const text = [
+    ...chapters.map((chapter) => toString(chapter.body)),
+    tocTitle,
+    ...flatten(nav.toc).map((entry) => entry.title),
+    ...nav.landmarks.map((landmark) => landmark.title),
+    'Landmarks Pages',
+  ].join('\n');
+  return { chapters, footnotes, pageBreaks, notes, cover, nav, text };
+}
+
+function coverChapter(alt: string): EpubChapter {
+  return {
+    filename: 'cover.xhtml',
+    title: 'Cover',
+    kind: 'cover',
+    body: {
+      type: 'element',
+      tagName: 'section',
+      properties: { className: ['cover'], ariaLabel: 'Cover' },
+      children: [
+        {
+          type: 'element',
+          tagName: 'img',
+          properties: { src: 'cover.svg', alt, 'epub:type': 'cover', role: 'doc-cover' },
+          children: [],
+        },
+      ],
+    },
+  };
+}
+
+function bookContents(chapters: readonly EpubChapter[], pageBreaks: readonly PageBreak[], notes: number): BookContents {
+  let visuals = 0;
+  let visualsWithoutText = 0;
+  let tables = 0;
+  for (const chapter of chapters) {
+    if (chapter.kind === 'cover') continue;
+    for (const element of selectAll(chapter.body, () => true)) {
+      if (element.tagName === 'table') tables++;
+      if (element.tagName === 'img') {
+        visuals++;
+        const alt = element.properties.alt;
+        if (typeof alt !== 'string' || alt.trim() === '') visualsWithoutText++;
+      }
+      if (element.tagName === 'svg') {
+        visuals++;
+        const label = element.properties.ariaLabel ?? element.properties.ariaLabelledBy;
+        const title = element.children.some((child) => child.type === 'element' && child.tagName === 'title');
+        if (!label && !title && element.properties.ariaHidden !== 'true') visualsWithoutText++;
+      }
+    }
+  }
+  return { visuals, visualsWithoutText, tables, notes, pageNumbers: pageBreaks.length > 0 };
+}
+
+function flatten<T extends { children: T[] }>(entries: readonly T[]): T[] {
+  return entries.flatMap((entry) => [entry, ...flatten(entry.children)]);
+}
+
+/** Zip dates start in 1980. */
+function zipDate(date: Date): Date {
+  const earliest = Date.UTC(1980, 0, 1, 12);
+  return new Date(Math.max(date.getTime(), earliest));
+}
+
+/** The book's identifier: the front matter's, or a UUID derived from its title, authors and date. */
+export function bookIdentifier(metadata: Metadata): string {
+  if (metadata.identifier) return metadata.identifier;
+  const hash = createHash('sha1')
+    .update(['imprint', metadata.title, ...metadata.authors, metadata.date ? isoPartialDate(metadata.date) : ''].join('\u0000'))
+    .digest('hex');
+  const variant = ((parseInt(hash.slice(16, 18), 16) & 0x3f) | 0x80).toString(16);
+  return `urn:uuid:${hash.slice(0, 8)}-${hash.slice(8, 12)}-5${hash.slice(13, 16)}-${variant}${hash.slice(18, 20)}-${hash.slice(20, 32)}`;
+}

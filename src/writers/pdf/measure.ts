@@ -1,0 +1,56 @@
+import { inPage, type PrintPage } from '../../browser/session.js';
+import {
+  deferFiguresInPage,
+  type DeferFiguresSettings,
+  fillPageNumbersInPage,
+  fitFiguresInPage,
+  type FitFiguresSettings,
+  keepLinesInPage,
+  type KeepLinesSettings,
+  type MeasuredLayout,
+  measureInPage,
+  type MeasureSettings,
+} from './measure-in-page.js';
+
+export type { MeasuredLayout, MeasureSettings } from './measure-in-page.js';
+
+/** The corrections of the measuring pass, each with its settings (see measure-in-page.ts). */
+export interface CorrectionSettings {
+  fit: FitFiguresSettings;
+  defer: DeferFiguresSettings;
+  keepLines: KeepLinesSettings;
+}
+
+/** How many figures each correction fitted or deferred, and how many paragraphs it moved. */
+export interface Corrections {
+  fitted: number;
+  deferred: number;
+  moved: number;
+}
+
+/** Run the measuring pass (see measure-in-page.ts) on the page laid out for print. */
+export async function measure(page: PrintPage, settings: MeasureSettings): Promise<MeasuredLayout> {
+  for (let attempt = 0; ; attempt++) {
+    const measured = await page.evaluateForPrint<MeasuredLayout>('measuring the layout', inPage(measureInPage, settings));
+    if (measured.print) return measured;
+    // The print media emulation was lost again in between: make sure of it and measure again.
+    if (attempt === 3) throw new Error('The browser does not lay the page out for print');
+  }
+}
+
+/**
+ * Correct what the layout got wrong (see measure-in-page.ts), in this order: set figures that would leave a
+ * page half empty a little smaller, else move them after the paragraphs that follow them, then move
+ * paragraphs left with a widow or an orphan to the next page. Returns how many of each; the caller measures
+ * again when any changed.
+ */
+export async function correct(page: PrintPage, settings: CorrectionSettings): Promise<Corrections> {
+  const script = `[${inPage(fitFiguresInPage, settings.fit)}, ${inPage(deferFiguresInPage, settings.defer)}, ${inPage(keepLinesInPage, settings.keepLines)}]`;
+  const [fitted, deferred, moved] = await page.evaluateForPrint<[number, number, number]>('measuring the layout', script);
+  return { fitted, deferred, moved };
+}
+
+/** Set the text of every `[data-page-of="id"]` to the page of that id; returns how many were set. */
+export function fillPageNumbers(page: PrintPage, pageOfId: ReadonlyMap<string, number>): Promise<number> {
+  return page.evaluate<number>('filling in the contents', inPage(fillPageNumbersInPage, Object.fromEntries(pageOfId)));
+}

@@ -1,0 +1,234 @@
+import { fontBytes } from '../../assets/font-files.js';
+import { fontFaces, needsCjk } from '../../assets/fonts.js';
+import type { Asset, BrowserSession, PrintPage } from '../../browser/session.js';
+import { correct, fillPageNumbers, measure, type MeasuredLayout } from './measure.js';
+import type { ReportDocument } from '../../document/report-document.js';
+import type { PageMap } from '../../document/page-map.js';
+import { contentsTitle, keepBreakAttribute, pageCss, printDocument, runningHead } from '../print-page/print-document.js';
+import type { Templates } from '../print-page/templates.js';
+import { finishPdf } from './finish-pdf.js';
+import { columnBreakCss, pageArea, type PageArea } from './page-css.js';
+import { PdfFile } from './pdf-file.js';
+import { blockAttribute, printTree } from './print-tree.js';
+
+/**
+ * The print page laid out once in Chromium. Before anything is printed, the
+ * measuring pass lays the same content out in columns the size of the page
+ * area and reads the page map from it; the contents page's numbers are filled
+ * in from that map, and the page is printed once. The printed PDF is then
+ * checked against the map (the page of every heading the contents links to,
+ * from the PDF's own link destinations); where they disagree, the numbers are
+ * taken from the PDF and the page printed again.
+ */
+export interface PrintLayout {
+  /** The page map as measured before printing. */
+  readonly pageMap: PageMap;
+  /** Print the page (with the contents page's numbers) and set the document information. */
+  print(options?: PrintOptions): Promise<PrintedPdf>;
+  close(): Promise<void>;
+}
+
+export interface PrintOptions {
+  /** Seconds since the epoch for the PDF's dates (SOURCE_DATE_EPOCH); the printing's time when absent. */
+  sourceDateEpoch?: number;
+}
+
+/** The steps of laying out and printing, timed separately (`npm run bench` reports each). */
+export type PrintStage = 'template' | 'load' | 'measure' | 'print' | 'finish';
+export type OnPrintStage = (stage: PrintStage, ms: number) => void;
+
+async function timed<T>(onStage: OnPrintStage | undefined, stage: PrintStage, work: () => Promise<T> | T): Promise<T> {
+  const started = performance.now();
+  try {
+    return await work();
+  } finally {
+    onStage?.(stage, performance.now() - started);
+  }
+}
+
+export interface PrintedPdf {
+  bytes: Uint8Array;
+  /** The page map, corrected from the printed PDF where the measuring pass was wrong. */
+  pageMap: PageMap;
+  /** How many times the page was printed: 1 when the measured map held. */
+  printings: number;
+  /** Ids whose measured page the printed PDF contradicted (at the first printing). */
+  disagreements: Array<{ id: string; measured: number | undefined; printed: number }>;
+}
+
+const bodySelector = 'main.body';
+/** Fewest lines of a paragraph on either side of a page break. */
+const minimumLines = 2;
+const maxKeepRounds = 4;
+/** Smallest scale a figure's drawing is set at to stay on the page where it falls. */
+const minimumFigureScale = 0.7;
+/** Largest share of a page a figure may leave empty before the text after it is moved up (see deferFiguresInPage). */
+const largestFigureGap = 0.15;
+const deferredFigureAttribute = 'data-imprint-deferred';
+const measureSelector = 'style[data-imprint-measure]';
+
+/** The print page as Chromium gets it: made without the browser, so it can be made while Chromium starts. */
+export interface PrintPageSource {
+  html: string;
+  assets: Map<string, Asset>;
+  area: PageArea;
+  fonts: Array<{ font: string; text: string }>;
+}
+
+/** Make the print page: the HTML document (with the measuring style sheet) and the files it loads. */
+export async function printPageSource(doc: ReportDocument, templates: Templates): Promise<PrintPageSource> {
+  const assets = new Map<string, Asset>();
+  await Promise.all(
+    fontFaces().map(async (face) => {
+      assets.set(`/fonts/${face.name}`, { body: await fontBytes(face), contentType: 'font/woff2', unchanging: true });
+    }),
+  );
+  for (const image of doc.images.values()) assets.set(`/${image.name}`, { body: image.bytes, contentType: image.mediaType });
+  const styleSheets = [templates.printCss, pageCss(doc.metadata, doc.outline)];
+  const area = pageArea(styleSheets, doc.metadata.paper);
+  const html = printDocument({
+    metadata: doc.metadata,
+    tree: printTree(doc.tree, doc.metadata.lang, doc.images),
+    outline: doc.outline,
+    printCss: templates.printCss,
+    fontUrl: (face) => `/fonts/${face.name}`,
+    measureCss: measureCss(area, columnBreakCss(styleSheets)),
+  });
+  return { html, assets, area, fonts: marginFonts(doc) };
+}
+
+export async function layOutPrint(
+  doc: ReportDocument,
+  templates: Templates,
+  browser: BrowserSession,
+  signal?: AbortSignal,
+  onStage?: OnPrintStage,
+  /** The print page, when it was made ahead (`printPageSource`). */
+  source?: Promise<PrintPageSource>,
+): Promise<PrintLayout> {
+  const { html, assets, area, fonts } = await (source ?? timed(onStage, 'template', () => printPageSource(doc, templates)));
+  const page = await timed(onStage, 'load', () =>
+    browser.openPage({
+      html,
+      assets,
+      viewport: { width: area.width, height: area.height },
+      fonts,
+      ...(signal ? { signal } : {}),
+    }),
+  );
+  try {
+    const measureStarted = performance.now();
+    let measured = await measure(page, { width: area.width, blockAttribute, bodySelector, deferredAttribute: deferredFigureAttribute });
+    // Widows and orphans the browser left: move those paragraphs whole and measure again (a move
+    // shifts what follows, so a few rounds at most).
+    for (let round = 0; round < maxKeepRounds; round++) {
+      // A figure that would leave most of a page empty is fitted first, else deferred; then widows and orphans.
+      const columns = { width: area.width, height: area.height, bodySelector };
+      const { fitted, deferred, moved } = await correct(page, {
+        fit: { ...columns, minimumScale: minimumFigureScale },
+        defer: { ...columns, largestGap: largestFigureGap, deferredAttribute: deferredFigureAttribute },
+        keepLines: { ...columns, minimum: minimumLines, breakAttribute: keepBreakAttribute },
+      });
+      if (fitted === 0 && deferred === 0 && moved === 0) break;
+      measured = await measure(page, { width: area.width, blockAttribute, bodySelector, deferredAttribute: deferredFigureAttribute });
+    }
+    const tops = new Map(measured.ids.map(([id, , top]) => [id, top]));
+    onStage?.('measure', performance.now() - measureStarted);
+    return new MeasuredPrintLayout(page, toPageMap(measured), tops, area.top, doc, onStage);
+  } catch (cause) {
+    await page.close();
+    throw cause;
+  }
+}
+
+/**
+ * The faces the running heads and folios may be set in: every text face the
+ * project ships, for the characters of the short title, the chapters' titles
+ * and the folios (whatever faces the template gives its margin boxes).
+ */
+function marginFonts(doc: ReportDocument): Array<{ font: string; text: string }> {
+  const text = [doc.metadata.shortTitle, ...(doc.metadata.chapters ? doc.outline.filter((entry) => entry.depth === 1).map((entry) => runningHead(entry.text)) : []), '0123456789 /…'].join(' ');
+  const faces = new Map<string, { font: string; text: string }>();
+  for (const face of fontFaces().filter((candidate) => !candidate.cjk || needsCjk(text))) {
+    const font = `${face.style} ${face.weight} 16px "${face.family}"`;
+    faces.set(font, { font, text });
+  }
+  return [...faces.values()];
+}
+
+/** The measuring layout: the whole document in columns of the page area's size, one column a page. */
+export function measureCss(area: PageArea, breaks: string): string {
+  return [
+    `html, body { margin: 0 !important; padding: 0 !important; border: 0 !important; }`,
+    `html { width: ${area.width}px !important; }`,
+    `body { width: ${area.width}px !important; height: ${area.height}px !important; columns: ${area.width}px !important; ` +
+      'column-gap: 0 !important; column-fill: auto !important; overflow: visible !important; }',
+    breaks,
+  ].join('\n');
+}
+
+export function toPageMap(measured: MeasuredLayout): PageMap {
+  const starts: PageMap['starts'] = [];
+  for (const [page, block, offset] of measured.starts) {
+    if (starts.length === 0 || page > starts[starts.length - 1]!.page) starts.push({ page, block, offset });
+  }
+  return { pages: measured.pages, starts, pageOfId: new Map(measured.ids.map(([id, page]) => [id, page])) };
+}
+
+class MeasuredPrintLayout implements PrintLayout {
+  constructor(
+    private readonly page: PrintPage,
+    readonly pageMap: PageMap,
+    /** Distance of each id from the top of its page area, CSS pixels. */
+    private readonly tops: ReadonlyMap<string, number>,
+    private readonly pageAreaTop: number,
+    private readonly doc: ReportDocument,
+    private readonly onStage?: OnPrintStage,
+  ) {}
+
+  async print(options: PrintOptions = {}): Promise<PrintedPdf> {
+    // The contents page's targets: headings, whole blocks, whose destinations Chromium places reliably.
+    const checked = new Set(this.doc.outline.filter((entry) => entry.depth <= this.doc.metadata.tocDepth).map((entry) => entry.id));
+    let map = this.pageMap;
+    let disagreements: PrintedPdf['disagreements'] = [];
+    for (let printings = 1; ; printings++) {
+      const printedBytes = await timed(this.onStage, 'print', async () => {
+        await fillPageNumbers(this.page, map.pageOfId);
+        // The measuring style sheet goes only now: the numbers went in while its layout was still valid.
+        if (printings === 1) await this.page.remove(measureSelector);
+        return this.page.print();
+      });
+      const finishStarted = performance.now();
+      const pdf = new PdfFile(printedBytes);
+      const printed = pdf.namedDestinations();
+      const pages = pdf.pages().length;
+      const wrong = [...printed]
+        .filter(([id, page]) => checked.has(id) && map.pageOfId.get(id) !== page)
+        .map(([id, page]) => ({ id, measured: map.pageOfId.get(id), printed: page }));
+      if (printings === 1) disagreements = wrong;
+      if ((wrong.length === 0 && pages === map.pages) || printings === 3) {
+        // Any other link target Chromium placed on another page than the measured one (an inline
+        // element whose box reaches above its line at the top of a page lands on the page before)
+        // is pointed at the page it is printed on.
+        const destinations = [...printed]
+          .filter(([id, page]) => !checked.has(id) && map.pageOfId.has(id) && map.pageOfId.get(id) !== page)
+          .map(([id]) => ({ name: id, page: map.pageOfId.get(id)!, top: this.tops.get(id) ?? 0 }));
+        const bytes = await finishPdf(pdf, this.doc.metadata, {
+          ...options,
+          headings: [this.doc.metadata.title, contentsTitle, ...this.doc.outline.map((entry) => entry.text)],
+          ...(wrong.length === 0 ? { destinations, pageAreaTop: this.pageAreaTop } : {}),
+        });
+        this.onStage?.('finish', performance.now() - finishStarted);
+        return { bytes, pageMap: map, printings, disagreements };
+      }
+      this.onStage?.('finish', performance.now() - finishStarted);
+      const pageOfId = new Map(map.pageOfId);
+      for (const [id, page] of printed) if (checked.has(id)) pageOfId.set(id, page);
+      map = { ...map, pages, pageOfId };
+    }
+  }
+
+  close(): Promise<void> {
+    return this.page.close();
+  }
+}

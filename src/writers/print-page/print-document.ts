@@ -1,0 +1,156 @@
+import type { Element, ElementContent, Root } from 'hast';
+import { toHtml } from 'hast-util-to-html';
+import { h } from 'hastscript';
+import type { Metadata } from '../../document/metadata.js';
+import { fontFaceCss, fontFaces, needsCjk, type FontFace } from '../../assets/fonts.js';
+import type { OutlineEntry } from '../../compile/pipeline.js';
+import { toolName, toolVersion } from '../../version.js';
+import { titlePageLines } from './title-page.js';
+
+export interface PrintDocumentInput {
+  metadata: Metadata;
+  tree: Root;
+  outline: OutlineEntry[];
+  printCss: string;
+  /** Where the page loads each font from: a data: URL (standalone page) or a URL the renderer serves. */
+  fontUrl: (face: FontFace) => string;
+  /** Page numbers of headings, by id, when known (the PDF's contents page). */
+  pageNumbers?: ReadonlyMap<string, number>;
+  /** A style sheet for the measuring pass, after all others (marked `data-imprint-measure`). */
+  measureCss?: string;
+}
+
+/**
+ * The whole print-styled HTML document: title page, contents, body. The HTML
+ * edition is this page; the PDF is this page printed.
+ */
+export function printDocument(input: PrintDocumentInput): string {
+  const { metadata } = input;
+  const faces = facesFor(metadata, input.tree);
+
+  const tree: Root = {
+    type: 'root',
+    children: [
+      { type: 'doctype' },
+      h('html', { lang: metadata.lang }, [
+        h('head', [
+          h('meta', { charSet: 'utf-8' }),
+          h('meta', { name: 'viewport', content: 'width=device-width, initial-scale=1' }),
+          h('title', metadata.title),
+          ...metadata.authors.map((author) => h('meta', { name: 'author', content: author })),
+          metadata.description ? h('meta', { name: 'description', content: metadata.description }) : undefined,
+          metadata.keywords.length > 0 ? h('meta', { name: 'keywords', content: metadata.keywords.join(', ') }) : undefined,
+          h('meta', { name: 'generator', content: `${toolName} ${toolVersion}` }),
+          h('style', fontFaceCss(faces, input.fontUrl)),
+          h('style', input.printCss),
+          h('style', pageCss(metadata, input.outline)),
+          input.measureCss === undefined ? undefined : h('style', { dataImprintMeasure: '' }, input.measureCss),
+        ]),
+        h('body', { className: [`paper-${metadata.paper}`] }, [
+          titlePage(metadata),
+          contents(input.outline, metadata.tocDepth, input.pageNumbers),
+          h('main', { className: ['body'] }, input.tree.children as ElementContent[]),
+        ]),
+      ]),
+    ],
+  };
+  return toHtml(tree);
+}
+
+/** Attribute the measuring pass sets on a block to move it (and the headings leading into it) to the next page. */
+export const keepBreakAttribute = 'data-imprint-page-break';
+
+/**
+ * The page rules imprint writes after the template's: the paper, the running
+ * head (the short title; with chapters, also the chapter's title, on pages of
+ * a named page per chapter, which is why each chapter begins a page), and no
+ * running head or folio on the cover.
+ */
+export function pageCss(metadata: Metadata, outline: readonly OutlineEntry[]): string {
+  const rules = [
+    `@page { size: ${metadata.paper === 'letter' ? 'letter' : 'A4'}; @top-left { content: ${cssString(metadata.shortTitle)}; } }`,
+  ];
+  if (metadata.chapters) {
+    outline
+      .filter((entry) => entry.depth === 1)
+      .forEach((entry, index) => {
+        const name = `imprint-chapter-${index + 1}`;
+        rules.push(
+          `section:has(> h2[id=${cssString(entry.id)}]) { break-before: page; page: ${name}; }`,
+          `@page ${name} { @top-right { content: ${cssString(runningHead(entry.text))}; } }`,
+        );
+      });
+  }
+  // The measuring pass asks for a page break here to move a paragraph whole rather than leave a widow or an orphan.
+  rules.push(`[${keepBreakAttribute}] { break-before: page; }`);
+  rules.push('@page :first { @top-left { content: none; } @top-right { content: none; } @bottom-center { content: none; } }');
+  return rules.join('\n');
+}
+
+/** A chapter title short enough for the running head: cut at a word, with an ellipsis, past 60 characters. */
+export function runningHead(title: string): string {
+  const text = title.replace(/\s+/g, ' ').trim();
+  if (text.length <= 60) return text;
+  const cut = text.slice(0, 60);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > 30 ? cut.slice(0, space) : cut).replace(/[\s,;:.–—-]+$/, '')}…`;
+}
+
+function titlePage(metadata: Metadata): Element {
+  return h('header', { className: ['title-page'] }, titlePageLines(metadata));
+}
+
+/** The heading of the contents page. */
+export const contentsTitle = 'Contents';
+
+/** The contents list, nested by heading depth, down to `depth`. */
+export function contents(outline: OutlineEntry[], depth: number, pageNumbers?: ReadonlyMap<string, number>): Element {
+  const root: Element = h('ol');
+  const entries = outline.filter((entry) => entry.depth <= depth);
+  const stack: Array<{ depth: number; list: Element; last?: Element }> = [
+    { depth: Math.min(...entries.map((entry) => entry.depth)), list: root },
+  ];
+  for (const entry of entries) {
+    while (stack.length > 1 && stack[stack.length - 1]!.depth > entry.depth) stack.pop();
+    let top = stack[stack.length - 1]!;
+    if (entry.depth > top.depth && top.last) {
+      const nested = h('ol');
+      top.last.children.push(nested);
+      top = { depth: entry.depth, list: nested };
+      stack.push(top);
+    }
+    const page = pageNumbers?.get(entry.id);
+    const item = h('li', [
+      h('a', { href: `#${entry.id}` }, [
+        h('span', { className: ['toc-text'] }, entry.text),
+        h('span', { className: ['toc-page'], dataPageOf: entry.id }, page === undefined ? '' : String(page)),
+      ]),
+    ]);
+    top.list.children.push(item);
+    top.last = item;
+  }
+  return h('nav', { className: ['toc'], role: 'doc-toc', ariaLabelledBy: 'toc-title' }, [
+    h('h2', { id: 'toc-title' }, contentsTitle),
+    root,
+  ]);
+}
+
+/** The faces a document needs: all text faces, and the CJK ones only when its text has CJK characters. */
+export function facesFor(metadata: Metadata, tree: Root): FontFace[] {
+  const cjk = needsCjk(plainText(tree) + metadata.title + (metadata.subtitle ?? '') + metadata.authors.join(''));
+  return fontFaces().filter((face) => cjk || !face.cjk);
+}
+
+function cssString(value: string): string {
+  return `"${value.replace(/[\\"]/g, '\\$&').replace(/\n/g, ' ')}"`;
+}
+
+function plainText(tree: Root): string {
+  let text = '';
+  const walk = (node: Root | ElementContent) => {
+    if (node.type === 'text') text += node.value;
+    else if ('children' in node) for (const child of node.children) walk(child as ElementContent);
+  };
+  walk(tree);
+  return text;
+}
