@@ -13,7 +13,7 @@ export interface Templates {
 }
 
 /** The template folder shipped with imprint. */
-export const defaultTemplateDir = fileURLToPath(new URL('../../templates/', import.meta.url));
+export const defaultTemplateDir = fileURLToPath(new URL('../../../templates/', import.meta.url));
 
 /** The files of a template folder, relative to it. */
 export const templateFiles: readonly string[] = [
