@@ -1,4 +1,4 @@
-import { readFile, realpath } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { decodeReference } from '../uri.js';
 
@@ -12,6 +12,8 @@ export interface ResourceReader {
   read(absolutePath: string): Promise<Uint8Array | undefined>;
   /** The path with every symbolic link resolved, or undefined when there is no such file (readers without links leave it out). */
   realPath?(absolutePath: string): Promise<string | undefined>;
+  /** How many names (hard links) the file has, or undefined when there is no such file (readers without links leave it out). */
+  linkCount?(absolutePath: string): Promise<number | undefined>;
   /** Bytes of a remote resource (http or https), only ever asked for when remote resources are allowed. */
   fetch?(url: URL): Promise<Uint8Array>;
 }
@@ -27,14 +29,15 @@ export const diskReader: ResourceReader = {
       return undefined;
     }
   },
-  async fetch(url) {
-    const response = await fetch(url, { signal: AbortSignal.timeout(remoteLimit.ms), redirect: 'follow' });
-    if (!response.ok) throw new Error(`the server answered ${response.status} ${response.statusText}`.trim());
-    const length = Number(response.headers.get('content-length') ?? 0);
-    if (length > remoteLimit.bytes) throw new Error(`it is larger than ${remoteLimit.bytes / 1024 / 1024} MiB`);
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    if (bytes.byteLength > remoteLimit.bytes) throw new Error(`it is larger than ${remoteLimit.bytes / 1024 / 1024} MiB`);
-    return bytes;
+  async linkCount(absolutePath) {
+    try {
+      return (await stat(absolutePath)).nlink;
+    } catch {
+      return undefined;
+    }
+  },
+  fetch(url) {
+    return fetchCapped(url, remoteLimit.bytes, remoteLimit.ms);
   },
   async read(absolutePath) {
     try {
@@ -46,6 +49,44 @@ export const diskReader: ResourceReader = {
     }
   },
 };
+
+/**
+ * The body of a remote resource, read as it streams in and abandoned (the
+ * connection closed) as soon as it passes `limit` bytes, whatever its
+ * `Content-Length` says, so a huge or endless body costs at most `limit`.
+ */
+export async function fetchCapped(url: URL, limit: number, ms: number): Promise<Uint8Array> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new Error(`no answer within ${ms / 1000} s`)), ms);
+  const tooLarge = () => new Error(`it is larger than ${limit / 1024 / 1024} MiB`);
+  try {
+    const response = await fetch(url, { signal: controller.signal, redirect: 'follow' });
+    if (!response.ok) throw new Error(`the server answered ${response.status} ${response.statusText}`.trim());
+    const length = Number(response.headers.get('content-length') ?? 0);
+    if (length > limit || !response.body) {
+      controller.abort();
+      if (length > limit) throw tooLarge();
+      return new Uint8Array(0);
+    }
+    const chunks: Uint8Array[] = [];
+    let received = 0;
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      received += value.byteLength;
+      if (received > limit) {
+        controller.abort();
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+    return Buffer.concat(chunks);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Files held in memory, keyed by absolute path (tests, the API). */
 export function memoryReader(files: Record<string, string | Uint8Array>): ResourceReader {
@@ -101,8 +142,10 @@ export function locateResource(reference: string, projectRoot: string, fromDir: 
 
 /**
  * Read a file of the project, refusing one that a symbolic link takes outside
- * the project folder. Returns the bytes, undefined when there is no such file,
- * or the reason it was refused.
+ * the project folder, and one with several names (hard links): from inside
+ * the project there is no telling where its other names are, so it is
+ * treated like a link that leads out. Returns the bytes, undefined when there
+ * is no such file, or the reason it was refused.
  */
 export async function readInProject(reader: ResourceReader, projectRoot: string, absolute: string): Promise<Uint8Array | undefined | { refused: string }> {
   if (reader.realPath) {
@@ -110,6 +153,14 @@ export async function readInProject(reader: ResourceReader, projectRoot: string,
     if (real === undefined) return undefined;
     const relative = path.relative(realRoot ?? projectRoot, real);
     if (relative.startsWith('..') || path.isAbsolute(relative)) return { refused: `is a link to ${real}, outside the project folder ${projectRoot}` };
+  }
+  if (reader.linkCount) {
+    const links = await reader.linkCount(absolute);
+    if (links !== undefined && links > 1) {
+      return {
+        refused: `has ${links} hard links, so it may be a file outside the project folder ${projectRoot}: copy it into the project instead`,
+      };
+    }
   }
   return reader.read(absolute);
 }

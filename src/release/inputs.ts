@@ -45,6 +45,10 @@ export class RecordingReader implements ResourceReader {
     return this.inner.realPath ? this.inner.realPath(absolutePath) : Promise.resolve(absolutePath);
   }
 
+  linkCount(absolutePath: string): Promise<number | undefined> {
+    return this.inner.linkCount ? this.inner.linkCount(absolutePath) : Promise.resolve(1);
+  }
+
   /** A remote resource is an input too: recorded under its URL. */
   async fetch(url: URL): Promise<Uint8Array> {
     if (!this.inner.fetch) throw new Error('this reader cannot fetch remote resources');

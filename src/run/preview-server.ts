@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -26,6 +27,11 @@ export async function startPreviewServer(options: { host?: string; port?: number
   const streams = new Set<ServerResponse>();
 
   const server = createServer((request, response) => {
+    // A page on another site can point its own name at this address (DNS rebinding): only local names are answered.
+    if (!hostAllowed(request.headers.host, options.host)) {
+      response.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' }).end('Misdirected request: the preview answers only localhost\n');
+      return;
+    }
     const pathname = new URL(request.url ?? '/', 'http://preview.invalid').pathname;
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
@@ -75,8 +81,34 @@ export async function startPreviewServer(options: { host?: string; port?: number
   };
 }
 
-function withReload(html: string, problems: string | undefined): string {
-  const script = `<script>new EventSource(${JSON.stringify(eventsPath)}).onmessage = () => location.reload();</script>`;
+/** Names the preview answers to: the loopback names (with any port), and the host it was told to listen on. */
+export function hostAllowed(header: string | undefined, listening: string | undefined): boolean {
+  if (header === undefined) return false;
+  const match = /^(\[[^\]]*\]|[^:]*)(?::\d+)?$/.exec(header.trim().toLowerCase());
+  if (!match) return false;
+  const name = match[1]!;
+  if (name === 'localhost' || name === '127.0.0.1' || name === '[::1]') return true;
+  if (listening === undefined || ['0.0.0.0', '::', '[::]'].includes(listening)) return false;
+  const wanted = listening.includes(':') && !listening.startsWith('[') ? `[${listening}]` : listening;
+  return name === wanted.toLowerCase();
+}
+
+/**
+ * The page's policy in the preview: the edition's (no remote loads), with
+ * the one reload script, by its nonce, and its event stream allowed.
+ */
+function previewPolicy(nonce: string): string {
+  return `default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data:; script-src 'nonce-${nonce}'; ` +
+    "connect-src 'self'; base-uri 'none'; form-action 'none'";
+}
+
+const policyMeta = /<meta http-equiv="content-security-policy" content="[^"]*">/i;
+
+function withReload(edition: string, problems: string | undefined): string {
+  const nonce = randomBytes(16).toString('base64');
+  const policy = `<meta http-equiv="content-security-policy" content="${previewPolicy(nonce)}">`;
+  const html = policyMeta.test(edition) ? edition.replace(policyMeta, policy) : edition;
+  const script = `<script nonce="${nonce}">new EventSource(${JSON.stringify(eventsPath)}).onmessage = () => location.reload();</script>`;
   const overlay = problems === undefined
     ? ''
     : `<pre id="imprint-problems" style="position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;margin:0;padding:1em;background:#fff4f4;color:#600;border-top:3px solid #a00;font:12px/1.4 monospace;white-space:pre-wrap;z-index:2147483647">${escapeHtml(problems)}</pre>`;

@@ -42,11 +42,12 @@ describe('the print page', () => {
       outline: [],
       printCss: '/* template */',
       fontUrl: (face) => `/fonts/${face.name}`,
+      contentSecurityPolicy: "default-src 'none'",
     });
     expect(html).toContain('<html lang="en-GB">');
     expect(html).toContain('<title>A &#x3C;Title> &#x26; more</title>');
     expect(html).toContain('size: letter');
-    expect(html).toContain('content: "Short \\"title\\""');
+    expect(html).toContain('content: "Short \\22 title\\22 "');
     expect(html).toContain('<time datetime="2017-07">July 2017</time>');
     expect(html).toContain('/fonts/source-serif-4-latin-400-normal.woff2');
     expect(html).not.toContain('noto-serif-sc');

@@ -1,101 +1,152 @@
-import type { Element, ElementContent, Root, RootContent } from 'hast';
-import { find, html } from 'property-information';
+import type { Element, ElementContent, Properties, Root, RootContent } from 'hast';
+import { sanitize } from 'hast-util-sanitize';
+import { find, html, svg } from 'property-information';
 import type { Plugin } from 'unified';
 import type { VFile } from 'vfile';
 import { warn } from '../../diagnostics/report.js';
+import { cssProblem } from '../sanitize/css.js';
+import { htmlDropped, integrationPoints, schemas, type Namespace } from '../sanitize/schemas.js';
+import { isFollowableLink, urlAsBrowsersRead } from '../sanitize/urls.js';
 
 /**
  * Raw HTML in a manuscript, made safe for every edition. A report is built
  * unattended from manuscripts of many hands, so nothing in one may run, load
- * or embed anything: what could is dropped, with a warning at its line
+ * or embed anything: what could is removed, with a warning at its line
  * (`html-unsafe`), and the rest of the document is kept.
  *
- * - Elements that run, load or embed (`script`, `style`, `link`, `iframe`,
- *   `object`, `embed`, `meta`, `base`, forms, media) go with their content.
- * - Event handlers (`on…`), `javascript:` and other script URLs, `srcset`,
- *   `ping`, and `style` attributes that load (`url(`, `@import`,
- *   `expression(`) are removed.
- * - Elements no edition knows (`font`, `center`, custom elements) are
- *   unwrapped: their content stays.
+ * Each element is judged by the allow-list of its namespace
+ * (`../sanitize/schemas.ts`, applied by hast-util-sanitize), and the
+ * namespace is the one the HTML parser gives it: an element is SVG only
+ * under `<svg>` and MathML only under `<math>`, and the parser's integration
+ * points (`desc`, `title`, `foreignObject`, `mtext`, …) hold text only, since
+ * an element in them would be real HTML however deep in a drawing it sits.
  *
- * Images keep their `src`: which files they may name is the resource stage's
- * rule (project files only; nothing remote unless allowed).
+ * - Elements that run, load, embed or hold raw text go with their content;
+ *   other elements no edition knows are unwrapped (their content stays). In a
+ *   drawing or a formula, whatever is not allowed goes with its content.
+ * - Attributes outside the allow-list go (event handlers, `srcset`, `ping`,
+ *   `formaction`, …). URLs are read as browsers read them (tab, newline and
+ *   controls removed) before their scheme is checked: links may name the web,
+ *   mail or the document; in a drawing, `href` names only the drawing's own
+ *   parts (or a data: image).
+ * - `style` attributes that could load or hide something (`url(`,
+ *   `image-set(`, `@import`, CSS escapes, `expression(`) go.
  *
  * Runs after rehype-raw on the whole tree; the elements imprint itself makes
  * are all allowed, so only what a manuscript wrote can be touched.
  */
 const rehypeImprintSanitize: Plugin<[], Root> = function () {
   return (tree, file) => {
-    sanitizeChildren(tree, file, false);
+    tree.children = sanitizeChildren(tree.children, file, 'html', undefined) as RootContent[];
   };
 };
 
 export default rehypeImprintSanitize;
 
-/** Dropped with everything inside. */
-const dropped = new Set([
-  'script', 'noscript', 'style', 'link', 'meta', 'base', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet',
-  'param', 'template', 'slot', 'portal', 'form', 'input', 'button', 'select', 'option', 'optgroup', 'textarea',
-  'datalist', 'output', 'video', 'audio', 'source', 'track', 'canvas', 'dialog', 'title',
-]);
-/** Inside SVG: dropped with everything inside (scripts, embedded HTML, animation that could load or link). */
-const droppedInSvg = new Set(['script', 'foreignObject', 'style', 'animate', 'set', 'animateMotion', 'animateTransform', 'handler', 'listener']);
-
-/** HTML elements the editions know how to show (HTML and EPUB 3 XHTML alike). */
-const known = new Set([
-  'a', 'abbr', 'address', 'article', 'aside', 'b', 'bdi', 'bdo', 'blockquote', 'br', 'caption', 'cite', 'code', 'col',
-  'colgroup', 'data', 'dd', 'del', 'details', 'dfn', 'div', 'dl', 'dt', 'em', 'figcaption', 'figure', 'footer', 'h1',
-  'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hgroup', 'hr', 'i', 'img', 'ins', 'kbd', 'li', 'main', 'mark', 'nav', 'ol',
-  'p', 'picture', 'pre', 'q', 'rp', 'rt', 'ruby', 's', 'samp', 'section', 'small', 'span', 'strong', 'sub', 'summary',
-  'sup', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'time', 'tr', 'u', 'ul', 'var', 'wbr', 'svg',
-  'input', // task-list checkboxes (GFM) are disabled inputs: see below
-]);
-
-/** Attributes that hold a URL the document could follow or load. */
-const urlAttributes = new Set(['href', 'src', 'cite', 'action', 'formAction', 'poster', 'background', 'data', 'codebase', 'xLinkHref', 'longDesc', 'manifest', 'lowsrc', 'dynsrc']);
-const scriptUrl = /^\s*(?:javascript|vbscript|livescript|mocha)\s*:/i;
-const loadingCss = /url\s*\(|@import|expression\s*\(|-moz-binding|behavior\s*:/i;
-
-function sanitizeChildren(parent: Root | Element, file: VFile, inSvg: boolean): void {
+function sanitizeChildren(
+  children: ReadonlyArray<RootContent | ElementContent>,
+  file: VFile,
+  namespace: Namespace,
+  parent: string | undefined,
+): Array<RootContent | ElementContent> {
   const out: Array<RootContent | ElementContent> = [];
-  for (const child of parent.children) {
+  const textOnly = namespace !== 'html' && parent !== undefined && integrationPoints[namespace].has(parent);
+  for (const child of children) {
     if (child.type === 'comment') continue; // comments are the author's notes, never output
+    if (child.type === 'doctype') continue;
     if (child.type !== 'element') {
       out.push(child);
       continue;
     }
-    const kept = sanitizeElement(child, file, inSvg);
-    out.push(...kept);
+    if (textOnly) {
+      const where = namespace === 'svg' ? 'a drawing' : 'a formula';
+      warn(file, `Dropped \`<${child.tagName}>\` inside \`<${parent}>\`: ${where} holds only text there`, {
+        place: child.position,
+        ruleId: 'html-unsafe',
+      });
+      continue;
+    }
+    out.push(...sanitizeElement(child, file, namespace));
   }
-  parent.children = out as typeof parent.children;
+  return out;
 }
 
-function sanitizeElement(element: Element, file: VFile, inSvg: boolean): ElementContent[] {
+function sanitizeElement(element: Element, file: VFile, context: Namespace): ElementContent[] {
   const name = element.tagName;
-  const svg = inSvg || name === 'svg';
-  if (inSvg ? droppedInSvg.has(name) : dropped.has(name) && !isTaskCheckbox(element)) {
-    warn(file, `Dropped \`<${name}>\`: ${reason(name)}`, { place: element.position, ruleId: 'html-unsafe' });
+  const namespace: Namespace = context === 'html' && name === 'svg' ? 'svg' : context === 'html' && name === 'math'
+    ? 'math'
+    : context;
+  const place = element.position;
+  const schema = schemas[namespace];
+  const allowed = schema.tagNames?.includes(name) === true && !(name === 'input' && !isTaskCheckbox(element));
+  if (!allowed) {
+    if (namespace !== 'html' || htmlDropped.includes(name) || !isKnownHtml(name)) {
+      warn(file, `Dropped \`<${name}>\`: ${reason(name, namespace)}`, { place, ruleId: 'html-unsafe' });
+      return [];
+    }
+    warn(file, `Unwrapped \`<${name}>\`: no edition knows this element, so only its content is kept`, {
+      place,
+      ruleId: 'html-unsafe',
+    });
+    return sanitizeChildren(element.children, file, namespace, name) as ElementContent[];
+  }
+
+  element.properties = sanitizeProperties(element, namespace, file);
+  const before = element.children.length;
+  element.children = sanitizeChildren(element.children, file, namespace, name) as ElementContent[];
+  // A paragraph that held only what was dropped goes too.
+  if (name === 'p' && before > 0 && element.children.every((child) => child.type === 'text' && child.value.trim() === '')) {
     return [];
   }
-  for (const key of ['href', 'src'] as const) {
-    const value = element.properties[key];
-    if (typeof value === 'string') element.properties[key] = wellFormedUri(value);
-  }
-  for (const [key, value] of Object.entries(element.properties)) {
-    const problem = attributeProblem(key, value, name, svg);
-    if (!problem) continue;
-    delete element.properties[key];
-    warn(file, `Removed ${problem} from \`<${name}>\``, { place: element.position, ruleId: 'html-unsafe' });
-  }
-  const before = element.children.length;
-  sanitizeChildren(element, file, svg);
-  // A paragraph that held only what was dropped goes too.
-  if (name === 'p' && before > 0 && element.children.every((child) => child.type === 'text' && child.value.trim() === '')) return [];
-  if (!svg && !known.has(name)) {
-    warn(file, `Unwrapped \`<${name}>\`: no edition knows this element, so only its content is kept`, { place: element.position, ruleId: 'html-unsafe' });
-    return element.children;
-  }
   return [element];
+}
+
+/** An element name that is not HTML at all (a custom element, a typo) is unwrapped; a foreign one is dropped. */
+function isKnownHtml(name: string): boolean {
+  return !/^(?:svg|math)$/.test(name);
+}
+
+function sanitizeProperties(element: Element, namespace: Namespace, file: VFile): Properties {
+  const name = element.tagName;
+  const given: Properties = { ...element.properties };
+  const removed: string[] = [];
+  // What the library cannot know: URLs read as browsers read them, drawings referring only to themselves, CSS.
+  for (const [key, value] of Object.entries(given)) {
+    if (value === null || value === undefined) continue;
+    const text = Array.isArray(value) ? value.join(' ') : String(value);
+    let problem: string | undefined;
+    if (key === 'href' || key === 'src' || key === 'xLinkHref' || key === 'cite') {
+      const url = urlAsBrowsersRead(text);
+      given[key] = url;
+      if (namespace === 'svg' && name !== 'a' && !/^#|^data:image\//i.test(url)) problem = 'an outside reference';
+      else if (key !== 'src' && !isFollowableLink(url)) problem = 'a URL no reader may follow';
+      else if (key === 'src' && /^(?:javascript|vbscript|livescript|mocha):/.test(url)) problem = 'a script URL';
+    } else if (key === 'style') {
+      const css = cssProblem(text);
+      if (css !== undefined) problem = `${css}`;
+    } else if (namespace === 'svg' && /url\s*\(/i.test(text) && !/^\s*url\(\s*(["']?)#[\w.:-]*\1\s*\)\s*$/.test(text)) {
+      problem = 'an outside reference';
+    }
+    if (problem !== undefined) {
+      delete given[key];
+      removed.push(`\`${attributeName(key, namespace)}\` (${problem})`);
+    }
+  }
+  const kept = sanitize({ type: 'element', tagName: name, properties: given, children: [] }, schemas[namespace]);
+  const properties = kept.type === 'element' ? kept.properties : {};
+  for (const key of ['href', 'src'] as const) {
+    const value = properties[key];
+    if (typeof value === 'string') properties[key] = wellFormedUri(value);
+  }
+  for (const key of Object.keys(given)) {
+    if (!(key in properties) && given[key] !== null && given[key] !== undefined && given[key] !== false) {
+      removed.push(`\`${attributeName(key, namespace)}\``);
+    }
+  }
+  if (removed.length > 0) {
+    warn(file, `Removed ${removed.join(', ')} from \`<${name}>\``, { place: element.position, ruleId: 'html-unsafe' });
+  }
+  return properties;
 }
 
 /** GFM task list items: a disabled checkbox made by remark-gfm, harmless and shown as a box. */
@@ -103,35 +154,25 @@ function isTaskCheckbox(element: Element): boolean {
   return element.tagName === 'input' && element.properties.type === 'checkbox' && element.properties.disabled === true;
 }
 
-function reason(name: string): string {
+function reason(name: string, namespace: Namespace): string {
   if (name === 'script' || name === 'noscript') return 'a manuscript cannot run scripts';
   if (name === 'style' || name === 'link') return 'styles come from the templates, and a manuscript cannot load a style sheet';
-  if (name === 'meta' || name === 'base' || name === 'title') return 'the document’s head is made by imprint';
-  if (['iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'param', 'portal'].includes(name)) return 'a manuscript cannot embed other documents';
-  if (['video', 'audio', 'source', 'track', 'canvas'].includes(name)) return 'media and canvases cannot be printed; use an image';
+  if (name === 'meta' || name === 'base' || name === 'title' || name === 'head') return 'the document’s head is made by imprint';
+  if (['iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'param', 'portal'].includes(name)) {
+    return 'a manuscript cannot embed other documents';
+  }
+  if (['video', 'audio', 'source', 'track', 'canvas', 'picture'].includes(name)) {
+    return 'media and canvases cannot be printed; use an image';
+  }
   if (name === 'foreignObject') return 'an SVG cannot embed HTML';
+  if (namespace === 'svg') return 'a drawing in a report draws only (no scripts, animation or embedded documents)';
+  if (namespace === 'math') return 'only MathML presentation markup is shown';
+  if (['xmp', 'noembed', 'noframes', 'plaintext', 'listing', 'template'].includes(name)) return 'it holds raw text';
   return 'forms and interactive elements have no place in a report';
 }
 
-function attributeProblem(key: string, value: unknown, element: string, inSvg: boolean): string | undefined {
-  if (/^on/i.test(key)) return `the event handler \`${attributeName(key)}\``;
-  if (key === 'srcSet' || key === 'imageSrcSet') return '`srcset` (only `src` is used, and checked)';
-  if (key === 'ping') return '`ping`';
-  if (key === 'style' && typeof value === 'string' && loadingCss.test(value)) return 'a `style` that loads or runs something';
-  if (urlAttributes.has(key)) {
-    const text = Array.isArray(value) ? value.join(' ') : String(value);
-    if (scriptUrl.test(text)) return `a script URL in \`${attributeName(key)}\``;
-    if (key !== 'href' && key !== 'src' && key !== 'cite' && key !== 'xLinkHref') return `\`${attributeName(key)}\``;
-    // In a drawing, `href` loads what it names (`<image>`, `<use>`): only the drawing's own parts and data: URLs.
-    if (inSvg && element !== 'a' && (key === 'href' || key === 'xLinkHref') && !/^\s*(?:#|data:)/i.test(text)) {
-      return `an outside reference in \`${attributeName(key)}\``;
-    }
-  }
-  return undefined;
-}
-
-function attributeName(key: string): string {
-  return find(html, key).attribute;
+function attributeName(key: string, namespace: Namespace): string {
+  return find(namespace === 'svg' ? svg : html, key).attribute;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { fontBytes } from '../../assets/font-files.js';
-import { facesFor, printDocument } from '../print-page/print-document.js';
+import { facesFor, htmlEditionPolicy, printDocument } from '../print-page/print-document.js';
 import type { Templates } from '../print-page/templates.js';
 import type { ReportDocument } from '../../document/report-document.js';
 import { hasImages, setImageSources } from '../image-sources.js';
@@ -27,5 +27,6 @@ export async function htmlEdition(doc: ReportDocument, templates: Templates): Pr
     outline: doc.outline,
     printCss: templates.printCss,
     fontUrl: (face) => urls.get(face.name) ?? '',
+    contentSecurityPolicy: htmlEditionPolicy,
   });
 }

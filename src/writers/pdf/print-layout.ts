@@ -4,7 +4,7 @@ import type { Asset, BrowserSession, PrintPage } from '../../browser/session.js'
 import { correct, fillPageNumbers, measure, type MeasuredLayout } from './measure.js';
 import type { ReportDocument } from '../../document/report-document.js';
 import type { PageMap } from '../../document/page-map.js';
-import { contentsTitle, keepBreakAttribute, pageCss, printDocument, runningHead } from '../print-page/print-document.js';
+import { contentsTitle, keepBreakAttribute, pageCss, printDocument, printPagePolicy, runningHead } from '../print-page/print-document.js';
 import type { Templates } from '../print-page/templates.js';
 import { finishPdf } from './finish-pdf.js';
 import { columnBreakCss, pageArea, type PageArea } from './page-css.js';
@@ -92,6 +92,7 @@ export async function printPageSource(doc: ReportDocument, templates: Templates)
     outline: doc.outline,
     printCss: templates.printCss,
     fontUrl: (face) => `/fonts/${face.name}`,
+    contentSecurityPolicy: printPagePolicy,
     measureCss: measureCss(area, columnBreakCss(styleSheets)),
   });
   return { html, assets, area, fonts: marginFonts(doc) };

@@ -4,6 +4,7 @@ import { h } from 'hastscript';
 import type { Metadata } from '../../document/metadata.js';
 import { fontFaceCss, fontFaces, needsCjk, type FontFace } from '../../assets/fonts.js';
 import type { OutlineEntry } from '../../compile/pipeline.js';
+import { cssString } from '../../compile/sanitize/css.js';
 import { toolName, toolVersion } from '../../version.js';
 import { titlePageLines } from './title-page.js';
 
@@ -18,7 +19,25 @@ export interface PrintDocumentInput {
   pageNumbers?: ReadonlyMap<string, number>;
   /** A style sheet for the measuring pass, after all others (marked `data-imprint-measure`). */
   measureCss?: string;
+  /** The page's Content-Security-Policy: what it may run and load (see `htmlEditionPolicy`, `printPagePolicy`). */
+  contentSecurityPolicy: string;
 }
+
+/**
+ * The HTML edition's Content-Security-Policy, a second wall behind the
+ * sanitizer: no script at all, and nothing loaded from anywhere; its fonts
+ * and images are inlined as data: URLs, and its styles are in the page.
+ */
+export const htmlEditionPolicy =
+  "default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data:; base-uri 'none'; form-action 'none'";
+
+/**
+ * The print page's policy: no script, and fonts and images only from the
+ * page's own origin (the browser module serves them from memory) or data: URLs.
+ */
+export const printPagePolicy =
+  "default-src 'none'; style-src 'unsafe-inline'; font-src 'self' data:; img-src 'self' data:; base-uri 'none'; " +
+  "form-action 'none'";
 
 /**
  * The whole print-styled HTML document: title page, contents, body. The HTML
@@ -35,6 +54,8 @@ export function printDocument(input: PrintDocumentInput): string {
       h('html', { lang: metadata.lang }, [
         h('head', [
           h('meta', { charSet: 'utf-8' }),
+          // First in the head, so it governs everything after it.
+          h('meta', { httpEquiv: 'content-security-policy', content: input.contentSecurityPolicy }),
           h('meta', { name: 'viewport', content: 'width=device-width, initial-scale=1' }),
           h('title', metadata.title),
           ...metadata.authors.map((author) => h('meta', { name: 'author', content: author })),
@@ -139,10 +160,6 @@ export function contents(outline: OutlineEntry[], depth: number, pageNumbers?: R
 export function facesFor(metadata: Metadata, tree: Root): FontFace[] {
   const cjk = needsCjk(plainText(tree) + metadata.title + (metadata.subtitle ?? '') + metadata.authors.join(''));
   return fontFaces().filter((face) => cjk || !face.cjk);
-}
-
-function cssString(value: string): string {
-  return `"${value.replace(/[\\"]/g, '\\$&').replace(/\n/g, ' ')}"`;
 }
 
 function plainText(tree: Root): string {
