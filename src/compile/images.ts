@@ -3,11 +3,12 @@ import path from 'node:path';
 import type { Element, Root } from 'hast';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
-import { error } from '../diagnostics/report.js';
+import { error, warn } from '../diagnostics/report.js';
 import type { ResolvedImage } from '../document/images.js';
 
 export type { ResolvedImage } from '../document/images.js';
 import { locateResource, readInProject, type ResourceReader } from './resources.js';
+import { sanitizeSvgImage } from './svg-image.js';
 
 
 export interface ImageOptions {
@@ -35,7 +36,7 @@ const extensions: Record<string, string> = {
 export async function resolveImages(tree: Root, file: VFile, options: ImageOptions): Promise<Map<string, ResolvedImage>> {
   const fromDir = file.path ? path.dirname(file.path) : options.projectRoot;
   const images = new Map<string, ResolvedImage>();
-  const pending = new Map<string, Promise<ResolvedImage | { problem: string; ruleId: ImageRule }>>();
+  const pending = new Map<string, Promise<Loaded | { problem: string; ruleId: ImageRule }>>();
   const places: Array<{ img: Element; src: string }> = [];
   visit(tree, 'element', (node) => {
     if (node.tagName !== 'img') return;
@@ -54,16 +55,33 @@ export async function resolveImages(tree: Root, file: VFile, options: ImageOptio
     }
     const image = await loading;
     if ('problem' in image) {
-      const shown = src.startsWith('data:') ? `${src.slice(0, 30)}…` : src;
-      error(file, `Image \`${shown}\` ${image.problem}`, { place: img.position, ruleId: image.ruleId });
-    } else images.set(src, image);
+      error(file, `Image \`${shortSrc(src)}\` ${image.problem}`, { place: img.position, ruleId: image.ruleId });
+    } else {
+      images.set(src, image.image);
+      if (image.removed.length > 0) {
+        warn(file, `Removed ${image.removed.join(', ')} from the SVG image \`${shortSrc(src)}\``, {
+          place: img.position,
+          ruleId: 'html-unsafe',
+        });
+      }
+    }
   }
   return images;
 }
 
-type ImageRule = 'image-missing' | 'image-outside-project' | 'image-remote';
+function shortSrc(src: string): string {
+  return src.startsWith('data:') ? `${src.slice(0, 30)}…` : src;
+}
 
-async function load(src: string, fromDir: string, options: ImageOptions): Promise<ResolvedImage | { problem: string; ruleId: ImageRule }> {
+type ImageRule = 'image-missing' | 'image-outside-project' | 'image-remote' | 'image-invalid' | 'image-too-complex';
+
+/** An image read, and what was removed from it (an SVG's scripts, say) for a warning. */
+interface Loaded {
+  image: ResolvedImage;
+  removed: string[];
+}
+
+async function load(src: string, fromDir: string, options: ImageOptions): Promise<Loaded | { problem: string; ruleId: ImageRule }> {
   const location = locateResource(src, options.projectRoot, fromDir);
   let bytes: Uint8Array | undefined;
   switch (location.kind) {
@@ -96,8 +114,16 @@ async function load(src: string, fromDir: string, options: ImageOptions): Promis
   }
   const mediaType = sniffImage(bytes);
   if (!mediaType) return { problem: 'is not a PNG, JPEG, GIF or SVG image, the formats every edition shows', ruleId: 'image-missing' };
+  let removed: string[] = [];
+  if (mediaType === 'image/svg+xml') {
+    // Bounded and cleaned before any edition (or browser) sees it.
+    const svg = sanitizeSvgImage(bytes);
+    if ('problem' in svg) return svg;
+    bytes = svg.bytes;
+    removed = svg.removed;
+  }
   const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
-  return { name: `images/${hash}.${extensions[mediaType]}`, mediaType, bytes };
+  return { image: { name: `images/${hash}.${extensions[mediaType]}`, mediaType, bytes }, removed };
 }
 
 function decodeDataUrl(url: string): Uint8Array | undefined {
@@ -116,7 +142,10 @@ export function sniffImage(bytes: Uint8Array): string | undefined {
   if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'image/png';
   if (starts(0xff, 0xd8, 0xff)) return 'image/jpeg';
   if (starts(0x47, 0x49, 0x46, 0x38)) return 'image/gif';
-  const head = Buffer.from(bytes.subarray(0, 1024)).toString('utf8').replace(/^\uFEFF/, '');
-  if (/^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE svg[^>]*>\s*)?<svg[\s>]/i.test(head)) return 'image/svg+xml';
+  // An SVG: the root `<svg>` after any XML declaration, processing instructions, comments and DOCTYPE, in any order.
+  let head = Buffer.from(bytes.subarray(0, 65_536)).toString('utf8').replace(/^\uFEFF/, '');
+  const prolog = /^\s*(?:<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE\s+svg(?:[^>[]|\[[^\]]*\])*>)/i;
+  for (let match = prolog.exec(head); match; match = prolog.exec(head)) head = head.slice(match[0].length);
+  if (/^\s*<(?:svg:)?svg[\s>/]/i.test(head)) return 'image/svg+xml';
   return undefined;
 }

@@ -43,6 +43,8 @@ export const ruleIds = [
   'image-missing',
   'image-outside-project',
   'image-remote',
+  'image-invalid',
+  'image-too-complex',
   'include-missing',
   'include-outside-project',
   'include-cycle',
