@@ -6,7 +6,7 @@ import { sniffImage } from '../../src/compile/images.js';
 import { epubEntries } from '../helpers/epub.js';
 import { epubcheck, temporaryFolder } from '../helpers/tools.js';
 
-const fixtures = path.resolve(import.meta.dirname, '../fixtures/svg');
+const fixtures = path.resolve(import.meta.dirname, 'inputs/svg');
 
 /** A project whose manuscript shows one SVG file as an image, on line 7. */
 async function projectWith(svg: string): Promise<string> {

@@ -27,7 +27,7 @@ let manuscript: string;
 
 beforeAll(async () => {
   browser = await puppeteer.connect({ browserWSEndpoint: inject('browserWSEndpoint') });
-  const list = await readFile(path.resolve(import.meta.dirname, '../fixtures/xss/vectors.txt'), 'utf8');
+  const list = await readFile(path.resolve(import.meta.dirname, 'inputs/xss/vectors.txt'), 'utf8');
   vectors = list
     .split('\n')
     .filter((line) => line.trim() !== '' && !line.startsWith('#'))
@@ -147,20 +147,20 @@ describe('injection vectors', { timeout: 600_000 }, () => {
           childFrame: (window as unknown as Record<string, unknown>).__childFrame === true,
         };
       });
-      expect(found).toEqual({ handlers: [], scripts: 0, scriptUrls: [], childFrame: false });
       expect(ran).toEqual([]);
       expect(requests).toEqual([]);
+      expect(found).toEqual({ handlers: [], scripts: 0, scriptUrls: [], childFrame: false });
       // The page itself is all there: the hooks were live (a control call is heard), and the text survived.
       await page.evaluate(() => alert('control'));
       expect(ran).toEqual(['alert(control)']);
-      expect(await page.evaluate(() => document.body.innerText)).toContain('encoded tab link');
+      expect(await page.evaluate(() => document.body.textContent)).toContain('encoded tab link');
     } finally {
       await page.close();
     }
   });
 
   it('that leave an image without a source stop the build at their place, before any edition', async () => {
-    const list = await readFile(path.resolve(import.meta.dirname, '../fixtures/xss/refused.txt'), 'utf8');
+    const list = await readFile(path.resolve(import.meta.dirname, 'inputs/xss/refused.txt'), 'utf8');
     const refused = list.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'));
     const dir = await temporaryFolder();
     await writeFile(path.join(dir, 'report.md'), `---\ntitle: Refused\nauthor: A. Writer\n---\n\n${refused.join('\n\n')}\n`);
