@@ -241,6 +241,7 @@ async function buildInto(
       ...(run.projectRoot ? { projectRoot: run.projectRoot } : {}),
       strict: run.strict,
       allowRemote: run.allowRemote,
+      limits: run.limits,
       ...(sourceDateEpoch === undefined ? {} : { sourceDateEpoch }),
       ...(options.signal ? { signal: options.signal } : {}),
     },
