@@ -7,6 +7,7 @@ import type { MetadataDefaults } from './compile/front-matter.js';
 import type { Paper } from './document/metadata.js';
 import { hasErrors } from './diagnostics/report.js';
 import { diskReader, type ResourceReader } from './compile/resources.js';
+import type { Limits } from './compile/limits.js';
 import { OutputSet } from './release/write-editions.js';
 import { projectPath } from './project/manuscripts.js';
 import type { Shard } from './project/shard.js';
@@ -100,6 +101,8 @@ export interface BuildOptions {
    * anything itself either way.
    */
   allowRemote?: boolean;
+  /** Over the configuration file's `limits:`, limit by limit (docs/limits.md). */
+  limits?: Partial<Limits>;
   /** Seconds since the epoch for every date a build writes; default `SOURCE_DATE_EPOCH`. */
   sourceDateEpoch?: number;
   cwd?: string;

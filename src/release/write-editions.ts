@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { link, mkdir, mkdtemp, open, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, mkdtemp, open, readdir, readFile, rename, rm, rmdir, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { EnvironmentError } from '../browser/locate.js';
@@ -57,6 +57,8 @@ export class OutputSet {
   private constructor(
     readonly outDir: string,
     private readonly staging: string,
+    /** The first of the folders `open` made (the output folder or one above it), removed again if left empty. */
+    private readonly made: string | undefined,
   ) {}
 
   /**
@@ -66,8 +68,9 @@ export class OutputSet {
    */
   static async open(outDir: string): Promise<OutputSet> {
     const folder = path.resolve(outDir);
+    let made: string | undefined;
     try {
-      await mkdir(folder, { recursive: true });
+      made = await mkdir(folder, { recursive: true });
     } catch (cause) {
       throw new EnvironmentError(`Cannot make the output folder ${folder}: ${reasonOf(cause)}`);
     }
@@ -75,7 +78,7 @@ export class OutputSet {
     try {
       await settleLeftovers(folder);
       const staging = await mkdtemp(path.join(folder, stagingPrefix));
-      return new OutputSet(folder, staging);
+      return new OutputSet(folder, staging, made);
     } catch (cause) {
       await releaseLock(folder);
       throw cause instanceof EnvironmentError ? cause : new EnvironmentError(`Cannot write into ${folder}: ${reasonOf(cause)}`);
@@ -134,6 +137,11 @@ export class OutputSet {
     this.done = true;
     await rm(this.staging, { recursive: true, force: true }).catch(() => undefined);
     await releaseLock(this.outDir);
+    // A run that wrote nothing leaves no folder it made (a folder with anything in it is not removed).
+    if (this.made === undefined) return;
+    for (let folder = this.outDir; ; folder = path.dirname(folder)) {
+      if (!(await rmdir(folder).then(() => true, () => false)) || folder === this.made) break;
+    }
   }
 }
 

@@ -35,8 +35,16 @@ describe('the set of files a build writes', () => {
     expect(await readFile(path.join(out, 'a.html'), 'utf8')).toBe('old');
   });
 
+  it('leaves no folder it made when nothing was committed', async () => {
+    const out = path.join(await outFolder(), 'reports');
+    const set = await OutputSet.open(out);
+    await set.close();
+    await expect(readdir(path.dirname(out))).rejects.toThrow(/ENOENT/);
+  });
+
   it('refuses a second writer while the folder is locked, naming the holder, and takes a lock whose holder is gone', async () => {
     const out = await outFolder();
+    await mkdir(out);
     const first = await OutputSet.open(out);
     await expect(OutputSet.open(out)).rejects.toThrow(
       new RegExp(`Another imprint build is writing into ${out}: .*\\(process ${process.pid} on `),
