@@ -7,6 +7,7 @@ import { error } from '../diagnostics/report.js';
 import type { ResolvedImage } from '../document/images.js';
 
 export type { ResolvedImage } from '../document/images.js';
+import { defaultLimits } from './limits.js';
 import { locateResource, readInProject, type ResourceReader } from './resources.js';
 
 
@@ -16,6 +17,8 @@ export interface ImageOptions {
   projectRoot: string;
   /** Fetch http(s) images at build time (default: refuse them). The browser never loads anything itself. */
   allowRemote?: boolean;
+  /** Most pixels (width × height) in one image; default the `image-pixels` limit's. */
+  maxPixels?: number;
 }
 
 const extensions: Record<string, string> = {
@@ -61,7 +64,7 @@ export async function resolveImages(tree: Root, file: VFile, options: ImageOptio
   return images;
 }
 
-type ImageRule = 'image-missing' | 'image-outside-project' | 'image-remote';
+type ImageRule = 'image-missing' | 'image-outside-project' | 'image-remote' | 'limit-image-pixels';
 
 async function load(src: string, fromDir: string, options: ImageOptions): Promise<ResolvedImage | { problem: string; ruleId: ImageRule }> {
   const location = locateResource(src, options.projectRoot, fromDir);
@@ -96,6 +99,15 @@ async function load(src: string, fromDir: string, options: ImageOptions): Promis
   }
   const mediaType = sniffImage(bytes);
   if (!mediaType) return { problem: 'is not a PNG, JPEG, GIF or SVG image, the formats every edition shows', ruleId: 'image-missing' };
+  // Read from the header: a small file can decode to gigabytes in the browser.
+  const size = pixelSize(bytes, mediaType);
+  const maxPixels = options.maxPixels ?? defaultLimits.imagePixels;
+  if (size && size.width * size.height > maxPixels) {
+    return {
+      problem: `is ${size.width} × ${size.height} pixels, more than the limit of ${maxPixels} (\`limits: image-pixels\`): scale it down`,
+      ruleId: 'limit-image-pixels',
+    };
+  }
   const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
   return { name: `images/${hash}.${extensions[mediaType]}`, mediaType, bytes };
 }
@@ -108,6 +120,30 @@ function decodeDataUrl(url: string): Uint8Array | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Width and height in pixels from a PNG, GIF or JPEG header; undefined for SVG or a header that cannot be read. */
+export function pixelSize(bytes: Uint8Array, mediaType: string): { width: number; height: number } | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (mediaType === 'image/png' && bytes.length >= 24) return { width: view.getUint32(16), height: view.getUint32(20) };
+  if (mediaType === 'image/gif' && bytes.length >= 10) return { width: view.getUint16(6, true), height: view.getUint16(8, true) };
+  if (mediaType === 'image/jpeg') {
+    // Segments after SOI: the first start-of-frame (C0–CF but C4, C8, CC) holds height then width.
+    let at = 2;
+    while (at + 9 < bytes.length) {
+      if (bytes[at] !== 0xff) return undefined;
+      const marker = bytes[at + 1]!;
+      if (marker === 0xff) {
+        at++;
+        continue;
+      }
+      if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+        return { width: view.getUint16(at + 7), height: view.getUint16(at + 5) };
+      }
+      at += 2 + view.getUint16(at + 2);
+    }
+  }
+  return undefined;
 }
 
 /** The media type of an image, from its bytes. */

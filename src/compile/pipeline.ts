@@ -109,6 +109,7 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
   const images = await resolveImages(tree, file, {
     reader: options.reader,
     projectRoot: options.projectRoot,
+    maxPixels: (options.limits ?? defaultLimits).imagePixels,
     ...(options.allowRemote ? { allowRemote: true } : {}),
   });
   options.onStage?.('transform', performance.now() - started);

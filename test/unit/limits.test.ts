@@ -99,4 +99,36 @@ describe('limits on what a manuscript may ask', () => {
       [4, 'config-schema', expect.stringContaining('Unknown configuration key `limits.depth` (known: nesting, inline-delimiters')],
     ]);
   });
+
+  it('an image of more pixels than the limit is an error at the image, read from its header', async () => {
+    // A PNG signature and header saying 20000 × 20000: decoded, 1.6 GB.
+    const png = Buffer.alloc(33);
+    png.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+    png.writeUInt32BE(20_000, 16);
+    png.writeUInt32BE(20_000, 20);
+    const dir = await temporaryFolder();
+    await writeFile(path.join(dir, 'huge.png'), png);
+    await writeFile(path.join(dir, 'report.md'), `${header}Text.\n\n![A huge image](huge.png)\n`);
+    const result = await build({ manuscripts: [path.join(dir, 'report.md')], formats: ['html'], write: false, config: false, cwd: dir });
+    expect(result.ok).toBe(false);
+    expect(result.files.flatMap((file) => file.messages.map((message) => [message.line, message.column, message.ruleId, message.reason]))).toEqual([
+      [8, 1, 'limit-image-pixels', expect.stringContaining('is 20000 × 20000 pixels, more than the limit of 50000000')],
+    ]);
+  });
+
+  it('a YAML alias bomb in the front matter is an error at its first alias, not an internal error', async () => {
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let level = 1; level < 9; level++) {
+      const previous = String.fromCharCode(96 + level);
+      const name = String.fromCharCode(97 + level);
+      levels.push(`${name}: &${name} [${Array.from({ length: 9 }, () => `*${previous}`).join(',')}]`);
+    }
+    const dir = await temporaryFolder();
+    await writeFile(path.join(dir, 'report.md'), `---\ntitle: Bomb\nauthor: A. Writer\n${levels.join('\n')}\n---\n\nText.\n`);
+    const result = await build({ manuscripts: [path.join(dir, 'report.md')], formats: ['html'], write: false, config: false, cwd: dir });
+    expect(result.ok).toBe(false);
+    expect(result.files.flatMap((file) => file.messages.map((message) => [message.line, message.ruleId, message.reason]))).toEqual([
+      [5, 'front-matter-syntax', expect.stringContaining('its aliases expand to too much')],
+    ]);
+  });
 });
