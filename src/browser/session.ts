@@ -156,7 +156,7 @@ export class BrowserSession {
       return new BrowserSession(browser, located, true, timeoutMs, options.keepWarm ?? false, profile);
     } catch (cause) {
       await removeProfileFolder(profile);
-      throw new EnvironmentError(`Cannot start the browser at ${located.executablePath}: ${launchFailure(cause)}`);
+      throw new EnvironmentError(`Cannot start the browser at ${located.executablePath}: ${launchFailure(cause, timeoutMs)}`);
     }
   }
 
@@ -532,7 +532,14 @@ async function guarded<T>(doing: string, timeoutMs: number, work: () => Promise<
  * on its error output, which say why ("cannot open display", a missing
  * library), without Puppeteer's troubleshooting link.
  */
-function launchFailure(cause: unknown): string {
+function launchFailure(cause: unknown, timeoutMs: number): string {
+  // Over a pipe, a browser that never answers, or exits first, fails its first command.
+  if (/Target\.setDiscoverTargets timed out/.test(messageOf(cause))) {
+    return `Timed out after ${timeoutMs} ms: the browser did not answer on its DevTools pipe`;
+  }
+  if (/Protocol error \(Target\.setDiscoverTargets\): Target closed/.test(messageOf(cause))) {
+    return 'the browser exited before it answered on its DevTools pipe';
+  }
   const first = messageOf(cause).replace(/\s+/g, ' ').trim();
   const full = cause instanceof Error ? cause.message : '';
   const said = /\nstderr:\n([\s\S]*?)\n\s*(?:TROUBLESHOOTING|$)/.exec(full)?.[1]
