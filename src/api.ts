@@ -7,14 +7,15 @@ import type { MetadataDefaults } from './compile/front-matter.js';
 import type { Paper } from './document/metadata.js';
 import { hasErrors } from './diagnostics/report.js';
 import { diskReader, type ResourceReader } from './compile/resources.js';
-import { writeEditions } from './release/write-editions.js';
+import type { Limits } from './compile/limits.js';
+import { OutputSet } from './release/write-editions.js';
 import { projectPath } from './project/manuscripts.js';
 import type { Shard } from './project/shard.js';
 import { runFingerprint } from './release/inputs.js';
 import { manifestFileName, previousManifest, type Manifest, type ManifestReport } from './release/manifest.js';
 import { recordManifest } from './release/record-manifest.js';
 import { eachLimited } from './run/pool.js';
-import { resolveRun } from './run/resolve-run.js';
+import { resolveRun, type ResolvedRun } from './run/resolve-run.js';
 import type { ReportResult, RunShared } from './run/run-report.js';
 import { loadTemplates } from './writers/print-page/templates.js';
 
@@ -100,6 +101,8 @@ export interface BuildOptions {
    * anything itself either way.
    */
   allowRemote?: boolean;
+  /** Over the configuration file's `limits:`, limit by limit (docs/limits.md). */
+  limits?: Partial<Limits>;
   /** Seconds since the epoch for every date a build writes; default `SOURCE_DATE_EPOCH`. */
   sourceDateEpoch?: number;
   cwd?: string;
@@ -172,6 +175,23 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   if (!run) return { ok: false, reports: [], files: resolved.files };
 
   const write = options.write !== false;
+  // The output folder is locked for the run, and what a killed build left in it is settled, before it is read.
+  const output = write ? await OutputSet.open(run.outDir) : undefined;
+  try {
+    return await buildInto(options, run, resolved.files, output, sourceDateEpoch);
+  } finally {
+    await output?.close();
+  }
+}
+
+async function buildInto(
+  options: BuildOptions,
+  run: ResolvedRun,
+  settled: VFile[],
+  output: OutputSet | undefined,
+  sourceDateEpoch: number | undefined,
+): Promise<BuildResult> {
+  const write = output !== undefined;
   const force = options.force === true;
   const show = (manuscript: string) => {
     const relative = path.relative(run.cwd, manuscript);
@@ -224,6 +244,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       ...(run.projectRoot ? { projectRoot: run.projectRoot } : {}),
       strict: run.strict,
       allowRemote: run.allowRemote,
+      limits: run.limits,
       ...(sourceDateEpoch === undefined ? {} : { sourceDateEpoch }),
       ...(options.signal ? { signal: options.signal } : {}),
     },
@@ -257,10 +278,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         };
         const outcome = await runReport(manuscript, shared, onStage);
         const made = outcome.result.editions.filter((edition) => edition.status === 'built');
-        if (outcome.result.ok && write && made.length > 0) {
+        if (outcome.result.ok && output && made.length > 0) {
           options.signal?.throwIfAborted();
           const writing = performance.now();
-          await writeEditions(made.map((edition) => ({ path: edition.path, bytes: edition.bytes })));
+          // Staged now, moved into place with the manifest and the checksums at the end of the run.
+          await output.stage(made.map((edition) => ({ path: edition.path, bytes: edition.bytes })));
           onStage('write', performance.now() - writing);
         }
         outcomes[index] = outcome;
@@ -287,13 +309,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
   const reports = outcomes.filter((outcome) => outcome !== undefined).map((outcome) => outcome.result);
   let manifest: Manifest | undefined;
-  if (write) {
+  if (output) {
     const current = new Map<string, ManifestReport>();
     for (const outcome of outcomes) {
       if (outcome?.entry) current.set(outcome.entry.manuscript.path, outcome.entry);
     }
     manifest = await recordManifest({
       outDir: run.outDir,
+      output,
       current,
       unfinished: run.manuscripts.map((manuscript) => projectPath(run.projectDir, manuscript)).filter((key) => !current.has(key)),
       ...(previous ? { previous } : {}),
@@ -301,12 +324,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       ...(sourceDateEpoch === undefined ? {} : { sourceDateEpoch }),
       failed: stopped !== undefined || reports.some((report) => !report.ok),
     });
+    // Reports finished before an interruption are still written, with the manifest that lists them.
+    await output.commit();
   }
   if (stopped) throw stopped.cause;
 
-  const files = [...resolved.files, ...reports.flatMap((report) => report.files)];
+  const files = [...settled, ...reports.flatMap((report) => report.files)];
   return {
-    ok: reports.every((report) => report.ok) && !hasErrors(resolved.files, run.strict),
+    ok: reports.every((report) => report.ok) && !hasErrors(settled, run.strict),
     reports,
     files,
     ...(manifest ? { manifest, manifestPath: path.join(run.outDir, manifestFileName) } : {}),

@@ -1,6 +1,7 @@
 import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer';
 import { EnvironmentError, locateBrowser, type LocatedBrowser } from './locate.js';
 import { killProcessGroup } from './process-tree.js';
+import { makeProfileFolder, removeProfileFolder } from './profile.js';
 
 
 /** The only module that talks to Chromium: launch or connect, print, close. */
@@ -25,6 +26,12 @@ export interface BrowserOptions {
    * while the manuscript compiles.
    */
   keepWarm?: boolean;
+  /**
+   * Serve a DevTools endpoint others can connect to ({@link BrowserSession.wsEndpoint}). Without it the
+   * browser is driven over a pipe, and exits when the pipe closes: when imprint ends, however it ends
+   * (SIGKILL included), so no Chromium outlives it. A browser with an endpoint outlives a killed imprint.
+   */
+  endpoint?: boolean;
 }
 
 /** A page made ahead of need, the request its server answers (set when it is used), and how to close it. */
@@ -101,6 +108,8 @@ export class BrowserSession {
     private readonly owned: boolean,
     private readonly timeoutMs: number,
     private readonly keepWarm: boolean,
+    /** The profile folder of a browser imprint launched, removed when it is closed. */
+    private readonly profile?: string,
   ) {
     // A browser imprint launched opens with one empty tab: the first page is made from it, which
     // saves making a context and a page (about 0.15 s of a cold build). Later pages, and every page
@@ -114,7 +123,7 @@ export class BrowserSession {
     if (options.wsEndpoint) {
       try {
         const browser = await puppeteer.connect({ browserWSEndpoint: options.wsEndpoint, protocolTimeout: timeoutMs });
-        return new BrowserSession(browser, undefined, false, timeoutMs, options.keepWarm ?? false);
+        return new BrowserSession(browser, undefined, false, timeoutMs, options.keepWarm ?? false, undefined);
       } catch (cause) {
         throw new EnvironmentError(`Cannot connect to the browser at ${options.wsEndpoint}: ${messageOf(cause)}`);
       }
@@ -130,10 +139,13 @@ export class BrowserSession {
       },
     });
     const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+    const profile = await makeProfileFolder();
     try {
       const browser = await puppeteer.launch({
         executablePath: located.executablePath,
         headless: true,
+        pipe: options.endpoint !== true,
+        userDataDir: profile,
         args: [...launchArgs, ...(isRoot ? ['--no-sandbox'] : [])],
         timeout: timeoutMs,
         protocolTimeout: timeoutMs,
@@ -141,14 +153,18 @@ export class BrowserSession {
         handleSIGTERM: false,
         handleSIGHUP: false,
       });
-      return new BrowserSession(browser, located, true, timeoutMs, options.keepWarm ?? false);
+      return new BrowserSession(browser, located, true, timeoutMs, options.keepWarm ?? false, profile);
     } catch (cause) {
-      throw new EnvironmentError(`Cannot start the browser at ${located.executablePath}: ${launchFailure(cause)}`);
+      await removeProfileFolder(profile);
+      throw new EnvironmentError(`Cannot start the browser at ${located.executablePath}: ${launchFailure(cause, timeoutMs)}`);
     }
   }
 
+  /** The DevTools endpoint of a browser opened with `endpoint` (or connected to). */
   get wsEndpoint(): string {
-    return this.browser.wsEndpoint();
+    const endpoint = this.browser.wsEndpoint();
+    if (!endpoint) throw new Error('This browser was launched without an endpoint: open it with `endpoint: true`');
+    return endpoint;
   }
 
   /**
@@ -284,6 +300,7 @@ export class BrowserSession {
       });
     });
     kill();
+    if (this.profile) await removeProfileFolder(this.profile);
   }
 
   /** Process id of the browser imprint started (none when connected to a running one). */
@@ -515,7 +532,14 @@ async function guarded<T>(doing: string, timeoutMs: number, work: () => Promise<
  * on its error output, which say why ("cannot open display", a missing
  * library), without Puppeteer's troubleshooting link.
  */
-function launchFailure(cause: unknown): string {
+function launchFailure(cause: unknown, timeoutMs: number): string {
+  // Over a pipe, a browser that never answers, or exits first, fails its first command.
+  if (/Target\.setDiscoverTargets timed out/.test(messageOf(cause))) {
+    return `Timed out after ${timeoutMs} ms: the browser did not answer on its DevTools pipe`;
+  }
+  if (/Protocol error \(Target\.setDiscoverTargets\): Target closed/.test(messageOf(cause))) {
+    return 'the browser exited before it answered on its DevTools pipe';
+  }
   const first = messageOf(cause).replace(/\s+/g, ' ').trim();
   const full = cause instanceof Error ? cause.message : '';
   const said = /\nstderr:\n([\s\S]*?)\n\s*(?:TROUBLESHOOTING|$)/.exec(full)?.[1]

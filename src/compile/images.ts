@@ -7,6 +7,7 @@ import { error, warn } from '../diagnostics/report.js';
 import type { ResolvedImage } from '../document/images.js';
 
 export type { ResolvedImage } from '../document/images.js';
+import { defaultLimits } from './limits.js';
 import { locateResource, readInProject, type ResourceReader } from './resources.js';
 import { sanitizeSvgImage } from './svg-image.js';
 
@@ -17,6 +18,8 @@ export interface ImageOptions {
   projectRoot: string;
   /** Fetch http(s) images at build time (default: refuse them). The browser never loads anything itself. */
   allowRemote?: boolean;
+  /** Most pixels (width × height) in one image; default the `image-pixels` limit's. */
+  maxPixels?: number;
 }
 
 const extensions: Record<string, string> = {
@@ -73,7 +76,13 @@ function shortSrc(src: string): string {
   return src.startsWith('data:') ? `${src.slice(0, 30)}…` : src;
 }
 
-type ImageRule = 'image-missing' | 'image-outside-project' | 'image-remote' | 'image-invalid' | 'image-too-complex';
+type ImageRule =
+  | 'image-missing'
+  | 'image-outside-project'
+  | 'image-remote'
+  | 'image-invalid'
+  | 'image-too-complex'
+  | 'limit-image-pixels';
 
 /** An image read, and what was removed from it (an SVG's scripts, say) for a warning. */
 interface Loaded {
@@ -122,6 +131,15 @@ async function load(src: string, fromDir: string, options: ImageOptions): Promis
     bytes = svg.bytes;
     removed = svg.removed;
   }
+  // Read from the header: a small file can decode to gigabytes in the browser.
+  const size = pixelSize(bytes, mediaType);
+  const maxPixels = options.maxPixels ?? defaultLimits.imagePixels;
+  if (size && size.width * size.height > maxPixels) {
+    return {
+      problem: `is ${size.width} × ${size.height} pixels, more than the limit of ${maxPixels} (\`limits: image-pixels\`): scale it down`,
+      ruleId: 'limit-image-pixels',
+    };
+  }
   const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
   return { image: { name: `images/${hash}.${extensions[mediaType]}`, mediaType, bytes }, removed };
 }
@@ -134,6 +152,30 @@ function decodeDataUrl(url: string): Uint8Array | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Width and height in pixels from a PNG, GIF or JPEG header; undefined for SVG or a header that cannot be read. */
+export function pixelSize(bytes: Uint8Array, mediaType: string): { width: number; height: number } | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (mediaType === 'image/png' && bytes.length >= 24) return { width: view.getUint32(16), height: view.getUint32(20) };
+  if (mediaType === 'image/gif' && bytes.length >= 10) return { width: view.getUint16(6, true), height: view.getUint16(8, true) };
+  if (mediaType === 'image/jpeg') {
+    // Segments after SOI: the first start-of-frame (C0–CF but C4, C8, CC) holds height then width.
+    let at = 2;
+    while (at + 9 < bytes.length) {
+      if (bytes[at] !== 0xff) return undefined;
+      const marker = bytes[at + 1]!;
+      if (marker === 0xff) {
+        at++;
+        continue;
+      }
+      if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+        return { width: view.getUint16(at + 7), height: view.getUint16(at + 5) };
+      }
+      at += 2 + view.getUint16(at + 2);
+    }
+  }
+  return undefined;
 }
 
 /** The media type of an image, from its bytes. */

@@ -15,6 +15,7 @@ import type { VFile } from 'vfile';
 import type { FrontMatterOverrides } from './front-matter.js';
 import type { Metadata } from '../document/metadata.js';
 import { createTableLoader } from './load-table.js';
+import { defaultLimits, type Limits } from './limits.js';
 import { resolveImages } from './images.js';
 import type { ResourceReader } from './resources.js';
 import rehypeImprintAlign from './plugins/rehype-imprint-align.js';
@@ -45,6 +46,8 @@ export interface CompileOptions {
   overrides?: FrontMatterOverrides;
   /** Fetch remote (http, https) images and data files at build time; default: refuse them. */
   allowRemote?: boolean;
+  /** What the manuscript may ask of the build; default {@link defaultLimits}. */
+  limits?: Readonly<Limits>;
   /** Called with each stage's name and duration in milliseconds. */
   onStage?: (stage: 'parse' | 'transform', ms: number) => void;
 }
@@ -67,7 +70,7 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkGfm)
     .use(remarkDirective)
-    .use(remarkImprintInclude, { reader: options.reader, projectRoot: options.projectRoot })
+    .use(remarkImprintInclude, { reader: options.reader, projectRoot: options.projectRoot, limits: options.limits ?? defaultLimits })
     .use(remarkImprintContainersClosed)
     .use(remarkImprintFrontMatter, options.overrides ?? {})
     .use(remarkImprintDataTable, { loadTable })
@@ -106,6 +109,7 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
   const images = await resolveImages(tree, file, {
     reader: options.reader,
     projectRoot: options.projectRoot,
+    maxPixels: (options.limits ?? defaultLimits).imagePixels,
     ...(options.allowRemote ? { allowRemote: true } : {}),
   });
   options.onStage?.('transform', performance.now() - started);

@@ -1,4 +1,4 @@
-import { isCollection, isMap, isScalar, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { isCollection, isMap, isScalar, LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import type { Point, Position } from 'unist';
 import type { VFile } from 'vfile';
 import { location } from 'vfile-location';
@@ -54,8 +54,30 @@ export function parseYaml(file: VFile, options: ParseYamlOptions): YamlSource {
     });
   }
 
+  let value: unknown;
+  if (!failed) {
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (cause) {
+      // An alias bomb: anchors whose aliases, expanded, would fill the memory. Said at the first alias.
+      let first: [number, number] | undefined;
+      visit(doc, {
+        Alias(_, node) {
+          first = rangeOf(node);
+          return visit.BREAK;
+        },
+      });
+      error(
+        file,
+        `Cannot read ${options.label ?? file.basename ?? 'file'}: its aliases expand to too much ` +
+          `(${firstLine(cause instanceof Error ? cause.message : String(cause))})`,
+        { place: span(first ?? [0, 0]), ruleId: options.syntaxRule },
+      );
+    }
+  }
+
   return {
-    value: failed ? undefined : doc.toJS({ maxAliasCount: 100 }),
+    value,
     placeOf(path, placeOptions) {
       let node: unknown = doc.contents;
       let place = span(rangeOf(node));

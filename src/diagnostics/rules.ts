@@ -50,6 +50,12 @@ export const ruleIds = [
   'include-cycle',
   // raw HTML
   'html-unsafe',
+  // limits on what one manuscript may ask of a build (docs/limits.md)
+  'limit-nesting',
+  'limit-inline-delimiters',
+  'limit-includes',
+  'limit-table-rows',
+  'limit-image-pixels',
   // environment
   'browser-missing',
   'browser-failed',

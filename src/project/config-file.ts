@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { Limits } from '../compile/limits.js';
 import path from 'node:path';
 import { VFile } from 'vfile';
 import { z } from 'zod';
@@ -14,6 +15,7 @@ import type { Position } from 'unist';
 export const configFileNames = ['imprint.config.yaml', 'imprint.config.yml', 'imprint.config.json'] as const;
 
 const text = z.string().trim().min(1, 'must not be empty');
+const limit = z.number().int('must be a whole number').min(1, 'must be 1 or more');
 
 /** A project configuration file as users write it (YAML or JSON). */
 export const ProjectConfigFile = z.strictObject({
@@ -35,6 +37,17 @@ export const ProjectConfigFile = z.strictObject({
   strict: z.boolean().optional(),
   /** Fetch remote (http, https) images and data files at build time. */
   'allow-remote': z.boolean().optional(),
+  /** What one manuscript may ask of a build (docs/limits.md). */
+  limits: z
+    .strictObject({
+      nesting: limit.optional(),
+      'inline-delimiters': limit.optional(),
+      includes: limit.optional(),
+      'include-depth': limit.optional(),
+      'table-rows': limit.optional(),
+      'image-pixels': limit.optional(),
+    })
+    .optional(),
   browser: z
     .strictObject({
       executable: text.optional(),
@@ -66,6 +79,8 @@ export interface ProjectConfig {
   concurrency?: number;
   strict?: boolean;
   allowRemote?: boolean;
+  /** The limits the file sets; the others keep their defaults. */
+  limits: Partial<Limits>;
   browser: BrowserOptions;
 }
 
@@ -190,13 +205,26 @@ export function parseProjectConfig(file: VFile): ProjectConfig | undefined {
     ...(data.concurrency ? { concurrency: data.concurrency } : {}),
     ...(data.strict !== undefined ? { strict: data.strict } : {}),
     ...(data['allow-remote'] !== undefined ? { allowRemote: data['allow-remote'] } : {}),
+    limits: limitsOf(data.limits ?? {}),
     browser,
   };
+}
+
+function limitsOf(configured: NonNullable<ProjectConfigFile['limits']>): Partial<Limits> {
+  const limits: Partial<Limits> = {};
+  if (configured.nesting !== undefined) limits.nesting = configured.nesting;
+  if (configured['inline-delimiters'] !== undefined) limits.inlineDelimiters = configured['inline-delimiters'];
+  if (configured.includes !== undefined) limits.includes = configured.includes;
+  if (configured['include-depth'] !== undefined) limits.includeDepth = configured['include-depth'];
+  if (configured['table-rows'] !== undefined) limits.tableRows = configured['table-rows'];
+  if (configured['image-pixels'] !== undefined) limits.imagePixels = configured['image-pixels'];
+  return limits;
 }
 
 function knownKeys(at: readonly PropertyKey[]): string | undefined {
   if (at.length === 0) return Object.keys(ProjectConfigFile.shape).join(', ');
   if (at.length === 1 && at[0] === 'browser') return 'executable, ws-endpoint, timeout';
+  if (at.length === 1 && at[0] === 'limits') return 'nesting, inline-delimiters, includes, include-depth, table-rows, image-pixels';
   return undefined;
 }
 

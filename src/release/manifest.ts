@@ -5,7 +5,7 @@ import { VFile } from 'vfile';
 import { z } from 'zod';
 import { parseYaml } from '../data/yaml-source.js';
 import { error } from '../diagnostics/report.js';
-import { writeEditions } from './write-editions.js';
+import type { OutputSet } from './write-editions.js';
 import { sha256 } from './inputs.js';
 
 /** Written into every output folder. */
@@ -141,12 +141,17 @@ export function checksumsText(manifest: Manifest, manifestBytes: string): string
 }
 
 /**
- * Write manifest.json and SHA256SUMS into `dir`, each renamed into place. A
+ * Stage manifest.json and SHA256SUMS for `dir` in the output set. A
  * manifest that says the same as the one there (its build date aside) is
  * left as it is, so a run that changed nothing changes no file.
  * Returns the manifest as it stands in the folder.
  */
-export async function writeManifest(dir: string, manifest: Manifest, previous: Manifest | undefined): Promise<Manifest> {
+export async function writeManifest(
+  dir: string,
+  manifest: Manifest,
+  previous: Manifest | undefined,
+  output: OutputSet,
+): Promise<Manifest> {
   const same = previous !== undefined && manifestText({ ...previous, built: '' }) === manifestText({ ...manifest, built: '' });
   const final = same ? { ...manifest, built: previous.built } : manifest;
   const text = manifestText(final);
@@ -160,7 +165,7 @@ export async function writeManifest(dir: string, manifest: Manifest, previous: M
     const current = await readFile(target, 'utf8').catch(() => undefined);
     if (current !== content) changed.push({ path: target, bytes: content });
   }
-  if (changed.length > 0) await writeEditions(changed);
+  if (changed.length > 0) await output.stage(changed);
   return final;
 }
 

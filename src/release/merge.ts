@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import { error } from '../diagnostics/report.js';
-import { writeEditions } from './write-editions.js';
+import { OutputSet } from './write-editions.js';
 import { formatShard } from '../project/shard.js';
 import { manifestFileName, readManifest, verifiedEdition, writeManifest, type Manifest, type ManifestReport } from './manifest.js';
 import { compareText } from '../project/order.js';
@@ -129,7 +129,6 @@ export async function mergeManifests(options: MergeOptions): Promise<MergeResult
   }
   if (files.some((file) => file.messages.some((message) => message.fatal))) return { ok: false, files };
 
-  await writeEditions(copies);
   const epochs = new Set(reads.map((read) => read.manifest!.sourceDateEpoch));
   const merged: Manifest = {
     manifest: 1,
@@ -138,6 +137,14 @@ export async function mergeManifests(options: MergeOptions): Promise<MergeResult
     sourceDateEpoch: epochs.size === 1 ? [...epochs][0]! : null,
     reports: reports.sort((a, b) => compareText(a.manuscript.path, b.manuscript.path)),
   };
-  const manifest = await writeManifest(outDir, merged, undefined);
-  return { ok: true, files, manifest, manifestPath: path.join(outDir, manifestFileName) };
+  // The copied editions, the manifest and the checksums replace the folder's as one set.
+  const output = await OutputSet.open(outDir);
+  try {
+    await output.stage(copies);
+    const manifest = await writeManifest(outDir, merged, undefined, output);
+    await output.commit();
+    return { ok: true, files, manifest, manifestPath: path.join(outDir, manifestFileName) };
+  } finally {
+    await output.close();
+  }
 }

@@ -1,10 +1,13 @@
 import { compareText } from '../project/order.js';
 import type { Shard } from '../project/shard.js';
 import { toolName, toolVersion } from '../version.js';
+import type { OutputSet } from './write-editions.js';
 import { buildDate, verifiedEdition, writeManifest, type Manifest, type ManifestReport } from './manifest.js';
 
 export interface ManifestRecord {
   outDir: string;
+  /** The set manifest.json and SHA256SUMS are staged in, with the run's editions. */
+  output: OutputSet;
   /** Entries of the reports this run built or found up to date, by manuscript path. */
   current: ReadonlyMap<string, ManifestReport>;
   /** Manuscript paths this run was asked for whose entry it could not make (failed or not reached). */
@@ -19,7 +22,7 @@ export interface ManifestRecord {
 }
 
 /**
- * Settle and write the output folder's manifest.json and SHA256SUMS. They list
+ * Settle the output folder's manifest.json and SHA256SUMS and stage them. They list
  * what the folder holds and imprint can vouch for: the reports of this run,
  * and, from the earlier manifest, reports this run did not make again whose
  * files are still intact (a report that failed this time keeps its earlier
@@ -52,5 +55,5 @@ export async function recordManifest(record: ManifestRecord): Promise<Manifest |
     ...(record.shard ? { shard: record.shard } : {}),
     reports: [...reports.values()].sort((a, b) => compareText(a.manuscript.path, b.manuscript.path)),
   };
-  return writeManifest(record.outDir, manifest, record.previous);
+  return writeManifest(record.outDir, manifest, record.previous, record.output);
 }

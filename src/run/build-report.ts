@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { defaultLimits, withinSourceLimits, type Limits } from '../compile/limits.js';
 import type { VFile } from 'vfile';
 import type { BrowserSession } from '../browser/session.js';
 import type { MetadataDefaults } from '../compile/front-matter.js';
@@ -59,6 +60,8 @@ export interface ReportContext {
   projectRoot?: string;
   strict?: boolean;
   allowRemote?: boolean;
+  /** What the manuscript may ask of the build; default {@link defaultLimits}. */
+  limits?: Readonly<Limits>;
   sourceDateEpoch?: number;
   signal?: AbortSignal;
   onStage?: (stage: Stage, ms: number) => void;
@@ -94,6 +97,9 @@ export async function buildReport(manuscript: string, context: ReportContext): P
   const file = await timed('read', () => readManuscript(absolute, context.reader, context.cwd));
   const report: BuiltReport = { manuscript, name, ok: false, editions: [], files: [file] };
   if (file.value === undefined) return report;
+  // Nesting the parser cannot take is an error before anything parses it.
+  const limits = context.limits ?? defaultLimits;
+  if (!withinSourceLimits(file, String(file.value), limits)) return report;
 
   const compiled = await compile(file, {
     reader: context.reader,
@@ -103,6 +109,7 @@ export async function buildReport(manuscript: string, context: ReportContext): P
       ...(context.defaults ? { defaults: context.defaults } : {}),
     },
     ...(context.allowRemote ? { allowRemote: true } : {}),
+    limits,
     ...(context.onStage ? { onStage: context.onStage } : {}),
   });
   report.files.push(...compiled.dataFiles);

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { defaultLimits, type Limits } from '../compile/limits.js';
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import { formats, type Format } from './formats.js';
@@ -28,6 +29,8 @@ export interface RunRequest {
   templateDir?: string;
   strict?: boolean;
   allowRemote?: boolean;
+  /** Over the configuration file's `limits:`, limit by limit. */
+  limits?: Partial<Limits>;
   sourceDateEpoch?: number;
   cwd?: string;
 }
@@ -53,6 +56,8 @@ export interface ResolvedRun {
   strict: boolean;
   /** Fetch remote images and data files at build time (else they are refused). */
   allowRemote: boolean;
+  /** What one manuscript may ask of the build (docs/limits.md). */
+  limits: Limits;
   browser: BrowserOptions;
   sourceDateEpoch?: number;
 }
@@ -115,6 +120,7 @@ export async function resolveRun(request: RunRequest): Promise<{ run?: ResolvedR
       concurrency: Math.max(1, Math.floor(request.concurrency ?? config?.concurrency ?? availableParallelism())),
       strict: request.strict ?? config?.strict ?? false,
       allowRemote: request.allowRemote ?? config?.allowRemote ?? false,
+      limits: { ...defaultLimits, ...config?.limits, ...request.limits },
       browser,
       ...(request.sourceDateEpoch !== undefined ? { sourceDateEpoch: request.sourceDateEpoch } : {}),
     },

@@ -9,7 +9,7 @@ declare module 'vitest' {
 
 /** Launch the one Chromium that every printing test shares, and close it at the end. */
 export default async function setup(project: TestProject) {
-  const session = await BrowserSession.open();
+  const session = await BrowserSession.open({ endpoint: true });
   project.provide('browserWSEndpoint', session.wsEndpoint);
   return async () => {
     await session.close();

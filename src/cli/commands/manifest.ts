@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { mergeManifests } from '../../api.js';
+import { EnvironmentError, mergeManifests } from '../../api.js';
 import { parseCommand } from '../arguments.js';
 import { exitCodes, printMessages, type Io } from '../io.js';
 
@@ -42,7 +42,15 @@ export async function manifestCommand(argv: string[], io: Io): Promise<number> {
     io.stderr(`imprint: manifest merge needs at least one manifest and --out DIR\n\n${manifestUsage}\n`);
     return exitCodes.environment;
   }
-  const result = await mergeManifests({ manifests, outDir: values.out });
+  let result: Awaited<ReturnType<typeof mergeManifests>>;
+  try {
+    result = await mergeManifests({ manifests, outDir: values.out });
+  } catch (cause) {
+    // The output folder locked by a build, or not writable: said with its path.
+    if (!(cause instanceof EnvironmentError)) throw cause;
+    io.stderr(`imprint: ${cause.message}\n`);
+    return exitCodes.environment;
+  }
   printMessages(result.files, values, io);
   if (!result.ok || !result.manifest) return exitCodes.inputs;
   if (!values.quiet && !values.json) {

@@ -9,6 +9,7 @@ import { unified, type Plugin } from 'unified';
 import { visit } from 'unist-util-visit';
 import type { Position } from 'unist';
 import { error } from '../../diagnostics/report.js';
+import { defaultLimits, withinSourceLimits, type Limits } from '../limits.js';
 import { decodeText } from '../read-manuscript.js';
 import { locateResource, readInProject, type ResourceReader } from '../resources.js';
 
@@ -16,10 +17,9 @@ export interface RemarkImprintIncludeOptions {
   reader: ResourceReader;
   /** Folder every included file must be inside. */
   projectRoot: string;
+  /** How many includes are followed in all, and how deep; each included file is held to the same nesting limits. */
+  limits?: Readonly<Limits>;
 }
-
-/** Deepest chain of includes followed (a guard beside the check for cycles). */
-const maxDepth = 16;
 
 /**
  * `::include{src="part.md"}` puts a Markdown file of the project in place of
@@ -32,7 +32,9 @@ const maxDepth = 16;
  */
 const remarkImprintInclude: Plugin<[RemarkImprintIncludeOptions], Root> = function (options) {
   const parser = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).use(remarkDirective);
+  const limits = options.limits ?? defaultLimits;
   return async (tree, file) => {
+    let followed = 0;
     const manuscriptDir = file.path ? path.dirname(file.path) : options.projectRoot;
     await expand(tree, file.path ? [path.resolve(file.path)] : [], manuscriptDir, undefined);
 
@@ -64,9 +66,28 @@ const remarkImprintInclude: Plugin<[RemarkImprintIncludeOptions], Root> = functi
         return [];
       }
       const absolute = location.absolute;
-      if (chain.includes(absolute) || chain.length >= maxDepth) {
+      if (chain.includes(absolute)) {
         const names = [...chain, absolute].map((entry) => path.relative(options.projectRoot, entry) || entry);
         error(file, `Included file \`${src}\` includes itself: ${names.join(' → ')}`, { place: at, ruleId: 'include-cycle' });
+        return [];
+      }
+      if (chain.length > limits.includeDepth) {
+        const names = [...chain, absolute].map((entry) => path.relative(options.projectRoot, entry) || entry);
+        error(file, `Included files nested more than ${limits.includeDepth} deep (\`limits: include-depth\`): ${names.join(' → ')}`, {
+          place: at,
+          ruleId: 'limit-includes',
+        });
+        return [];
+      }
+      followed++;
+      if (followed > limits.includes) {
+        // Said once, at the first include over the limit; the ones after it are left out without a word each.
+        if (followed === limits.includes + 1) {
+          error(file, `More than ${limits.includes} includes followed in this report (\`limits: includes\`): files that include each other many times multiply`, {
+            place: at,
+            ruleId: 'limit-includes',
+          });
+        }
         return [];
       }
       const bytes = await readInProject(options.reader, options.projectRoot, absolute);
@@ -83,6 +104,7 @@ const remarkImprintInclude: Plugin<[RemarkImprintIncludeOptions], Root> = functi
         error(file, `Included file \`${src}\` is not UTF-8 text`, { place: at, ruleId: 'include-missing' });
         return [];
       }
+      if (!withinSourceLimits(file, text, limits, at)) return [];
       const fragment = parser.parse(text) as Root;
       fragment.children = fragment.children.filter((child) => child.type !== 'yaml');
       const includedDir = path.dirname(absolute);

@@ -1,0 +1,60 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+/**
+ * The profile folder of a browser imprint launches: a folder of its own in the
+ * temporary folder, named after the process that owns it, removed when the
+ * browser is closed. A process that is killed (SIGKILL included) cannot remove
+ * its folder, so every launch first removes the folders of owners that are no
+ * longer running.
+ */
+
+const prefix = 'imprint-chromium-';
+
+/** Make a new profile folder for this process, after removing those left by processes that are gone. */
+export async function makeProfileFolder(): Promise<string> {
+  await removeAbandonedProfiles();
+  return mkdtemp(path.join(tmpdir(), `${prefix}${process.pid}-`));
+}
+
+/** Remove a profile folder; a folder that cannot be removed is left to the next launch. */
+export async function removeProfileFolder(folder: string): Promise<void> {
+  await rm(folder, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
+}
+
+/** Remove the profile folders whose owning process is no longer running. */
+export async function removeAbandonedProfiles(folder = tmpdir()): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const owner = ownerOf(name);
+    if (owner === undefined || running(owner)) continue;
+    const abandoned = path.join(folder, name);
+    await removeProfileFolder(abandoned);
+    removed.push(abandoned);
+  }
+  return removed;
+}
+
+function ownerOf(name: string): number | undefined {
+  if (!name.startsWith(prefix)) return undefined;
+  const pid = Number(name.slice(prefix.length).split('-')[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/** Whether a process with this id runs (one that is not ours to signal runs too). */
+export function running(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (cause) {
+    return (cause as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,115 @@
+import { location } from 'vfile-location';
+import type { VFile } from 'vfile';
+import { error } from '../diagnostics/report.js';
+
+/**
+ * Bounds on what one manuscript may ask of the build, so that no small input
+ * takes the machine's memory or minutes of time, and none ends in a stack
+ * overflow: each is checked before the part of the pipeline it protects, and
+ * an input over one is an error at its file, line and column. Settable under
+ * `limits:` in the configuration file (docs/limits.md).
+ */
+export interface Limits {
+  /** Deepest nesting of block quotes, list items and HTML elements. */
+  nesting: number;
+  /** Most emphasis and link delimiters (`*`, `_`, `[`) in one paragraph: their pairing takes quadratic time. */
+  inlineDelimiters: number;
+  /** Most `::include` directives followed in one report, over all files. */
+  includes: number;
+  /** Deepest chain of files including each other. */
+  includeDepth: number;
+  /** Most rows in one table. */
+  tableRows: number;
+  /** Most pixels (width × height) in one image. */
+  imagePixels: number;
+}
+
+export const defaultLimits: Readonly<Limits> = {
+  nesting: 100,
+  inlineDelimiters: 1_000,
+  includes: 256,
+  includeDepth: 16,
+  tableRows: 50_000,
+  imagePixels: 50_000_000,
+};
+
+/**
+ * Scan Markdown source once, in linear time, for nesting beyond the limits,
+ * before it is parsed (the parser recurses, and pairs delimiters in quadratic
+ * time). Errors go on `file` at the place of the first line or delimiter over
+ * a limit; `offsetPlace` maps places for text that is not `file`'s own (an
+ * included file: every message is at its directive). Returns whether the text
+ * is within the limits.
+ */
+export function withinSourceLimits(
+  file: VFile,
+  text: string,
+  limits: Readonly<Limits>,
+  at?: { start: { line: number; column: number }; end: { line: number; column: number } },
+): boolean {
+  const places = location(text);
+  const placeOf = (offset: number) => at ?? places.toPoint(offset);
+  let within = true;
+
+  // Blocks: the `>` and list markers that open a line, and its indentation (nested list items are indented).
+  let offset = 0;
+  for (const line of text.split('\n')) {
+    const prefix = /^[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+[ \t>]*)*/.exec(line)![0];
+    let depth = 0;
+    let indent = 0;
+    for (const character of prefix) {
+      if (character === '>') depth++;
+      else if (character === ' ') indent++;
+      else if (character === '\t') indent += 4;
+    }
+    depth += (prefix.match(/(?:[-+*]|\d{1,9}[.)])[ \t]/g) ?? []).length + Math.floor(indent / 4);
+    if (depth > limits.nesting) {
+      error(file, `Block quotes and lists nested ${depth} deep here: the limit is ${limits.nesting} (\`limits: nesting\`)`, {
+        place: placeOf(offset),
+        ruleId: 'limit-nesting',
+      });
+      within = false;
+      break;
+    }
+    offset += line.length + 1;
+  }
+
+  // HTML elements: opened and closed anywhere in the text.
+  const tag = /<(\/?)([a-zA-Z][a-zA-Z0-9-]*)\b(?:[^>"']|"[^"]*"|'[^']*')*?(\/?)>/g;
+  const empty = /^(?:area|base|br|col|embed|hr|img|input|link|meta|source|track|wbr)$/i;
+  let open = 0;
+  for (const match of text.matchAll(tag)) {
+    if (match[1]) open = Math.max(0, open - 1);
+    else if (!match[3] && !empty.test(match[2]!)) open++;
+    if (open > limits.nesting) {
+      error(file, `HTML elements nested ${open} deep here: the limit is ${limits.nesting} (\`limits: nesting\`)`, {
+        place: placeOf(match.index),
+        ruleId: 'limit-nesting',
+      });
+      within = false;
+      break;
+    }
+  }
+
+  // Inline delimiters, counted per paragraph (text between blank lines).
+  let count = 0;
+  for (let index = 0; index < text.length; index++) {
+    const character = text.charCodeAt(index);
+    if (character === 10 && /^[ \t]*(?:\n|$)/.test(text.slice(index + 1, index + 81))) {
+      count = 0;
+    } else if (character === 42 || character === 95 || character === 91) {
+      count++;
+      if (count > limits.inlineDelimiters) {
+        error(
+          file,
+          `More than ${limits.inlineDelimiters} emphasis and link marks (\`*\`, \`_\`, \`[\`) in one paragraph: ` +
+            'pairing them takes time that grows with their square (`limits: inline-delimiters`)',
+          { place: placeOf(index), ruleId: 'limit-inline-delimiters' },
+        );
+        within = false;
+        break;
+      }
+    }
+  }
+  return within;
+}

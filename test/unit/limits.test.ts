@@ -1,0 +1,134 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { build, type BuildOptions } from '../../src/api.js';
+import { temporaryFolder } from '../helpers/tools.js';
+
+/**
+ * Inputs of under 1 MB that would overflow the parser's stack, take it minutes
+ * or multiply includes: each is an error at its file, line and column, with
+ * the rule id of its limit, before anything parses it (HTML only: no browser).
+ */
+
+const header = '---\ntitle: Limits\nauthor: A. Writer\n---\n\n';
+
+async function buildText(body: string, options: Partial<BuildOptions> = {}, extra: Record<string, string> = {}) {
+  const dir = await temporaryFolder();
+  for (const [name, text] of Object.entries(extra)) {
+    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+    await writeFile(path.join(dir, name), text);
+  }
+  const manuscript = path.join(dir, 'report.md');
+  await writeFile(manuscript, `${header}${body}`);
+  const result = await build({ manuscripts: [manuscript], formats: ['html'], write: false, config: false, cwd: dir, ...options });
+  const messages = result.files.flatMap((file) =>
+    file.messages.map((message) => ({ file: path.relative(dir, file.path), line: message.line, column: message.column, ruleId: message.ruleId, reason: message.reason })),
+  );
+  return { ok: result.ok, messages };
+}
+
+describe('limits on what a manuscript may ask', () => {
+  it('10,000 nested block quotes are an error at their line, not a stack overflow or a hang', async () => {
+    const result = await buildText(`Fine.\n\n${'>'.repeat(10_000)} deep\n`);
+    expect(result.ok).toBe(false);
+    expect(result.messages).toEqual([
+      expect.objectContaining({ file: 'report.md', line: 8, column: 1, ruleId: 'limit-nesting', reason: expect.stringContaining('nested 10000 deep') }),
+    ]);
+  });
+
+  it('nested lists stop at the first line over the limit', async () => {
+    // 500 levels, indented two spaces each: 250 KB.
+    const lists = Array.from({ length: 500 }, (_, depth) => `${'  '.repeat(depth)}- item\n`).join('');
+    const result = await buildText(lists);
+    expect(result.messages).toEqual([expect.objectContaining({ line: 6 + 200, column: 1, ruleId: 'limit-nesting' })]);
+  });
+
+  it('10,000 nested <div>s are an error at the element over the limit', async () => {
+    const result = await buildText(`${'<div>'.repeat(10_000)}x${'</div>'.repeat(10_000)}\n`);
+    expect(result.messages).toEqual([expect.objectContaining({ line: 6, column: 501, ruleId: 'limit-nesting', reason: expect.stringContaining('HTML elements') })]);
+  });
+
+  it('50,000 nested `*` (and nested emphasis with spaces) are an error, not a parse that never ends', async () => {
+    const stars = await buildText(`${'*'.repeat(50_000)}a${'*'.repeat(50_000)}\n`);
+    expect(stars.messages).toEqual([expect.objectContaining({ line: 6, column: 1001, ruleId: 'limit-inline-delimiters' })]);
+    const spaced = await buildText(`${'*a '.repeat(2_000)}${' a*'.repeat(2_000)}\n`);
+    expect(spaced.messages).toEqual([expect.objectContaining({ line: 6, ruleId: 'limit-inline-delimiters' })]);
+  });
+
+  it('8 files that include each other 8 times stop at the include limit, said once', async () => {
+    const parts: Record<string, string> = {};
+    for (let index = 0; index < 8; index++) {
+      parts[`part${index}.md`] = `Part ${index}.\n\n${Array.from({ length: 8 }, () => `::include{src="part${index + 1}.md"}`).join('\n\n')}\n`;
+    }
+    parts['part8.md'] = 'The end.\n';
+    const result = await buildText('::include{src="part0.md"}\n', {}, parts);
+    expect(result.ok).toBe(false);
+    expect(result.messages).toEqual([expect.objectContaining({ line: 6, column: 1, ruleId: 'limit-includes', reason: expect.stringContaining('More than 256 includes') })]);
+  });
+
+  it('a chain of includes deeper than the limit is an error naming the chain', async () => {
+    const parts: Record<string, string> = {};
+    for (let index = 0; index < 30; index++) parts[`part${index}.md`] = `::include{src="part${index + 1}.md"}\n`;
+    parts['part30.md'] = 'The end.\n';
+    const result = await buildText('::include{src="part0.md"}\n', { limits: { includeDepth: 4 } }, parts);
+    expect(result.messages).toEqual([
+      expect.objectContaining({ line: 6, ruleId: 'limit-includes', reason: expect.stringMatching(/more than 4 deep .*report\.md → part0\.md → .* → part4\.md$/) }),
+    ]);
+  });
+
+  it('an included file is held to the same nesting limit, reported at its directive', async () => {
+    const result = await buildText('Text.\n\n::include{src="deep.md"}\n', {}, { 'deep.md': `${'>'.repeat(5_000)} deep\n` });
+    expect(result.messages).toEqual([expect.objectContaining({ file: 'report.md', line: 8, column: 1, ruleId: 'limit-nesting' })]);
+  });
+
+  it('are set in the configuration file, and a limit that is not a whole number is a located error there', async () => {
+    const quotes = `${'>'.repeat(6)} six deep\n`;
+    const within = await buildText(quotes, {}, {});
+    expect(within.ok).toBe(true);
+    const dir = await temporaryFolder();
+    await writeFile(path.join(dir, 'imprint.config.yaml'), 'manuscripts: report.md\nformats: [html]\nlimits:\n  nesting: 5\n');
+    await writeFile(path.join(dir, 'report.md'), `${header}${quotes}`);
+    const limited = await build({ cwd: dir, write: false });
+    expect(limited.files.flatMap((file) => file.messages.map((message) => [message.line, message.column, message.ruleId]))).toEqual([
+      [6, 1, 'limit-nesting'],
+    ]);
+    await writeFile(path.join(dir, 'imprint.config.yaml'), 'manuscripts: report.md\nlimits:\n  nesting: 2.5\n  depth: 3\n');
+    const wrong = await build({ cwd: dir, write: false });
+    expect(wrong.files.flatMap((file) => file.messages.map((message) => [message.line, message.ruleId, message.reason]))).toEqual([
+      [3, 'config-schema', 'Configuration `limits.nesting` must be an int, not a number'],
+      [4, 'config-schema', expect.stringContaining('Unknown configuration key `limits.depth` (known: nesting, inline-delimiters')],
+    ]);
+  });
+
+  it('an image of more pixels than the limit is an error at the image, read from its header', async () => {
+    // A PNG signature and header saying 20000 × 20000: decoded, 1.6 GB.
+    const png = Buffer.alloc(33);
+    png.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+    png.writeUInt32BE(20_000, 16);
+    png.writeUInt32BE(20_000, 20);
+    const dir = await temporaryFolder();
+    await writeFile(path.join(dir, 'huge.png'), png);
+    await writeFile(path.join(dir, 'report.md'), `${header}Text.\n\n![A huge image](huge.png)\n`);
+    const result = await build({ manuscripts: [path.join(dir, 'report.md')], formats: ['html'], write: false, config: false, cwd: dir });
+    expect(result.ok).toBe(false);
+    expect(result.files.flatMap((file) => file.messages.map((message) => [message.line, message.column, message.ruleId, message.reason]))).toEqual([
+      [8, 1, 'limit-image-pixels', expect.stringContaining('is 20000 × 20000 pixels, more than the limit of 50000000')],
+    ]);
+  });
+
+  it('a YAML alias bomb in the front matter is an error at its first alias, not an internal error', async () => {
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let level = 1; level < 9; level++) {
+      const previous = String.fromCharCode(96 + level);
+      const name = String.fromCharCode(97 + level);
+      levels.push(`${name}: &${name} [${Array.from({ length: 9 }, () => `*${previous}`).join(',')}]`);
+    }
+    const dir = await temporaryFolder();
+    await writeFile(path.join(dir, 'report.md'), `---\ntitle: Bomb\nauthor: A. Writer\n${levels.join('\n')}\n---\n\nText.\n`);
+    const result = await build({ manuscripts: [path.join(dir, 'report.md')], formats: ['html'], write: false, config: false, cwd: dir });
+    expect(result.ok).toBe(false);
+    expect(result.files.flatMap((file) => file.messages.map((message) => [message.line, message.ruleId, message.reason]))).toEqual([
+      [5, 'front-matter-syntax', expect.stringContaining('its aliases expand to too much')],
+    ]);
+  });
+});
