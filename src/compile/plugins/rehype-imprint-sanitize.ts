@@ -41,6 +41,19 @@ const dropped = new Set([
 /** Inside SVG: dropped with everything inside (scripts, embedded HTML, animation that could load or link). */
 const droppedInSvg = new Set(['script', 'foreignObject', 'style', 'animate', 'set', 'animateMotion', 'animateTransform', 'handler', 'listener']);
 
+/**
+ * MathML (Core, as browsers and EPUB reading systems show it): inside `math`,
+ * these are kept with their presentation attributes; any other element is
+ * unwrapped. `annotation-xml` (which can hold HTML) and `maction` go with
+ * their content; `annotation` (the formula as typed) is text only.
+ */
+const mathElements = new Set([
+  'math', 'semantics', 'annotation', 'mrow', 'mi', 'mo', 'mn', 'ms', 'mtext', 'mspace', 'msub', 'msup', 'msubsup',
+  'munder', 'mover', 'munderover', 'mmultiscripts', 'mprescripts', 'none', 'mfrac', 'msqrt', 'mroot', 'mstyle',
+  'mpadded', 'mphantom', 'merror', 'menclose', 'mtable', 'mtr', 'mtd', 'mlabeledtr', 'mfenced',
+]);
+const droppedInMath = new Set(['annotation-xml', 'maction']);
+
 /** HTML elements the editions know how to show (HTML and EPUB 3 XHTML alike). */
 const known = new Set([
   'a', 'abbr', 'address', 'article', 'aside', 'b', 'bdi', 'bdo', 'blockquote', 'br', 'caption', 'cite', 'code', 'col',
@@ -56,7 +69,7 @@ const urlAttributes = new Set(['href', 'src', 'cite', 'action', 'formAction', 'p
 const scriptUrl = /^\s*(?:javascript|vbscript|livescript|mocha)\s*:/i;
 const loadingCss = /url\s*\(|@import|expression\s*\(|-moz-binding|behavior\s*:/i;
 
-function sanitizeChildren(parent: Root | Element, file: VFile, inSvg: boolean): void {
+function sanitizeChildren(parent: Root | Element, file: VFile, inSvg: boolean, inMath = false): void {
   const out: Array<RootContent | ElementContent> = [];
   for (const child of parent.children) {
     if (child.type === 'comment') continue; // comments are the author's notes, never output
@@ -64,7 +77,7 @@ function sanitizeChildren(parent: Root | Element, file: VFile, inSvg: boolean): 
       out.push(child);
       continue;
     }
-    const kept = sanitizeElement(child, file, inSvg);
+    const kept = inMath || child.tagName === 'math' ? sanitizeMath(child, file) : sanitizeElement(child, file, inSvg);
     out.push(...kept);
   }
   parent.children = out as typeof parent.children;
@@ -93,6 +106,31 @@ function sanitizeElement(element: Element, file: VFile, inSvg: boolean): Element
   if (name === 'p' && before > 0 && element.children.every((child) => child.type === 'text' && child.value.trim() === '')) return [];
   if (!svg && !known.has(name)) {
     warn(file, `Unwrapped \`<${name}>\`: no edition knows this element, so only its content is kept`, { place: element.position, ruleId: 'html-unsafe' });
+    return element.children;
+  }
+  return [element];
+}
+
+/** A MathML element: known ones kept with attributes that neither run nor link; the rest unwrapped or dropped. */
+function sanitizeMath(element: Element, file: VFile): ElementContent[] {
+  const name = element.tagName;
+  if (droppedInMath.has(name)) {
+    warn(file, `Dropped \`<${name}>\`: a formula shows only its MathML`, { place: element.position, ruleId: 'html-unsafe' });
+    return [];
+  }
+  for (const [key, value] of Object.entries(element.properties)) {
+    const problem = attributeProblem(key, value, name, false) ?? (key === 'href' || key === 'src' ? `\`${key}\`` : undefined);
+    if (!problem) continue;
+    delete element.properties[key];
+    warn(file, `Removed ${problem} from \`<${name}>\``, { place: element.position, ruleId: 'html-unsafe' });
+  }
+  if (name === 'annotation') {
+    element.children = element.children.filter((child) => child.type === 'text');
+    return [element];
+  }
+  sanitizeChildren(element, file, false, true);
+  if (!mathElements.has(name)) {
+    warn(file, `Unwrapped \`<${name}>\`: it is not MathML, so only its content is kept`, { place: element.position, ruleId: 'html-unsafe' });
     return element.children;
   }
   return [element];
