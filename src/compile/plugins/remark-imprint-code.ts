@@ -77,11 +77,17 @@ function codeBlock(node: Code, attributes: FenceAttributes): ImprintGenerated {
   const highlighted: ElementContent[] = known
     ? (lowlight.highlight(language, node.value).children as ElementContent[])
     : [{ type: 'text', value: node.value }];
-  const lines = splitLines(highlighted).map(
-    (line): Element => ({ type: 'element', tagName: 'span', properties: { className: ['line'] }, children: line }),
+  const split = splitLines(highlighted);
+  // A newline ends every line but the last, inside it: the text reads the same without the style sheet (and copies
+  // right), and a line set as a block ends where its newline is, without an empty line after it.
+  const children = split.map(
+    (line, at): Element => ({
+      type: 'element',
+      tagName: 'span',
+      properties: { className: ['line'] },
+      children: at < split.length - 1 ? [...line, { type: 'text', value: '\n' }] : line,
+    }),
   );
-  // A newline after every line but the last: the text reads the same without the style sheet (and copies right).
-  const children: ElementContent[] = lines.flatMap((line, at) => (at < lines.length - 1 ? [line, { type: 'text', value: '\n' }] : [line]));
   const codeProperties: Properties = { className: language ? [`language-${language}`] : [] };
   const preProperties: Properties = { className: attributes.numberLines ? ['code', 'number-lines'] : ['code'] };
   if (attributes.numberLines && attributes.startFrom !== 1) preProperties.style = `counter-reset: line ${attributes.startFrom - 1}`;
