@@ -88,7 +88,7 @@ function codeBlock(node: Code, attributes: FenceAttributes): ImprintGenerated {
       children: at < split.length - 1 ? [...line, { type: 'text', value: '\n' }] : line,
     }),
   );
-  const codeProperties: Properties = { className: language ? [`language-${language}`] : [] };
+  const codeProperties: Properties = language ? { className: [`language-${language}`] } : {};
   const preProperties: Properties = { className: attributes.numberLines ? ['code', 'number-lines'] : ['code'] };
   if (attributes.numberLines && attributes.startFrom !== 1) preProperties.style = `counter-reset: line ${attributes.startFrom - 1}`;
   const pre: ElementContent = {
