@@ -10,8 +10,12 @@ const fixtures = path.resolve(import.meta.dirname, '../fixtures/apparatus');
 
 /** Body paragraphs whose words the size check measures on every page. */
 const filler = (count: number) =>
-  Array.from({ length: count }, (_, index) => `Filler paragraph ${index + 1} of the body text, set at the size of the template, ` +
-    'long enough to fill a line or two of the page so that every page holds some of it.').join('\n\n');
+  Array.from(
+    { length: count },
+    (_, index) =>
+      `Filler paragraph ${index + 1} of the body text, set at the size of the template, ` +
+      'long enough to fill a line or two of the page so that every page holds some of it.',
+  ).join('\n\n');
 
 const wideContent = `
 \`\`\`text
@@ -80,7 +84,12 @@ async function editions(body: string, formats: Array<'html' | 'pdf' | 'epub'>) {
   await copyFile(path.join(fixtures, 'figures/logo.png'), path.join(dir, 'logo.png'));
   const file = path.join(dir, 'report.md');
   await writeFile(file, manuscript(body));
-  const result = await build({ manuscripts: [file], formats, write: false, browser: { wsEndpoint: inject('browserWSEndpoint') } });
+  const result = await build({
+    manuscripts: [file],
+    formats,
+    write: false,
+    browser: { wsEndpoint: inject('browserWSEndpoint') },
+  });
   expect(result.files.flatMap((f) => f.messages.map(String))).toEqual([]);
   const bytes = (format: string) => result.reports[0]!.editions.find((edition) => edition.format === format)?.bytes;
   return { html: bytes('html'), pdf: bytes('pdf'), epub: bytes('epub') };
@@ -90,7 +99,9 @@ async function editions(body: string, formats: Array<'html' | 'pdf' | 'epub'>) {
 function fillerHeights(pages: Word[][]): Array<{ page: number; heights: number[] }> {
   return pages.map((words, index) => ({
     page: index + 1,
-    heights: words.filter((word) => word.text === 'Filler').map((word) => Math.round((word.yMax - word.yMin) * 100) / 100),
+    heights: words
+      .filter((word) => word.text === 'Filler')
+      .map((word) => Math.round((word.yMax - word.yMin) * 100) / 100),
   }));
 }
 

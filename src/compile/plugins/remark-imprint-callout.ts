@@ -36,10 +36,14 @@ const remarkImprintCallout: Plugin<[], Root> = function () {
       const type = (attributes.type ?? 'note').trim().toLowerCase();
       const unknown = Object.keys(attributes).filter((name) => name !== 'type' && name !== 'title');
       if (unknown.length > 0) {
-        error(file, `Unknown attribute ${unknown.map((name) => `\`${name}\``).join(', ')} on \`:::callout\` (known: type, title)`, {
-          place: directive.position,
-          ruleId: 'directive-attribute',
-        });
+        error(
+          file,
+          `Unknown attribute ${unknown.map((name) => `\`${name}\``).join(', ')} on \`:::callout\` (known: type, title)`,
+          {
+            place: directive.position,
+            ruleId: 'directive-attribute',
+          },
+        );
       }
       if (!isCalloutType(type)) {
         error(file, `\`:::callout\` type \`${type}\` is not one of ${calloutTypes.join(', ')}`, {
@@ -88,5 +92,9 @@ function toCallout(node: Parent, type: CalloutType, title: string): void {
     children: [{ type: 'text', value: title }],
   };
   node.children.unshift(heading as BlockContent & DefinitionContent);
-  node.data = { ...node.data, hName: 'aside', hProperties: { className: ['callout', `callout-${type}`], role: 'note' } };
+  node.data = {
+    ...node.data,
+    hName: 'aside',
+    hProperties: { className: ['callout', `callout-${type}`], role: 'note' },
+  };
 }

@@ -37,11 +37,15 @@ const remarkImprintCode: Plugin<[], Root> = function () {
       if (!parent || index === undefined || node.lang === 'math') return undefined;
       const attributes = fenceAttributes(node.lang ?? undefined, node.meta ?? undefined);
       if (attributes.unknown.length > 0) {
-        error(file, `Unknown code block attribute ${attributes.unknown.map((name) => `\`${name}\``).join(', ')} ` +
-          '(known: a language, `#id`, `caption="…"`, `.numberLines`, `startFrom=N`)', {
-          place: node.position,
-          ruleId: 'figure-attribute',
-        });
+        error(
+          file,
+          `Unknown code block attribute ${attributes.unknown.map((name) => `\`${name}\``).join(', ')} ` +
+            '(known: a language, `#id`, `caption="…"`, `.numberLines`, `startFrom=N`)',
+          {
+            place: node.position,
+            ruleId: 'figure-attribute',
+          },
+        );
       }
       if (attributes.caption !== undefined && !attributes.id) {
         error(file, 'A captioned code block needs an id, as in ```` ```python {#lst-name caption="…"} ````', {
@@ -90,7 +94,8 @@ function codeBlock(node: Code, attributes: FenceAttributes): ImprintGenerated {
   );
   const codeProperties: Properties = language ? { className: [`language-${language}`] } : {};
   const preProperties: Properties = { className: attributes.numberLines ? ['code', 'number-lines'] : ['code'] };
-  if (attributes.numberLines && attributes.startFrom !== 1) preProperties.style = `counter-reset: line ${attributes.startFrom - 1}`;
+  if (attributes.numberLines && attributes.startFrom !== 1)
+    preProperties.style = `counter-reset: line ${attributes.startFrom - 1}`;
   const pre: ElementContent = {
     type: 'element',
     tagName: 'pre',
@@ -150,7 +155,11 @@ function sameClass(a: Element, b: Element): boolean {
 export function fenceAttributes(lang: string | undefined, meta: string | undefined): FenceAttributes {
   const info = [lang ?? '', meta ?? ''].join(' ').trim();
   const result: FenceAttributes = { numberLines: false, startFrom: 1, unknown: [] };
-  const tokens = info.replace(/^\{|\}$/g, ' ').replace(/\s\{|\}\s*$/g, ' ').match(/[^\s=]+="[^"]*"|[^\s=]+='[^']*'|[^\s=]+=\S+|\S+/g) ?? [];
+  const tokens =
+    info
+      .replace(/^\{|\}$/g, ' ')
+      .replace(/\s\{|\}\s*$/g, ' ')
+      .match(/[^\s=]+="[^"]*"|[^\s=]+='[^']*'|[^\s=]+=\S+|\S+/g) ?? [];
   tokens.forEach((token, at) => {
     const pair = /^([^=]+)=(?:"([^"]*)"|'([^']*)'|(.*))$/.exec(token);
     if (pair) {

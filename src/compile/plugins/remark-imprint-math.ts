@@ -33,7 +33,11 @@ const remarkImprintMath: Plugin<[], Root> = function () {
         parent.children[index] = math;
         render(math, file);
       } else if (node.type === 'inlineMath' && parent && index !== undefined && !isFormula(node, file)) {
-        parent.children[index] = { type: 'text', value: sourceOf(node, file), ...(node.position ? { position: node.position } : {}) };
+        parent.children[index] = {
+          type: 'text',
+          value: sourceOf(node, file),
+          ...(node.position ? { position: node.position } : {}),
+        };
       } else if (node.type === 'inlineMath' || node.type === 'math') {
         render(node, file);
       }
@@ -44,12 +48,16 @@ const remarkImprintMath: Plugin<[], Root> = function () {
       if (label === undefined) return undefined;
       const before = parent.children[index - 1];
       if (!label.id || before?.type !== 'math') {
-        error(file, label.id
-          ? 'An `:eq[#id]` numbers the display equation (`$$…$$`) right before it: put it on the line after the closing `$$`'
-          : 'Write an equation number as `:eq[#eq-id]`, with the id that references to it use', {
-          place: node.position,
-          ruleId: 'directive-attribute',
-        });
+        error(
+          file,
+          label.id
+            ? 'An `:eq[#id]` numbers the display equation (`$$…$$`) right before it: put it on the line after the closing `$$`'
+            : 'Write an equation number as `:eq[#eq-id]`, with the id that references to it use',
+          {
+            place: node.position,
+            ruleId: 'directive-attribute',
+          },
+        );
         parent.children.splice(index, 1);
         return index;
       }
@@ -122,10 +130,17 @@ function render(node: InlineMath | Math, file: VFile): void {
       cause,
     });
     // Shown as typed, so nothing the author wrote is lost.
-    node.data = { ...node.data, hName: display ? 'pre' : 'code', hProperties: { className: ['math-error'] }, hChildren: [{ type: 'text', value: node.value }] };
+    node.data = {
+      ...node.data,
+      hName: display ? 'pre' : 'code',
+      hProperties: { className: ['math-error'] },
+      hChildren: [{ type: 'text', value: node.value }],
+    };
     return;
   }
-  const math = fromHtml(markup, { fragment: true }).children.find((child): child is Element => child.type === 'element');
+  const math = fromHtml(markup, { fragment: true }).children.find(
+    (child): child is Element => child.type === 'element',
+  );
   if (!math) return;
   // Temml's own class and style are for its style sheets; the templates style `math` themselves.
   const properties = { xmlns: mathNamespace, display: display ? 'block' : 'inline' };
