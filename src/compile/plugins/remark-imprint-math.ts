@@ -26,6 +26,7 @@ export const mathNamespace = 'http://www.w3.org/1998/Math/MathML';
  */
 const remarkImprintMath: Plugin<[], Root> = function () {
   return (tree, file) => {
+    const prose = new Set<Paragraph>();
     visit(tree, (node, index, parent) => {
       // GitHub's ```` ```math ```` fence is a display equation too.
       if (node.type === 'code' && node.lang === 'math' && parent && index !== undefined) {
@@ -38,10 +39,13 @@ const remarkImprintMath: Plugin<[], Root> = function () {
           value: sourceOf(node, file),
           ...(node.position ? { position: node.position } : {}),
         };
+        prose.add(parent as Paragraph);
       } else if (node.type === 'inlineMath' || node.type === 'math') {
         render(node, file);
       }
     });
+    // Dollars given back to the prose join the text around them, so "US$110 … to $200" reads as one text again.
+    for (const parent of prose) parent.children = joinTexts(parent.children);
     visit(tree, 'paragraph', (node, index, parent) => {
       if (!parent || index === undefined) return undefined;
       const label = equationLabel(node);
@@ -85,6 +89,25 @@ const remarkImprintMath: Plugin<[], Root> = function () {
 };
 
 export default remarkImprintMath;
+
+function joinTexts(children: Paragraph['children']): Paragraph['children'] {
+  const out: Paragraph['children'] = [];
+  for (const child of children) {
+    const last = out[out.length - 1];
+    if (child.type === 'text' && last?.type === 'text') {
+      const start = last.position?.start;
+      const end = child.position?.end;
+      out[out.length - 1] = {
+        type: 'text',
+        value: last.value + child.value,
+        ...(start && end ? { position: { start, end } } : {}),
+      };
+    } else {
+      out.push(child);
+    }
+  }
+  return out;
+}
 
 /**
  * Pandoc's rule for single dollars, so prices stay prose: a formula hugs its
