@@ -165,19 +165,27 @@ function render(node: InlineMath | Math, file: VFile): void {
     (child): child is Element => child.type === 'element',
   );
   if (!math) return;
-  // Temml's own class and style are for its style sheets; the templates style `math` themselves.
+  // The outer element's class and style (`display: block math`) are the templates' to set.
   const properties = { xmlns: mathNamespace, display: display ? 'block' : 'inline' };
   node.data = { ...node.data, hName: 'math', hProperties: properties, hChildren: stripped(math.children) };
 }
 
-/** MathML children without Temml's presentation classes (the templates do not use them). */
+/**
+ * MathML children as Temml wrote them (their `class` and `style` set table
+ * alignment and spacing, which the templates' `tml-*` rules and MathML Core
+ * need), without positions: places in Temml's markup are not places in the
+ * manuscript.
+ */
 function stripped(children: ElementContent[]): ElementContent[] {
   return children.map((child) => {
     if (child.type === 'text') return { type: 'text', value: child.value };
     if (child.type !== 'element') return child;
-    const { className: _className, style: _style, ...properties } = child.properties;
-    // Positions in Temml's markup are not places in the manuscript.
-    return { type: 'element', tagName: child.tagName, properties, children: stripped(child.children) };
+    return {
+      type: 'element',
+      tagName: child.tagName,
+      properties: { ...child.properties },
+      children: stripped(child.children),
+    };
   });
 }
 
