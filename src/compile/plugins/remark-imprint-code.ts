@@ -3,7 +3,7 @@ import { common, createLowlight } from 'lowlight';
 import type { Code, Root } from 'mdast';
 import type { Plugin } from 'unified';
 import { visit } from 'unist-util-visit';
-import { error } from '../../diagnostics/report.js';
+import { error, warn } from '../../diagnostics/report.js';
 import type { ImprintFigure, ImprintGenerated } from '../../document/nodes.js';
 import { caption } from './shared/figure-directive.js';
 
@@ -36,8 +36,9 @@ const remarkImprintCode: Plugin<[], Root> = function () {
     visit(tree, 'code', (node, index, parent) => {
       if (!parent || index === undefined || node.lang === 'math') return undefined;
       const attributes = fenceAttributes(node.lang ?? undefined, node.meta ?? undefined);
+      // A warning: other tools' fence attributes (`title=…`, `showLineNumbers`) are common, and do no harm ignored.
       if (attributes.unknown.length > 0) {
-        error(
+        warn(
           file,
           `Unknown code block attribute ${attributes.unknown.map((name) => `\`${name}\``).join(', ')} ` +
             '(known: a language, `#id`, `caption="…"`, `.numberLines`, `startFrom=N`)',
