@@ -18,6 +18,8 @@ export interface FontFace {
   name: string;
   /** A Chinese or Japanese face, needed only by text in those scripts. */
   cjk: boolean;
+  /** The math face (with an OpenType MATH table), needed only by formulas. */
+  math: boolean;
 }
 
 const require = createRequire(import.meta.url);
@@ -33,6 +35,7 @@ export const families = {
   mono: 'Source Code Pro',
   chinese: 'Noto Serif SC',
   japanese: 'Noto Serif JP',
+  math: 'Noto Sans Math',
 } as const;
 
 function fontsource(
@@ -53,6 +56,7 @@ function fontsource(
     file: path.join(packageDir(pkg), 'files', name),
     name,
     cjk: family === families.chinese || family === families.japanese,
+    math: family === families.math,
   };
 }
 
@@ -76,8 +80,13 @@ export function fontFaces(): FontFace[] {
   }
   faces.push(fontsource('@fontsource/source-code-pro', families.mono, 'latin', 400, 'normal', latin));
   faces.push(fontsource('@fontsource/source-code-pro', families.mono, 'latin-ext', 400, 'normal', latinExt));
+  // Highlighted code sets keywords in bold and comments in italic: real faces, not ones Chromium slants or thickens.
+  faces.push(fontsource('@fontsource/source-code-pro', families.mono, 'latin', 700, 'normal', latin));
+  faces.push(fontsource('@fontsource/source-code-pro', families.mono, 'latin', 400, 'italic', latin));
   faces.push(fontsource('@fontsource/noto-serif-sc', families.chinese, 'chinese-simplified', 400, 'normal'));
   faces.push(fontsource('@fontsource/noto-serif-jp', families.japanese, 'japanese', 400, 'normal'));
+  // The whole face, whatever its file's name says: its MATH table lays out fractions, roots and stretchy operators.
+  faces.push(fontsource('@fontsource/noto-sans-math', families.math, 'latin', 400, 'normal'));
   cache = faces;
   return faces;
 }

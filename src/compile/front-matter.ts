@@ -31,6 +31,8 @@ export const FrontMatter = z.object({
   paper: z.enum(['a4', 'letter', 'A4', 'Letter']).optional(),
   'toc-depth': z.number().int().min(1).max(6).optional(),
   chapters: z.boolean().optional(),
+  lof: z.boolean().optional(),
+  lot: z.boolean().optional(),
 });
 export type FrontMatter = z.infer<typeof FrontMatter>;
 
@@ -134,6 +136,8 @@ export function resolveFrontMatter(
     paper: overrides.paper ?? (data.paper?.toLowerCase() as Paper | undefined) ?? overrides.defaults?.paper ?? 'a4',
     tocDepth: data['toc-depth'] ?? 2,
     ...(data.chapters ? { chapters: true } : {}),
+    listOfFigures: data.lof,
+    listOfTables: data.lot,
   };
 }
 

@@ -6,6 +6,7 @@ import type { Root as MdastRoot } from 'mdast';
 import remarkDirective from 'remark-directive';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkGfm from 'remark-gfm';
+import remarkMath from 'remark-math';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import rehypeRaw from 'rehype-raw';
@@ -25,13 +26,17 @@ import rehypeImprintHeadings from './plugins/rehype-imprint-headings.js';
 import rehypeImprintSections from './plugins/rehype-imprint-sections.js';
 import { headingRank } from '../document/headings.js';
 import rehypeImprintUniqueIds from './plugins/rehype-imprint-unique-ids.js';
+import remarkImprintCallout from './plugins/remark-imprint-callout.js';
+import remarkImprintCaptions from './plugins/remark-imprint-captions.js';
 import remarkImprintChart from './plugins/remark-imprint-chart.js';
+import remarkImprintCode from './plugins/remark-imprint-code.js';
 import remarkImprintContainersClosed from './plugins/remark-imprint-containers-closed.js';
 import remarkImprintCheck from './plugins/remark-imprint-check.js';
 import remarkImprintDataTable from './plugins/remark-imprint-data-table.js';
 import remarkImprintDirectivesKnown from './plugins/remark-imprint-directives-known.js';
 import remarkImprintFrontMatter from './plugins/remark-imprint-front-matter.js';
 import remarkImprintInclude from './plugins/remark-imprint-include.js';
+import remarkImprintMath from './plugins/remark-imprint-math.js';
 import remarkImprintNumbering from './plugins/remark-imprint-numbering.js';
 import remarkImprintRef from './plugins/remark-imprint-ref.js';
 import remarkImprintSpan from './plugins/remark-imprint-span.js';
@@ -69,17 +74,23 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     .use(remarkParse)
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkGfm)
+    // Single dollars are math only when they hug their formula (`$x$`), so "$5 and $10" stays prose.
+    .use(remarkMath)
     .use(remarkDirective)
     .use(remarkImprintInclude, { reader: options.reader, projectRoot: options.projectRoot, limits: options.limits ?? defaultLimits })
     .use(remarkImprintContainersClosed)
     .use(remarkImprintFrontMatter, options.overrides ?? {})
     .use(remarkImprintDataTable, { loadTable })
     .use(remarkImprintChart, { loadTable })
+    .use(remarkImprintMath)
+    .use(remarkImprintCode)
+    .use(remarkImprintCaptions)
+    .use(remarkImprintCallout)
     .use(remarkImprintNumbering)
     .use(remarkImprintRef)
     .use(remarkImprintCheck, { tables: loader.tables })
     .use(remarkImprintSpan)
-    .use(remarkImprintDirectivesKnown, { known: ['table', 'chart', 'ref', 'span', 'include'] })
+    .use(remarkImprintDirectivesKnown, { known: ['table', 'chart', 'ref', 'span', 'include', 'eq', 'callout'] })
     .use(remarkRehype, {
       // Raw HTML is parsed (rehype-raw) and made safe (rehype-imprint-sanitize) right after.
       allowDangerousHtml: true,

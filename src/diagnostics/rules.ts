@@ -16,6 +16,10 @@ export const ruleIds = [
   'directive-unknown',
   'directive-attribute',
   'directive-unterminated',
+  // math, code, figures and callouts written in Markdown
+  'math-syntax',
+  'figure-attribute',
+  'callout-type',
   // data files
   'data-missing',
   'data-syntax',

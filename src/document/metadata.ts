@@ -26,4 +26,8 @@ export interface Metadata {
    * names itself in the running head.
    */
   chapters?: boolean;
+  /** A list of figures (with their pages in the PDF) after the contents (`lof: true`). */
+  listOfFigures?: boolean;
+  /** A list of tables after the contents (`lot: true`). */
+  listOfTables?: boolean;
 }

@@ -5,8 +5,8 @@ import type { Metadata } from './metadata.js';
 import type { Change } from '../data/summary.js';
 import type { DataTable } from '../data/table-data.js';
 
-/** What a numbered figure or table is. */
-export type FigureKind = 'table' | 'figure';
+/** What a numbered figure or table is: a table, a figure (chart or image), a code listing, a display equation. */
+export type FigureKind = 'table' | 'figure' | 'listing' | 'equation';
 
 /**
  * A generated, numbered block (a table from data, a chart). Plugins that
@@ -35,6 +35,8 @@ export interface Target {
   kind: FigureKind | 'section';
   /** "Table 1", "Figure 2"; a section's title */
   label: string;
+  /** A table's or figure's caption as plain text, without its label (for lists of figures and tables). */
+  caption?: string;
 }
 
 declare module 'mdast' {

@@ -31,7 +31,7 @@ describe('what the measuring pass reads from the print style sheets', () => {
     ]);
     expect(breaks.split('\n')).toEqual([
       '.title-page { break-after: column !important }',
-      'nav.toc { break-after: column !important }',
+      'nav.toc:not(:has(+ nav.figure-list)) { break-after: column !important }',
       'section:has(> h2[id="one"]) { break-before: column !important }',
       '[data-imprint-page-break] { break-before: column !important }',
       '.y { break-after: column !important }',

@@ -40,7 +40,7 @@ describe('compile', () => {
     expect(html).toContain('<figure id="tbl-events" class="data-table"><figcaption><span class="figure-label">Table 1.</span> Events</figcaption>');
     expect(html.indexOf('May 2017')).toBeLessThan(html.indexOf('8 July 2017'));
     expect(html).toContain('<p class="table-source"><em>Source:</em> The text.</p>');
-    expect(doc.targets.get('tbl-events')).toEqual({ id: 'tbl-events', kind: 'table', label: 'Table 1' });
+    expect(doc.targets.get('tbl-events')).toEqual({ id: 'tbl-events', kind: 'table', label: 'Table 1', caption: 'Events' });
   });
 
   it('reports a missing data file, an unknown attribute and an unknown directive at their lines', async () => {

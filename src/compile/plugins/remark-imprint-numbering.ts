@@ -6,7 +6,7 @@ import { visit } from 'unist-util-visit';
 import { error } from '../../diagnostics/report.js';
 import type { FigureKind, ImprintFigure, Target } from '../../document/nodes.js';
 
-const labels: Record<FigureKind, string> = { table: 'Table', figure: 'Figure' };
+const labels: Record<FigureKind, string> = { table: 'Table', figure: 'Figure', listing: 'Listing', equation: 'Equation' };
 
 /**
  * Number tables and figures in reading order ("Table 1."), give every heading
@@ -15,7 +15,7 @@ const labels: Record<FigureKind, string> = { table: 'Table', figure: 'Figure' };
 const remarkImprintNumbering: Plugin<[], Root> = function () {
   return (tree, file) => {
     const targets = new Map<string, Target>();
-    const counters: Record<FigureKind, number> = { table: 0, figure: 0 };
+    const counters: Record<FigureKind, number> = { table: 0, figure: 0, listing: 0, equation: 0 };
     const slugger = new GithubSlugger();
     const claimed = new Map<string, ImprintFigure | Heading>();
 
@@ -39,9 +39,17 @@ const remarkImprintNumbering: Plugin<[], Root> = function () {
         const number = ++counters[node.kind];
         node.number = number;
         const label = `${labels[node.kind]} ${number}`;
-        targets.set(node.identifier, { id: node.identifier, kind: node.kind, label });
         const caption = node.children.find((child) => child.data?.hName === 'figcaption');
-        if (caption && 'children' in caption) {
+        const captionText = caption ? toString(caption).trim() : '';
+        targets.set(node.identifier, { id: node.identifier, kind: node.kind, label, caption: captionText || undefined });
+        if (node.kind === 'equation') {
+          // A display equation is numbered at its right margin: "(1)".
+          node.children.push({
+            type: 'text',
+            value: `(${number})`,
+            data: { hName: 'span', hProperties: { className: ['equation-number'] } },
+          } as unknown as ImprintFigure['children'][number]);
+        } else if (caption && 'children' in caption) {
           (caption.children as unknown[]).unshift({
             type: 'text',
             value: `${label}.`,

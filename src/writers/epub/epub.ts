@@ -11,11 +11,11 @@ import { placeFootnotes, takeFootnotes } from './footnotes.js';
 import { packageImages } from './images.js';
 import { setImageSources } from '../image-sources.js';
 import { fileOfIds, linkChapters } from './links.js';
-import { navigation } from './navigation.js';
+import { navigation, type NavigationInput } from './navigation.js';
 import { loadPackager, packageEpub } from './package.js';
 import { insertPageBreaks, keepFirstPageBreaks, type PageBreak } from './page-breaks.js';
 import { toXhtml } from './xhtml.js';
-import { facesFor } from '../print-page/print-document.js';
+import { facesFor, listedTargets, listTitles } from '../print-page/print-document.js';
 import type { Templates } from '../print-page/templates.js';
 import { toolName, toolVersion } from '../../version.js';
 import type { ReportDocument } from '../../document/report-document.js';
@@ -49,7 +49,7 @@ export function prepareEpubEdition(doc: ReportDocument, templates: Templates): P
   void loadPackager().catch(() => undefined);
   const fonts = (async () => {
     const { text } = await assemble(doc, templates, undefined, undefined);
-    return { text, fonts: await embedFonts(facesFor(doc.metadata, doc.tree), text) };
+    return { text, fonts: await embedFonts(textFaces(doc.metadata, doc.tree), text) };
   })();
   fonts.catch(() => undefined);
   return fonts;
@@ -78,7 +78,7 @@ export async function epubEdition(doc: ReportDocument, templates: Templates, opt
   const a11y = accessibilityMetadata(bookContents(chapters, pageBreaks, notes.size));
   const xhtml = chapters.map((chapter) => toXhtml(chapter.body));
   const prepared = options.fonts ? await options.fonts : undefined;
-  const fonts = prepared && sameCharacters(prepared.text, text) ? prepared.fonts : await embedFonts(facesFor(metadata, doc.tree), text);
+  const fonts = prepared && sameCharacters(prepared.text, text) ? prepared.fonts : await embedFonts(textFaces(metadata, doc.tree), text);
   const css = `${fontFaceRules(fonts)}\n${templates.epubCss}`;
 
   const modified = new Date(options.sourceDateEpoch === undefined ? Date.now() : options.sourceDateEpoch * 1000);
@@ -122,7 +122,7 @@ export async function epubEdition(doc: ReportDocument, templates: Templates, opt
       beforeToc: chapter.kind !== 'chapter',
       excludeFromToc: chapter.kind !== 'chapter',
       bodyType: chapter.kind === 'chapter' ? 'bodymatter' : chapter.kind === 'cover' ? 'cover' : 'frontmatter',
-      ...(contains(chapter.body, (element) => element.tagName === 'svg') ? { properties: 'svg' } : {}),
+      properties: manifestProperties(chapter.body),
     })),
     fonts: fonts.map((font) => ({ filename: font.filename, bytes: font.bytes })),
     images,
@@ -131,6 +131,34 @@ export async function epubEdition(doc: ReportDocument, templates: Templates, opt
   });
   // Every chapter is a content document of the reading order; the navigation document is not among them.
   return { bytes, chapters: chapters.length };
+}
+
+/**
+ * The faces the EPUB embeds: not the math face, whose MATH table and
+ * mathematical alphanumerics (an italic x is U+1D465, which the text never
+ * holds) do not survive subsetting to the book's characters; reading systems
+ * lay MathML out with their own math fonts.
+ */
+function textFaces(metadata: ReportDocument['metadata'], tree: ReportDocument['tree']) {
+  return facesFor(metadata, tree).filter((face) => !face.math);
+}
+
+/** A chapter's manifest properties: `mathml` when it holds a formula, `svg` when it holds a drawing. */
+function manifestProperties(body: Parameters<typeof contains>[0]): string | undefined {
+  const properties = [
+    contains(body, (element) => element.tagName === 'math') ? 'mathml' : undefined,
+    contains(body, (element) => element.tagName === 'svg') ? 'svg' : undefined,
+  ].filter((property) => property !== undefined);
+  return properties.length > 0 ? properties.join(' ') : undefined;
+}
+
+/** The lists of figures and tables the front matter asks for, for the navigation document. */
+function epubFigureLists(doc: ReportDocument): NonNullable<NavigationInput['lists']> {
+  const targets = [...doc.targets.values()];
+  const lists: NonNullable<NavigationInput['lists']> = [];
+  if (doc.metadata.listOfFigures) lists.push({ type: 'loi', title: listTitles.figures, targets: listedTargets(targets, 'figures') });
+  if (doc.metadata.listOfTables) lists.push({ type: 'lot', title: listTitles.tables, targets: listedTargets(targets, 'tables') });
+  return lists.filter((list) => list.targets.length > 0);
 }
 
 /** Whether two texts give the same font subsets. */
@@ -189,12 +217,14 @@ async function assemble(doc: ReportDocument, templates: Templates, pageMap: Page
     pageBreaks,
     navFile,
     tocTitle,
+    lists: epubFigureLists(doc),
   });
   const text = [
     ...chapters.map((chapter) => toString(chapter.body)),
     tocTitle,
     ...flatten(nav.toc).map((entry) => entry.title),
     ...nav.landmarks.map((landmark) => landmark.title),
+    ...nav.lists.flatMap((list) => [list.title, ...list.entries.map((entry) => entry.title)]),
     'Landmarks Pages',
   ].join('\n');
   return { chapters, footnotes, pageBreaks, notes, cover, nav, text };

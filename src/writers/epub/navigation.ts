@@ -1,4 +1,5 @@
 import type { OutlineEntry } from '../../compile/pipeline.js';
+import type { Target } from '../../document/nodes.js';
 import { selectAll, type EpubChapter } from './chapters.js';
 import { isPageBreak, type PageBreak } from './page-breaks.js';
 
@@ -29,6 +30,14 @@ export interface Navigation {
   depth: number;
   landmarks: Landmark[];
   pages: PageTarget[];
+  /** The lists of figures (`loi`) and tables (`lot`) the front matter asks for, each linking to its entries. */
+  lists: FigureList[];
+}
+
+export interface FigureList {
+  type: 'loi' | 'lot';
+  title: string;
+  entries: Array<{ title: string; href: string }>;
 }
 
 export interface NavigationInput {
@@ -42,6 +51,8 @@ export interface NavigationInput {
   /** File name and title of the navigation document itself. */
   navFile: string;
   tocTitle: string;
+  /** The figures and tables to list, when the front matter asks for lists of them. */
+  lists?: Array<{ type: FigureList['type']; title: string; targets: Target[] }>;
 }
 
 /**
@@ -89,5 +100,14 @@ export function navigation(input: NavigationInput): Navigation {
     }),
   );
 
-  return { toc, depth: Math.max(1, depth), landmarks, pages };
+  const lists = (input.lists ?? []).map((list) => ({
+    type: list.type,
+    title: list.title,
+    entries: list.targets.flatMap((target) => {
+      const file = input.files.get(target.id);
+      return file ? [{ title: `${target.label}. ${target.caption ?? ''}`.trim(), href: `${file}#${target.id}` }] : [];
+    }),
+  })).filter((list) => list.entries.length > 0);
+
+  return { toc, depth: Math.max(1, depth), landmarks, pages, lists };
 }

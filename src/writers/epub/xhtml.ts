@@ -9,7 +9,7 @@ const emptyVoid = new RegExp(`<(${voidElements.join('|')})((?:\\s+[^\\s=/>]+="[^
 /**
  * Serialize HTML content as XHTML (the XML syntax EPUB content documents
  * use): every element closed, void elements self-closed (`<br/>`), inline SVG
- * in its own namespace, text kept as UTF-8 rather than character references,
+ * and MathML in their own namespaces, text kept as UTF-8 rather than character references,
  * and `xml:lang` beside every `lang` (XML reading systems read only the
  * former).
  */
@@ -24,7 +24,10 @@ export function toXhtml(content: Root | ElementContent | ElementContent[]): stri
     const children = (node.children as ElementContent[]).map(withXmlLang) as ElementContent[];
     if (node.type === 'root') return { ...node, children };
     const lang = node.properties.lang;
-    return { ...node, properties: typeof lang === 'string' ? { ...node.properties, xmlLang: lang } : node.properties, children };
+    const properties = typeof lang === 'string' ? { ...node.properties, xmlLang: lang } : { ...node.properties };
+    // A formula is in the MathML namespace in XML, whether imprint wrote it or the manuscript did.
+    if (node.tagName === 'math') properties.xmlns = 'http://www.w3.org/1998/Math/MathML';
+    return { ...node, properties, children };
   };
   const xast = toXast(withXmlLang(root)) as XastRoot;
   for (const child of xast.children) {

@@ -25,6 +25,7 @@ export async function htmlEdition(doc: ReportDocument, templates: Templates): Pr
     metadata: doc.metadata,
     tree,
     outline: doc.outline,
+    targets: doc.targets,
     printCss: templates.printCss,
     fontUrl: (face) => urls.get(face.name) ?? '',
     contentSecurityPolicy: htmlEditionPolicy,

@@ -92,6 +92,7 @@ export async function printPageSource(doc: ReportDocument, templates: Templates)
     metadata: doc.metadata,
     tree: printTree(doc.tree, doc.metadata.lang, doc.images),
     outline: doc.outline,
+    targets: doc.targets,
     printCss: templates.printCss,
     fontUrl: (face) => `/fonts/${face.name}`,
     contentSecurityPolicy: printPagePolicy,
@@ -152,7 +153,7 @@ export async function layOutPrint(
 function marginFonts(doc: ReportDocument): Array<{ font: string; text: string }> {
   const text = [doc.metadata.shortTitle, ...(doc.metadata.chapters ? doc.outline.filter((entry) => entry.depth === 1).map((entry) => runningHead(entry.text)) : []), '0123456789 /…'].join(' ');
   const faces = new Map<string, { font: string; text: string }>();
-  for (const face of fontFaces().filter((candidate) => !candidate.cjk || needsCjk(text))) {
+  for (const face of fontFaces().filter((candidate) => !candidate.math && (!candidate.cjk || needsCjk(text)))) {
     const font = `${face.style} ${face.weight} 16px "${face.family}"`;
     faces.set(font, { font, text });
   }

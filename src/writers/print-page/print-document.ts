@@ -2,6 +2,7 @@ import type { Element, ElementContent, Root } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import { h } from 'hastscript';
 import type { Metadata } from '../../document/metadata.js';
+import type { Target } from '../../document/nodes.js';
 import { fontFaceCss, fontFaces, needsCjk, type FontFace } from '../../assets/fonts.js';
 import type { OutlineEntry } from '../../compile/pipeline.js';
 import { cssString } from '../../compile/sanitize/css.js';
@@ -15,6 +16,8 @@ export interface PrintDocumentInput {
   printCss: string;
   /** Where the page loads each font from: a data: URL (standalone page) or a URL the renderer serves. */
   fontUrl: (face: FontFace) => string;
+  /** The numbered figures and tables, for the lists of them (`lof`, `lot` in the front matter). */
+  targets?: ReadonlyMap<string, Target>;
   /** Page numbers of headings, by id, when known (the PDF's contents page). */
   pageNumbers?: ReadonlyMap<string, number>;
   /** A style sheet for the measuring pass, after all others (marked `data-imprint-measure`). */
@@ -70,6 +73,7 @@ export function printDocument(input: PrintDocumentInput): string {
         h('body', { className: [`paper-${metadata.paper}`] }, [
           titlePage(metadata),
           contents(input.outline, metadata.tocDepth, input.pageNumbers),
+          ...figureLists(metadata, [...(input.targets?.values() ?? [])], input.pageNumbers),
           h('main', { className: ['body'] }, input.tree.children as ElementContent[]),
         ]),
       ]),
@@ -156,10 +160,62 @@ export function contents(outline: OutlineEntry[], depth: number, pageNumbers?: R
   ]);
 }
 
+/** The headings of the lists of figures and tables. */
+export const listTitles = { figures: 'Figures', tables: 'Tables' } as const;
+
+/** The figures (charts, images) and the tables the lists name, in reading order. */
+export function listedTargets(targets: readonly Target[], kind: 'figures' | 'tables'): Target[] {
+  return targets.filter((target) => target.kind === (kind === 'figures' ? 'figure' : 'table'));
+}
+
+/**
+ * The lists of figures and of tables the front matter asks for (`lof`,
+ * `lot`), after the contents: each entry's label and caption, linked, with
+ * its page filled in like the contents page's (`data-page-of`).
+ */
+export function figureLists(metadata: Metadata, targets: readonly Target[], pageNumbers?: ReadonlyMap<string, number>): Element[] {
+  const lists: Element[] = [];
+  for (const kind of ['figures', 'tables'] as const) {
+    const wanted = kind === 'figures' ? metadata.listOfFigures : metadata.listOfTables;
+    const entries = listedTargets(targets, kind);
+    if (!wanted || entries.length === 0) continue;
+    const titleId = `list-of-${kind}-title`;
+    lists.push(
+      h('nav', { className: ['toc', 'figure-list', `list-of-${kind}`], ariaLabelledBy: titleId }, [
+        h('h2', { id: titleId }, listTitles[kind]),
+        h(
+          'ol',
+          entries.map((target) => {
+            const page = pageNumbers?.get(target.id);
+            return h('li', [
+              h('a', { href: `#${target.id}` }, [
+                h('span', { className: ['toc-text'] }, [
+                  h('span', { className: ['figure-list-label'] }, `${target.label}.`),
+                  ` ${target.caption ?? ''}`,
+                ]),
+                h('span', { className: ['toc-page'], dataPageOf: target.id }, page === undefined ? '' : String(page)),
+              ]),
+            ]);
+          }),
+        ),
+      ]),
+    );
+  }
+  return lists;
+}
+
 /** The faces a document needs: all text faces, and the CJK ones only when its text has CJK characters. */
 export function facesFor(metadata: Metadata, tree: Root): FontFace[] {
   const cjk = needsCjk(plainText(tree) + metadata.title + (metadata.subtitle ?? '') + metadata.authors.join(''));
-  return fontFaces().filter((face) => cjk || !face.cjk);
+  const math = hasMath(tree);
+  return fontFaces().filter((face) => (cjk || !face.cjk) && (math || !face.math));
+}
+
+/** Whether the tree holds a formula (MathML), which the math face sets. */
+export function hasMath(tree: Root): boolean {
+  const walk = (node: Root | ElementContent): boolean =>
+    node.type === 'element' && node.tagName === 'math' ? true : 'children' in node && node.children.some((child) => walk(child as ElementContent));
+  return walk(tree);
 }
 
 function plainText(tree: Root): string {

@@ -1,0 +1,186 @@
+import type { Element, ElementContent, Properties } from 'hast';
+import { common, createLowlight } from 'lowlight';
+import type { Code, Root } from 'mdast';
+import type { Plugin } from 'unified';
+import { visit } from 'unist-util-visit';
+import { error, warn } from '../../diagnostics/report.js';
+import type { ImprintFigure, ImprintGenerated } from '../../document/nodes.js';
+import { caption } from './shared/figure-directive.js';
+
+const lowlight = createLowlight(common);
+
+/** What a fence's info string says beyond its language. */
+export interface FenceAttributes {
+  language?: string;
+  id?: string;
+  caption?: string;
+  numberLines: boolean;
+  /** First line's number, when numbered (`startFrom=10`). */
+  startFrom: number;
+  /** Attributes not understood, for the message. */
+  unknown: string[];
+}
+
+/**
+ * Fenced code, highlighted when the book is built (highlight.js grammars
+ * through lowlight: no script in any edition), one `span.line` per source line
+ * so print can wrap a long line under a continuation mark and number lines.
+ *
+ * The fence's info string takes Pandoc's attributes, with or without braces:
+ * ```` ```python {.numberLines startFrom=10} ```` numbers the lines, and
+ * ```` ```python {#lst-fit caption="Fitting the model"} ```` makes a
+ * numbered, captioned listing ("Listing 1."), a target for `:ref`.
+ */
+const remarkImprintCode: Plugin<[], Root> = function () {
+  return (tree, file) => {
+    visit(tree, 'code', (node, index, parent) => {
+      if (!parent || index === undefined || node.lang === 'math') return undefined;
+      const attributes = fenceAttributes(node.lang ?? undefined, node.meta ?? undefined);
+      // A warning: other tools' fence attributes (`title=…`, `showLineNumbers`) are common, and do no harm ignored.
+      if (attributes.unknown.length > 0) {
+        warn(
+          file,
+          `Unknown code block attribute ${attributes.unknown.map((name) => `\`${name}\``).join(', ')} ` +
+            '(known: a language, `#id`, `caption="…"`, `.numberLines`, `startFrom=N`)',
+          {
+            place: node.position,
+            ruleId: 'figure-attribute',
+          },
+        );
+      }
+      if (attributes.caption !== undefined && !attributes.id) {
+        error(file, 'A captioned code block needs an id, as in ```` ```python {#lst-name caption="…"} ````', {
+          place: node.position,
+          ruleId: 'figure-attribute',
+        });
+      }
+      const pre = codeBlock(node, attributes);
+      if (attributes.caption === undefined || !attributes.id) {
+        parent.children[index] = pre;
+        return undefined;
+      }
+      const listing: ImprintFigure = {
+        type: 'imprintFigure',
+        kind: 'listing',
+        identifier: attributes.id,
+        data: { hName: 'figure', hProperties: { id: attributes.id, className: ['listing'] } },
+        children: [caption([{ type: 'text', value: attributes.caption }]), pre],
+        ...(node.position ? { position: node.position } : {}),
+      };
+      parent.children[index] = listing;
+      return undefined;
+    });
+  };
+};
+
+export default remarkImprintCode;
+
+/** The code block as `pre > code > span.line…`, highlighted when its language is known. */
+function codeBlock(node: Code, attributes: FenceAttributes): ImprintGenerated {
+  const language = attributes.language?.toLowerCase();
+  const known = language !== undefined && lowlight.registered(language);
+  const highlighted: ElementContent[] = known
+    ? (lowlight.highlight(language, node.value).children as ElementContent[])
+    : [{ type: 'text', value: node.value }];
+  const split = splitLines(highlighted);
+  // A newline ends every line but the last, inside it: the text reads the same without the style sheet (and copies
+  // right), and a line set as a block ends where its newline is, without an empty line after it.
+  const children = split.map(
+    (line, at): Element => ({
+      type: 'element',
+      tagName: 'span',
+      properties: { className: ['line'] },
+      children: at < split.length - 1 ? [...line, { type: 'text', value: '\n' }] : line,
+    }),
+  );
+  const codeProperties: Properties = language ? { className: [`language-${language}`] } : {};
+  const preProperties: Properties = { className: attributes.numberLines ? ['code', 'number-lines'] : ['code'] };
+  if (attributes.numberLines && attributes.startFrom !== 1)
+    preProperties.style = `counter-reset: line ${attributes.startFrom - 1}`;
+  const pre: ElementContent = {
+    type: 'element',
+    tagName: 'pre',
+    properties: preProperties,
+    children: [{ type: 'element', tagName: 'code', properties: codeProperties, children }],
+  };
+  return {
+    type: 'imprintGenerated',
+    data: { hName: 'div', hProperties: { className: ['code-block'] }, hChildren: [pre] },
+    ...(node.position ? { position: node.position } : {}),
+  } as ImprintGenerated;
+}
+
+/** Highlighted content cut at its newlines into lines; a span that runs over several lines is cut with them. */
+export function splitLines(content: ElementContent[]): ElementContent[][] {
+  const lines: ElementContent[][] = [[]];
+  const walk = (nodes: ElementContent[], wrap: (node: ElementContent) => ElementContent) => {
+    for (const node of nodes) {
+      if (node.type === 'text') {
+        node.value.split('\n').forEach((part, at) => {
+          if (at > 0) lines.push([]);
+          if (part !== '') lines[lines.length - 1]!.push(wrap({ type: 'text', value: part }));
+        });
+      } else if (node.type === 'element') {
+        walk(node.children, (inner) => wrap({ ...node, children: [inner] }));
+      }
+    }
+  };
+  walk(content, (node) => node);
+  // A final newline (as a fence's content never has, but an included file might) makes no empty last line.
+  if (lines.length > 1 && lines[lines.length - 1]!.length === 0) lines.pop();
+  return lines.map(merge);
+}
+
+/** Neighbouring spans of the same class made one again (the walk above wraps each text piece on its own). */
+function merge(line: ElementContent[]): ElementContent[] {
+  const out: ElementContent[] = [];
+  for (const node of line) {
+    const last = out[out.length - 1];
+    if (node.type === 'element' && last?.type === 'element' && sameClass(last, node)) {
+      last.children.push(...node.children);
+    } else {
+      out.push(node.type === 'element' ? { ...node, children: [...node.children] } : node);
+    }
+  }
+  return out;
+}
+
+function sameClass(a: Element, b: Element): boolean {
+  return a.tagName === b.tagName && String(a.properties.className) === String(b.properties.className);
+}
+
+/**
+ * `python`, `{.python .numberLines #lst-a caption="A"}` or `python #lst-a caption="A" .numberLines`:
+ * the language and Pandoc-style attributes of a fence.
+ */
+export function fenceAttributes(lang: string | undefined, meta: string | undefined): FenceAttributes {
+  const info = [lang ?? '', meta ?? ''].join(' ').trim();
+  const result: FenceAttributes = { numberLines: false, startFrom: 1, unknown: [] };
+  const tokens =
+    info
+      .replace(/^\{|\}$/g, ' ')
+      .replace(/\s\{|\}\s*$/g, ' ')
+      .match(/[^\s=]+="[^"]*"|[^\s=]+='[^']*'|[^\s=]+=\S+|\S+/g) ?? [];
+  tokens.forEach((token, at) => {
+    const pair = /^([^=]+)=(?:"([^"]*)"|'([^']*)'|(.*))$/.exec(token);
+    if (pair) {
+      const [, key, ...values] = pair;
+      const value = values.find((part) => part !== undefined) ?? '';
+      if (key === 'caption') result.caption = value;
+      else if (key === 'startFrom' && /^\d+$/.test(value)) result.startFrom = Number(value);
+      else if (key === 'id') result.id = value;
+      else result.unknown.push(key!);
+    } else if (token.startsWith('#')) {
+      result.id = token.slice(1);
+    } else if (token === '.numberLines' || token === '.number-lines' || token === 'numberLines') {
+      result.numberLines = true;
+    } else if (token.startsWith('.')) {
+      result.language ??= token.slice(1);
+    } else if (at === 0) {
+      result.language = token;
+    } else {
+      result.unknown.push(token);
+    }
+  });
+  return result;
+}
