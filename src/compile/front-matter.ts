@@ -4,7 +4,7 @@ import type { VFile } from 'vfile';
 import { error, warn } from '../diagnostics/report.js';
 import { parsePartialDate } from '../data/partial-date.js';
 import { parseYaml } from '../data/yaml-source.js';
-import type { Metadata, Paper } from '../document/metadata.js';
+import type { Metadata, NoteNumbering, NotePlacement, Paper } from '../document/metadata.js';
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
@@ -31,6 +31,10 @@ export const FrontMatter = z.object({
   paper: z.enum(['a4', 'letter', 'A4', 'Letter']).optional(),
   'toc-depth': z.number().int().min(1).max(6).optional(),
   chapters: z.boolean().optional(),
+  bibliography: z.union([nonEmpty, z.array(nonEmpty).min(1)]).optional(),
+  csl: nonEmpty.optional(),
+  notes: z.enum(['page', 'end']).optional(),
+  'notes-numbering': z.enum(['document', 'chapter']).optional(),
 });
 export type FrontMatter = z.infer<typeof FrontMatter>;
 
@@ -41,6 +45,12 @@ export interface MetadataDefaults {
   paper?: Paper;
   publisher?: string;
   series?: string;
+  /** Absolute paths of bibliography files. */
+  bibliography?: string[];
+  /** A shipped style's name or an absolute path of a CSL file. */
+  csl?: string;
+  notes?: NotePlacement;
+  notesNumbering?: NoteNumbering;
 }
 
 export interface FrontMatterOverrides {
@@ -134,6 +144,10 @@ export function resolveFrontMatter(
     paper: overrides.paper ?? (data.paper?.toLowerCase() as Paper | undefined) ?? overrides.defaults?.paper ?? 'a4',
     tocDepth: data['toc-depth'] ?? 2,
     ...(data.chapters ? { chapters: true } : {}),
+    bibliography: data.bibliography ? [data.bibliography].flat() : overrides.defaults?.bibliography ?? [],
+    csl: data.csl ?? overrides.defaults?.csl,
+    notes: data.notes ?? overrides.defaults?.notes ?? 'page',
+    notesNumbering: data['notes-numbering'] ?? overrides.defaults?.notesNumbering ?? 'document',
   };
 }
 

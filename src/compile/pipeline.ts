@@ -25,6 +25,7 @@ import rehypeImprintSections from './plugins/rehype-imprint-sections.js';
 import { headingRank } from '../document/headings.js';
 import rehypeImprintUniqueIds from './plugins/rehype-imprint-unique-ids.js';
 import remarkImprintChart from './plugins/remark-imprint-chart.js';
+import remarkImprintCitations from './plugins/remark-imprint-citations.js';
 import remarkImprintContainersClosed from './plugins/remark-imprint-containers-closed.js';
 import remarkImprintCheck from './plugins/remark-imprint-check.js';
 import remarkImprintDataTable from './plugins/remark-imprint-data-table.js';
@@ -61,6 +62,7 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     ...(options.allowRemote ? { allowRemote: true } : {}),
   });
   const loadTable = loader.load;
+  const bibliographyFiles: VFile[] = [];
 
   const processor = unified()
     .use(remarkParse)
@@ -72,11 +74,12 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     .use(remarkImprintFrontMatter, options.overrides ?? {})
     .use(remarkImprintDataTable, { loadTable })
     .use(remarkImprintChart, { loadTable })
+    .use(remarkImprintCitations, { reader: options.reader, projectRoot: options.projectRoot, files: bibliographyFiles })
     .use(remarkImprintNumbering)
     .use(remarkImprintRef)
     .use(remarkImprintCheck, { tables: loader.tables })
     .use(remarkImprintSpan)
-    .use(remarkImprintDirectivesKnown, { known: ['table', 'chart', 'ref', 'span', 'include'] })
+    .use(remarkImprintDirectivesKnown, { known: ['table', 'chart', 'ref', 'span', 'include', 'bibliography'] })
     .use(remarkRehype, {
       // Raw HTML is parsed (rehype-raw) and made safe (rehype-imprint-sanitize) right after.
       allowDangerousHtml: true,
@@ -112,7 +115,7 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
 
   return {
     file,
-    dataFiles: loader.files(),
+    dataFiles: [...loader.files(), ...bibliographyFiles],
     metadata: file.data.metadata,
     tree,
     outline: outlineOf(tree),
