@@ -54,6 +54,10 @@ declare module 'mdast' {
     imprintFigure: ImprintFigure;
     imprintGenerated: ImprintGenerated;
   }
+  interface TextData {
+    /** A data file's source, written as the table or chart gives it: a bibliography key makes it a citation. */
+    imprintSource?: boolean;
+  }
   interface PhrasingContentMap {
     imprintCitation: ImprintCitation;
   }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import CSL, { type CitationItem } from 'citeproc';
+import CSL, { type CitationItem, type Engine } from 'citeproc';
 import type { CslItem } from './read-bibliography.js';
 
 /** The CSL styles and locales shipped with imprint (see csl/LICENSE.md). */
@@ -77,6 +77,52 @@ export interface FormattedCitations {
   entries: Array<{ id: string; html: string }>;
 }
 
+interface CachedEngine {
+  engine: Engine;
+  /** What the processor's callbacks read: set for each document. */
+  context: { items: ReadonlyMap<string, CslItem>; linkOf: (id: string) => string };
+}
+
+/** Processors by style and locale: building one reads the style's XML, which takes long for the big styles. */
+const engines = new Map<string, CachedEngine>();
+
+function engineFor(styleXml: string, locale: string): CachedEngine {
+  const cacheKey = `${locale}\n${styleXml}`;
+  const cached = engines.get(cacheKey);
+  if (cached) return cached;
+  const context: CachedEngine['context'] = { items: new Map(), linkOf: (id) => id };
+  const engine = new CSL.Engine(
+    {
+      retrieveLocale: (name) => {
+        try {
+          return readLocale(name === 'en-US' || localeExists(name) ? name : cslLocale(name));
+        } catch {
+          return undefined;
+        }
+      },
+      // `system_id` is what the processor hands the citation wrapper.
+      retrieveItem: (id) => {
+        const item = context.items.get(id);
+        return item && { ...item, system_id: id };
+      },
+      // A work folded into a range (IEEE's "[2]–[4]") has no id of its own: it stays as it is.
+      wrapCitationEntry: (text, id) =>
+        id === undefined || id === 'undefined'
+          ? text
+          : `<a class="citation-link" href="#${escapeAttribute(context.linkOf(String(id)))}">${text}</a>`,
+    },
+    styleXml,
+    locale,
+    true,
+  );
+  engine.opt.development_extensions.wrap_url_and_doi = true;
+  engine.opt.development_extensions.apply_citation_wrapper = true;
+  if (engines.size >= 8) engines.delete(engines.keys().next().value!);
+  const cachedEngine = { engine, context };
+  engines.set(cacheKey, cachedEngine);
+  return cachedEngine;
+}
+
 /**
  * Format citations and the bibliography with citeproc-js. Each work is
  * wrapped in `<a href="#…">` to its entry (`linkOf`), and URLs and DOIs are
@@ -89,28 +135,11 @@ export function formatCitations(
   clusters: readonly Cluster[],
   linkOf: (id: string) => string,
 ): FormattedCitations & { isNoteStyle: boolean } {
-  const locale = cslLocale(lang);
-  const engine = new CSL.Engine(
-    {
-      retrieveLocale: (name) => {
-        try {
-          return readLocale(name === 'en-US' || localeExists(name) ? name : cslLocale(name));
-        } catch {
-          return undefined;
-        }
-      },
-      // `system_id` is what the processor hands the citation wrapper.
-      retrieveItem: (id) => { const item = items.get(id); return item && { ...item, system_id: id }; },
-      // A work folded into a range (IEEE's "[2]–[4]") has no id of its own: it stays as it is.
-      wrapCitationEntry: (text, id) =>
-        id === undefined || id === 'undefined' ? text : `<a class="citation-link" href="#${escapeAttribute(linkOf(String(id)))}">${text}</a>`,
-    },
-    styleXml,
-    locale,
-    true,
-  );
-  engine.opt.development_extensions.wrap_url_and_doi = true;
-  engine.opt.development_extensions.apply_citation_wrapper = true;
+  const { engine, context } = engineFor(styleXml, cslLocale(lang));
+  context.items = items;
+  context.linkOf = linkOf;
+  // Whatever an earlier document left in the processor's registry goes.
+  engine.updateItems([]);
   const isNoteStyle = engine.opt.xclass === 'note';
   engine.updateItems([...items.keys()]);
   const citations = clusters.map((cluster, index) => ({

@@ -88,6 +88,7 @@ const remarkImprintCitations: Plugin<[CitationOptions], Root> = function (option
 
     // Check every key; a data source that is not a key stays the text it is.
     const known = [...bibliography.entries.keys()];
+    const unreadable = bibliography.files.length < named.length || bibliography.files.some((f) => f.messages.some((m) => m.fatal));
     const cited: Occurrence[] = [];
     for (const occurrence of occurrences) {
       if (occurrence.source) {
@@ -95,8 +96,8 @@ const remarkImprintCitations: Plugin<[CitationOptions], Root> = function (option
         continue;
       }
       const missing = occurrence.found.works.filter((work) => !bibliography.entries.has(work.key));
-      for (const work of missing) {
-        // `@name` in the text that is no key and looks like no key (an address, a handle) is reported all the same.
+      // A bibliography file that failed is reported in that file: the keys it would have held are not reported again.
+      for (const work of unreadable ? [] : missing) {
         const near = nearest(work.key, known);
         error(file, `No work \`${work.key}\` in the bibliography${near ? ` (did you mean \`${near}\`?)` : ''}`, {
           place: placeIn(file, occurrence, work.at),
