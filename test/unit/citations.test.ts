@@ -78,6 +78,14 @@ describe('the citation syntax', () => {
     expect(findCitations('[@{doi:10.1/x}]').map((c) => c.works[0]!.key)).toEqual(['doi:10.1/x']);
   });
 
+  it('reads a labelled locator without a comma, as Pandoc does', () => {
+    const [citation] = findCitations('[see @item1 chap. 3; also @b p. 34-35]');
+    expect(citation!.works.map(({ at: _at, ...work }) => work)).toEqual([
+      { key: 'item1', prefix: 'see', locator: '3', label: 'chapter' },
+      { key: 'b', prefix: 'also', locator: '34-35', label: 'page' },
+    ]);
+  });
+
   it('reads locators with their labels, and anything else as a suffix', () => {
     expect(parseLocator('pp. 33–35')).toEqual({ locator: '33–35', label: 'page' });
     expect(parseLocator('sec. 4, note')).toEqual({ locator: '4', label: 'section', suffix: ', note' });
@@ -140,6 +148,13 @@ describe('citations in a report', () => {
     expect(messages).toEqual([]);
     expect(html).toMatch(/<h2 id="works-cited">Works cited<\/h2>\n<div class="bibliography csl-bib-body" role="list"><div id="ref-lee2019"/);
     expect(html.indexOf('ref-lee2019"')).toBeLessThan(html.indexOf('Annex'));
+    expect(html).not.toContain('>References<');
+  });
+
+  it('sets the entries under a heading that ends the report with nothing under it, as Pandoc does', async () => {
+    const { html, messages } = await run('# One\n\n[@lee2019]\n\n# Bibliography\n');
+    expect(messages).toEqual([]);
+    expect(html).toMatch(/<h2 id="bibliography">Bibliography<\/h2>\n<div class="bibliography csl-bib-body" role="list">/);
     expect(html).not.toContain('>References<');
   });
 

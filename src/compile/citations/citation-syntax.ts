@@ -64,8 +64,8 @@ function work(text: string, offset: number): CitedWork | undefined {
   const [, prefix = '', dash, rawKey = '', rest = ''] = match;
   const citedKey = rawKey.startsWith('{') ? rawKey.slice(1, -1) : rawKey;
   const after = rest.trim();
-  // After the key, a comma opens the locator; anything else is a suffix.
-  const tail = after.startsWith(',') ? parseLocator(after.slice(1)) : after ? { suffix: after } : {};
+  // After the key, a locator (after a comma, or a labelled one without: `@a p. 3`), else a suffix.
+  const tail = after.startsWith(',') ? parseLocator(after.slice(1)) : after ? parseLocator(after) : {};
   return {
     key: citedKey,
     ...(prefix.trim() ? { prefix: prefix.trim() } : {}),

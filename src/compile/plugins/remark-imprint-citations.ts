@@ -175,7 +175,11 @@ const remarkImprintCitations: Plugin<[CitationOptions], Root> = function (option
       const own = previous?.type === 'heading' ? blocks.slice(1) : blocks;
       first.parent.children.splice(index, 1, ...(formatted.entries.length > 0 ? own : []));
     } else if (formatted.entries.length > 0) {
-      tree.children.push(...blocks);
+      // A report that ends with a heading and nothing under it (`# References`, as Pandoc's users write) gets
+      // the entries under that heading.
+      const content = tree.children.filter((child) => child.type !== 'footnoteDefinition' && child.type !== 'definition');
+      const last = content[content.length - 1];
+      tree.children.splice(last ? tree.children.indexOf(last) + 1 : tree.children.length, 0, ...(last?.type === 'heading' ? blocks.slice(1) : blocks));
     }
   };
 };
