@@ -55,7 +55,7 @@ export function parseLocator(text: string): Pick<CitedWork, 'locator' | 'label' 
   const found = locator?.[0] || (label ? roman?.[0] : undefined);
   if (!found) return { suffix: text.trim() };
   const suffix = rest.slice(found.length).trim();
-  return { locator: found.trim(), label: label ?? 'page', ...(suffix ? { suffix } : {}) };
+  return { locator: found.trim(), label: label ?? 'page', suffix: suffix || undefined };
 }
 
 function work(text: string, offset: number): CitedWork | undefined {
@@ -68,9 +68,9 @@ function work(text: string, offset: number): CitedWork | undefined {
   const tail = after.startsWith(',') ? parseLocator(after.slice(1)) : after ? parseLocator(after) : {};
   return {
     key: citedKey,
-    ...(prefix.trim() ? { prefix: prefix.trim() } : {}),
+    prefix: prefix.trim() || undefined,
     ...tail,
-    ...(dash ? { suppressAuthor: true } : {}),
+    suppressAuthor: dash ? true : undefined,
     at: offset + prefix.length + dash!.length,
   };
 }

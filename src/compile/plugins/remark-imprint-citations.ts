@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { ElementContent } from 'hast';
 import { fromHtml } from 'hast-util-from-html';
 import type { FootnoteDefinition, Heading, Nodes, Parent, PhrasingContent, Root, RootContent, Text } from 'mdast';
+import type { CitationItem } from 'citeproc';
 import type { Plugin } from 'unified';
 import type { Point, Position } from 'unist';
 import { SKIP, visitParents } from 'unist-util-visit-parents';
@@ -186,13 +187,14 @@ const remarkImprintCitations: Plugin<[CitationOptions], Root> = function (option
 
 export default remarkImprintCitations;
 
-function cslItem(work: CitedWork, inText: boolean) {
+function cslItem(work: CitedWork, inText: boolean): CitationItem {
   return {
     id: work.key,
-    ...(work.locator ? { locator: work.locator, label: work.label ?? 'page' } : {}),
-    ...(work.prefix ? { prefix: work.prefix } : {}),
-    ...(work.suffix ? { suffix: work.suffix.startsWith(',') ? work.suffix : ` ${work.suffix}` } : {}),
-    ...(work.suppressAuthor || inText ? { 'suppress-author': true } : {}),
+    locator: work.locator,
+    label: work.locator === undefined ? undefined : work.label ?? 'page',
+    prefix: work.prefix,
+    suffix: work.suffix === undefined || work.suffix.startsWith(',') ? work.suffix : ` ${work.suffix}`,
+    'suppress-author': work.suppressAuthor === true || inText,
   };
 }
 
@@ -202,7 +204,7 @@ function citationNode(html: string, keys: string[], position: Position | undefin
     type: 'imprintCitation',
     keys,
     data: { hName: 'span', hProperties: { className: ['citation'], dataCites: keys.join(' ') }, hChildren: htmlChildren(html) },
-    ...(position ? { position } : {}),
+    position,
   };
 }
 
