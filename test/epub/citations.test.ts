@@ -68,7 +68,8 @@ describe.each(['chicago-author-date', 'chicago-notes'])('a report with 50 citati
     expect([check.fatals, check.errors, check.warnings]).toEqual([0, 0, 0]);
   });
 
-  it('passes Ace by DAISY with no violations', { timeout: 600_000 }, async () => {
+  // Ace's own Chromium sometimes fails to start on a loaded machine: one more try.
+  it('passes Ace by DAISY with no violations', { timeout: 600_000, retry: 1 }, async () => {
     expect((await ace(epub)).violations).toEqual([]);
   });
 
