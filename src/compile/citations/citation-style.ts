@@ -160,7 +160,9 @@ export function formatCitations(
   const entries: Array<{ id: string; html: string }> = [];
   if (bibliography) {
     const [meta, html] = bibliography;
-    meta.entry_ids.forEach((ids, index) => entries.push({ id: String(ids[0]), html: html[index]!.trim() }));
+    meta.entry_ids.forEach((ids, index) => {
+      entries.push({ id: String(ids[0]), html: html[index]!.trim() });
+    });
   }
   return {
     isNoteStyle,
