@@ -144,10 +144,11 @@ export function resolveFrontMatter(
     paper: overrides.paper ?? (data.paper?.toLowerCase() as Paper | undefined) ?? overrides.defaults?.paper ?? 'a4',
     tocDepth: data['toc-depth'] ?? 2,
     ...(data.chapters ? { chapters: true } : {}),
-    bibliography: data.bibliography ? [data.bibliography].flat() : overrides.defaults?.bibliography ?? [],
+    // Left out when neither the front matter nor the project sets them (see Metadata for their defaults).
+    bibliography: data.bibliography ? [data.bibliography].flat() : overrides.defaults?.bibliography,
     csl: data.csl ?? overrides.defaults?.csl,
-    notes: data.notes ?? overrides.defaults?.notes ?? 'page',
-    notesNumbering: data['notes-numbering'] ?? overrides.defaults?.notesNumbering ?? 'document',
+    notes: data.notes ?? overrides.defaults?.notes,
+    notesNumbering: data['notes-numbering'] ?? overrides.defaults?.notesNumbering,
   };
 }
 
