@@ -8,7 +8,7 @@ import type { ProseBlock } from './consistency.js';
 /** Blocks whose text the author wrote and the check reads. */
 const blockTypes = new Set(['paragraph', 'heading', 'tableCell']);
 /** What the check does not read: generated figures (their numbers come from the data), code, raw HTML. */
-const skipped = new Set(['imprintFigure', 'code', 'inlineCode', 'html', 'yaml', 'leafDirective', 'containerDirective', 'textDirective']);
+const skipped = new Set(['imprintFigure', 'imprintCitation', 'code', 'inlineCode', 'html', 'yaml', 'leafDirective', 'containerDirective', 'textDirective']);
 
 /**
  * The author's prose as plain-text blocks, each able to map an offset in its

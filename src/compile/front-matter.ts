@@ -4,7 +4,7 @@ import type { VFile } from 'vfile';
 import { error, warn } from '../diagnostics/report.js';
 import { parsePartialDate } from '../data/partial-date.js';
 import { parseYaml } from '../data/yaml-source.js';
-import type { Metadata, Paper } from '../document/metadata.js';
+import type { Metadata, NoteNumbering, NotePlacement, Paper } from '../document/metadata.js';
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
@@ -33,6 +33,10 @@ export const FrontMatter = z.object({
   chapters: z.boolean().optional(),
   lof: z.boolean().optional(),
   lot: z.boolean().optional(),
+  bibliography: z.union([nonEmpty, z.array(nonEmpty).min(1)]).optional(),
+  csl: nonEmpty.optional(),
+  notes: z.enum(['page', 'end']).optional(),
+  'notes-numbering': z.enum(['document', 'chapter']).optional(),
 });
 export type FrontMatter = z.infer<typeof FrontMatter>;
 
@@ -43,6 +47,12 @@ export interface MetadataDefaults {
   paper?: Paper;
   publisher?: string;
   series?: string;
+  /** Absolute paths of bibliography files. */
+  bibliography?: string[];
+  /** A shipped style's name or an absolute path of a CSL file. */
+  csl?: string;
+  notes?: NotePlacement;
+  notesNumbering?: NoteNumbering;
 }
 
 export interface FrontMatterOverrides {
@@ -138,6 +148,11 @@ export function resolveFrontMatter(
     ...(data.chapters ? { chapters: true } : {}),
     listOfFigures: data.lof,
     listOfTables: data.lot,
+    // Left out when neither the front matter nor the project sets them (see Metadata for their defaults).
+    bibliography: data.bibliography ? [data.bibliography].flat() : overrides.defaults?.bibliography,
+    csl: data.csl ?? overrides.defaults?.csl,
+    notes: data.notes ?? overrides.defaults?.notes,
+    notesNumbering: data['notes-numbering'] ?? overrides.defaults?.notesNumbering,
   };
 }
 

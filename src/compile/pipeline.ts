@@ -30,6 +30,7 @@ import remarkImprintCallout from './plugins/remark-imprint-callout.js';
 import remarkImprintCaptions from './plugins/remark-imprint-captions.js';
 import remarkImprintChart from './plugins/remark-imprint-chart.js';
 import remarkImprintCode from './plugins/remark-imprint-code.js';
+import remarkImprintCitations from './plugins/remark-imprint-citations.js';
 import remarkImprintContainersClosed from './plugins/remark-imprint-containers-closed.js';
 import remarkImprintCheck from './plugins/remark-imprint-check.js';
 import remarkImprintDataTable from './plugins/remark-imprint-data-table.js';
@@ -69,6 +70,7 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     ...(options.allowRemote ? { allowRemote: true } : {}),
   });
   const loadTable = loader.load;
+  const bibliographyFiles: VFile[] = [];
 
   const processor = unified()
     .use(remarkParse)
@@ -86,11 +88,12 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     .use(remarkImprintCode)
     .use(remarkImprintCaptions)
     .use(remarkImprintCallout)
+    .use(remarkImprintCitations, { reader: options.reader, projectRoot: options.projectRoot, files: bibliographyFiles })
     .use(remarkImprintNumbering)
     .use(remarkImprintRef)
     .use(remarkImprintCheck, { tables: loader.tables })
     .use(remarkImprintSpan)
-    .use(remarkImprintDirectivesKnown, { known: ['table', 'chart', 'ref', 'span', 'include', 'eq', 'callout'] })
+    .use(remarkImprintDirectivesKnown, { known: ['table', 'chart', 'ref', 'span', 'include', 'eq', 'callout', 'bibliography'] })
     .use(remarkRehype, {
       // Raw HTML is parsed (rehype-raw) and made safe (rehype-imprint-sanitize) right after.
       allowDangerousHtml: true,
@@ -127,7 +130,7 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
 
   return {
     file,
-    dataFiles: loader.files(),
+    dataFiles: [...loader.files(), ...bibliographyFiles],
     metadata: file.data.metadata,
     tree,
     outline: outlineOf(tree),

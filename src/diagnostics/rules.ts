@@ -30,6 +30,12 @@ export const ruleIds = [
   'duplicate-id',
   'reference-missing',
   'link-outside-book',
+  // citations and bibliographies
+  'bibliography-missing',
+  'bibliography-syntax',
+  'bibliography-duplicate',
+  'citation-missing',
+  'citation-style',
   // consistency of the prose with the data
   'data-mismatch',
   // project configuration and the run

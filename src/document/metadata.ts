@@ -2,6 +2,11 @@ import type { PartialDate } from '../data/partial-date.js';
 
 export type Paper = 'a4' | 'letter';
 
+/** Where notes are set in print: at the foot of the page they are cited on, or together at the end. */
+export type NotePlacement = 'page' | 'end';
+/** Notes numbered through the document, or afresh in each chapter. */
+export type NoteNumbering = 'document' | 'chapter';
+
 /** The report's metadata, resolved from front matter and options; later stages trust it. */
 export interface Metadata {
   title: string;
@@ -30,4 +35,12 @@ export interface Metadata {
   listOfFigures?: boolean;
   /** A list of tables after the contents (`lot: true`). */
   listOfTables?: boolean;
+  /** Bibliography files, relative to the manuscript's folder (or absolute, from the configuration file). */
+  bibliography?: string[];
+  /** The citation style: a shipped style's name or a CSL file; Chicago author-date when absent. */
+  csl?: string;
+  /** `page` when absent. */
+  notes?: NotePlacement;
+  /** `document` when absent. */
+  notesNumbering?: NoteNumbering;
 }

@@ -29,6 +29,17 @@ export interface ImprintGenerated extends Node {
   data: { hName: string; hProperties: Properties; hChildren: ElementContent[] };
 }
 
+/**
+ * A formatted citation (or a bibliography) in the text: an mdast leaf that
+ * remark-rehype turns into the element in `data`, the processor's output.
+ */
+export interface ImprintCitation extends Node {
+  type: 'imprintCitation';
+  /** The keys of the works it cites. */
+  keys: string[];
+  data: { hName: string; hProperties: Properties; hChildren: ElementContent[] };
+}
+
 /** Something the text can refer to: a numbered table, a figure, a section. */
 export interface Target {
   id: string;
@@ -41,8 +52,16 @@ export interface Target {
 
 declare module 'mdast' {
   interface RootContentMap {
+    imprintCitation: ImprintCitation;
     imprintFigure: ImprintFigure;
     imprintGenerated: ImprintGenerated;
+  }
+  interface TextData {
+    /** A data file's source, written as the table or chart gives it: a bibliography key makes it a citation. */
+    imprintSource?: boolean;
+  }
+  interface PhrasingContentMap {
+    imprintCitation: ImprintCitation;
   }
   interface BlockContentMap {
     imprintFigure: ImprintFigure;

@@ -32,6 +32,12 @@ export const ProjectConfigFile = z.strictObject({
   paper: z.preprocess((value) => (typeof value === 'string' ? value.toLowerCase() : value), z.enum(['a4', 'letter'])).optional(),
   publisher: text.optional(),
   series: text.optional(),
+  /** Bibliography files (BibTeX, CSL JSON, CSL YAML), relative to the configuration file. */
+  bibliography: z.union([text, z.array(text).min(1, 'must list at least one file')]).optional(),
+  /** A shipped citation style's name or a CSL file, relative to the configuration file. */
+  csl: text.optional(),
+  notes: z.enum(['page', 'end']).optional(),
+  'notes-numbering': z.enum(['document', 'chapter']).optional(),
   /** Reports built at once. */
   concurrency: z.number().int().min(1).max(256).optional(),
   strict: z.boolean().optional(),
@@ -183,7 +189,14 @@ export function parseProjectConfig(file: VFile): ProjectConfig | undefined {
     const place = source.placeOf(typeof data.manuscripts === 'string' ? ['manuscripts'] : ['manuscripts', index]);
     return { pattern, ...(place ? { place } : {}) };
   });
+  const citations: MetadataDefaults = {
+    bibliography: data.bibliography === undefined ? undefined : [data.bibliography].flat().map((file) => path.resolve(dir, file)),
+    csl: data.csl === undefined || !data.csl.endsWith('.csl') ? data.csl : path.resolve(dir, data.csl),
+    notes: data.notes,
+    notesNumbering: data['notes-numbering'],
+  };
   const defaults: MetadataDefaults = {
+    ...citations,
     ...(data.paper ? { paper: data.paper as Paper } : {}),
     ...(data.publisher ? { publisher: data.publisher } : {}),
     ...(data.series ? { series: data.series } : {}),

@@ -11,6 +11,7 @@ import { compareCells, formatCell, formatDifference, formatPercent } from '../..
 import { parsePartialDate } from '../../data/partial-date.js';
 import { computeChange, matches, parseChangeSpec, parseConditions } from '../../data/summary.js';
 import type { DataRow, DataSource, DataTable } from '../../data/table-data.js';
+import { sourceText } from './shared/source-text.js';
 import {
   attributeError,
   caption,
@@ -255,8 +256,7 @@ export function sourceNote(rows: readonly DataRow[]): Paragraph {
   }
   const children: PhrasingContent[] = [{ type: 'emphasis', children: [{ type: 'text', value: sources.length > 1 ? 'Sources:' : 'Source:' }] }];
   sources.forEach((source, index) => {
-    const citation = source.citation.replace(/\.$/, '');
-    children.push({ type: 'text', value: ` ${citation}${source.url ? ', ' : ''}` });
+    children.push({ type: 'text', value: ' ' }, ...sourceText(source.citation, source.url ? ', ' : ''));
     if (source.url) children.push({ type: 'link', url: source.url, children: [{ type: 'text', value: source.url }] });
     children.push({ type: 'text', value: index === sources.length - 1 ? '.' : ';' });
   });

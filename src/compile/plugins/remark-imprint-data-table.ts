@@ -9,6 +9,7 @@ import { displayFormats, isNumeric, type Align, type DataColumn, type DisplayFor
 import { compareCells, formatCell, formatDifference, formatPercent } from '../../data/format-cell.js';
 import { computeChange, computeTotal, matches, parseChangeSpec, parseConditions, type Change } from '../../data/summary.js';
 import type { DataRow, DataSource, DataTable } from '../../data/table-data.js';
+import { sourceText } from './shared/source-text.js';
 import {
   attributeError,
   caption,
@@ -293,7 +294,7 @@ function figureOf(directive: FigureDirective, columns: Shown[], rows: readonly D
   };
 
   const citation = (source: DataSource): PhrasingContent[] => [
-    { type: 'text', value: source.citation.replace(/\.?$/, source.url ? '. ' : '.') },
+    ...sourceText(source.citation, source.url ? '. ' : '.'),
     ...(source.url ? [{ type: 'link' as const, url: source.url, children: [{ type: 'text' as const, value: source.url }] }] : []),
   ];
   const note: Paragraph | List = lettered

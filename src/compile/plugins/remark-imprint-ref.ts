@@ -60,7 +60,7 @@ const remarkImprintRef: Plugin<[], Root> = function () {
 export default remarkImprintRef;
 
 /** The id closest to `id` by edit distance, when it is close enough to be a typo. */
-function nearest(id: string, ids: string[]): string | undefined {
+export function nearest(id: string, ids: string[]): string | undefined {
   let best: { id: string; distance: number } | undefined;
   for (const candidate of ids) {
     const distance = editDistance(id, candidate);
