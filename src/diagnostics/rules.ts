@@ -48,6 +48,9 @@ export const ruleIds = [
   'include-cycle',
   // raw HTML
   'html-unsafe',
+  'html-normalized',
+  // editions
+  'epub-invalid',
   // environment
   'browser-missing',
   'browser-failed',
