@@ -14,7 +14,7 @@ function watching(debounceMs = 40) {
   return {
     watcher,
     batches,
-    async next(timeoutMs = 5_000): Promise<string[]> {
+    async next(timeoutMs = 5 * 60_000): Promise<string[]> {
       const count = batches.length;
       const started = Date.now();
       while (batches.length === count) {
