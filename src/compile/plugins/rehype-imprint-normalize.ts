@@ -65,6 +65,8 @@ const parents: Record<string, readonly string[]> = {
   param: ['object'],
   option: ['select', 'datalist', 'optgroup'],
 };
+/** Attributes HTML no longer has (layout is the templates' work), which the EPUB's XHTML may not hold. */
+const obsolete = new Set(['language', 'bgColor', 'vAlign', 'hSpace', 'vSpace', 'clear', 'noWrap', 'noShade', 'compact', 'background', 'charOff', 'char', 'axis']);
 /** Attributes that stay on an element renamed to `span` or `div`. */
 const global = new Set(['id', 'className', 'lang', 'dir', 'title', 'hidden', 'translate', 'role', 'style']);
 /** An XML name (letters, digits and `-._:`, not starting with a digit, `-` or `.`), the form an XHTML attribute's name takes. */
@@ -87,6 +89,22 @@ function normalize(element: Element, parent: string | undefined, inPhrasing: boo
     delete element.properties[key];
   }
 
+  for (const key of Object.keys(element.properties)) {
+    if (!obsolete.has(key)) continue;
+    changed(file, element, `Removed the obsolete attribute \`${find(html, key).attribute}\` from \`<${name}>\`: use a class and the templates' styles`);
+    delete element.properties[key];
+  }
+  // An inline element left open (`<a href="x">` with no `</a>`) takes in everything after it, headings too:
+  // it is closed before the first heading, which stands after it again.
+  let hoisted: ElementContent[] = [];
+  if (phrasing.has(name) && !inPhrasing) {
+    const heading = element.children.findIndex((child) => child.type === 'element' && /^h[1-6]$/.test(child.tagName));
+    if (heading >= 0) {
+      hoisted = element.children.splice(heading);
+      const at = hoisted[0]!.position?.start.line;
+      changed(file, element, `Closed \`<${name}>\` before the heading${at ? ` at line ${at}` : ''}: it was left open, and a heading cannot stand inside it`);
+    }
+  }
   const required = parents[name];
   const misplaced = required !== undefined && (parent === undefined || !required.includes(parent));
   if (name === 'a' && inLink) {
@@ -106,7 +124,7 @@ function normalize(element: Element, parent: string | undefined, inPhrasing: boo
   const childPhrasing = transparent.has(tag) ? inPhrasing : phrasingOnly.has(tag);
   element.children = normalizeChildren(element.children, tag, childPhrasing, inLink || tag === 'a', file);
   if (tag === 'ul' || tag === 'ol' || tag === 'menu') listItems(element, file);
-  return [element];
+  return [element, ...normalizeChildren(hoisted, parent, inPhrasing, inLink, file)];
 }
 
 function normalizeChildren(children: ElementContent[], parent: string | undefined, inPhrasing: boolean, inLink: boolean, file: VFile): ElementContent[] {
