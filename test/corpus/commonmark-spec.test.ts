@@ -42,6 +42,9 @@ function imageFiles(): Record<string, string> {
   const drawing = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>';
   const files: Record<string, string> = {};
   for (const example of examples) {
+    for (const match of example.markdown.matchAll(/\ssrc="([^"]*)"/g)) {
+      if (match[1] && !/^[a-z][a-z0-9+.-]*:/i.test(match[1])) files[path.posix.resolve('/', match[1])] = drawing;
+    }
     visit(parser.parse(example.markdown) as Root, (node) => {
       if ((node.type === 'image' || node.type === 'definition') && !/^[a-z][a-z0-9+.-]*:/i.test(node.url)) {
         let name = node.url.replace(/[?#].*$/, '');

@@ -90,6 +90,11 @@ function normalize(element: Element, parent: string | undefined, inPhrasing: boo
   }
 
   for (const key of Object.keys(element.properties)) {
+    if (key in html.property || /^(?:data|aria)[A-Z0-9]/.test(key) || key.includes(':')) continue;
+    changed(file, element, `Removed the attribute \`${find(html, key).attribute}\` from \`<${name}>\`: HTML has no such attribute`);
+    delete element.properties[key];
+  }
+  for (const key of Object.keys(element.properties)) {
     if (!obsolete.has(key)) continue;
     changed(file, element, `Removed the obsolete attribute \`${find(html, key).attribute}\` from \`<${name}>\`: use a class and the templates' styles`);
     delete element.properties[key];
