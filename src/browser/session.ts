@@ -70,8 +70,24 @@ export interface PrintRequest {
   signal?: AbortSignal;
 }
 
-/** How long the browser may take to start or to do one step of a print before the build gives up on it. */
+/**
+ * How long the browser may take to start or to do one step of a print before the build gives up on it, for a
+ * document of up to {@link documentBytesPerTimeout}; a step on a larger document may take as many times longer as
+ * it is larger (see {@link stepTimeoutMs}).
+ */
 export const defaultBrowserTimeoutMs = 60_000;
+
+/**
+ * The size of document the browser timeout is for. Loading, laying out and printing grow with the document (a
+ * megabyte-long paragraph took Chromium 67 s to load on a loaded two-core machine), so a fixed wait would make a
+ * slow machine a failure; the wait is only there to end a browser that hangs.
+ */
+export const documentBytesPerTimeout = 256 * 1024;
+
+/** The wait for one step of a print of an HTML document of `bytes`: the timeout for every 256 KB, once at least. */
+export function stepTimeoutMs(timeoutMs: number, bytes: number): number {
+  return Math.round(timeoutMs * Math.max(1, bytes / documentBytesPerTimeout));
+}
 
 /** How long a browser is given to close before it is killed. */
 const closeGraceMs = 5_000;
@@ -173,7 +189,7 @@ export class BrowserSession {
    * print, with its fonts loaded. The caller closes the page.
    */
   async openPage(request: PrintRequest): Promise<PrintPage> {
-    return guarded('loading the page', this.timeoutMs, () => this.loadPage(request));
+    return guarded('loading the page', stepTimeoutMs(this.timeoutMs, request.html.length), () => this.loadPage(request));
   }
 
   /**
@@ -219,7 +235,9 @@ export class BrowserSession {
     this.spare = undefined;
     const spare = taken ? await taken : undefined;
     const { page, serving, close, crash } = spare ?? (await this.preparePage());
+    const timeoutMs = stepTimeoutMs(this.timeoutMs, request.html.length);
     try {
+      page.setDefaultTimeout(timeoutMs);
       const load = async () => {
         serving.request = request;
         if (request.viewport) await page.setViewport(request.viewport);
@@ -248,7 +266,7 @@ export class BrowserSession {
         }
         await close();
       };
-      return new PrintPage(release, page, this.timeoutMs, crash);
+      return new PrintPage(release, page, timeoutMs, crash);
     } catch (cause) {
       await close();
       throw cause;

@@ -21,6 +21,7 @@ import { resolveImages } from './images.js';
 import type { ResourceReader } from './resources.js';
 import rehypeImprintAlign from './plugins/rehype-imprint-align.js';
 import rehypeImprintLinks from './plugins/rehype-imprint-links.js';
+import rehypeImprintNormalize from './plugins/rehype-imprint-normalize.js';
 import rehypeImprintSanitize from './plugins/rehype-imprint-sanitize.js';
 import rehypeImprintHeadings from './plugins/rehype-imprint-headings.js';
 import rehypeImprintSections from './plugins/rehype-imprint-sections.js';
@@ -108,6 +109,7 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     })
     .use(rehypeRaw)
     .use(rehypeImprintSanitize)
+    .use(rehypeImprintNormalize)
     .use(rehypeImprintLinks)
     .use(rehypeImprintHeadings)
     .use(rehypeImprintAlign)

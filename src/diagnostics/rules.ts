@@ -66,6 +66,9 @@ export const ruleIds = [
   'limit-includes',
   'limit-table-rows',
   'limit-image-pixels',
+  'html-normalized',
+  // editions
+  'epub-invalid',
   // environment
   'browser-missing',
   'browser-failed',

@@ -39,7 +39,7 @@ function events(url: string) {
   req.end();
   stopAll.push(() => req.destroy());
   return {
-    async next(timeoutMs = 60_000): Promise<string> {
+    async next(timeoutMs = 5 * 60_000): Promise<string> {
       const count = received.length;
       const started = Date.now();
       while (received.length === count) {

@@ -19,7 +19,7 @@ class Watcher {
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
   }
   /** Wait until the output after `from` matches. */
-  async waitFor(pattern: RegExp, from = 0, timeoutMs = 60_000): Promise<string> {
+  async waitFor(pattern: RegExp, from = 0, timeoutMs = 5 * 60_000): Promise<string> {
     const started = Date.now();
     for (;;) {
       const match = pattern.exec(this.output.slice(from));

@@ -22,7 +22,7 @@ beforeAll(async () => {
   );
   endpoint = await new Promise<string>((resolve, reject) => {
     let text = '';
-    const timer = setTimeout(() => reject(new Error(`no DevTools endpoint from Chromium:\n${text}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`no DevTools endpoint from Chromium:\n${text}`)), 5 * 60_000);
     chromium.stderr!.on('data', (chunk: Buffer) => {
       text += chunk.toString();
       const match = /DevTools listening on (ws:\/\/\S+)/.exec(text);

@@ -10,18 +10,22 @@ afterEach(() => watcher?.close());
 /** A watcher whose changes are queued, and a way to wait for the next batch. */
 function watching(debounceMs = 40) {
   const batches: string[][] = [];
+  let taken = 0;
   watcher = watchFiles({ debounceMs, onChange: (changed) => batches.push(changed) });
   return {
     watcher,
     batches,
-    async next(timeoutMs = 5_000): Promise<string[]> {
-      const count = batches.length;
+    /**
+     * The batch after the last one taken. On a loaded machine a batch can come before the test asks for it
+     * (the save's own callback runs after the watcher's), so batches are taken in order, not counted from the call.
+     */
+    async next(timeoutMs = 5 * 60_000): Promise<string[]> {
       const started = Date.now();
-      while (batches.length === count) {
+      while (batches.length <= taken) {
         if (Date.now() - started > timeoutMs) throw new Error('no change reported');
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      return batches[count]!;
+      return batches[taken++]!;
     },
   };
 }

@@ -33,6 +33,19 @@ const remarkImprintNumbering: Plugin<[], Root> = function () {
       slugger.slug(node.identifier);
     });
 
+    // And so do the ids raw HTML gives (`id`, and `name` on a link target, which becomes an id).
+    const written = new Set<string>();
+    visit(tree, 'html', (node) => {
+      for (const match of node.value.matchAll(/\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/gi)) {
+        written.add(match[1] ?? match[2] ?? match[3]!);
+      }
+    });
+    const headingId = (text: string, fallback: string): string => {
+      let id = slugger.slug(text) || fallback;
+      while (written.has(id)) id = slugger.slug(text || fallback);
+      return id;
+    };
+
     let section = 0;
     visit(tree, (node) => {
       if (node.type === 'imprintFigure') {
@@ -57,7 +70,7 @@ const remarkImprintNumbering: Plugin<[], Root> = function () {
           }, { type: 'text', value: ' ' });
         }
       } else if (node.type === 'heading') {
-        const id = slugger.slug(toString(node)) || `section-${section + 1}`;
+        const id = headingId(toString(node), `section-${section + 1}`);
         node.data = { ...node.data, hProperties: { ...node.data?.hProperties, id } };
         section++;
         targets.set(id, { id, kind: 'section', label: toString(node) });

@@ -42,7 +42,8 @@ export function splitChapters(tree: Root, metadata: Metadata): EpubChapter[] {
     section.properties.role = 'doc-chapter';
     chapters.push({
       filename: `chapter-${String(index + 1).padStart(3, '0')}.xhtml`,
-      title: heading ? toString(heading).trim() : metadata.title,
+      // A heading without text (`#` alone, `<h1></h1>`) would give the chapter an empty `<title>`, which XHTML forbids.
+      title: (heading ? toString(heading).trim() : '') || metadata.title,
       kind: 'chapter',
       body: section,
     });

@@ -12,7 +12,8 @@ import { packageImages } from './images.js';
 import { setImageSources } from '../image-sources.js';
 import { fileOfIds, linkChapters } from './links.js';
 import { navigation, type NavigationInput } from './navigation.js';
-import { loadPackager, packageEpub } from './package.js';
+import { loadPackager, packageEpub, type MalformedFile } from './package.js';
+import { error } from '../../diagnostics/report.js';
 import { insertPageBreaks, keepFirstPageBreaks, type PageBreak } from './page-breaks.js';
 import { toXhtml } from './xhtml.js';
 import { facesFor, listedTargets, listTitles } from '../print-page/print-document.js';
@@ -82,7 +83,7 @@ export async function epubEdition(doc: ReportDocument, templates: Templates, opt
   const css = `${fontFaceRules(fonts)}\n${templates.epubCss}`;
 
   const modified = new Date(options.sourceDateEpoch === undefined ? Date.now() : options.sourceDateEpoch * 1000);
-  const bytes = await packageEpub({
+  const { bytes, malformed } = await packageEpub({
     options: {
       title: metadata.title,
       author: metadata.authors,
@@ -129,6 +130,7 @@ export async function epubEdition(doc: ReportDocument, templates: Templates, opt
     cover: { filename: 'cover.svg', mediaType: 'image/svg+xml', bytes: new TextEncoder().encode(cover.svg) },
     date: zipDate(modified),
   });
+  reportMalformed(malformed, chapters, doc.file);
   // Every chapter is a content document of the reading order; the navigation document is not among them.
   return { bytes, chapters: chapters.length };
 }
@@ -159,6 +161,23 @@ function epubFigureLists(doc: ReportDocument): NonNullable<NavigationInput['list
   if (doc.metadata.listOfFigures) lists.push({ type: 'loi', title: listTitles.figures, targets: listedTargets(targets, 'figures') });
   if (doc.metadata.listOfTables) lists.push({ type: 'lot', title: listTitles.tables, targets: listedTargets(targets, 'tables') });
   return lists.filter((list) => list.targets.length > 0);
+}
+
+/**
+ * A file of the book that is not well-formed XML is an error (`epub-invalid`): reading systems refuse such a file,
+ * so the book is not written. Placed at the start of the chapter's section in the manuscript when the file is a
+ * chapter, with the file, line and column inside the EPUB.
+ */
+function reportMalformed(malformed: readonly MalformedFile[], chapters: readonly EpubChapter[], file: ReportDocument['file']): void {
+  for (const { path, problems } of malformed) {
+    const chapter = chapters.find((candidate) => path.endsWith(`/${candidate.filename}`));
+    const first = problems[0]!;
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+    error(file, `The EPUB's \`${path}\` is not well-formed XML at line ${first.line}, column ${first.column}: ${first.message}${more}`, {
+      place: chapter?.body.position,
+      ruleId: 'epub-invalid',
+    });
+  }
 }
 
 /** Whether two texts give the same font subsets. */

@@ -66,7 +66,8 @@ export function navigation(input: NavigationInput): Navigation {
   let depth = 0;
   for (const entry of input.outline) {
     const file = input.files.get(entry.id);
-    if (!file || input.exclude.has(entry.id)) continue;
+    // A heading without text has nothing to show in the contents (and a link there must have text).
+    if (!file || input.exclude.has(entry.id) || entry.text === '') continue;
     while (stack.length > 1 && stack[stack.length - 1]!.depth >= entry.depth) stack.pop();
     const item: TocEntry = { title: entry.text, href: `${file}#${entry.id}`, children: [] };
     stack[stack.length - 1]!.entries.push(item);

@@ -1,4 +1,5 @@
 import type { Chapter, Options } from 'epub-gen-memory';
+import { xmlProblems, type XmlProblem } from './well-formed.js';
 
 /**
  * The one module that talks to epub-gen-memory. It packages what the EPUB
@@ -15,7 +16,10 @@ import type { Chapter, Options } from 'epub-gen-memory';
  *   the manuscript's reader) and go into the package as they are, under names
  *   made from their content, instead of being fetched from URLs;
  * - every zip entry gets the same date (the book's modification time) instead
- *   of the time of the build, so identical inputs make identical bytes.
+ *   of the time of the build, so identical inputs make identical bytes;
+ * - every XML file of the package (content documents, navigation, package
+ *   document, NCX, SVG) is parsed by a strict XML parser before the zip is
+ *   made: what it finds is returned, and the book is not a success.
  */
 export interface PackageInput {
   /** epub-gen-memory's options: metadata, templates, and `imprint` data for the templates. */
@@ -42,12 +46,24 @@ export interface PackageChapter extends Chapter {
  * (`loadPackager()` from the EPUB writer's early start) instead of before it
  * can start the browser.
  */
-let packager: Promise<new (input: PackageInput) => { genEpub(): Promise<Buffer> }> | undefined;
+let packager: Promise<Packager> | undefined;
 
-export function loadPackager(): Promise<new (input: PackageInput) => { genEpub(): Promise<Buffer> }> {
+type Packager = new (input: PackageInput) => { genEpub(): Promise<Buffer>; malformed: MalformedFile[] };
+
+/** A file of the package that a strict XML parser does not accept. */
+export interface MalformedFile {
+  /** Its path in the package (`OEBPS/chapter-001.xhtml`). */
+  path: string;
+  problems: XmlProblem[];
+}
+
+const xmlFile = /\.(?:xhtml|opf|ncx|svg|xml)$/;
+
+export function loadPackager(): Promise<Packager> {
   packager ??= import('epub-gen-memory').then(({ EPub }) => {
     class ImprintEPub extends EPub {
       private readonly input: PackageInput;
+      malformed: MalformedFile[] = [];
 
       constructor(input: PackageInput) {
         const cover = input.cover ? { cover: new File([Buffer.from(input.cover.bytes)], input.cover.filename, { type: input.cover.mediaType }) } : {};
@@ -80,7 +96,12 @@ export function loadPackager(): Promise<new (input: PackageInput) => { genEpub()
 
       override async render(): Promise<this> {
         await super.render();
-        for (const entry of Object.values(this.zip.files)) entry.date = this.input.date;
+        for (const entry of Object.values(this.zip.files)) {
+          entry.date = this.input.date;
+          if (entry.dir || !xmlFile.test(entry.name)) continue;
+          const problems = xmlProblems(await entry.async('string'));
+          if (problems.length > 0) this.malformed.push({ path: entry.name, problems });
+        }
         return this;
       }
     }
@@ -89,9 +110,13 @@ export function loadPackager(): Promise<new (input: PackageInput) => { genEpub()
   return packager;
 }
 
-/** Package the EPUB: the zip container with `mimetype` first and stored, everything else deflated. */
-export async function packageEpub(input: PackageInput): Promise<Uint8Array> {
+/**
+ * Package the EPUB: the zip container with `mimetype` first and stored, everything else deflated; and the files
+ * of it that are not well-formed XML (none for a book a reading system can open).
+ */
+export async function packageEpub(input: PackageInput): Promise<{ bytes: Uint8Array; malformed: MalformedFile[] }> {
   const ImprintEPub = await loadPackager();
-  const bytes = await new ImprintEPub(input).genEpub();
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const book = new ImprintEPub(input);
+  const bytes = await book.genEpub();
+  return { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), malformed: book.malformed };
 }

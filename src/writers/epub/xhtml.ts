@@ -30,6 +30,7 @@ export function toXhtml(content: Root | ElementContent | ElementContent[]): stri
     return { ...node, properties, children };
   };
   const xast = toXast(withXmlLang(root)) as XastRoot;
+  declareXlink(xast);
   for (const child of xast.children) {
     // The XHTML namespace is the document's default: no need to repeat it on every top-level element.
     if (child.type === 'element' && child.attributes.xmlns === 'http://www.w3.org/1999/xhtml') delete child.attributes.xmlns;
@@ -42,3 +43,12 @@ export function toXhtml(content: Root | ElementContent | ElementContent[]): stri
 
 /** Characters XML 1.0 does not allow: most C0 controls, U+FFFE, U+FFFF and unpaired surrogates. */
 export const notXmlCharacter = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** An element with `xlink:` attributes (an SVG link or `<use>`) declares the XLink namespace, which XML requires. */
+function declareXlink(node: XastRoot | XastElement): void {
+  for (const child of node.children) {
+    if (child.type !== 'element') continue;
+    if (Object.keys(child.attributes).some((name) => name.startsWith('xlink:'))) child.attributes['xmlns:xlink'] = 'http://www.w3.org/1999/xlink';
+    declareXlink(child);
+  }
+}

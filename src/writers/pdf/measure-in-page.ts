@@ -67,12 +67,19 @@ export function measureInPage(settings: MeasureSettings): MeasuredLayout {
   };
   if (body) collect(body, atoms);
 
+  // The layout does not change while it is measured: each atom's boxes are asked for once. A text node's boxes
+  // are one per line, so asking again for every page made a long paragraph's cost grow with its square.
+  const rectsCache = new Map<Node, DOMRect[]>();
   const rectsOf = (node: Node): DOMRect[] => {
+    const known = rectsCache.get(node);
+    if (known) return known;
+    let rects: DOMRect[];
     if (node.nodeType === 3) {
       range.selectNodeContents(node);
-      return visible(range.getClientRects());
-    }
-    return visible((node as Element).getClientRects());
+      rects = visible(range.getClientRects());
+    } else rects = visible((node as Element).getClientRects());
+    rectsCache.set(node, rects);
+    return rects;
   };
   const lastColumn = (node: Node) => {
     const rects = rectsOf(node);
@@ -113,11 +120,17 @@ export function measureInPage(settings: MeasureSettings): MeasuredLayout {
     const element = node.nodeType === 3 ? node.parentElement : (node as Element);
     return element ? element.closest(`[${settings.blockAttribute}]`) : null;
   };
+  // The text of the block before a node, once per node; within a text node, only the part before the offset.
+  const beforeNode = new Map<Node, number>();
   const textBefore = (block: Element, node: Node, offset: number) => {
-    range.setStart(block, 0);
-    if (node.nodeType === 3) range.setEnd(node, offset);
-    else range.setEndBefore(node);
-    return range.toString().replace(/\u00ad/g, '').length;
+    let before = beforeNode.get(node);
+    if (before === undefined) {
+      range.setStart(block, 0);
+      range.setEndBefore(node);
+      before = range.toString().replace(/\u00ad/g, '').length;
+      beforeNode.set(node, before);
+    }
+    return node.nodeType === 3 ? before + (node as Text).data.slice(0, offset).replace(/\u00ad/g, '').length : before;
   };
 
   const starts: Array<[number, number, number]> = [];

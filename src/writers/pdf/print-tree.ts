@@ -10,7 +10,7 @@ import { unlinkLocalFiles } from '../../compile/plugins/rehype-imprint-links.js'
 export const blockAttribute = 'data-imprint-block';
 
 /**
- * The body as the PDF prints it: a copy of the shared tree with soft hyphens
+ * The body as the PDF prints it: a copy of the shared tree (every `<details>` open) with soft hyphens
  * in its words (print only: the HTML and EPUB editions keep the plain text)
  * and each page block numbered, so the measuring pass can say where a page
  * begins in terms of the shared tree.
@@ -32,7 +32,10 @@ export function printTree(tree: Root, lang: string, images: ReadonlyMap<string, 
 function copyTree(tree: Root): Root {
   const copy = <T extends Root | RootContent>(node: T): T => {
     if (node.type === 'element') {
-      return { type: 'element', tagName: node.tagName, properties: { ...node.properties }, children: keepBackLinks(node.children.map(copy)) } as T;
+      const properties = { ...node.properties };
+      // Paper cannot be clicked open: a `<details>` prints open, or its content would be left out.
+      if (node.tagName === 'details') properties.open = true;
+      return { type: 'element', tagName: node.tagName, properties, children: keepBackLinks(node.children.map(copy)) } as T;
     }
     if (node.type === 'root') return { type: 'root', children: node.children.map(copy) } as T;
     if ('value' in node) return { type: node.type, value: node.value } as T;

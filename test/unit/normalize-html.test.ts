@@ -1,0 +1,66 @@
+import path from 'node:path';
+import { toHtml } from 'hast-util-to-html';
+import { describe, expect, it } from 'vitest';
+import { VFile } from 'vfile';
+import { memoryReader } from '../../src/compile/resources.js';
+import { compile } from '../../src/compile/pipeline.js';
+import { toXhtml } from '../../src/writers/epub/xhtml.js';
+import { xmlProblems } from '../../src/writers/epub/well-formed.js';
+
+const root = path.resolve('/project');
+const frontMatter = '---\ntitle: T\nauthor: A\nlang: en-GB\n---\n\n';
+
+async function run(markdown: string) {
+  const file = new VFile({ path: path.join(root, 'report.md'), value: frontMatter + markdown });
+  const doc = await compile(file, { reader: memoryReader({}), projectRoot: root });
+  const xhtml = toXhtml(doc.tree);
+  return {
+    html: toHtml(doc.tree),
+    xhtml,
+    wellFormed: xmlProblems(`<body xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">${xhtml}</body>`),
+    messages: file.messages.map((m) => `${m.line}:${m.column} ${m.ruleId} ${m.reason}`),
+  };
+}
+
+describe('raw HTML normalised to what the editions allow', () => {
+  it('makes `<a name>` a link target', async () => {
+    const { html, messages } = await run('<a name="old-anchor"></a>Text and [a link](#old-anchor).\n');
+    expect(html).toContain('<a id="old-anchor"></a>');
+    expect(messages).toEqual([]);
+  });
+
+  it('gives `width` and `height` a number of pixels, or moves another size to the style', async () => {
+    const { html, messages } = await run('<img src="data:image/png;base64,AAAA" alt="x" width="50%" height="20px">\n\n<img src="data:image/png;base64,AAAA" alt="y" width="wide">\n');
+    expect(html).toContain('style="width: 50%"');
+    expect(html).toContain('height="20"');
+    expect(html).not.toContain('wide');
+    expect(messages.filter((message) => message.includes('html-normalized'))).toEqual([
+      '9:1 html-normalized Removed `width="wide"` from `<img>`: it is not a size',
+    ]);
+  });
+
+  it('makes block content inside phrasing content a span, keeping its text, with a warning at its line', async () => {
+    const { html, messages } = await run('<div><span>text <div>inside</div> a span</span></div>\n\n# Title <div>block</div>\n');
+    expect(html).toContain('<span>text <span>inside</span> a span</span>');
+    expect(html).toContain('>Title <span>block</span></h2>');
+    expect(messages).toEqual([
+      '7:17 html-normalized Made `<div>` a `<span>`: it cannot stand inside `<span>`; its content stays',
+      '9:9 html-normalized Made `<div>` a `<span>`: it cannot stand inside `<h1>`; its content stays',
+    ]);
+  });
+
+  it('makes a list item outside a list a div', async () => {
+    const { html, messages } = await run('<div><li>loose item</li></div>\n');
+    expect(html).toContain('<div><div>loose item</div></div>');
+    expect(messages).toEqual(['7:6 html-normalized Made `<li>` a `<div>`: it stands only in `<ul>`, `<ol>`, `<menu>`; its content stays']);
+  });
+
+  it('removes attributes whose names XML cannot hold, and declares the XLink namespace in SVG', async () => {
+    const { xhtml, wellFormed, messages } = await run(
+      '<div a\'b="1" foo:bar="2">x</div>\n\n<svg width="10" height="10"><a xlink:href="#t"><rect width="5" height="5"/></a></svg>\n',
+    );
+    expect(wellFormed).toEqual([]);
+    expect(xhtml).toContain('xmlns:xlink="http://www.w3.org/1999/xlink"');
+    expect(messages.filter((message) => message.includes('html-normalized'))).toHaveLength(2);
+  });
+});
