@@ -1,6 +1,7 @@
-import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer';
+import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer-core';
 import { EnvironmentError, locateBrowser, type LocatedBrowser } from './locate.js';
 import { killProcessGroup } from './process-tree.js';
+import { puppeteerCachedBrowser } from './puppeteer-cache.js';
 
 
 /** The only module that talks to Chromium: launch or connect, print, close. */
@@ -121,13 +122,7 @@ export class BrowserSession {
     }
     const located = locateBrowser({
       ...(options.executablePath ? { executablePath: options.executablePath } : {}),
-      puppeteerPath: () => {
-        try {
-          return puppeteer.executablePath();
-        } catch {
-          return undefined;
-        }
-      },
+      puppeteerPath: () => puppeteerCachedBrowser(),
     });
     const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
     try {
