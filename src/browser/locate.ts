@@ -70,7 +70,7 @@ export function locateBrowser(options: LocateOptions = {}): LocatedBrowser {
  */
 export const noBrowserMessage = [
   'No Chromium or Chrome found: the PDF and EPUB editions are laid out in one. Any one of these fixes it:',
-  '  - on Debian or Ubuntu: sudo apt-get install -y chromium   (as root: apt-get update && apt-get install -y chromium)',
+  '  - on Debian or Ubuntu: sudo apt-get install -y chromium  (as root: apt-get update && apt-get install -y chromium)',
   '  - name an installed Chrome or Chromium: --browser /path/to/chrome, or PUPPETEER_EXECUTABLE_PATH=/path/to/chrome',
   '  - on a machine that can download: npx puppeteer browsers install chrome',
   'The HTML edition needs no browser: imprint build --format html',

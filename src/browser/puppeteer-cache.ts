@@ -23,7 +23,9 @@ export function puppeteerCachedBrowser(env: NodeJS.ProcessEnv = process.env): st
     return undefined;
   }
   for (const browser of [Browser.CHROME, Browser.CHROMEHEADLESSSHELL]) {
-    const newest = installed.filter((entry) => entry.browser === browser).sort((a, b) => compareBuilds(b.buildId, a.buildId))[0];
+    const newest = installed
+      .filter((entry) => entry.browser === browser)
+      .sort((a, b) => compareBuilds(b.buildId, a.buildId))[0];
     if (newest) return newest.executablePath;
   }
   return undefined;
