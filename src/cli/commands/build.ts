@@ -114,7 +114,7 @@ export async function buildCommand(argv: string[], io: Io): Promise<number> {
         const manifest = shown(result.manifestPath);
         io.stderr(`manifest ${manifest} and ${path.join(path.dirname(manifest), 'SHA256SUMS')}\n`);
       }
-      io.stderr(`${summary(result.reports)} in ${seconds(performance.now() - started)}\n`);
+      if (result.reports.length > 0) io.stderr(`${summary(result.reports)} in ${seconds(performance.now() - started)}\n`);
     }
     return result.ok ? exitCodes.ok : exitCodes.inputs;
   } catch (cause) {
