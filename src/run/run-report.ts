@@ -76,6 +76,7 @@ export async function runReport(
   manuscript: string,
   shared: RunShared,
   onStage?: (stage: Stage, ms: number) => void,
+  onEdition?: (format: Format, counts: { pages?: number }) => void,
 ): Promise<ReportRun> {
   const { run } = shared;
   const key = projectPath(run.projectDir, manuscript);
@@ -108,6 +109,10 @@ export async function runReport(
     reader: pipelineReader,
     ...(onStage ? { onStage } : {}),
     onEdition: (edition) => {
+      if (onEdition) {
+        const pages = edition.format === 'pdf' ? pdfPageCount(edition.bytes) : undefined;
+        onEdition(edition.format, pages === undefined ? {} : { pages });
+      }
       const description = describe(edition.bytes, edition.format);
       description.catch(() => undefined);
       descriptions.set(edition.bytes, description);
