@@ -91,7 +91,11 @@ beforeAll(async () => {
   globalBin = path.join(prefix, 'bin/imprint');
 }, 900_000);
 
-describe('the package', () => {
+// Every test runs the installed command, most of them a whole build with a cold Chromium: on a loaded machine
+// a build can take minutes, so the limit is generous (no test asserts a time).
+const slow = { timeout: 900_000 };
+
+describe('the package', slow, () => {
   it('holds the compiled code, templates, starter and licence, and no tests, sources or tools', async () => {
     const listed = await exec('tar', ['tzf', tarball], { cwd: root });
     const files = listed.stdout.split('\n').filter(Boolean).map((file) => file.replace(/^package\//, ''));
@@ -129,7 +133,7 @@ describe('the package', () => {
   });
 });
 
-describe('imprint init, then imprint build, from the installed package', () => {
+describe('imprint init, then imprint build, from the installed package', slow, () => {
   it('starts a project that builds at once in all three editions with the system Chromium', async () => {
     const dir = path.join(root, 'started');
     const init = await exec(globalBin, ['init', 'started'], { cwd: root });
@@ -191,7 +195,7 @@ describe('imprint init, then imprint build, from the installed package', () => {
   });
 });
 
-describe('front matter that forgives, in the installed package', () => {
+describe('front matter that forgives, in the installed package', slow, () => {
   it('builds a manuscript with no front matter, titled by its first heading, with no author anywhere', async () => {
     const dir = path.join(root, 'plain');
     await mkdir(dir);
@@ -213,7 +217,7 @@ describe('front matter that forgives, in the installed package', () => {
   });
 });
 
-describe('the first run', () => {
+describe('the first run', slow, () => {
   it('says at once that there is no manuscript, and starts no browser', async () => {
     const dir = path.join(root, 'empty');
     await mkdir(dir);
