@@ -203,7 +203,7 @@ describe('front matter that forgives, in the installed package', slow, () => {
     await writeFile(path.join(dir, 'misspelt.md'), '---\ntitle: Misspelt\nautor: A. Writer\n---\n\n# One\n\nText.\n');
     const built = await local(['build', 'notes.md', 'misspelt.md'], dir);
     expect(built.code, built.stderr).toBe(0);
-    expect(built.stderr).toMatch(/misspelt\.md:3:1\s+warning\s+Unknown front matter key `autor`: did you mean `author`\?/);
+    expect(built.stderr).toMatch(/misspelt\.md:3:1-3:6\s+warning\s+Unknown front matter key `autor`: did you mean `author`\?/);
     const html = await readFile(path.join(dir, 'dist/notes.html'), 'utf8');
     expect(html).toContain('<title>Harbour notes</title>');
     expect(html).not.toContain('class="author"');
