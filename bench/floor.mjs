@@ -1,7 +1,7 @@
 // The floor: a bare Puppeteer script that launches Chromium, loads one page,
 // prints it and closes, with nothing else. Run in its own process; prints the
 // time of each step as JSON.
-import puppeteer from 'puppeteer';
+import puppeteer from 'puppeteer-core';
 
 const [htmlFile, pdfFile, executablePath] = process.argv.slice(2);
 const stages = {};

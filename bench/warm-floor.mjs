@@ -2,7 +2,7 @@
 // page already open, timing only page.setContent(html) + page.pdf() of one
 // document, several times. Prints each render's milliseconds as JSON.
 import { readFileSync } from 'node:fs';
-import puppeteer from 'puppeteer';
+import puppeteer from 'puppeteer-core';
 
 const [htmlFile, executablePath, count = '5'] = process.argv.slice(2);
 const html = readFileSync(htmlFile, 'utf8');

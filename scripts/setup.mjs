@@ -36,17 +36,8 @@ function aptInstall(packages, why) {
 
 async function ensureBrowser() {
   const { locateBrowser, EnvironmentError } = await import(path.join(root, 'lib/browser/locate.js'));
-  const { default: puppeteer } = await import('puppeteer');
-  const find = () =>
-    locateBrowser({
-      puppeteerPath: () => {
-        try {
-          return puppeteer.executablePath();
-        } catch {
-          return undefined;
-        }
-      },
-    });
+  const { puppeteerCachedBrowser } = await import(path.join(root, 'lib/browser/puppeteer-cache.js'));
+  const find = () => locateBrowser({ puppeteerPath: () => puppeteerCachedBrowser() });
   try {
     find();
     return;

@@ -45,6 +45,14 @@ export type ProgressEvent =
       ms: number;
     }
   | {
+      kind: 'edition';
+      manuscript: string;
+      /** An edition made in memory (it is written when the whole report is done). */
+      format: Format;
+      /** The PDF's pages. */
+      pages?: number;
+    }
+  | {
       kind: 'report';
       manuscript: string;
       /** Reports finished so far, this one included, and the number in the run. */
@@ -276,7 +284,9 @@ async function buildInto(
           stages.push({ stage, ms });
           options.onProgress?.({ kind: 'stage', manuscript: show(manuscript), stage, ms });
         };
-        const outcome = await runReport(manuscript, shared, onStage);
+        const onEdition = (format: Format, counts: { pages?: number }) =>
+          options.onProgress?.({ kind: 'edition', manuscript: show(manuscript), format, ...counts });
+        const outcome = await runReport(manuscript, shared, onStage, onEdition);
         const made = outcome.result.editions.filter((edition) => edition.status === 'built');
         if (outcome.result.ok && output && made.length > 0) {
           options.signal?.throwIfAborted();

@@ -31,7 +31,7 @@ export interface LocateOptions {
   /** `--browser PATH`: used as given, and an error when it does not exist. */
   executablePath?: string;
   env?: NodeJS.ProcessEnv;
-  /** Puppeteer's own browser (its download cache), if it has one. */
+  /** A Chrome in Puppeteer's download cache (`npx puppeteer browsers install chrome`), if there is one. */
   puppeteerPath?: () => string | undefined;
   candidates?: readonly string[];
 }
@@ -60,17 +60,21 @@ export function locateBrowser(options: LocateOptions = {}): LocatedBrowser {
   for (const candidate of options.candidates ?? systemBrowserPaths) {
     if (isExecutable(candidate)) return { executablePath: candidate, origin: 'system' };
   }
-  throw new EnvironmentError(
-    [
-      'No Chromium or Chrome found to print the PDF with. Any one of these fixes it:',
-      '  - on Debian or Ubuntu, as root: apt-get update && apt-get install -y chromium',
-      '    (or run `npm run setup`, which does this when it can)',
-      '  - point imprint at a browser: --browser /path/to/chrome or PUPPETEER_EXECUTABLE_PATH=/path/to/chrome',
-      "  - download Puppeteer's own: npx puppeteer browsers install chrome",
-      '  - build without the PDF: --format html,epub',
-    ].join('\n'),
-  );
+  throw new EnvironmentError(noBrowserMessage);
 }
+
+/**
+ * What to do when no browser is found: only steps that work on the machine
+ * that met it. The HTML edition is the one that needs no browser (the PDF is
+ * printed by it, and the EPUB's page list comes from the printed layout).
+ */
+export const noBrowserMessage = [
+  'No Chromium or Chrome found: the PDF and EPUB editions are laid out in one. Any one of these fixes it:',
+  '  - on Debian or Ubuntu: sudo apt-get install -y chromium  (as root: apt-get update && apt-get install -y chromium)',
+  '  - name an installed Chrome or Chromium: --browser /path/to/chrome, or PUPPETEER_EXECUTABLE_PATH=/path/to/chrome',
+  '  - on a machine that can download: npx puppeteer browsers install chrome',
+  'The HTML edition needs no browser: imprint build --format html',
+].join('\n');
 
 function isExecutable(file: string): boolean {
   if (!existsSync(file)) return false;

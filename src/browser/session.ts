@@ -1,7 +1,8 @@
-import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer';
+import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer-core';
 import { EnvironmentError, locateBrowser, type LocatedBrowser } from './locate.js';
 import { killProcessGroup } from './process-tree.js';
 import { makeProfileFolder, removeProfileFolder } from './profile.js';
+import { puppeteerCachedBrowser } from './puppeteer-cache.js';
 
 
 /** The only module that talks to Chromium: launch or connect, print, close. */
@@ -146,13 +147,7 @@ export class BrowserSession {
     }
     const located = locateBrowser({
       ...(options.executablePath ? { executablePath: options.executablePath } : {}),
-      puppeteerPath: () => {
-        try {
-          return puppeteer.executablePath();
-        } catch {
-          return undefined;
-        }
-      },
+      puppeteerPath: () => puppeteerCachedBrowser(),
     });
     const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
     const profile = await makeProfileFolder();

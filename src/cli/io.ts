@@ -8,12 +8,55 @@ export const exitCodes = { ok: 0, inputs: 1, environment: 2, interrupted: 130 } 
 export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** stderr is a terminal: progress may be shown live on one line. */
+  readonly isTTY?: boolean;
+  /** The terminal's width, when it is one. */
+  readonly columns?: number;
 }
 
 export const processIo: Io = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  get isTTY() {
+    return process.stderr.isTTY === true;
+  },
+  get columns() {
+    return process.stderr.columns;
+  },
 };
+
+/**
+ * One line of live progress on a terminal, rewritten in place; nothing at all
+ * when stderr is not one (or `--quiet`, `--json`). Cleared before any other
+ * line is printed, so the final lines stand alone.
+ */
+export class ProgressLine {
+  private shown = false;
+
+  constructor(
+    private readonly io: Io,
+    readonly enabled: boolean,
+  ) {}
+
+  show(text: string): void {
+    if (!this.enabled) return;
+    const width = Math.max(20, (this.io.columns || 100) - 1);
+    const line = text.length > width ? `${text.slice(0, width - 1)}…` : text;
+    this.io.stderr(`\r\x1b[K${line}`);
+    this.shown = true;
+  }
+
+  /** Print a whole line (ending in a newline) as it is. */
+  write(text: string): void {
+    this.io.stderr(text);
+  }
+
+  clear(): void {
+    if (!this.shown) return;
+    this.io.stderr('\r\x1b[K');
+    this.shown = false;
+  }
+}
 
 export interface OutputFlags {
   quiet?: boolean;

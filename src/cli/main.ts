@@ -1,6 +1,7 @@
 import { toolName, toolVersion } from '../version.js';
 import { buildCommand } from './commands/build.js';
 import { checkCommand } from './commands/check.js';
+import { initCommand } from './commands/init.js';
 import { manifestCommand } from './commands/manifest.js';
 import { previewCommand } from './commands/preview.js';
 import { watchCommand } from './commands/watch.js';
@@ -12,6 +13,7 @@ type Command = (argv: string[], io: Io) => Promise<number>;
 
 /** Every subcommand, one file each in ./commands. */
 const commands: Record<string, { run: Command; summary: string }> = {
+  init: { run: initCommand, summary: 'start a project: a manuscript with data, a table, a chart, a configuration and a CI workflow' },
   build: { run: buildCommand, summary: 'build the HTML, PDF and EPUB editions of manuscripts' },
   check: { run: checkCommand, summary: 'check manuscripts and their data, and that the prose agrees with the data' },
   manifest: { run: manifestCommand, summary: 'merge the manifests of several builds (the shards of a CI matrix)' },

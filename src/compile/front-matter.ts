@@ -10,10 +10,10 @@ const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
 /** Front matter as authors write it. */
 export const FrontMatter = z.object({
-  title: nonEmpty,
+  title: nonEmpty.optional(),
   subtitle: nonEmpty.optional(),
   'short-title': nonEmpty.optional(),
-  author: z.union([nonEmpty, z.array(nonEmpty).min(1)]),
+  author: z.union([nonEmpty, z.array(nonEmpty).min(1)]).optional(),
   date: z
     .union([z.string(), z.number().int()])
     .transform((value) => String(value))
@@ -40,7 +40,8 @@ export const FrontMatter = z.object({
 });
 export type FrontMatter = z.infer<typeof FrontMatter>;
 
-const knownKeys = new Set(Object.keys(FrontMatter.shape));
+/** The keys the schema knows, read from it: a key added to the schema is known, and suggested, at once. */
+const knownKeys = (): string[] => Object.keys(FrontMatter.shape);
 
 /** Values a project gives every manuscript that does not set its own. */
 export interface MetadataDefaults {
@@ -55,6 +56,12 @@ export interface MetadataDefaults {
   notesNumbering?: NoteNumbering;
 }
 
+/** What the manuscript says when its front matter does not (or it has none). */
+export interface FrontMatterFallback {
+  /** The text of the manuscript's first `#` heading. */
+  title?: string;
+}
+
 export interface FrontMatterOverrides {
   /** Wins over the front matter (`--paper`). */
   paper?: Paper;
@@ -63,22 +70,19 @@ export interface FrontMatterOverrides {
 }
 
 /**
- * Read the YAML front matter of a manuscript into resolved metadata. Problems
- * are reported on `file` at their line and column; on failure the result is
- * undefined.
+ * Read the YAML front matter of a manuscript into resolved metadata. Every key
+ * is optional: without a `title` the first `#` heading gives it, else the file
+ * name; the author and the date are left out where they are not given.
+ * Problems are reported on `file` at their line and column (an unknown key is
+ * a warning naming the nearest known one); on failure the result is undefined.
  */
 export function resolveFrontMatter(
   file: VFile,
   yaml: { value: string; offset: number; start?: Point } | undefined,
   overrides: FrontMatterOverrides = {},
+  fallback: FrontMatterFallback = {},
 ): Metadata | undefined {
-  if (!yaml) {
-    error(file, 'The manuscript has no front matter: start it with a `---` block giving at least `title` and `author`', {
-      place: { line: 1, column: 1 },
-      ruleId: 'front-matter-schema',
-    });
-    return undefined;
-  }
+  if (!yaml) return metadataFrom({}, file, overrides, fallback);
   const source = parseYaml(file, {
     text: yaml.value,
     offset: yaml.offset,
@@ -94,13 +98,14 @@ export function resolveFrontMatter(
     return undefined;
   }
 
+  const known = knownKeys();
   for (const key of Object.keys(source.value)) {
-    if (!knownKeys.has(key)) {
-      warn(file, `Unknown front matter key \`${key}\` (known: ${[...knownKeys].join(', ')})`, {
-        place: source.placeOf([key], { key: true }),
-        ruleId: 'front-matter-schema',
-      });
-    }
+    if (known.includes(key)) continue;
+    const near = nearestKey(key, known);
+    const reason = near
+      ? `Unknown front matter key \`${key}\`: did you mean \`${near}\`?`
+      : `Unknown front matter key \`${key}\` (known: ${known.join(', ')})`;
+    warn(file, reason, { place: source.placeOf([key], { key: true }), ruleId: 'front-matter-schema' });
   }
 
   // Control characters (a YAML escape such as "\u0000") have no place in metadata, and no edition can hold them.
@@ -123,7 +128,16 @@ export function resolveFrontMatter(
     return undefined;
   }
 
-  const data = parsed.data;
+  return metadataFrom(parsed.data, file, overrides, fallback);
+}
+
+function metadataFrom(
+  data: FrontMatter,
+  file: VFile,
+  overrides: FrontMatterOverrides,
+  fallback: FrontMatterFallback,
+): Metadata {
+  const title = data.title ?? (fallback.title?.trim() || undefined) ?? (file.stem || 'Untitled');
   const keywords =
     typeof data.keywords === 'string'
       ? data.keywords.split(',').map((word) => word.trim()).filter(Boolean)
@@ -132,10 +146,10 @@ export function resolveFrontMatter(
   const publisher = data.publisher ?? overrides.defaults?.publisher;
   const series = data.series ?? overrides.defaults?.series;
   return {
-    title: data.title,
+    title,
     ...(data.subtitle ? { subtitle: data.subtitle } : {}),
-    shortTitle: data['short-title'] ?? data.title,
-    authors: typeof data.author === 'string' ? [data.author] : data.author,
+    shortTitle: data['short-title'] ?? title,
+    authors: data.author === undefined ? [] : typeof data.author === 'string' ? [data.author] : data.author,
     ...(date ? { date } : {}),
     lang: data.lang ?? 'en',
     ...(data.description ? { description: data.description } : {}),
@@ -154,6 +168,39 @@ export function resolveFrontMatter(
     notes: data.notes ?? overrides.defaults?.notes,
     notesNumbering: data['notes-numbering'] ?? overrides.defaults?.notesNumbering,
   };
+}
+
+/**
+ * The known key nearest to a misspelt one (`autor` → `author`), when it is near
+ * enough to be what was meant: at most a third of its letters apart, counting
+ * a swap of two neighbours as one edit.
+ */
+export function nearestKey(key: string, known: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  let best: { key: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(lower, candidate);
+    if (!best || distance < best.distance) best = { key: candidate, distance };
+  }
+  const limit = Math.max(1, Math.floor(Math.max(key.length, best?.key.length ?? 0) / 3));
+  return best && best.distance <= limit ? best.key : undefined;
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours. */
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      const swapped = i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1];
+      if (swapped) value = Math.min(value, rows[i - 2]![j - 2]! + 1);
+      rows[i]![j] = value;
+    }
+  }
+  return rows[a.length]![b.length]!;
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -45,6 +45,7 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
   const reader = options.reader ?? diskReader;
   const resolved = await resolveRun({
     cwd,
+    reader,
     ...(options.manuscripts && options.manuscripts.length > 0 ? { manuscripts: options.manuscripts } : {}),
     ...(options.config !== undefined ? { config: options.config } : {}),
     ...(options.projectRoot !== undefined ? { projectRoot: options.projectRoot } : {}),

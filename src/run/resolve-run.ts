@@ -1,12 +1,13 @@
 import { availableParallelism } from 'node:os';
 import { defaultLimits, type Limits } from '../compile/limits.js';
 import path from 'node:path';
-import type { VFile } from 'vfile';
 import { formats, type Format } from './formats.js';
 import type { BrowserOptions } from '../browser/session.js';
 import type { MetadataDefaults } from '../compile/front-matter.js';
 import type { Paper } from '../document/metadata.js';
-import { hasErrors } from '../diagnostics/report.js';
+import { VFile } from 'vfile';
+import { diskReader, type ResourceReader } from '../compile/resources.js';
+import { error, hasErrors } from '../diagnostics/report.js';
 import { loadProjectConfig, type ProjectConfig } from '../project/config-file.js';
 import { expandManuscripts, nameConflicts, type ManuscriptPattern } from '../project/manuscripts.js';
 import { shareOf, type Shard } from '../project/shard.js';
@@ -33,6 +34,8 @@ export interface RunRequest {
   limits?: Partial<Limits>;
   sourceDateEpoch?: number;
   cwd?: string;
+  /** How manuscripts are read (to know they exist before anything starts); default the disk. */
+  reader?: ResourceReader;
 }
 
 /** A run with every option settled: the request over the configuration file over the defaults. */
@@ -93,6 +96,9 @@ export async function resolveRun(request: RunRequest): Promise<{ run?: ResolvedR
 
   const outDir = request.outDir !== undefined ? path.resolve(cwd, request.outDir) : config?.outDir ?? path.resolve(cwd, 'dist');
   files.push(...nameConflicts(expanded.manuscripts, outDir, cwd));
+  // Every manuscript is known to exist before anything is started (a browser, the pipeline's modules).
+  const bare = !request.manuscripts?.length && !config?.manuscripts;
+  files.push(...(await missingManuscripts(expanded.manuscripts, request.reader ?? diskReader, cwd, bare)));
   if (hasErrors(files)) return { files };
 
   const browser = request.browser?.executablePath || request.browser?.wsEndpoint
@@ -125,6 +131,27 @@ export async function resolveRun(request: RunRequest): Promise<{ run?: ResolvedR
       ...(request.sourceDateEpoch !== undefined ? { sourceDateEpoch: request.sourceDateEpoch } : {}),
     },
   };
+}
+
+/**
+ * A message on each manuscript that does not exist. When it is the default
+ * manuscript of a folder without a configuration file (a bare `imprint build`),
+ * the message says how to start a project or name a manuscript.
+ */
+async function missingManuscripts(manuscripts: readonly string[], reader: ResourceReader, cwd: string, bare: boolean) {
+  const files: VFile[] = [];
+  for (const manuscript of manuscripts) {
+    const found = reader.realPath ? await reader.realPath(manuscript) : await reader.read(manuscript);
+    if (found !== undefined) continue;
+    const file = new VFile({ path: manuscript, cwd });
+    const reason = bare
+      ? `No manuscript named, and no ${defaultManuscript} in ${cwd}: start a project here with \`imprint init\`, ` +
+        'or name a manuscript (`imprint build report.md`)'
+      : 'Cannot find the manuscript: no file at this path';
+    error(file, reason, { ruleId: 'manuscript-missing' });
+    files.push(file);
+  }
+  return files;
 }
 
 /** The configured browser without its choice of browser (kept: the timeout), when the request names its own. */

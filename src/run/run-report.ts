@@ -74,6 +74,7 @@ export async function runReport(
   manuscript: string,
   shared: RunShared,
   onStage?: (stage: Stage, ms: number) => void,
+  onEdition?: (format: Format, counts: { pages?: number }) => void,
 ): Promise<ReportRun> {
   const { run } = shared;
   const key = projectPath(run.projectDir, manuscript);
@@ -106,6 +107,7 @@ export async function runReport(
     reader: pipelineReader,
     ...(onStage ? { onStage } : {}),
     onEdition: (edition) => {
+      if (onEdition) onEdition(edition.format, edition.pages === undefined ? {} : { pages: edition.pages });
       const description = describe(edition);
       description.catch(() => undefined);
       descriptions.set(edition.bytes, description);

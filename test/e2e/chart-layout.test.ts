@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { toHtml } from 'hast-util-to-html';
 import type { Element, Root } from 'hast';
-import puppeteer, { type Browser } from 'puppeteer';
+import puppeteer, { type Browser } from 'puppeteer-core';
 import { visit } from 'unist-util-visit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { fontBytes } from '../../src/assets/font-files.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VFile } from 'vfile';
-import { resolveFrontMatter } from '../../src/compile/front-matter.js';
+import { FrontMatter, nearestKey, resolveFrontMatter } from '../../src/compile/front-matter.js';
 
 function resolve(yaml: string) {
   const source = `---\n${yaml}\n---\n\n# Body\n`;
@@ -34,13 +34,25 @@ describe('front matter', () => {
     ]);
   });
 
-  it('reports a missing title and a date that is not a date', () => {
+  it('reports a date that is not a date', () => {
     const { messages } = resolve('author: Someone\ndate: July 2017');
-    expect(messages.map((m) => m.reason)).toEqual([
-      'Front matter `title` is required',
-      'Front matter `date` must be a date: YYYY, YYYY-MM or YYYY-MM-DD',
-    ]);
-    expect(messages[1]).toMatchObject({ line: 3, column: 7 });
+    expect(messages.map((m) => m.reason)).toEqual(['Front matter `date` must be a date: YYYY, YYYY-MM or YYYY-MM-DD']);
+    expect(messages[0]).toMatchObject({ line: 3, column: 7 });
+  });
+
+  it('forgives: no title, author or date needed', () => {
+    const none = new VFile({ path: '/notes/field-notes.md', value: '# Heading\n' });
+    expect(resolveFrontMatter(none, undefined, {}, { title: 'Harbour Survey' })).toMatchObject({
+      title: 'Harbour Survey',
+      shortTitle: 'Harbour Survey',
+      authors: [],
+    });
+    expect(resolveFrontMatter(none, undefined)).toMatchObject({ title: 'field-notes', authors: [] });
+    expect(none.messages).toEqual([]);
+    const { metadata, messages } = resolve('lang: en-GB');
+    expect(messages).toEqual([]);
+    expect(metadata).toMatchObject({ title: 'report', authors: [], lang: 'en-GB' });
+    expect(metadata?.date).toBeUndefined();
   });
 
   it('reports YAML that does not parse at its place', () => {
@@ -54,5 +66,19 @@ describe('front matter', () => {
     const { metadata, messages } = resolve('title: T\nauthor: A\nsubtitel: typo');
     expect(metadata?.title).toBe('T');
     expect(messages).toEqual([expect.objectContaining({ line: 4, column: 1, fatal: false, ruleId: 'front-matter-schema' })]);
+    expect(messages[0]!.reason).toBe('Unknown front matter key `subtitel`: did you mean `subtitle`?');
+  });
+
+  it('names the nearest known key of a misspelt one, at its line, and still builds', () => {
+    const { metadata, messages } = resolve('title: T\nautor: A. Writer\nTitle: x\npapr: a4\ncolour: red');
+    expect(metadata).toMatchObject({ title: 'T', authors: [] });
+    expect(messages.map((m) => [m.line, m.fatal, m.reason])).toEqual([
+      [3, false, 'Unknown front matter key `autor`: did you mean `author`?'],
+      [4, false, 'Unknown front matter key `Title`: did you mean `title`?'],
+      [5, false, 'Unknown front matter key `papr`: did you mean `paper`?'],
+      [6, false, expect.stringMatching(/^Unknown front matter key `colour` \(known: title, .*author/)],
+    ]);
+    expect(nearestKey('sereis', ['series', 'subtitle'])).toBe('series');
+    expect(nearestKey('tilte', [...Object.keys(FrontMatter.shape)])).toBe('title');
   });
 });

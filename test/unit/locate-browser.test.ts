@@ -1,7 +1,8 @@
-import { chmod, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EnvironmentError, locateBrowser } from '../../src/browser/locate.js';
+import { EnvironmentError, locateBrowser, noBrowserMessage } from '../../src/browser/locate.js';
+import { puppeteerCachedBrowser } from '../../src/browser/puppeteer-cache.js';
 import { temporaryFolder } from '../helpers/tools.js';
 
 async function fakeExecutable(): Promise<string> {
@@ -38,6 +39,22 @@ describe('which browser prints', () => {
   });
 
   it('says exactly what to do when there is none', () => {
-    expect(() => locateBrowser({ env: {}, candidates: ['/none'] })).toThrow(/apt-get install -y chromium[\s\S]*--browser[\s\S]*--format html,epub/);
+    expect(() => locateBrowser({ env: {}, candidates: ['/none'] })).toThrow(/apt-get install -y chromium[\s\S]*--browser[\s\S]*--format html$/);
+    expect(noBrowserMessage).not.toMatch(/npm run setup|html,epub/);
+  });
+});
+
+describe("Puppeteer's browser cache", () => {
+  it('finds the newest Chrome that `npx puppeteer browsers install chrome` put there, and nothing in an empty cache', async () => {
+    const cache = await temporaryFolder();
+    expect(puppeteerCachedBrowser({ PUPPETEER_CACHE_DIR: cache })).toBeUndefined();
+    for (const version of ['120.0.6099.109', '131.0.6778.85']) {
+      const dir = path.join(cache, 'chrome', `linux-${version}`, 'chrome-linux64');
+      await mkdir(dir, { recursive: true });
+      await writeFile(path.join(dir, 'chrome'), '#!/bin/sh\n', { mode: 0o755 });
+    }
+    const found = puppeteerCachedBrowser({ PUPPETEER_CACHE_DIR: cache });
+    expect(found).toBe(path.join(cache, 'chrome', 'linux-131.0.6778.85', 'chrome-linux64', 'chrome'));
+    expect(locateBrowser({ env: {}, puppeteerPath: () => found, candidates: [] })).toEqual({ executablePath: found, origin: 'puppeteer' });
   });
 });

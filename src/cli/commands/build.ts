@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { build, EnvironmentError, parseShard, type BuildOptions, type ProgressEvent } from '../../api.js';
 import { parseCommand, parseFormats, parsePaper, parseTimeout, usageError as reportUsage } from '../arguments.js';
-import { exitCodes, formatBytes, printMessages, type Io } from '../io.js';
+import { exitCodes, formatBytes, printMessages, ProgressLine, type Io } from '../io.js';
 
 export const buildUsage = `Usage: imprint build [MANUSCRIPT...] [options]
 
@@ -85,6 +85,9 @@ export async function buildCommand(argv: string[], io: Io): Promise<number> {
   process.once('SIGTERM', interrupt);
   const started = performance.now();
   const verbose = !values.quiet && !values.json;
+  // On a terminal, what the run is doing is shown live on one line; elsewhere only the final lines.
+  const live = new LiveProgress(new ProgressLine(io, verbose && io.isTTY === true), formatCount(wanted));
+  live.start();
   const options: BuildOptions = {
     ...(manuscripts.length > 0 ? { manuscripts } : {}),
     ...(values['no-config'] ? { config: false } : values.config !== undefined ? { config: values.config } : {}),
@@ -104,20 +107,22 @@ export async function buildCommand(argv: string[], io: Io): Promise<number> {
     ...(values.strict !== undefined ? { strict: values.strict } : {}),
     ...(values['allow-remote'] !== undefined ? { allowRemote: values['allow-remote'] } : {}),
     signal: controller.signal,
-    ...(verbose ? { onProgress: (event: ProgressEvent) => progress(event, io) } : {}),
+    ...(verbose ? { onProgress: (event: ProgressEvent) => progress(event, io, live) } : {}),
   };
   try {
     const result = await build(options);
+    live.clear();
     printMessages(result.files, values, io);
     if (verbose) {
       if (result.manifestPath) {
         const manifest = shown(result.manifestPath);
         io.stderr(`manifest ${manifest} and ${path.join(path.dirname(manifest), 'SHA256SUMS')}\n`);
       }
-      io.stderr(`${summary(result.reports)} in ${seconds(performance.now() - started)}\n`);
+      if (result.reports.length > 0) io.stderr(`${summary(result.reports)} in ${seconds(performance.now() - started)}\n`);
     }
     return result.ok ? exitCodes.ok : exitCodes.inputs;
   } catch (cause) {
+    live.clear();
     if (controller.signal.aborted) {
       io.stderr('imprint: interrupted; reports finished before are written and in the manifest, no other edition was written\n');
       return exitCodes.interrupted;
@@ -133,12 +138,26 @@ export async function buildCommand(argv: string[], io: Io): Promise<number> {
   }
 }
 
-/** One line for the browser, one line per report as it finishes. */
-function progress(event: ProgressEvent, io: Io): void {
+/**
+ * On a terminal, the run's live line (the stage each report is in, pages laid
+ * out, editions made) and the browser's start-up time; everywhere, one line
+ * per report as it finishes.
+ */
+function progress(event: ProgressEvent, io: Io, live: LiveProgress): void {
   if (event.kind === 'stage') {
-    if (event.manuscript === '') io.stderr(`${event.stage.padEnd(9)} ${event.ms.toFixed(0).padStart(6)} ms\n`);
+    if (event.manuscript === '') {
+      if (live.enabled) live.above(`${event.stage.padEnd(9)} ${event.ms.toFixed(0).padStart(6)} ms`);
+      return;
+    }
+    live.stage(event.manuscript, event.stage);
     return;
   }
+  if (event.kind === 'edition') {
+    live.edition(event.manuscript, event.pages);
+    return;
+  }
+  live.clear();
+  live.finished(event.manuscript);
   const { report } = event;
   const counter = `[${event.done}/${event.total}]`;
   const stages = event.stages.map(({ stage, ms }) => `${stage} ${ms.toFixed(0)} ms`).join(', ');
@@ -157,6 +176,79 @@ function progress(event: ProgressEvent, io: Io): void {
     unchanged.length > 0 ? `unchanged ${unchanged.map((edition) => path.basename(edition.path)).join(', ')}` : '',
   ].filter(Boolean);
   io.stderr(`${counter} ${event.manuscript}  ${parts.join('; ')}  ${timing}\n`);
+  live.redraw();
+}
+
+/** What the live line says: reports done, and for each report under way its stage, pages and editions. */
+class LiveProgress {
+  private readonly reports = new Map<string, { stage: string; pages?: number; editions: number }>();
+  private done = 0;
+  private readonly started = performance.now();
+
+  constructor(
+    private readonly line: ProgressLine,
+    private readonly editionsPerReport: number,
+  ) {}
+
+  get enabled(): boolean {
+    return this.line.enabled;
+  }
+
+  start(): void {
+    this.line.show('starting…');
+  }
+
+  stage(manuscript: string, stage: string): void {
+    const report = this.reports.get(manuscript) ?? { stage, editions: 0 };
+    report.stage = stage;
+    this.reports.set(manuscript, report);
+    this.redraw();
+  }
+
+  edition(manuscript: string, pages: number | undefined): void {
+    const report = this.reports.get(manuscript) ?? { stage: 'editions', editions: 0 };
+    report.editions++;
+    if (pages !== undefined) report.pages = pages;
+    this.reports.set(manuscript, report);
+    this.redraw();
+  }
+
+  finished(manuscript: string): void {
+    this.reports.delete(manuscript);
+    this.done++;
+  }
+
+  /** A line printed above the live one. */
+  above(text: string): void {
+    this.line.clear();
+    if (this.line.enabled) this.io(`${text}\n`);
+    this.redraw();
+  }
+
+  clear(): void {
+    this.line.clear();
+  }
+
+  redraw(): void {
+    if (!this.line.enabled) return;
+    const under = [...this.reports];
+    const parts = under.slice(0, 2).map(([manuscript, report]) => {
+      const pages = report.pages !== undefined ? `, ${report.pages} pages laid out` : '';
+      return `${manuscript}: ${report.stage}${pages}, ${report.editions}/${this.editionsPerReport} editions made`;
+    });
+    const more = under.length > 2 ? ` and ${under.length - 2} more` : '';
+    const elapsed = seconds(performance.now() - this.started);
+    const now = parts.join(' · ') || (this.done > 0 ? 'recording the manifest' : 'starting…');
+    this.line.show(`${this.done > 0 ? `${this.done} done · ` : ''}${now}${more}  ${elapsed}`);
+  }
+
+  private io(text: string): void {
+    this.line.write(text);
+  }
+}
+
+function formatCount(wanted: readonly string[] | undefined): number {
+  return wanted ? new Set(wanted).size : 3;
 }
 
 function summary(reports: ReadonlyArray<{ ok: boolean; editions: ReadonlyArray<{ status: string }> }>): string {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { build, EnvironmentError, forgetLoadedTemplates, startBrowser, type BuildOptions, type WarmBrowser } from '../../api.js';
 import { defaultTemplateDir, templateFiles } from '../../writers/print-page/templates.js';
@@ -68,6 +69,20 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
   const templateDir = values.templates !== undefined ? path.resolve(values.templates) : undefined;
   const needsBrowser = !wanted || wanted.some((format) => format !== 'html');
 
+  const shownAtStart = path.relative(process.cwd(), manuscript) || manuscript;
+  // Nothing starts (no browser) for a manuscript that is not there.
+  if (!existsSync(manuscript)) {
+    io.stderr(
+      positionals[0] === undefined
+        ? `imprint: no manuscript named, and no ${shownAtStart} here: start a project with \`imprint init\`, ` +
+            'or name a manuscript (`imprint watch report.md`)\n'
+        : `imprint: cannot find the manuscript ${shownAtStart}\n`,
+    );
+    return exitCodes.inputs;
+  }
+  if (!values.quiet) {
+    io.stderr(`imprint watch: starting ${needsBrowser ? 'a browser and ' : ''}the first build of ${shownAtStart}…\n`);
+  }
   let browser: WarmBrowser | undefined;
   try {
     if (needsBrowser) {
@@ -170,7 +185,7 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
     /** Watch what the last build read and the templates; after a failure, any file saved beside the manuscript too. */
     const follow = () => watcher.watch([...inputs, ...templates], lastFailed ? [path.dirname(manuscript)] : []);
     follow();
-    io.stderr(`watching ${shown(manuscript)}, the ${inputs.length - 1} file${inputs.length === 2 ? '' : 's'} it reads and the templates in ${shown(templateFolder)} (Ctrl-C stops)\n`);
+    io.stderr(`ready: watching ${shown(manuscript)}, the ${inputs.length - 1} file${inputs.length === 2 ? '' : 's'} it reads and the templates in ${shown(templateFolder)} (Ctrl-C stops)\n`);
     const stop = async () => {
       stopping = true;
       process.off('SIGINT', stop);

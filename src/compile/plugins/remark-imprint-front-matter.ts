@@ -1,11 +1,13 @@
 import type { Root } from 'mdast';
+import { toString } from 'mdast-util-to-string';
 import type { Plugin } from 'unified';
 import { resolveFrontMatter, type FrontMatterOverrides } from '../front-matter.js';
 import type {} from '../../document/nodes.js';
 
 /**
  * Turn the manuscript's YAML front matter into `file.data.metadata` and take
- * it out of the tree.
+ * it out of the tree. Without front matter, or without a `title` in it, the
+ * first `#` heading names the report.
  */
 const remarkImprintFrontMatter: Plugin<[FrontMatterOverrides?], Root> = function (options) {
   const overrides = options ?? {};
@@ -23,7 +25,8 @@ const remarkImprintFrontMatter: Plugin<[FrontMatterOverrides?], Root> = function
       };
       tree.children.shift();
     }
-    const metadata = resolveFrontMatter(file, yaml, overrides);
+    const heading = tree.children.find((node) => node.type === 'heading' && node.depth === 1);
+    const metadata = resolveFrontMatter(file, yaml, overrides, heading ? { title: toString(heading) } : {});
     if (metadata) file.data.metadata = metadata;
   };
 };

@@ -54,7 +54,7 @@ export interface CoverImage {
  */
 export async function renderCover(template: string, metadata: Metadata): Promise<CoverImage> {
   const author = metadata.authors.join(', ');
-  const alt = `Cover: ${metadata.title}${metadata.subtitle ? `: ${metadata.subtitle}` : ''}, by ${author}`;
+  const alt = `Cover: ${metadata.title}${metadata.subtitle ? `: ${metadata.subtitle}` : ''}${author ? `, by ${author}` : ''}`;
   const data = {
     title: metadata.title,
     subtitle: metadata.subtitle ?? '',

@@ -13,7 +13,7 @@ export function titlePageLines(metadata: Metadata): Element[] {
     metadata.series ? h('p', { className: ['series'] }, metadata.series) : undefined,
     h('h1', { className: ['title'] }, metadata.title),
     metadata.subtitle ? h('p', { className: ['subtitle'] }, metadata.subtitle) : undefined,
-    h('p', { className: ['author'] }, metadata.authors.join(', ')),
+    metadata.authors.length > 0 ? h('p', { className: ['author'] }, metadata.authors.join(', ')) : undefined,
     metadata.date
       ? h('p', { className: ['date'] }, h('time', { dateTime: isoPartialDate(metadata.date) }, formatPartialDate(metadata.date, metadata.lang)))
       : undefined,
