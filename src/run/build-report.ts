@@ -69,6 +69,12 @@ export interface ReportContext {
    * up to date.
    */
   select?: (doc: ReportDocument) => Promise<ReadonlySet<Format>>;
+  /**
+   * The page map of an earlier print of exactly these inputs (recorded in the
+   * output folder's manifest), when there is one: an EPUB made without a PDF
+   * then takes its page list from it, and no browser is started for it.
+   */
+  earlierPageMap?: (doc: ReportDocument) => Promise<PageMap | undefined>;
 }
 
 /**
@@ -121,9 +127,25 @@ export async function buildReport(manuscript: string, context: ReportContext): P
     );
   }
 
+  // An EPUB without a PDF: an earlier print of the same inputs already says where the pages fall.
+  const known = wanted.has('epub') && !wanted.has('pdf') && context.earlierPageMap ? await context.earlierPageMap(doc) : undefined;
+  if (known) {
+    const fonts = prepareEpubEdition(doc, context.templates);
+    fonts.catch(() => undefined);
+    jobs.push(
+      timed('epub', () =>
+        epubEdition(doc, context.templates, {
+          ...(context.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: context.sourceDateEpoch }),
+          pageMap: known,
+          fonts,
+        }),
+      ).then((bytes) => announce({ format: 'epub' as const, path: target('epub'), bytes })),
+    );
+  }
+
   // The print page is laid out once: its page map serves the contents page, the EPUB's page list and the PDF.
   let layout: Promise<PrintLayout> | undefined;
-  if (wanted.has('pdf') || wanted.has('epub')) {
+  if (wanted.has('pdf') || (wanted.has('epub') && !known)) {
     // The print page is made before waiting for the browser, which may still be starting.
     const source = timed('template', () => printPageSource(doc, context.templates));
     source.catch(() => undefined);
@@ -137,7 +159,7 @@ export async function buildReport(manuscript: string, context: ReportContext): P
       : undefined;
   // The EPUB's fonts are subset, and its packager loaded, while Chromium prints. Not sooner: while
   // the page loads, Node answers its requests, and work here would hold them up.
-  const fonts = layout && wanted.has('epub') ? layout.then(() => prepareEpubEdition(doc, context.templates)) : undefined;
+  const fonts = layout && wanted.has('epub') && !known ? layout.then(() => prepareEpubEdition(doc, context.templates)) : undefined;
   fonts?.catch(() => undefined);
   const epubWith = (pageMap: PageMap) =>
     timed('epub', () =>
@@ -147,7 +169,7 @@ export async function buildReport(manuscript: string, context: ReportContext): P
         ...(fonts ? { fonts } : {}),
       }),
     );
-  const epub = layout && wanted.has('epub') ? layout.then((made) => epubWith(made.pageMap)) : undefined;
+  const epub = layout && wanted.has('epub') && !known ? layout.then((made) => epubWith(made.pageMap)) : undefined;
   if (printed) {
     jobs.push(printed.then((pdf) => announce({ format: 'pdf' as const, path: target('pdf'), bytes: pdf.bytes })));
   }
@@ -168,7 +190,7 @@ export async function buildReport(manuscript: string, context: ReportContext): P
     if (layout) await layout.then((made) => made.close(), () => undefined);
   }
   const pdf = printed ? await printed : undefined;
-  report.pageMap = pdf?.pageMap ?? (layout ? (await layout).pageMap : undefined);
+  report.pageMap = pdf?.pageMap ?? (layout ? (await layout).pageMap : known);
   if (pdf && pdf.printings > 1) {
     const first = pdf.disagreements[0];
     warn(
