@@ -5,7 +5,7 @@ import type { MetadataDefaults } from '../compile/front-matter.js';
 import type { Paper } from '../document/metadata.js';
 import { hasErrors, warn } from '../diagnostics/report.js';
 import type { ReportDocument } from '../document/report-document.js';
-import { epubEdition, prepareEpubEdition } from '../writers/epub/epub.js';
+import { epubEdition, prepareEpubEdition, type PreparedFonts } from '../writers/epub/epub.js';
 import { htmlEdition } from '../writers/html/html.js';
 import type { PageMap } from '../document/page-map.js';
 import { pdfLayout, printPageSource, type PrintLayout } from '../writers/pdf/pdf.js';
@@ -127,20 +127,21 @@ export async function buildReport(manuscript: string, context: ReportContext): P
     );
   }
 
-  // An EPUB without a PDF: an earlier print of the same inputs already says where the pages fall.
-  const known = wanted.has('epub') && !wanted.has('pdf') && context.earlierPageMap ? await context.earlierPageMap(doc) : undefined;
+  // An earlier print of the same inputs already says where the pages fall (the manifest recorded it): the
+  // EPUB is made from it at once, without a browser when there is no PDF to print, else while Chromium
+  // starts and lays the page out, and made again only if this print puts the pages elsewhere.
+  const known = wanted.has('epub') && context.earlierPageMap ? await context.earlierPageMap(doc) : undefined;
+  const epubOptions = (pageMap: PageMap, fonts: Promise<PreparedFonts> | undefined) => ({
+    ...(context.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: context.sourceDateEpoch }),
+    pageMap,
+    ...(fonts ? { fonts } : {}),
+  });
+  let early: Promise<Uint8Array> | undefined;
   if (known) {
     const fonts = prepareEpubEdition(doc, context.templates);
     fonts.catch(() => undefined);
-    jobs.push(
-      timed('epub', () =>
-        epubEdition(doc, context.templates, {
-          ...(context.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: context.sourceDateEpoch }),
-          pageMap: known,
-          fonts,
-        }),
-      ).then((bytes) => announce({ format: 'epub' as const, path: target('epub'), bytes })),
-    );
+    early = timed('epub', () => epubEdition(doc, context.templates, epubOptions(known, fonts)));
+    early.catch(() => undefined);
   }
 
   // The print page is laid out once: its page map serves the contents page, the EPUB's page list and the PDF.
@@ -161,21 +162,23 @@ export async function buildReport(manuscript: string, context: ReportContext): P
   // the page loads, Node answers its requests, and work here would hold them up.
   const fonts = layout && wanted.has('epub') && !known ? layout.then(() => prepareEpubEdition(doc, context.templates)) : undefined;
   fonts?.catch(() => undefined);
-  const epubWith = (pageMap: PageMap) =>
-    timed('epub', () =>
-      epubEdition(doc, context.templates, {
-        ...(context.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: context.sourceDateEpoch }),
-        pageMap,
-        ...(fonts ? { fonts } : {}),
-      }),
-    );
-  const epub = layout && wanted.has('epub') && !known ? layout.then((made) => epubWith(made.pageMap)) : undefined;
+  const epubWith = (pageMap: PageMap) => timed('epub', () => epubEdition(doc, context.templates, epubOptions(pageMap, fonts)));
   if (printed) {
     jobs.push(printed.then((pdf) => announce({ format: 'pdf' as const, path: target('pdf'), bytes: pdf.bytes })));
   }
-  if (epub) {
+  if (early && known) {
     jobs.push(
-      Promise.all([layout!, epub, printed]).then(async ([made, bytes, pdf]) => ({
+      Promise.all([early, printed]).then(async ([bytes, pdf]) => ({
+        format: 'epub' as const,
+        path: target('epub'),
+        // The page list must follow the PDF printed now.
+        bytes: pdf && !samePageMap(pdf.pageMap, known) ? await epubWith(pdf.pageMap) : bytes,
+      })).then(announce),
+    );
+  } else if (layout && wanted.has('epub')) {
+    const epub = layout.then((made) => epubWith(made.pageMap));
+    jobs.push(
+      Promise.all([layout, epub, printed]).then(async ([made, bytes, pdf]) => ({
         format: 'epub' as const,
         path: target('epub'),
         // The printed PDF corrected the measured map: the page list must follow the PDF.
@@ -207,4 +210,14 @@ export async function buildReport(manuscript: string, context: ReportContext): P
   }
   report.ok = true;
   return report;
+}
+
+/** Whether two page maps put every page and every id in the same place. */
+function samePageMap(a: PageMap, b: PageMap): boolean {
+  if (a.pages !== b.pages || a.starts.length !== b.starts.length || a.pageOfId.size !== b.pageOfId.size) return false;
+  const startsEqual = a.starts.every((start, index) => {
+    const other = b.starts[index]!;
+    return start.page === other.page && start.block === other.block && start.offset === other.offset;
+  });
+  return startsEqual && [...a.pageOfId].every(([id, page]) => b.pageOfId.get(id) === page);
 }

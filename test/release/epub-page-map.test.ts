@@ -58,6 +58,27 @@ describe('an EPUB built alone after a print of the same inputs', () => {
     expect(result.manifest?.reports[0]?.pageMap).toEqual(printed);
   });
 
+  it('is made while the PDF is printed, when both are built again, and is the same book', async () => {
+    const stages: string[] = [];
+    const result = await build(
+      options({
+        formats: ['pdf', 'epub'],
+        force: true,
+        browser: { wsEndpoint: inject('browserWSEndpoint') },
+        templateDir: 'templates',
+        onProgress: (event) => {
+          if (event.kind === 'stage') stages.push(event.stage);
+        },
+      }),
+    );
+    expect(result.ok).toBe(true);
+    // Made from the recorded page map, before the page was printed (without it, it waits for the layout).
+    expect(stages.indexOf('epub')).toBeGreaterThan(-1);
+    expect(stages.indexOf('epub')).toBeLessThan(stages.indexOf('print'));
+    expect(stages.filter((stage) => stage === 'epub')).toHaveLength(1);
+    expect(Buffer.from(epubOf(result).bytes).equals(Buffer.from(full))).toBe(true);
+  });
+
   it('starts no browser when only the EPUB’s own style sheet changed', async () => {
     const css = path.join(dir, 'templates/epub.css');
     await writeFile(css, `${await readFile(css, 'utf8')}\np { letter-spacing: 0; }\n`);
