@@ -101,3 +101,16 @@ const cjk = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]
 export function needsCjk(text: string): boolean {
   return cjk.test(text);
 }
+
+/** The ranges of a CSS `unicode-range` value (`U+0000-00FF, U+0131`). */
+export function parseUnicodeRange(range: string): Array<[number, number]> {
+  return range.split(',').map((part) => {
+    const [from, to] = part.trim().replace(/^U\+/i, '').split('-');
+    const start = parseInt(from!, 16);
+    return [start, to === undefined ? start : parseInt(to, 16)];
+  });
+}
+
+export function inRanges(ranges: ReadonlyArray<[number, number]>, code: number): boolean {
+  return ranges.some(([from, to]) => code >= from && code <= to);
+}

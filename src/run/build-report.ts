@@ -5,7 +5,7 @@ import type { MetadataDefaults } from '../compile/front-matter.js';
 import type { Paper } from '../document/metadata.js';
 import { hasErrors, warn } from '../diagnostics/report.js';
 import type { ReportDocument } from '../document/report-document.js';
-import { epubEdition, prepareEpubEdition, type PreparedFonts } from '../writers/epub/epub.js';
+import { epubEdition, prepareEpubEdition, type EpubEdition, type PreparedFonts } from '../writers/epub/epub.js';
 import { htmlEdition } from '../writers/html/html.js';
 import type { PageMap } from '../document/page-map.js';
 import { pdfLayout, printPageSource, type PrintLayout } from '../writers/pdf/pdf.js';
@@ -23,9 +23,14 @@ export interface Edition {
   /** Where it is written. */
   path: string;
   bytes: Uint8Array;
+  /** PDF: pages in the file, as its writer made them. */
+  pages?: number;
+  /** EPUB: content documents in its reading order, the navigation document left out. */
+  chapters?: number;
 }
 
-export interface ReportResult {
+/** One report as its build made it, before it is compared with the manifest and written (see run-report.ts). */
+export interface BuiltReport {
   /** The manuscript's path as given. */
   manuscript: string;
   /** Base name of its editions: `report` for `report.md`. */
@@ -82,7 +87,7 @@ export interface ReportContext {
  * writers. Problems in the inputs end it early with `ok: false` and messages
  * on `files`; nothing is written here.
  */
-export async function buildReport(manuscript: string, context: ReportContext): Promise<ReportResult> {
+export async function buildReport(manuscript: string, context: ReportContext): Promise<BuiltReport> {
   const absolute = path.resolve(context.cwd, manuscript);
   const name = path.basename(absolute).replace(/\.[^.]+$/, '');
   const timed = async <T>(stage: Stage, work: () => Promise<T>): Promise<T> => {
@@ -93,7 +98,7 @@ export async function buildReport(manuscript: string, context: ReportContext): P
   };
 
   const file = await timed('read', () => readManuscript(absolute, context.reader, context.cwd));
-  const report: ReportResult = { manuscript, name, ok: false, editions: [], files: [file] };
+  const report: BuiltReport = { manuscript, name, ok: false, editions: [], files: [file] };
   if (file.value === undefined) return report;
 
   const compiled = await compile(file, {
@@ -136,7 +141,7 @@ export async function buildReport(manuscript: string, context: ReportContext): P
     pageMap,
     ...(fonts ? { fonts } : {}),
   });
-  let early: Promise<Uint8Array> | undefined;
+  let early: Promise<EpubEdition> | undefined;
   if (known) {
     const fonts = prepareEpubEdition(doc, context.templates);
     fonts.catch(() => undefined);
@@ -164,26 +169,24 @@ export async function buildReport(manuscript: string, context: ReportContext): P
   fonts?.catch(() => undefined);
   const epubWith = (pageMap: PageMap) => timed('epub', () => epubEdition(doc, context.templates, epubOptions(pageMap, fonts)));
   if (printed) {
-    jobs.push(printed.then((pdf) => announce({ format: 'pdf' as const, path: target('pdf'), bytes: pdf.bytes })));
+    jobs.push(printed.then((pdf) => announce({ format: 'pdf' as const, path: target('pdf'), bytes: pdf.bytes, pages: pdf.pages })));
   }
   if (early && known) {
     jobs.push(
-      Promise.all([early, printed]).then(async ([bytes, pdf]) => ({
-        format: 'epub' as const,
-        path: target('epub'),
+      Promise.all([early, printed]).then(async ([first, pdf]) => {
         // The page list must follow the PDF printed now.
-        bytes: pdf && !samePageMap(pdf.pageMap, known) ? await epubWith(pdf.pageMap) : bytes,
-      })).then(announce),
+        const written = pdf && !samePageMap(pdf.pageMap, known) ? await epubWith(pdf.pageMap) : first;
+        return { format: 'epub' as const, path: target('epub'), bytes: written.bytes, chapters: written.chapters };
+      }).then(announce),
     );
   } else if (layout && wanted.has('epub')) {
     const epub = layout.then((made) => epubWith(made.pageMap));
     jobs.push(
-      Promise.all([layout, epub, printed]).then(async ([made, bytes, pdf]) => ({
-        format: 'epub' as const,
-        path: target('epub'),
+      Promise.all([layout, epub, printed]).then(async ([made, first, pdf]) => {
         // The printed PDF corrected the measured map: the page list must follow the PDF.
-        bytes: pdf && pdf.pageMap !== made.pageMap ? await epubWith(pdf.pageMap) : bytes,
-      })).then(announce),
+        const written = pdf && pdf.pageMap !== made.pageMap ? await epubWith(pdf.pageMap) : first;
+        return { format: 'epub' as const, path: target('epub'), bytes: written.bytes, chapters: written.chapters };
+      }).then(announce),
     );
   }
   try {
