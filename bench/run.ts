@@ -175,9 +175,11 @@ async function main() {
       execFileSync(node, [once, file, recorded, 'pdf,epub'], { cwd: root });
       jobs.push(imprint('epub'), afterPrint('epub'), imprint('html'));
       if (manuscript === 'default') jobs.push(afterPrint('html,pdf,epub'));
-      const floorArgs = [path.join(root, 'bench/floor.mjs'), page, path.join(work, `floor-${manuscript}.pdf`), chromium];
+      const floorPdf = path.join(work, `floor-${manuscript}.pdf`);
+      const floorArgs = [path.join(root, 'bench/floor.mjs'), page, floorPdf, chromium];
       jobs.push({ manuscript, name: 'floor pdf', command: node, args: () => floorArgs });
-      const pandocArgs = [file, '--resource-path', path.dirname(file), '-o', path.join(work, `pandoc-${manuscript}.epub`)];
+      const pandocEpub = path.join(work, `pandoc-${manuscript}.epub`);
+      const pandocArgs = [file, '--resource-path', path.dirname(file), '-o', pandocEpub];
       if (pandoc) jobs.push({ manuscript, name: 'pandoc epub', command: 'pandoc', args: () => pandocArgs });
     }
   }
@@ -224,11 +226,15 @@ async function main() {
   }
   if (results.long) {
     add('long: pdf ÷ floor PDF', ratio('long', 'imprint pdf', 'floor pdf'), 1.2);
-    if (pandoc) add('long: epub, page map recorded (no browser) ÷ Pandoc EPUB', ratio('long', 'imprint epub, page map recorded', 'pandoc epub'), 1);
+    if (pandoc) {
+      const recorded = ratio('long', 'imprint epub, page map recorded', 'pandoc epub');
+      add('long: epub, page map recorded (no browser) ÷ Pandoc EPUB', recorded, 1);
+    }
     add('long: epub, cold ÷ floor PDF', ratio('long', 'imprint epub', 'floor pdf'), 1);
     const imprintSeries = Object.entries(results.long).filter(([name]) => name.startsWith('imprint'));
     const largest = Math.max(...imprintSeries.map(([, series]) => series.peakProcessMiB));
-    add('long: largest process (imprint, any edition) ÷ the floor’s largest', largest / results.long['floor pdf']!.peakProcessMiB, 1);
+    const floorLargest = results.long['floor pdf']!.peakProcessMiB;
+    add('long: largest process (imprint, any edition) ÷ the floor’s largest', largest / floorLargest, 1);
   }
   if (results.long && results.tenth) {
     const words = all.long!.words / all.tenth!.words;
@@ -241,7 +247,8 @@ async function main() {
     const words = all.book!.words / all.long!.words;
     const grow = results.book['imprint html,pdf,epub']!.ms / results.long['imprint html,pdf,epub']!.ms;
     add(`${words.toFixed(1)}× the words (long → book), html,pdf,epub: time ÷ words`, grow / words, 1);
-    const memory = results.book['imprint html,pdf,epub']!.peakProcessMiB / results.long['imprint html,pdf,epub']!.peakProcessMiB;
+    const bookMiB = results.book['imprint html,pdf,epub']!.peakProcessMiB;
+    const memory = bookMiB / results.long['imprint html,pdf,epub']!.peakProcessMiB;
     add(`${words.toFixed(1)}× the words (long → book), html,pdf,epub: largest process ÷ words`, memory / words, 1);
   }
 

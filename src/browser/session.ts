@@ -455,7 +455,8 @@ async function serveFromMemory(page: Page, serving: { request?: PrintRequest }):
     const url = paused.request.url;
     const request = serving.request;
     if (url === `${documentOrigin}/${blankPage}` && !request) {
-      return fulfil(paused.requestId, 200, { 'content-type': 'text/html; charset=utf-8' }, base64Of('<!doctype html><title></title>'));
+      const blank = base64Of('<!doctype html><title></title>');
+      return fulfil(paused.requestId, 200, { 'content-type': 'text/html; charset=utf-8' }, blank);
     }
     if (request && url.startsWith(`${documentOrigin}/`)) {
       // A malformed escape names no asset (and must not throw in the event handler).

@@ -165,9 +165,11 @@ export async function buildReport(manuscript: string, context: ReportContext): P
       : undefined;
   // The EPUB's fonts are subset, and its packager loaded, while Chromium prints. Not sooner: while
   // the page loads, Node answers its requests, and work here would hold them up.
-  const fonts = layout && wanted.has('epub') && !known ? layout.then(() => prepareEpubEdition(doc, context.templates)) : undefined;
+  const fonts =
+    layout && wanted.has('epub') && !known ? layout.then(() => prepareEpubEdition(doc, context.templates)) : undefined;
   fonts?.catch(() => undefined);
-  const epubWith = (pageMap: PageMap) => timed('epub', () => epubEdition(doc, context.templates, epubOptions(pageMap, fonts)));
+  const epubWith = (pageMap: PageMap) =>
+    timed('epub', () => epubEdition(doc, context.templates, epubOptions(pageMap, fonts)));
   if (printed) {
     jobs.push(printed.then((pdf) => announce({ format: 'pdf' as const, path: target('pdf'), bytes: pdf.bytes, pages: pdf.pages })));
   }

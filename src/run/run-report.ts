@@ -205,7 +205,8 @@ export async function runReport(
     editions: entries,
   };
   // Where the pages fell, for an EPUB built alone later: this run's layout, else the earlier one if still valid.
-  const pageMap = built.pageMap && printInputs ? recordedPageMap(built.pageMap, await printInputs) : await earlierPageMap();
+  const pageMap =
+    built.pageMap && printInputs ? recordedPageMap(built.pageMap, await printInputs) : await earlierPageMap();
   if (pageMap) entry.pageMap = pageMap;
   return { result, entry };
 }

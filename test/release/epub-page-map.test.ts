@@ -37,7 +37,8 @@ describe('an EPUB built alone after a print of the same inputs', () => {
     dir = await temporaryFolder();
     await cp(path.join(root, 'manuscript'), path.join(dir, 'manuscript'), { recursive: true });
     await cp(path.join(root, 'templates'), path.join(dir, 'templates'), { recursive: true });
-    const result = await build(options({ formats: ['pdf', 'epub'], browser: { wsEndpoint: inject('browserWSEndpoint') }, templateDir: 'templates' }));
+    const shared = { wsEndpoint: inject('browserWSEndpoint') };
+    const result = await build(options({ formats: ['pdf', 'epub'], browser: shared, templateDir: 'templates' }));
     expect(result.ok).toBe(true);
     full = epubOf(result).bytes;
     printed = result.manifest?.reports[0]?.pageMap;
@@ -45,7 +46,9 @@ describe('an EPUB built alone after a print of the same inputs', () => {
   });
 
   it('starts no browser, even forced, and has the same page list as the one printed with it', async () => {
-    const result = await build(options({ formats: ['epub'], force: true, browser: noBrowser, templateDir: 'templates' }));
+    const result = await build(
+      options({ formats: ['epub'], force: true, browser: noBrowser, templateDir: 'templates' }),
+    );
     expect(result.files.flatMap((file) => file.messages)).toEqual([]);
     expect(result.ok).toBe(true);
     const epub = epubOf(result);
@@ -93,8 +96,7 @@ describe('an EPUB built alone after a print of the same inputs', () => {
     const css = path.join(dir, 'templates/print.css');
     await writeFile(css, `${await readFile(css, 'utf8')}\np { letter-spacing: 0; }\n`);
     forgetLoadedTemplates();
-    await expect(build(options({ formats: ['epub'], force: true, browser: noBrowser, templateDir: 'templates' }))).rejects.toBeInstanceOf(
-      EnvironmentError,
-    );
+    const forced = build(options({ formats: ['epub'], force: true, browser: noBrowser, templateDir: 'templates' }));
+    await expect(forced).rejects.toBeInstanceOf(EnvironmentError);
   });
 });
