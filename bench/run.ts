@@ -121,7 +121,8 @@ interface Job {
   manuscript: string;
   name: string;
   command: string;
-  args: string[];
+  /** The command's arguments in run `run` (a cold build writes into a folder of its own each run). */
+  args: (run: number) => string[];
 }
 
 async function main() {
@@ -130,11 +131,16 @@ async function main() {
   const long = await writeLongManuscript(path.join(work, 'long'));
   // A tenth of the long one: the same kinds of content, a tenth of the words and of the table's rows.
   const tenth = await writeLongManuscript(path.join(work, 'tenth'), { words: 10_000, tableRows: 40 });
-  const all = {
+  const all: Record<string, { file: string; words: number }> = {
     default: { file: path.join(root, 'manuscript/report.md'), words: wordCount(readFileSync(path.join(root, 'manuscript/report.md'), 'utf8')) },
     tenth: { file: tenth.manuscript, words: tenth.words },
     long: { file: long.manuscript, words: long.words },
   };
+  // A 500,000-word book (60 chapters, 2,000 table rows): only when asked for (`--only book`), it takes minutes.
+  if (values.only?.includes('book')) {
+    const book = await writeLongManuscript(path.join(work, 'book'), { words: 500_000, tableRows: 2_000, chapters: 60 });
+    all.book = { file: book.manuscript, words: book.words };
+  }
   const chosen = Object.entries(all).filter(([name]) => !values.only || values.only.includes(name));
   const pandoc = hasPandoc();
   const node = process.execPath;
@@ -147,12 +153,34 @@ async function main() {
     // The floor prints the HTML edition imprint makes (fonts and images inlined): the same page.
     execFileSync(node, [once, file, path.join(work, `page-${manuscript}`), 'html'], { cwd: root });
     const page = path.join(work, `page-${manuscript}`, `${base}.html`);
-    const imprint = (formats: string): Job => ({ manuscript, name: `imprint ${formats}`, command: node, args: [once, file, out, formats] });
-    jobs.push(imprint('html,pdf,epub'), imprint('pdf'));
+    // Cold: a new output folder every run, so no manifest of an earlier run helps.
+    const imprint = (formats: string): Job => ({
+      manuscript,
+      name: `imprint ${formats}`,
+      command: node,
+      args: (run) => [once, file, path.join(out, `${formats.replace(/,/g, '-')}-${run}`), formats],
+    });
+    // Into a folder whose manifest records the page map of a print of the same inputs (decision 070), forced.
+    const recorded = path.join(out, 'recorded');
+    const afterPrint = (formats: string): Job => ({
+      manuscript,
+      name: `imprint ${formats}, page map recorded`,
+      command: node,
+      args: () => [once, file, recorded, formats],
+    });
+    jobs.push(imprint('html,pdf,epub'));
+    if (manuscript === 'book') continue;
+    jobs.push(imprint('pdf'));
     if (manuscript !== 'tenth') {
-      jobs.push(imprint('epub'), imprint('html'));
-      jobs.push({ manuscript, name: 'floor pdf', command: node, args: [path.join(root, 'bench/floor.mjs'), page, path.join(work, `floor-${manuscript}.pdf`), chromium] });
-      if (pandoc) jobs.push({ manuscript, name: 'pandoc epub', command: 'pandoc', args: [file, '--resource-path', path.dirname(file), '-o', path.join(work, `pandoc-${manuscript}.epub`)] });
+      execFileSync(node, [once, file, recorded, 'pdf,epub'], { cwd: root });
+      jobs.push(imprint('epub'), afterPrint('epub'), imprint('html'));
+      if (manuscript === 'default') jobs.push(afterPrint('html,pdf,epub'));
+      const floorPdf = path.join(work, `floor-${manuscript}.pdf`);
+      const floorArgs = [path.join(root, 'bench/floor.mjs'), page, floorPdf, chromium];
+      jobs.push({ manuscript, name: 'floor pdf', command: node, args: () => floorArgs });
+      const pandocEpub = path.join(work, `pandoc-${manuscript}.epub`);
+      const pandocArgs = [file, '--resource-path', path.dirname(file), '-o', pandocEpub];
+      if (pandoc) jobs.push({ manuscript, name: 'pandoc epub', command: 'pandoc', args: () => pandocArgs });
     }
   }
 
@@ -172,7 +200,7 @@ async function main() {
     // Interleaved, and in a rotated order each run, so a busy spell slows every command alike.
     const order = jobs.map((_, index) => jobs[(index + run) % jobs.length]!);
     for (const job of order) {
-      const sample = await measure(job.command, job.args);
+      const sample = await measure(job.command, job.args(run));
       samples.get(job)!.push(sample);
       process.stderr.write(`  run ${run + 1}/${runs}  ${`${job.manuscript}: ${job.name}`.padEnd(32)} ${(sample.ms / 1000).toFixed(2).padStart(6)} s\n`);
     }
@@ -192,19 +220,36 @@ async function main() {
     const measured = typeof value === 'number' ? value : value.paired;
     targets.push({ target, measured, ...(typeof value === 'number' ? {} : { ofMedians: value.ofMedians }), limit, unit, pass: measured <= limit });
   };
-  if (results.default) add('default: html+pdf+epub, cold ÷ floor PDF', ratio('default', 'imprint html,pdf,epub', 'floor pdf'), 1.25);
+  if (results.default) {
+    add('default: html+pdf+epub, cold ÷ floor PDF', ratio('default', 'imprint html,pdf,epub', 'floor pdf'), 1.25);
+    add('default: pdf, cold ÷ floor PDF', ratio('default', 'imprint pdf', 'floor pdf'), 1.1);
+  }
   if (results.long) {
     add('long: pdf ÷ floor PDF', ratio('long', 'imprint pdf', 'floor pdf'), 1.2);
-    if (pandoc) add('long: epub ÷ Pandoc EPUB', ratio('long', 'imprint epub', 'pandoc epub'), 1);
+    if (pandoc) {
+      const recorded = ratio('long', 'imprint epub, page map recorded', 'pandoc epub');
+      add('long: epub, page map recorded (no browser) ÷ Pandoc EPUB', recorded, 1);
+    }
+    add('long: epub, cold ÷ floor PDF', ratio('long', 'imprint epub', 'floor pdf'), 1);
     const imprintSeries = Object.entries(results.long).filter(([name]) => name.startsWith('imprint'));
-    add('long: largest process (imprint, any edition)', Math.max(...imprintSeries.map(([, series]) => series.peakProcessMiB)), 300, 'MiB');
+    const largest = Math.max(...imprintSeries.map(([, series]) => series.peakProcessMiB));
+    const floorLargest = results.long['floor pdf']!.peakProcessMiB;
+    add('long: largest process (imprint, any edition) ÷ the floor’s largest', largest / floorLargest, 1);
   }
   if (results.long && results.tenth) {
-    const words = all.long.words / all.tenth.words;
+    const words = all.long!.words / all.tenth!.words;
     for (const formats of ['html,pdf,epub', 'pdf']) {
       const grow = results.long[`imprint ${formats}`]!.ms / results.tenth[`imprint ${formats}`]!.ms;
       add(`${words.toFixed(1)}× the words (tenth → long), ${formats}: time ÷ words`, grow / words, 1);
     }
+  }
+  if (results.long && results.book) {
+    const words = all.book!.words / all.long!.words;
+    const grow = results.book['imprint html,pdf,epub']!.ms / results.long['imprint html,pdf,epub']!.ms;
+    add(`${words.toFixed(1)}× the words (long → book), html,pdf,epub: time ÷ words`, grow / words, 1);
+    const bookMiB = results.book['imprint html,pdf,epub']!.peakProcessMiB;
+    const memory = bookMiB / results.long['imprint html,pdf,epub']!.peakProcessMiB;
+    add(`${words.toFixed(1)}× the words (long → book), html,pdf,epub: largest process ÷ words`, memory / words, 1);
   }
 
   printTable(results, targets);

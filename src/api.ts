@@ -230,8 +230,13 @@ async function buildInto(
     if (session && !options.warmBrowser) void session.then((opened) => opened.close(), () => undefined);
   };
   options.signal?.addEventListener('abort', stopBrowser, { once: true });
-  // The PDF is printed with it, and the EPUB's page list comes from the print layout measured in it.
-  const needsLayout = run.formats.includes('pdf') || run.formats.includes('epub');
+  // The PDF is printed with it, and the EPUB's page list comes from the print layout measured in it, unless
+  // the manifest recorded the page map of an earlier print (then an EPUB alone needs no browser, even forced).
+  const recordedPageMaps = new Set(
+    previous?.reports.filter((report) => report.pageMap).map((report) => report.manuscript.path),
+  );
+  const unmapped = run.manuscripts.some((manuscript) => !recordedPageMaps.has(projectPath(run.projectDir, manuscript)));
+  const needsLayout = run.formats.includes('pdf') || (run.formats.includes('epub') && unmapped);
   if (needsLayout && run.manuscripts.length > 0 && (!previous || force)) {
     // Puppeteer first, on its own: the launch then begins before the other modules load.
     await import('./browser/session.js');

@@ -4,6 +4,7 @@ import type { Position } from 'unist';
 import { VFile } from 'vfile';
 import { z } from 'zod';
 import { parseYaml } from '../data/yaml-source.js';
+import type { PageMap } from '../document/page-map.js';
 import { error } from '../diagnostics/report.js';
 import type { OutputSet } from './write-editions.js';
 import { sha256 } from './inputs.js';
@@ -41,6 +42,22 @@ const EditionEntry = z.object({
   inputs: hex,
 });
 
+/**
+ * Where the printed pages fell the last time the report was laid out for print
+ * (`document/page-map.ts`), and the digest of what that layout was made from:
+ * an EPUB built alone from the same inputs takes its page list from here
+ * instead of laying the print out again in a browser.
+ */
+const PageMapEntry = z.object({
+  /** Digest of the print's inputs (as a PDF edition's `inputs`, taken once the manuscript is compiled). */
+  inputs: hex,
+  pages: count,
+  /** Each page of the body that begins something: [page, block, offset]. */
+  starts: z.array(z.tuple([count, count, count])),
+  /** The page each element id is printed on: [id, page]. */
+  ids: z.array(z.tuple([z.string(), count])),
+});
+
 const ReportEntry = z.object({
   /** Base name of the editions. */
   name: z.string().min(1),
@@ -50,6 +67,7 @@ const ReportEntry = z.object({
   /** Every other file the manuscript named (data files, images), relative to the project folder. */
   data: z.array(SourceEntry),
   editions: z.array(EditionEntry),
+  pageMap: PageMapEntry.optional(),
 });
 
 const ShardEntry = z.object({ index: z.number().int().min(1), count: z.number().int().min(1) });
@@ -69,6 +87,26 @@ export type Manifest = z.infer<typeof Manifest>;
 export type ManifestReport = z.infer<typeof ReportEntry>;
 export type ManifestEdition = z.infer<typeof EditionEntry>;
 export type ManifestSource = z.infer<typeof SourceEntry>;
+export type ManifestPageMap = z.infer<typeof PageMapEntry>;
+
+/** A page map as the manifest records it. */
+export function recordedPageMap(pageMap: PageMap, inputs: string): ManifestPageMap {
+  return {
+    inputs,
+    pages: pageMap.pages,
+    starts: pageMap.starts.map((start) => [start.page, start.block, start.offset]),
+    ids: [...pageMap.pageOfId],
+  };
+}
+
+/** The page map a manifest recorded. */
+export function pageMapOf(entry: ManifestPageMap): PageMap {
+  return {
+    pages: entry.pages,
+    starts: entry.starts.map(([page, block, offset]) => ({ page, block, offset })),
+    pageOfId: new Map(entry.ids),
+  };
+}
 
 /** A manifest read from disk, with the places of its values for messages. */
 export interface ReadManifest {

@@ -6,7 +6,7 @@ import type { MetadataDefaults } from '../compile/front-matter.js';
 import type { Paper } from '../document/metadata.js';
 import { hasErrors, warn } from '../diagnostics/report.js';
 import type { ReportDocument } from '../document/report-document.js';
-import { epubEdition, prepareEpubEdition } from '../writers/epub/epub.js';
+import { epubEdition, prepareEpubEdition, type EpubEdition, type PreparedFonts } from '../writers/epub/epub.js';
 import { htmlEdition } from '../writers/html/html.js';
 import type { PageMap } from '../document/page-map.js';
 import { pdfLayout, printPageSource, type PrintLayout } from '../writers/pdf/pdf.js';
@@ -77,6 +77,12 @@ export interface ReportContext {
    * up to date.
    */
   select?: (doc: ReportDocument) => Promise<ReadonlySet<Format>>;
+  /**
+   * The page map of an earlier print of exactly these inputs (recorded in the
+   * output folder's manifest), when there is one: an EPUB made without a PDF
+   * then takes its page list from it, and no browser is started for it.
+   */
+  earlierPageMap?: (doc: ReportDocument) => Promise<PageMap | undefined>;
 }
 
 /**
@@ -133,9 +139,26 @@ export async function buildReport(manuscript: string, context: ReportContext): P
     );
   }
 
+  // An earlier print of the same inputs already says where the pages fall (the manifest recorded it): the
+  // EPUB is made from it at once, without a browser when there is no PDF to print, else while Chromium
+  // starts and lays the page out, and made again only if this print puts the pages elsewhere.
+  const known = wanted.has('epub') && context.earlierPageMap ? await context.earlierPageMap(doc) : undefined;
+  const epubOptions = (pageMap: PageMap, fonts: Promise<PreparedFonts> | undefined) => ({
+    ...(context.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: context.sourceDateEpoch }),
+    pageMap,
+    ...(fonts ? { fonts } : {}),
+  });
+  let early: Promise<EpubEdition> | undefined;
+  if (known) {
+    const fonts = prepareEpubEdition(doc, context.templates);
+    fonts.catch(() => undefined);
+    early = timed('epub', () => epubEdition(doc, context.templates, epubOptions(known, fonts)));
+    early.catch(() => undefined);
+  }
+
   // The print page is laid out once: its page map serves the contents page, the EPUB's page list and the PDF.
   let layout: Promise<PrintLayout> | undefined;
-  if (wanted.has('pdf') || wanted.has('epub')) {
+  if (wanted.has('pdf') || (wanted.has('epub') && !known)) {
     // The print page is made before waiting for the browser, which may still be starting.
     const source = timed('template', () => printPageSource(doc, context.templates));
     source.catch(() => undefined);
@@ -149,23 +172,26 @@ export async function buildReport(manuscript: string, context: ReportContext): P
       : undefined;
   // The EPUB's fonts are subset, and its packager loaded, while Chromium prints. Not sooner: while
   // the page loads, Node answers its requests, and work here would hold them up.
-  const fonts = layout && wanted.has('epub') ? layout.then(() => prepareEpubEdition(doc, context.templates)) : undefined;
+  const fonts =
+    layout && wanted.has('epub') && !known ? layout.then(() => prepareEpubEdition(doc, context.templates)) : undefined;
   fonts?.catch(() => undefined);
   const epubWith = (pageMap: PageMap) =>
-    timed('epub', () =>
-      epubEdition(doc, context.templates, {
-        ...(context.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: context.sourceDateEpoch }),
-        pageMap,
-        ...(fonts ? { fonts } : {}),
-      }),
-    );
-  const epub = layout && wanted.has('epub') ? layout.then((made) => epubWith(made.pageMap)) : undefined;
+    timed('epub', () => epubEdition(doc, context.templates, epubOptions(pageMap, fonts)));
   if (printed) {
     jobs.push(printed.then((pdf) => announce({ format: 'pdf' as const, path: target('pdf'), bytes: pdf.bytes, pages: pdf.pages })));
   }
-  if (epub) {
+  if (early && known) {
     jobs.push(
-      Promise.all([layout!, epub, printed]).then(async ([made, first, pdf]) => {
+      Promise.all([early, printed]).then(async ([first, pdf]) => {
+        // The page list must follow the PDF printed now.
+        const written = pdf && !samePageMap(pdf.pageMap, known) ? await epubWith(pdf.pageMap) : first;
+        return { format: 'epub' as const, path: target('epub'), bytes: written.bytes, chapters: written.chapters };
+      }).then(announce),
+    );
+  } else if (layout && wanted.has('epub')) {
+    const epub = layout.then((made) => epubWith(made.pageMap));
+    jobs.push(
+      Promise.all([layout, epub, printed]).then(async ([made, first, pdf]) => {
         // The printed PDF corrected the measured map: the page list must follow the PDF.
         const written = pdf && pdf.pageMap !== made.pageMap ? await epubWith(pdf.pageMap) : first;
         return { format: 'epub' as const, path: target('epub'), bytes: written.bytes, chapters: written.chapters };
@@ -179,7 +205,7 @@ export async function buildReport(manuscript: string, context: ReportContext): P
     if (layout) await layout.then((made) => made.close(), () => undefined);
   }
   const pdf = printed ? await printed : undefined;
-  report.pageMap = pdf?.pageMap ?? (layout ? (await layout).pageMap : undefined);
+  report.pageMap = pdf?.pageMap ?? (layout ? (await layout).pageMap : known);
   if (pdf && pdf.printings > 1) {
     const first = pdf.disagreements[0];
     warn(
@@ -196,4 +222,14 @@ export async function buildReport(manuscript: string, context: ReportContext): P
   }
   report.ok = true;
   return report;
+}
+
+/** Whether two page maps put every page and every id in the same place. */
+function samePageMap(a: PageMap, b: PageMap): boolean {
+  if (a.pages !== b.pages || a.starts.length !== b.starts.length || a.pageOfId.size !== b.pageOfId.size) return false;
+  const startsEqual = a.starts.every((start, index) => {
+    const other = b.starts[index]!;
+    return start.page === other.page && start.block === other.block && start.offset === other.offset;
+  });
+  return startsEqual && [...a.pageOfId].every(([id, page]) => b.pageOfId.get(id) === page);
 }

@@ -5,7 +5,14 @@ import type { PageMap } from '../document/page-map.js';
 import type { ResourceReader } from '../compile/resources.js';
 import { editionName, projectPath } from '../project/manuscripts.js';
 import { inputsDigest, RecordingReader, sha256, type SourceFile } from '../release/inputs.js';
-import { verifiedEdition, type ManifestEdition, type ManifestReport } from '../release/manifest.js';
+import {
+  pageMapOf,
+  recordedPageMap,
+  verifiedEdition,
+  type ManifestEdition,
+  type ManifestPageMap,
+  type ManifestReport,
+} from '../release/manifest.js';
 import type { ResolvedRun } from './resolve-run.js';
 import { compareText } from '../project/order.js';
 
@@ -84,6 +91,12 @@ export async function runReport(
   const requested = new Set(run.formats);
   const kept = new Map<Format, { entry: ManifestEdition; bytes: Uint8Array }>();
   let title: string | undefined;
+  // The page map recorded by an earlier run, used even with `force` when its inputs are these.
+  const recordedEarlier = shared.write ? shared.previous?.get(key)?.pageMap : undefined;
+  /** The digest of the print's inputs, taken once the manuscript compiled (it has read every file by then). */
+  let printInputs: Promise<string> | undefined;
+  const earlierPageMap = async (): Promise<ManifestPageMap | undefined> =>
+    recordedEarlier && printInputs && recordedEarlier.inputs === (await printInputs) ? recordedEarlier : undefined;
 
   const options = {
     paper: run.paper,
@@ -112,8 +125,14 @@ export async function runReport(
       description.catch(() => undefined);
       descriptions.set(edition.bytes, description);
     },
+    earlierPageMap: async () => {
+      const found = await earlierPageMap();
+      return found ? pageMapOf(found) : undefined;
+    },
     select: async (doc) => {
       title = doc.metadata.title;
+      printInputs = digest(pipelineReader.sources(), 'pdf');
+      printInputs.catch(() => undefined);
       if (!before) return requested;
       // The files the earlier build read, read again now: with what the compile
       // just read, the same set of files the earlier digest was taken over.
@@ -187,6 +206,10 @@ export async function runReport(
     data: sources.filter((source) => source !== manuscriptSource).map((source) => recorded(run.projectDir, source)),
     editions: entries,
   };
+  // Where the pages fell, for an EPUB built alone later: this run's layout, else the earlier one if still valid.
+  const pageMap =
+    built.pageMap && printInputs ? recordedPageMap(built.pageMap, await printInputs) : await earlierPageMap();
+  if (pageMap) entry.pageMap = pageMap;
   return { result, entry };
 }
 

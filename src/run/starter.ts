@@ -1,7 +1,6 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeEditions } from '../release/write-editions.js';
 
 /** The starter project shipped with imprint (`starter/` in the package). */
 export const starterDir = fileURLToPath(new URL('../../starter/', import.meta.url));
@@ -56,6 +55,13 @@ export async function startProject(dir: string, options: { force?: boolean } = {
     if (await stat(path.join(dir, file.path)).then(() => true, () => false)) existing.push(file.path);
   }
   if (existing.length > 0 && !options.force) return { written: [], existing };
-  await writeEditions(files.map((file) => ({ path: path.join(dir, file.path), bytes: file.bytes })));
+  // Each file is written beside its name and renamed into place, so it appears whole or not at all.
+  for (const file of files) {
+    const target = path.join(dir, file.path);
+    await mkdir(path.dirname(target), { recursive: true });
+    const partial = `${target}.${process.pid}.tmp`;
+    await writeFile(partial, file.bytes);
+    await rename(partial, target);
+  }
   return { written: files.map((file) => file.path), existing };
 }
