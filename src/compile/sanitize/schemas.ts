@@ -45,7 +45,8 @@ export const htmlSchema: Schema = {
   tagNames: htmlTagNames,
   attributes: {
     '*': htmlGlobal,
-    a: ['href', 'hrefLang', 'type', 'rel'],
+    // `name` is an old way to make a link target: the normaliser after the sanitizer turns it into an `id`.
+    a: ['href', 'hrefLang', 'type', 'rel', 'name'],
     img: ['src', 'alt', 'width', 'height'],
     ol: ['start', 'reversed', 'type'],
     ul: ['type'],
