@@ -54,6 +54,7 @@ export const ruleIds = [
   'output-failed',
   // print layout
   'page-layout-mismatch',
+  'page-layout-unchecked',
 ] as const;
 
 export type RuleId = (typeof ruleIds)[number];

@@ -178,6 +178,14 @@ export async function buildReport(manuscript: string, context: ReportContext): P
       { ruleId: 'page-layout-mismatch' },
     );
   }
+  if (pdf && pdf.unchecked.length > 0) {
+    warn(
+      file,
+      `The printed PDF has no destination for ${pdf.unchecked.length} of the headings the contents page names ` +
+        `(first \`#${pdf.unchecked[0]}\`), so their page numbers could not be checked against the printed pages`,
+      { ruleId: 'page-layout-unchecked' },
+    );
+  }
   // Writing an edition can find problems too (an image the EPUB cannot hold): then nothing is written.
   if (hasErrors(report.files, context.strict)) {
     report.editions = [];

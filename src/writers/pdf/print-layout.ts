@@ -54,6 +54,11 @@ export interface PrintedPdf {
   printings: number;
   /** Ids whose measured page the printed PDF contradicted (at the first printing). */
   disagreements: Array<{ id: string; measured: number | undefined; printed: number }>;
+  /**
+   * Ids the contents page names that have no destination in the printed PDF:
+   * their page numbers could not be checked against the printed pages.
+   */
+  unchecked: string[];
 }
 
 const bodySelector = 'main.body';
@@ -202,6 +207,7 @@ class MeasuredPrintLayout implements PrintLayout {
       const pdf = new PdfFile(printedBytes);
       const printed = pdf.namedDestinations();
       const pages = pdf.pages().length;
+      const unchecked = [...checked].filter((id) => !printed.has(id));
       const wrong = [...printed]
         .filter(([id, page]) => checked.has(id) && map.pageOfId.get(id) !== page)
         .map(([id, page]) => ({ id, measured: map.pageOfId.get(id), printed: page }));
@@ -219,7 +225,7 @@ class MeasuredPrintLayout implements PrintLayout {
           ...(wrong.length === 0 ? { destinations, pageAreaTop: this.pageAreaTop } : {}),
         });
         this.onStage?.('finish', performance.now() - finishStarted);
-        return { bytes, pageMap: map, printings, disagreements };
+        return { bytes, pageMap: map, printings, disagreements, unchecked };
       }
       this.onStage?.('finish', performance.now() - finishStarted);
       const pageOfId = new Map(map.pageOfId);
