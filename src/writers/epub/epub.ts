@@ -117,7 +117,8 @@ export async function epubEdition(doc: ReportDocument, templates: Templates, opt
       bodyType: chapter.kind === 'chapter' ? 'bodymatter' : chapter.kind === 'cover' ? 'cover' : 'frontmatter',
       ...(contains(chapter.body, (element) => element.tagName === 'svg') ? { properties: 'svg' } : {}),
     })),
-    fonts: fonts.map((font) => ({ filename: font.filename, bytes: font.bytes })),
+    // A face declared under several families is one file.
+    fonts: [...new Map(fonts.map((font) => [font.filename, { filename: font.filename, bytes: font.bytes }])).values()],
     images,
     cover: { filename: 'cover.svg', mediaType: 'image/svg+xml', bytes: new TextEncoder().encode(cover.svg) },
     date: zipDate(modified),

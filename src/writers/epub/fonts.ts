@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fontBytes } from '../../assets/font-files.js';
-import type { FontFace } from '../../assets/fonts.js';
+import { inRanges, parseRanges, type FontFace } from '../../assets/fonts.js';
 
 /** A font file of the package: one face, reduced to the characters the book uses. */
 export interface EmbeddedFont {
@@ -97,24 +97,44 @@ export function fontCharacters(text: string): Set<string> {
  */
 export async function embedFonts(faces: readonly FontFace[], text: string): Promise<EmbeddedFont[]> {
   const characters = [...fontCharacters(text)].sort();
-  const embedded: EmbeddedFont[] = [];
-  for (const face of faces) {
-    const ranges = face.unicodeRange ? parseUnicodeRange(face.unicodeRange) : undefined;
+  const wantedBy = (face: FontFace) => {
+    const ranges = face.unicodeRange ? parseRanges(face.unicodeRange) : undefined;
     const wanted = characters.filter((character) => {
       const code = character.codePointAt(0)!;
       if (code < 0x20) return false;
       return ranges ? inRanges(ranges, code) : code > 0xff;
     });
-    if (wanted.length === 0 || (ranges === undefined && wanted.every((character) => always.includes(character)))) continue;
-    const { default: subsetFont } = await import('subset-font');
-    const bytes = await subsetFont(await sfntOf(face), wanted.join(''), { targetFormat: 'sfnt' });
-    const otf = bytes.toString('latin1', 0, 4) === 'OTTO';
-    embedded.push({
-      face,
-      filename: face.name.replace(/\.woff2$/, otf ? '.otf' : '.ttf'),
-      mediaType: otf ? 'font/otf' : 'font/ttf',
-      bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-    });
+    return wanted.length === 0 || (ranges === undefined && wanted.every((character) => always.includes(character))) ? [] : wanted;
+  };
+  // A file declared under several families (a script's face under the text family too) is subset once, for all.
+  const byFile = new Map<string, Set<string>>();
+  for (const face of faces) {
+    const wanted = wantedBy(face);
+    if (wanted.length > 0) byFile.set(face.name, new Set([...(byFile.get(face.name) ?? []), ...wanted]));
+  }
+  const subsets = new Map<string, Promise<Omit<EmbeddedFont, 'face'>>>();
+  const subset = (face: FontFace) => {
+    let pending = subsets.get(face.name);
+    if (!pending) {
+      pending = (async () => {
+        const { default: subsetFont } = await import('subset-font');
+        const wanted = [...byFile.get(face.name)!].sort().join('');
+        const bytes = await subsetFont(await sfntOf(face), wanted, { targetFormat: 'sfnt' });
+        const otf = bytes.toString('latin1', 0, 4) === 'OTTO';
+        return {
+          filename: face.name.replace(/\.woff2$/, otf ? '.otf' : '.ttf'),
+          mediaType: otf ? ('font/otf' as const) : ('font/ttf' as const),
+          bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+        };
+      })();
+      subsets.set(face.name, pending);
+    }
+    return pending;
+  };
+  const embedded: EmbeddedFont[] = [];
+  for (const face of faces) {
+    if (wantedBy(face).length === 0) continue;
+    embedded.push({ face, ...(await subset(face)) });
   }
   return embedded;
 }
@@ -133,15 +153,4 @@ export function fontFaceRules(fonts: readonly EmbeddedFont[]): string {
     .join('\n');
 }
 
-/** `U+0000-00FF,U+0131` → [[0, 255], [305, 305]] */
-export function parseUnicodeRange(range: string): Array<[number, number]> {
-  return range.split(',').map((part) => {
-    const [from, to] = part.trim().replace(/^U\+/i, '').split('-');
-    const start = parseInt(from!, 16);
-    return [start, to === undefined ? start : parseInt(to, 16)];
-  });
-}
-
-export function inRanges(ranges: ReadonlyArray<[number, number]>, code: number): boolean {
-  return ranges.some(([from, to]) => code >= from && code <= to);
-}
+export { inRanges, parseRanges as parseUnicodeRange } from '../../assets/fonts.js';

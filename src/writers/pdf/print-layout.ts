@@ -1,10 +1,10 @@
 import { fontBytes } from '../../assets/font-files.js';
-import { fontFaces, needsCjk } from '../../assets/fonts.js';
+import type { FontFace } from '../../assets/fonts.js';
 import type { Asset, BrowserSession, PrintPage } from '../../browser/session.js';
 import { correct, fillPageNumbers, measure, type MeasuredLayout } from './measure.js';
 import type { ReportDocument } from '../../document/report-document.js';
 import type { PageMap } from '../../document/page-map.js';
-import { contentsTitle, keepBreakAttribute, pageCss, printDocument, runningHead } from '../print-page/print-document.js';
+import { contentsTitle, facesFor, keepBreakAttribute, pageCss, printDocument, runningHead } from '../print-page/print-document.js';
 import type { Templates } from '../print-page/templates.js';
 import { finishPdf } from './finish-pdf.js';
 import { columnBreakCss, pageArea, type PageArea } from './page-css.js';
@@ -83,8 +83,9 @@ export interface PrintPageSource {
 /** Make the print page: the HTML document (with the measuring style sheet) and the files it loads. */
 export async function printPageSource(doc: ReportDocument, templates: Templates): Promise<PrintPageSource> {
   const assets = new Map<string, Asset>();
+  const faces = facesFor(doc.metadata, doc.tree);
   await Promise.all(
-    fontFaces().map(async (face) => {
+    faces.map(async (face) => {
       assets.set(`/fonts/${face.name}`, { body: await fontBytes(face), contentType: 'font/woff2', unchanging: true });
     }),
   );
@@ -99,7 +100,7 @@ export async function printPageSource(doc: ReportDocument, templates: Templates)
     fontUrl: (face) => `/fonts/${face.name}`,
     measureCss: measureCss(area, columnBreakCss(styleSheets)),
   });
-  return { html, assets, area, fonts: marginFonts(doc) };
+  return { html, assets, area, fonts: marginFonts(doc, faces) };
 }
 
 export async function layOutPrint(
@@ -147,14 +148,14 @@ export async function layOutPrint(
 }
 
 /**
- * The faces the running heads and folios may be set in: every text face the
- * project ships, for the characters of the short title, the chapters' titles
- * and the folios (whatever faces the template gives its margin boxes).
+ * The faces the running heads and folios may be set in: every face the page
+ * declares, for the characters of the short title, the chapters' titles and
+ * the folios (whatever faces the template gives its margin boxes).
  */
-function marginFonts(doc: ReportDocument): Array<{ font: string; text: string }> {
+function marginFonts(doc: ReportDocument, declared: readonly FontFace[]): Array<{ font: string; text: string }> {
   const text = [doc.metadata.shortTitle, ...(doc.metadata.chapters ? doc.outline.filter((entry) => entry.depth === 1).map((entry) => runningHead(entry.text)) : []), '0123456789 /…'].join(' ');
   const faces = new Map<string, { font: string; text: string }>();
-  for (const face of fontFaces().filter((candidate) => !candidate.cjk || needsCjk(text))) {
+  for (const face of declared) {
     const font = `${face.style} ${face.weight} 16px "${face.family}"`;
     faces.set(font, { font, text });
   }

@@ -2,7 +2,7 @@ import type { Element, ElementContent, Root } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import { h } from 'hastscript';
 import type { Metadata } from '../../document/metadata.js';
-import { fontFaceCss, fontFaces, needsCjk, type FontFace } from '../../assets/fonts.js';
+import { documentFaces, fontFaceCss, type FontFace } from '../../assets/fonts.js';
 import type { OutlineEntry } from '../../compile/pipeline.js';
 import { toolName, toolVersion } from '../../version.js';
 import { titlePageLines } from './title-page.js';
@@ -135,10 +135,14 @@ export function contents(outline: OutlineEntry[], depth: number, pageNumbers?: R
   ]);
 }
 
-/** The faces a document needs: all text faces, and the CJK ones only when its text has CJK characters. */
+/** The faces a document needs (see `documentFaces`): for its language and the characters of its text. */
 export function facesFor(metadata: Metadata, tree: Root): FontFace[] {
-  const cjk = needsCjk(plainText(tree) + metadata.title + (metadata.subtitle ?? '') + metadata.authors.join(''));
-  return fontFaces().filter((face) => cjk || !face.cjk);
+  return documentFaces(metadata.lang, documentText(metadata, tree));
+}
+
+/** The text a document shows: its body and the title page's lines. */
+export function documentText(metadata: Metadata, tree: Root): string {
+  return plainText(tree) + metadata.title + (metadata.subtitle ?? '') + metadata.authors.join('');
 }
 
 function cssString(value: string): string {
