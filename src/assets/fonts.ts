@@ -205,7 +205,7 @@ export function documentFaces(lang: string, text: string): FontFace[] {
   if (uses(hangulRange)) scripts.add('korean');
   for (const face of all) if (face.script && face.unicodeRange && uses(face.unicodeRange)) scripts.add(face.script);
 
-  const styles = all.filter((face) => face.family === families.text && face.name.includes('-latin-'));
+  const styles = all.filter((face) => face.family === families.text && /-latin-\d/.test(face.name));
   const aliases: FontFace[] = [];
   for (const face of all.filter((candidate) => candidate.script && scripts.has(candidate.script))) {
     const range = face.script === 'korean' ? hangulRange : face.unicodeRange;

@@ -55,6 +55,8 @@ export const ruleIds = [
   // print layout
   'page-layout-mismatch',
   'page-layout-unchecked',
+  // scripts and fonts
+  'glyph-missing',
 ] as const;
 
 export type RuleId = (typeof ruleIds)[number];

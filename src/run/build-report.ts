@@ -13,6 +13,7 @@ import { readManuscript } from '../compile/read-manuscript.js';
 import type { ResourceReader } from '../compile/resources.js';
 import { compile } from '../compile/pipeline.js';
 import type { Templates } from '../writers/print-page/templates.js';
+import { reportMissingGlyphs } from '../writers/print-page/missing-glyphs.js';
 
 import { formats, type Format, type Stage } from './formats.js';
 
@@ -103,6 +104,9 @@ export async function buildReport(manuscript: string, context: ReportContext): P
   report.files.push(...compiled.dataFiles);
   if (hasErrors(report.files, context.strict) || !compiled.metadata) return report;
   const doc: ReportDocument = { ...compiled, metadata: compiled.metadata };
+  // A character no shipped face can draw: a warning, which fails the build only with --strict.
+  await reportMissingGlyphs(file, doc.metadata, doc.tree);
+  if (hasErrors(report.files, context.strict)) return report;
   const wanted = context.select ? await context.select(doc) : context.formats;
 
   const target = (format: Format) => path.join(context.outDir, `${name}.${format}`);
