@@ -4,7 +4,7 @@ import type { VFile } from 'vfile';
 import { error, warn } from '../diagnostics/report.js';
 import { parsePartialDate } from '../data/partial-date.js';
 import { parseYaml } from '../data/yaml-source.js';
-import type { Metadata, Paper } from '../document/metadata.js';
+import { directionOf, type Metadata, type Paper } from '../document/metadata.js';
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
@@ -31,6 +31,7 @@ export const FrontMatter = z.object({
   paper: z.enum(['a4', 'letter', 'A4', 'Letter']).optional(),
   'toc-depth': z.number().int().min(1).max(6).optional(),
   chapters: z.boolean().optional(),
+  dir: z.enum(['ltr', 'rtl']).optional(),
 });
 export type FrontMatter = z.infer<typeof FrontMatter>;
 
@@ -126,6 +127,7 @@ export function resolveFrontMatter(
     authors: typeof data.author === 'string' ? [data.author] : data.author,
     ...(date ? { date } : {}),
     lang: data.lang ?? 'en',
+    dir: data.dir ?? directionOf(data.lang ?? 'en'),
     ...(data.description ? { description: data.description } : {}),
     keywords,
     ...(data.identifier ? { identifier: data.identifier } : {}),

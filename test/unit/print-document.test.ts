@@ -43,7 +43,7 @@ describe('the print page', () => {
       printCss: '/* template */',
       fontUrl: (face) => `/fonts/${face.name}`,
     });
-    expect(html).toContain('<html lang="en-GB">');
+    expect(html).toContain('<html lang="en-GB" dir="ltr">');
     expect(html).toContain('<title>A &#x3C;Title> &#x26; more</title>');
     expect(html).toContain('size: letter');
     expect(html).toContain('content: "Short \\"title\\""');

@@ -94,6 +94,7 @@ export async function epubEdition(doc: ReportDocument, templates: Templates, opt
       ignoreFailedDownloads: false,
       imprint: {
         identifier: bookIdentifier(metadata),
+        dir: metadata.dir ?? 'ltr',
         subtitle: metadata.subtitle,
         description: metadata.description,
         publisher: metadata.publisher,
@@ -110,6 +111,7 @@ export async function epubEdition(doc: ReportDocument, templates: Templates, opt
     chapters: chapters.map((chapter, index) => ({
       title: chapter.title,
       filename: chapter.filename,
+      dir: metadata.dir ?? 'ltr',
       content: '',
       xhtml: xhtml[index]!,
       beforeToc: chapter.kind !== 'chapter',

@@ -4,6 +4,7 @@ import type { Asset, BrowserSession, PrintPage } from '../../browser/session.js'
 import { correct, fillPageNumbers, measure, type MeasuredLayout } from './measure.js';
 import type { ReportDocument } from '../../document/report-document.js';
 import type { PageMap } from '../../document/page-map.js';
+import type { Direction } from '../../document/metadata.js';
 import { contentsTitle, facesFor, keepBreakAttribute, pageCss, printDocument, runningHead } from '../print-page/print-document.js';
 import type { Templates } from '../print-page/templates.js';
 import { finishPdf } from './finish-pdf.js';
@@ -98,7 +99,7 @@ export async function printPageSource(doc: ReportDocument, templates: Templates)
     outline: doc.outline,
     printCss: templates.printCss,
     fontUrl: (face) => `/fonts/${face.name}`,
-    measureCss: measureCss(area, columnBreakCss(styleSheets)),
+    measureCss: measureCss(area, columnBreakCss(styleSheets), doc.metadata.dir),
   });
   return { html, assets, area, fonts: marginFonts(doc, faces) };
 }
@@ -162,9 +163,14 @@ function marginFonts(doc: ReportDocument, declared: readonly FontFace[]): Array<
   return [...faces.values()];
 }
 
-/** The measuring layout: the whole document in columns of the page area's size, one column a page. */
-export function measureCss(area: PageArea, breaks: string): string {
+/**
+ * The measuring layout: the whole document in columns of the page area's size, one column a page. The
+ * columns always run left to right (the measuring pass counts them so); right-to-left text keeps its
+ * direction in the body's children.
+ */
+export function measureCss(area: PageArea, breaks: string, dir: Direction = 'ltr'): string {
   return [
+    ...(dir === 'rtl' ? ['body { direction: ltr !important; }', 'body > * { direction: rtl; }'] : []),
     `html, body { margin: 0 !important; padding: 0 !important; border: 0 !important; }`,
     `html { width: ${area.width}px !important; }`,
     `body { width: ${area.width}px !important; height: ${area.height}px !important; columns: ${area.width}px !important; ` +

@@ -32,7 +32,7 @@ export function printDocument(input: PrintDocumentInput): string {
     type: 'root',
     children: [
       { type: 'doctype' },
-      h('html', { lang: metadata.lang }, [
+      h('html', { lang: metadata.lang, dir: metadata.dir ?? 'ltr' }, [
         h('head', [
           h('meta', { charSet: 'utf-8' }),
           h('meta', { name: 'viewport', content: 'width=device-width, initial-scale=1' }),
@@ -67,9 +67,13 @@ export const keepBreakAttribute = 'data-imprint-page-break';
  * running head or folio on the cover.
  */
 export function pageCss(metadata: Metadata, outline: readonly OutlineEntry[]): string {
+  // Right to left, the running heads change sides: the short title on the right, the chapter's on the left.
+  const rtl = metadata.dir === 'rtl';
+  const [titleBox, chapterBox] = rtl ? ['top-right', 'top-left'] : ['top-left', 'top-right'];
   const rules = [
-    `@page { size: ${metadata.paper === 'letter' ? 'letter' : 'A4'}; @top-left { content: ${cssString(metadata.shortTitle)}; } }`,
+    `@page { size: ${metadata.paper === 'letter' ? 'letter' : 'A4'}; @${titleBox} { content: ${cssString(metadata.shortTitle)}; } }`,
   ];
+  if (rtl) rules.push('@page { @top-right { text-align: right; direction: rtl; } @top-left { text-align: left; direction: rtl; } }');
   if (metadata.chapters) {
     outline
       .filter((entry) => entry.depth === 1)
@@ -77,7 +81,7 @@ export function pageCss(metadata: Metadata, outline: readonly OutlineEntry[]): s
         const name = `imprint-chapter-${index + 1}`;
         rules.push(
           `section:has(> h2[id=${cssString(entry.id)}]) { break-before: page; page: ${name}; }`,
-          `@page ${name} { @top-right { content: ${cssString(runningHead(entry.text))}; } }`,
+          `@page ${name} { @${chapterBox} { content: ${cssString(runningHead(entry.text))}; } }`,
         );
       });
   }
