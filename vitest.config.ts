@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 /** The tests that harm a browser at a given moment (kill it, stop it, interrupt a build) and time how it ends. */
 const timed = ['test/safety/faults.test.ts', 'test/safety/faults-print.test.ts'];
+/** The tests that need no browser: `npm run test:fast` runs only these. */
+const fast = ['test/unit/**/*.test.ts', 'test/architecture/**/*.test.ts'];
 
 export default defineConfig({
   test: {
@@ -11,9 +13,17 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          name: 'fast',
+          include: fast,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'editions',
           include: ['test/**/*.test.ts'],
-          exclude: timed,
+          exclude: [...timed, ...fast],
           // One Chromium for the whole run: every test that prints connects to it.
           globalSetup: ['test/helpers/global-browser.ts'],
           // Two cores: run test files two at a time.

@@ -190,10 +190,10 @@ const traditional = /^zh-(hant|tw|hk|mo)\b/i;
  */
 export function documentFaces(lang: string, text: string): FontFace[] {
   const all = fontFaces();
-  const own = all.filter((face) => !face.script && face.unicodeRange).flatMap((face) => parseRanges(face.unicodeRange!));
+  const own = all.filter((face) => !face.script && face.unicodeRange).flatMap((face) => parseUnicodeRange(face.unicodeRange!));
   const characters = [...new Set(text)].map((character) => character.codePointAt(0)!).filter((code) => code > 0x7f && !inRanges(own, code));
   const uses = (range: string) => {
-    const ranges = parseRanges(range);
+    const ranges = parseUnicodeRange(range);
     return characters.some((code) => inRanges(ranges, code));
   };
   const scripts = new Set<Script>();
@@ -216,8 +216,8 @@ export function documentFaces(lang: string, text: string): FontFace[] {
   return [...aliases, ...all.filter((face) => !face.script || scripts.has(face.script))];
 }
 
-/** `U+0000-00FF,U+0131` → [[0, 255], [305, 305]] */
-export function parseRanges(range: string): Array<[number, number]> {
+/** The ranges of a CSS `unicode-range` value (`U+0000-00FF, U+0131`). */
+export function parseUnicodeRange(range: string): Array<[number, number]> {
   return range.split(',').map((part) => {
     const [from, to] = part.trim().replace(/^U\+/i, '').split('-');
     const start = parseInt(from!, 16);

@@ -1,6 +1,6 @@
 import type { Element } from 'hast';
 import { s } from 'hastscript';
-import { measureText } from './font-metrics.js';
+import { measureText } from '../assets/font-metrics.js';
 import { chartWidth, leading, n, niceTicks, palette, type, wrapText } from './layout.js';
 import { chartRoot, text } from './svg.js';
 

@@ -1,4 +1,4 @@
-import { measureText, type TextStyle } from './font-metrics.js';
+import { measureText, type TextStyle } from '../assets/font-metrics.js';
 
 /**
  * What every chart shares: sizes, colours and text layout. Sizes are in the

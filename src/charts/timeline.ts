@@ -1,7 +1,7 @@
 import type { Element } from 'hast';
 import { s } from 'hastscript';
 import type { PartialDate } from '../data/partial-date.js';
-import { measureText } from './font-metrics.js';
+import { measureText } from '../assets/font-metrics.js';
 import { chartWidth, leading, n, palette, type, wrapText } from './layout.js';
 import { chartRoot, text } from './svg.js';
 

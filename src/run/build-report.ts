@@ -24,9 +24,14 @@ export interface Edition {
   /** Where it is written. */
   path: string;
   bytes: Uint8Array;
+  /** PDF: pages in the file, as its writer made them. */
+  pages?: number;
+  /** EPUB: content documents in its reading order, the navigation document left out. */
+  chapters?: number;
 }
 
-export interface ReportResult {
+/** One report as its build made it, before it is compared with the manifest and written (see run-report.ts). */
+export interface BuiltReport {
   /** The manuscript's path as given. */
   manuscript: string;
   /** Base name of its editions: `report` for `report.md`. */
@@ -77,7 +82,7 @@ export interface ReportContext {
  * writers. Problems in the inputs end it early with `ok: false` and messages
  * on `files`; nothing is written here.
  */
-export async function buildReport(manuscript: string, context: ReportContext): Promise<ReportResult> {
+export async function buildReport(manuscript: string, context: ReportContext): Promise<BuiltReport> {
   const absolute = path.resolve(context.cwd, manuscript);
   const name = path.basename(absolute).replace(/\.[^.]+$/, '');
   const timed = async <T>(stage: Stage, work: () => Promise<T>): Promise<T> => {
@@ -88,7 +93,7 @@ export async function buildReport(manuscript: string, context: ReportContext): P
   };
 
   const file = await timed('read', () => readManuscript(absolute, context.reader, context.cwd));
-  const report: ReportResult = { manuscript, name, ok: false, editions: [], files: [file] };
+  const report: BuiltReport = { manuscript, name, ok: false, editions: [], files: [file] };
   if (file.value === undefined) return report;
 
   const compiled = await compile(file, {
@@ -153,16 +158,15 @@ export async function buildReport(manuscript: string, context: ReportContext): P
     );
   const epub = layout && wanted.has('epub') ? layout.then((made) => epubWith(made.pageMap)) : undefined;
   if (printed) {
-    jobs.push(printed.then((pdf) => announce({ format: 'pdf' as const, path: target('pdf'), bytes: pdf.bytes })));
+    jobs.push(printed.then((pdf) => announce({ format: 'pdf' as const, path: target('pdf'), bytes: pdf.bytes, pages: pdf.pages })));
   }
   if (epub) {
     jobs.push(
-      Promise.all([layout!, epub, printed]).then(async ([made, bytes, pdf]) => ({
-        format: 'epub' as const,
-        path: target('epub'),
+      Promise.all([layout!, epub, printed]).then(async ([made, first, pdf]) => {
         // The printed PDF corrected the measured map: the page list must follow the PDF.
-        bytes: pdf && pdf.pageMap !== made.pageMap ? await epubWith(pdf.pageMap) : bytes,
-      })).then(announce),
+        const written = pdf && pdf.pageMap !== made.pageMap ? await epubWith(pdf.pageMap) : first;
+        return { format: 'epub' as const, path: target('epub'), bytes: written.bytes, chapters: written.chapters };
+      }).then(announce),
     );
   }
   try {

@@ -1,13 +1,11 @@
 import path from 'node:path';
 import type { VFile } from 'vfile';
-import { buildReport, formats, type Format, type ReportContext, type Stage } from './build-report.js';
+import { buildReport, type Edition, formats, type Format, type ReportContext, type Stage } from './build-report.js';
 import type { PageMap } from '../document/page-map.js';
 import type { ResourceReader } from '../compile/resources.js';
 import { editionName, projectPath } from '../project/manuscripts.js';
-import { epubChapterCount } from '../release/epub-chapters.js';
 import { inputsDigest, RecordingReader, sha256, type SourceFile } from '../release/inputs.js';
 import { verifiedEdition, type ManifestEdition, type ManifestReport } from '../release/manifest.js';
-import { pdfPageCount } from '../release/pdf-pages.js';
 import type { ResolvedRun } from './resolve-run.js';
 import { compareText } from '../project/order.js';
 
@@ -108,7 +106,7 @@ export async function runReport(
     reader: pipelineReader,
     ...(onStage ? { onStage } : {}),
     onEdition: (edition) => {
-      const description = describe(edition.bytes, edition.format);
+      const description = describe(edition);
       description.catch(() => undefined);
       descriptions.set(edition.bytes, description);
     },
@@ -152,7 +150,7 @@ export async function runReport(
     const made = built.editions.find((edition) => edition.format === format);
     const found = kept.get(format);
     if (made) {
-      const described = await (descriptions.get(made.bytes) ?? describe(made.bytes, format));
+      const described = await (descriptions.get(made.bytes) ?? describe(made));
       const entry: ManifestEdition = {
         format,
         path: path.basename(made.path),
@@ -190,20 +188,12 @@ export async function runReport(
   return { result, entry };
 }
 
-async function describe(bytes: Uint8Array, format: Format): Promise<{ sha256: string; counts: { pages?: number; chapters?: number } }> {
-  const digest = sha256(bytes);
-  if (format === 'pdf') {
-    const pages = pdfPageCount(bytes);
-    return { sha256: digest, counts: pages === undefined ? {} : { pages } };
-  }
-  if (format === 'epub') {
-    const chapters = await epubChapterCount(bytes);
-    return { sha256: digest, counts: chapters === undefined ? {} : { chapters } };
-  }
-  return { sha256: digest, counts: {} };
+/** An edition's digest, and the counts its writer gave. */
+async function describe(edition: Edition): Promise<{ sha256: string; counts: { pages?: number; chapters?: number } }> {
+  return { sha256: sha256(edition.bytes), counts: countsOf(edition) };
 }
 
-function countsOf(entry: ManifestEdition): { pages?: number; chapters?: number } {
+function countsOf(entry: { pages?: number | undefined; chapters?: number | undefined }): { pages?: number; chapters?: number } {
   return {
     ...(entry.pages !== undefined ? { pages: entry.pages } : {}),
     ...(entry.chapters !== undefined ? { chapters: entry.chapters } : {}),

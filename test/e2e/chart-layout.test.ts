@@ -6,7 +6,7 @@ import { visit } from 'unist-util-visit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { fontBytes } from '../../src/assets/font-files.js';
 import { fontFaceCss, fontFaces } from '../../src/assets/fonts.js';
-import { measureText } from '../../src/charts/font-metrics.js';
+import { loadTextMetrics, measureText } from '../../src/assets/font-metrics.js';
 import { readManuscript } from '../../src/compile/read-manuscript.js';
 import { diskReader } from '../../src/compile/resources.js';
 import { compile } from '../../src/compile/pipeline.js';
@@ -21,6 +21,7 @@ let browser: Browser;
 let charts: Element[];
 
 beforeAll(async () => {
+  await loadTextMetrics();
   browser = await puppeteer.connect({ browserWSEndpoint: inject('browserWSEndpoint') });
   const manuscript = path.join(root, 'manuscript/report.md');
   const file = await readManuscript(manuscript, diskReader);

@@ -21,6 +21,7 @@ import {
   type LoadTable,
 } from './shared/figure-directive.js';
 import type { ImprintFigure } from '../../document/nodes.js';
+import { loadTextMetrics } from '../../assets/font-metrics.js';
 
 export interface RemarkImprintChartOptions {
   loadTable: LoadTable;
@@ -43,6 +44,8 @@ const remarkImprintChart: Plugin<[RemarkImprintChartOptions], Root> = function (
     visit(tree, 'leafDirective', (node) => {
       if (node.name === 'chart') directives.push(node);
     });
+    // Charts measure their labels in the shipped text faces.
+    if (directives.length > 0) await loadTextMetrics();
     await Promise.all(
       directives.map(async (node) => {
         const directive = readFigureDirective(node, file, knownAttributes, example);

@@ -3,10 +3,9 @@ import subsetFont from 'subset-font';
 import { families, fontFaces, type FontFace } from '../../assets/fonts.js';
 import type { Metadata } from '../../document/metadata.js';
 import { formatPartialDate } from '../../data/partial-date.js';
+import { harfBuzz, type HarfBuzz, shapeLine, type ShapedGlyph, type ShapingFace, shapingFace } from '../../assets/font-metrics.js';
 import { inRanges, parseUnicodeRange, sfntOf } from './fonts.js';
 
-type HarfBuzz = typeof import('harfbuzzjs');
-type HbFont = InstanceType<HarfBuzz['Font']>;
 
 /** How the cover template asks for a block of text. */
 export interface TextOptions {
@@ -87,34 +86,19 @@ function faceKey(options: Pick<TextOptions, 'weight' | 'style'>): string {
   return `${options.weight ?? 400}-${options.style ?? 'normal'}`;
 }
 
-interface LoadedFace {
-  font: HbFont;
-  upem: number;
-  ascender: number;
-  ranges?: Array<[number, number]>;
-}
-
-interface Glyph {
-  face: LoadedFace;
-  id: number;
-  advance: number;
-  dx: number;
-  dy: number;
-}
-
 /** Sets text in the shipped faces: per character the first face that has it, shaped with HarfBuzz. */
 class TextSetter {
   private constructor(
     private readonly hb: HarfBuzz,
-    private readonly faces: Map<string, LoadedFace[]>,
+    private readonly faces: Map<string, ShapingFace[]>,
   ) {}
 
   static async load(wanted: Map<string, { text: string }[]>, lang: string): Promise<TextSetter> {
-    const hb = await import('harfbuzzjs');
+    const hb = await harfBuzz();
     const japaneseFirst = /^ja\b/i.test(lang);
     const cjk = fontFaces().filter((face) => face.cjk);
     if (japaneseFirst) cjk.sort((a, b) => Number(b.family === families.japanese) - Number(a.family === families.japanese));
-    const faces = new Map<string, LoadedFace[]>();
+    const faces = new Map<string, ShapingFace[]>();
     for (const [key, blocks] of wanted) {
       const text = blocks.map((block) => block.text).join('');
       if (text === '') continue;
@@ -123,7 +107,7 @@ class TextSetter {
         ...fontFaces().filter((face) => face.family === families.text && String(face.weight) === weight && face.style === style),
         ...cjk,
       ];
-      const loaded: LoadedFace[] = [];
+      const loaded: ShapingFace[] = [];
       for (const face of candidates) {
         const ranges = face.unicodeRange ? parseUnicodeRange(face.unicodeRange) : undefined;
         const characters = [...new Set(text)].filter((character) => {
@@ -132,9 +116,7 @@ class TextSetter {
         });
         if (characters.length === 0) continue;
         const sfnt = await subsetFont(await sfntOf(face), characters.join(''), { targetFormat: 'sfnt' });
-        const hbFace = new hb.Face(new hb.Blob(new Uint8Array(sfnt.buffer, sfnt.byteOffset, sfnt.byteLength)));
-        const font = new hb.Font(hbFace);
-        loaded.push({ font, upem: hbFace.upem, ascender: font.hExtents().ascender, ...(ranges ? { ranges } : {}) });
+        loaded.push(shapingFace(hb, new Uint8Array(sfnt.buffer, sfnt.byteOffset, sfnt.byteLength), face.unicodeRange));
       }
       faces.set(key, loaded);
     }
@@ -208,35 +190,10 @@ class TextSetter {
     return parts.join('');
   }
 
-  /** Shape a line: split it into runs by face, shape each run. */
-  private shape(line: string, options: TextOptions): Glyph[] {
+  /** Shape a line in the faces of its weight and style. */
+  private shape(line: string, options: TextOptions): ShapedGlyph[] {
     const faces = this.faces.get(faceKey(options)) ?? [];
-    if (faces.length === 0) return [];
-    const faceOf = (character: string): LoadedFace => {
-      const code = character.codePointAt(0)!;
-      return (
-        faces.find((face) => (face.ranges ? inRanges(face.ranges, code) : true) && face.font.nominalGlyph(code) !== undefined) ??
-        faces[0]!
-      );
-    };
-    const runs: Array<{ face: LoadedFace; text: string }> = [];
-    for (const character of line) {
-      const face = faceOf(character);
-      const last = runs[runs.length - 1];
-      if (last && last.face === face) last.text += character;
-      else runs.push({ face, text: character });
-    }
-    const glyphs: Glyph[] = [];
-    for (const run of runs) {
-      const buffer = new this.hb.Buffer();
-      buffer.addText(run.text);
-      buffer.guessSegmentProperties();
-      this.hb.shape(run.face.font, buffer);
-      for (const info of buffer.getGlyphInfosAndPositions()) {
-        glyphs.push({ face: run.face, id: info.codepoint, advance: info.xAdvance ?? 0, dx: info.xOffset ?? 0, dy: info.yOffset ?? 0 });
-      }
-    }
-    return glyphs;
+    return faces.length === 0 ? [] : shapeLine(this.hb, faces, line);
   }
 }
 

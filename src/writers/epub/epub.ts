@@ -58,13 +58,20 @@ export function prepareEpubEdition(doc: ReportDocument, templates: Templates): P
 const tocTitle = 'Contents';
 const navFile = 'toc.xhtml';
 
+/** The EPUB file and what its writer knows of it. */
+export interface EpubEdition {
+  bytes: Uint8Array;
+  /** Content documents in the reading order (cover, title page, chapters), the navigation document left out. */
+  chapters: number;
+}
+
 /**
  * The EPUB 3 edition: a cover, a title page, one chapter per top-level
  * section, and a navigation document with the nested contents, landmarks
  * and (given the PDF's page map) a page list. Packaged by epub-gen-memory
  * (writers/epub/package.ts), with the images the document shows.
  */
-export async function epubEdition(doc: ReportDocument, templates: Templates, options: EpubOptions = {}): Promise<Uint8Array> {
+export async function epubEdition(doc: ReportDocument, templates: Templates, options: EpubOptions = {}): Promise<EpubEdition> {
   const { metadata } = doc;
   const { chapters, footnotes, pageBreaks, notes, cover, nav, text } = await assemble(doc, templates, options.pageMap, doc.file);
   const images = packageImages(doc.images);
@@ -75,7 +82,7 @@ export async function epubEdition(doc: ReportDocument, templates: Templates, opt
   const css = `${fontFaceRules(fonts)}\n${templates.epubCss}`;
 
   const modified = new Date(options.sourceDateEpoch === undefined ? Date.now() : options.sourceDateEpoch * 1000);
-  return packageEpub({
+  const bytes = await packageEpub({
     options: {
       title: metadata.title,
       author: metadata.authors,
@@ -125,6 +132,8 @@ export async function epubEdition(doc: ReportDocument, templates: Templates, opt
     cover: { filename: 'cover.svg', mediaType: 'image/svg+xml', bytes: new TextEncoder().encode(cover.svg) },
     date: zipDate(modified),
   });
+  // Every chapter is a content document of the reading order; the navigation document is not among them.
+  return { bytes, chapters: chapters.length };
 }
 
 /** Whether two texts give the same font subsets. */

@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fontBytes } from '../../assets/font-files.js';
-import { inRanges, parseRanges, type FontFace } from '../../assets/fonts.js';
+import { sfntOf } from '../../assets/font-files.js';
+import type { FontFace } from '../../assets/fonts.js';
+
+export { sfntOf } from '../../assets/font-files.js';
+export { inRanges, parseUnicodeRange } from '../../assets/fonts.js';
+import { inRanges, parseUnicodeRange } from '../../assets/fonts.js';
 
 /** A font file of the package: one face, reduced to the characters the book uses. */
 export interface EmbeddedFont {
@@ -22,64 +23,6 @@ const always =
   ' \u00a0!"#$%&\'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~' +
   '\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026\u2191\u25e6\u25aa';
 
-const decompressed = new Map<string, Promise<Buffer>>();
-let conversions: Promise<unknown> = Promise.resolve();
-
-/**
- * The face as an OpenType (sfnt) font, decompressed from its WOFF2 file once
- * per process, and kept on disk after the first time: decompressing the two
- * CJK faces takes most of a second, more than the rest of a short report's
- * EPUB. The copy is named after the WOFF2 file's digest, so a changed font is
- * never read from an old copy; without a writable cache folder it is only
- * kept in memory.
- */
-export function sfntOf(face: FontFace): Promise<Buffer> {
-  let pending = decompressed.get(face.file);
-  if (!pending) {
-    pending = fontBytes(face).then((bytes) => cachedSfnt(face, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
-    decompressed.set(face.file, pending);
-  }
-  return pending;
-}
-
-async function cachedSfnt(face: FontFace, woff2: Buffer): Promise<Buffer> {
-  const folder = cacheFolder(face.file);
-  const file = folder && path.join(folder, `${createHash('sha256').update(woff2).digest('hex').slice(0, 32)}.sfnt`);
-  if (file) {
-    const kept = await readFile(file).catch(() => undefined);
-    if (kept && isSfnt(kept)) return kept;
-  }
-  // One conversion at a time: the converter's WebAssembly module is one instance, and
-  // conversions started together come back empty. The result is copied out of its memory.
-  const converted = conversions.then(async () => {
-    const { convert } = await import('fontverter');
-    return Buffer.from(await convert(woff2, 'sfnt'));
-  });
-  conversions = converted.catch(() => undefined);
-  const sfnt = await converted;
-  if (file && folder) {
-    // Written beside, then renamed: a build running at the same time reads a whole file or none.
-    const partial = `${file}.${process.pid}.tmp`;
-    await mkdir(folder, { recursive: true })
-      .then(() => writeFile(partial, sfnt))
-      .then(() => rename(partial, file))
-      .catch(() => undefined);
-  }
-  return sfnt;
-}
-
-/** `node_modules/.cache/imprint/fonts` of the node_modules the shipped fonts are installed in. */
-function cacheFolder(fontFile: string): string | undefined {
-  const parts = fontFile.split(path.sep);
-  const at = parts.lastIndexOf('node_modules');
-  return at < 0 ? undefined : path.join(parts.slice(0, at + 1).join(path.sep), '.cache', 'imprint', 'fonts');
-}
-
-function isSfnt(bytes: Buffer): boolean {
-  const tag = bytes.toString('latin1', 0, 4);
-  return bytes.length > 12 && (tag === '\x00\x01\x00\x00' || tag === 'OTTO' || tag === 'true');
-}
-
 /** The characters the fonts are subset to for `text`: its own and those every face keeps. */
 export function fontCharacters(text: string): Set<string> {
   const used = new Set<string>(always);
@@ -98,7 +41,7 @@ export function fontCharacters(text: string): Set<string> {
 export async function embedFonts(faces: readonly FontFace[], text: string): Promise<EmbeddedFont[]> {
   const characters = [...fontCharacters(text)].sort();
   const wantedBy = (face: FontFace) => {
-    const ranges = face.unicodeRange ? parseRanges(face.unicodeRange) : undefined;
+    const ranges = face.unicodeRange ? parseUnicodeRange(face.unicodeRange) : undefined;
     const wanted = characters.filter((character) => {
       const code = character.codePointAt(0)!;
       if (code < 0x20) return false;
@@ -153,4 +96,4 @@ export function fontFaceRules(fonts: readonly EmbeddedFont[]): string {
     .join('\n');
 }
 
-export { inRanges, parseRanges as parseUnicodeRange } from '../../assets/fonts.js';
+/** `U+0000-00FF,U+0131` → [[0, 255], [305, 305]] */

@@ -49,6 +49,8 @@ async function timed<T>(onStage: OnPrintStage | undefined, stage: PrintStage, wo
 
 export interface PrintedPdf {
   bytes: Uint8Array;
+  /** Pages in the file, as the PDF's own page tree counts them. */
+  pages: number;
   /** The page map, corrected from the printed PDF where the measuring pass was wrong. */
   pageMap: PageMap;
   /** How many times the page was printed: 1 when the measured map held. */
@@ -232,7 +234,7 @@ class MeasuredPrintLayout implements PrintLayout {
           ...(wrong.length === 0 ? { destinations, pageAreaTop: this.pageAreaTop } : {}),
         });
         this.onStage?.('finish', performance.now() - finishStarted);
-        return { bytes, pageMap: map, printings, disagreements, unchecked };
+        return { bytes, pages, pageMap: map, printings, disagreements, unchecked };
       }
       this.onStage?.('finish', performance.now() - finishStarted);
       const pageOfId = new Map(map.pageOfId);

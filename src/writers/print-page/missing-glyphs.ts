@@ -2,10 +2,10 @@ import type { Root } from 'hast';
 import type { Point } from 'unist';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
-import { inRanges, parseRanges, type FontFace } from '../../assets/fonts.js';
+import { inRanges, parseUnicodeRange, type FontFace } from '../../assets/fonts.js';
 import { warn } from '../../diagnostics/report.js';
 import type { Metadata } from '../../document/metadata.js';
-import { sfntOf } from '../epub/fonts.js';
+import { sfntOf } from '../../assets/font-files.js';
 import { facesFor } from './print-document.js';
 
 /**
@@ -62,7 +62,7 @@ export async function reportMissingGlyphs(file: VFile, metadata: Metadata, tree:
   visit(tree, 'text', (node) => note(node.value, node.position?.start));
   if (first.size === 0) return;
 
-  const candidates = faces.map((face) => ({ face, ranges: face.unicodeRange ? parseRanges(face.unicodeRange) : undefined }));
+  const candidates = faces.map((face) => ({ face, ranges: face.unicodeRange ? parseUnicodeRange(face.unicodeRange) : undefined }));
   for (const [code, place] of first) {
     let drawn = false;
     for (const { face, ranges } of candidates) {

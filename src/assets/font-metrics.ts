@@ -1,0 +1,133 @@
+import { sfntOf } from './font-files.js';
+import { families, fontFaces, inRanges, parseUnicodeRange, type FontFace } from './fonts.js';
+
+/**
+ * The one font-metrics engine: HarfBuzz (harfbuzzjs), on the faces imprint ships. Charts measure their
+ * labels with it, so that they lay out their text (wrap labels, size columns) without a browser and still fit
+ * when the browser or e-reader sets it in the same face; the EPUB's cover sets its text with it.
+ */
+export type HarfBuzz = typeof import('harfbuzzjs');
+type HbFont = InstanceType<HarfBuzz['Font']>;
+
+let loadingHarfBuzz: Promise<HarfBuzz> | undefined;
+
+/** HarfBuzz, loaded once per process (its WebAssembly module). */
+export function harfBuzz(): Promise<HarfBuzz> {
+  loadingHarfBuzz ??= import('harfbuzzjs');
+  return loadingHarfBuzz;
+}
+
+/** A face loaded into HarfBuzz, with the characters it is used for. */
+export interface ShapingFace {
+  font: HbFont;
+  upem: number;
+  ascender: number;
+  /** The face's `unicode-range`; none for a face used for whatever it has. */
+  ranges?: Array<[number, number]>;
+}
+
+/** Load a face (OpenType bytes) into HarfBuzz. */
+export function shapingFace(hb: HarfBuzz, sfnt: Uint8Array, unicodeRange: string | undefined): ShapingFace {
+  const face = new hb.Face(new hb.Blob(sfnt));
+  const font = new hb.Font(face);
+  const loaded: ShapingFace = { font, upem: face.upem, ascender: font.hExtents().ascender };
+  if (unicodeRange) loaded.ranges = parseUnicodeRange(unicodeRange);
+  return loaded;
+}
+
+/** A glyph as shaped: its face, id and advance and offsets in the face's units. */
+export interface ShapedGlyph {
+  face: ShapingFace;
+  id: number;
+  advance: number;
+  dx: number;
+  dy: number;
+}
+
+/** Shape a line: per character the first face that has it (else the first face), in runs of one face. */
+export function shapeLine(hb: HarfBuzz, faces: readonly ShapingFace[], line: string): ShapedGlyph[] {
+  const faceOf = (character: string): ShapingFace | undefined => {
+    const code = character.codePointAt(0)!;
+    return faces.find((face) => (face.ranges ? inRanges(face.ranges, code) : true) && face.font.nominalGlyph(code) !== undefined);
+  };
+  const runs: Array<{ face: ShapingFace | undefined; text: string }> = [];
+  for (const character of line) {
+    const face = faceOf(character);
+    const last = runs[runs.length - 1];
+    if (last && last.face === face) last.text += character;
+    else runs.push({ face, text: character });
+  }
+  const glyphs: ShapedGlyph[] = [];
+  for (const run of runs) {
+    const face = run.face ?? faces[0];
+    if (!face) continue;
+    const buffer = new hb.Buffer();
+    buffer.addText(run.text);
+    buffer.guessSegmentProperties();
+    hb.shape(face.font, buffer);
+    for (const info of buffer.getGlyphInfosAndPositions()) {
+      glyphs.push({ face, id: info.codepoint, advance: info.xAdvance ?? 0, dx: info.xOffset ?? 0, dy: info.yOffset ?? 0 });
+    }
+  }
+  return glyphs;
+}
+
+/** How chart text is set: a size in the chart's user units, a weight and a style of the text face. */
+export interface TextStyle {
+  size: number;
+  weight?: 400 | 600;
+  style?: 'normal' | 'italic';
+}
+
+interface TextMetrics {
+  hb: HarfBuzz;
+  faces: Map<string, ShapingFace[]>;
+}
+
+let textMetrics: TextMetrics | undefined;
+let loadingTextMetrics: Promise<void> | undefined;
+
+/** Load the text faces `measureText` measures with; call (and wait) once before measuring. */
+export function loadTextMetrics(): Promise<void> {
+  loadingTextMetrics ??= (async () => {
+    const hb = await harfBuzz();
+    const faces = new Map<string, ShapingFace[]>();
+    const text = fontFaces().filter((face: FontFace) => face.family === families.text);
+    for (const face of text) {
+      const key = `${face.weight}-${face.style}`;
+      const loaded = shapingFace(hb, await sfntOf(face), face.unicodeRange);
+      faces.set(key, [...(faces.get(key) ?? []), loaded]);
+    }
+    textMetrics = { hb, faces };
+  })();
+  return loadingTextMetrics;
+}
+
+/** The width of `text` set in the text face at `style`, in user units (see `loadTextMetrics`). */
+export function measureText(text: string, style: TextStyle): number {
+  if (!textMetrics) throw new Error('measureText: the text faces are not loaded (await loadTextMetrics() first)');
+  const faces = textMetrics.faces.get(`${style.weight ?? 400}-${style.style ?? 'normal'}`) ?? [];
+  const upem = faces[0]?.upem ?? 1000;
+  let width = 0;
+  let covered = '';
+  const flush = () => {
+    for (const glyph of shapeLine(textMetrics!.hb, faces, covered)) width += (glyph.advance / glyph.face.upem) * upem;
+    covered = '';
+  };
+  for (const character of text) {
+    if (faces.some((face) => covers(face, character))) {
+      covered += character;
+      continue;
+    }
+    flush();
+    // A character no shipped text face has: CJK ideographs and kana are a full em wide; anything else, a wide guess.
+    width += (/[\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]/u.test(character) ? 1 : 0.6) * upem;
+  }
+  flush();
+  return (width / upem) * style.size;
+}
+
+function covers(face: ShapingFace, character: string): boolean {
+  const code = character.codePointAt(0)!;
+  return (face.ranges ? inRanges(face.ranges, code) : true) && face.font.nominalGlyph(code) !== undefined;
+}
