@@ -53,15 +53,14 @@ function manuscript(): string {
  * the order they are drawn).
  */
 const comparable = (text: string) =>
-  text
-    .normalize('NFKC')
-    .replace(/[\p{Extended_Pictographic}\uFE0F\u200D\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu, '')
-    .split(/\s+/)
-    // pdftotext reads the lam-alef ligature as alef-lam: letters compared in any order within a word.
-    .map((word) => [...squash(word)].sort().join(''))
-    .filter((word) => word !== '')
+  [
+    ...squash(
+      text.normalize('NFKC').replace(/[\p{Extended_Pictographic}\uFE0F\u200D\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu, ''),
+    ),
+  ]
+    // pdftotext cuts Arabic words into pieces in drawing order, and reads lam-alef as alef-lam: letters in any order.
     .sort()
-    .join(' ');
+    .join('');
 
 interface Built {
   result: BuildResult;
