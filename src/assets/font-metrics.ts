@@ -92,7 +92,8 @@ export function loadTextMetrics(): Promise<void> {
   loadingTextMetrics ??= (async () => {
     const hb = await harfBuzz();
     const faces = new Map<string, ShapingFace[]>();
-    const text = fontFaces().filter((face: FontFace) => face.family === families.text);
+    // Latin and Latin Extended: the subsets chart labels are measured in (the Greek and Cyrillic ones cost a load each).
+    const text = fontFaces().filter((face: FontFace) => face.family === families.text && /-latin-(ext-)?\d/.test(face.name));
     for (const face of text) {
       const key = `${face.weight}-${face.style}`;
       const loaded = shapingFace(hb, await sfntOf(face), face.unicodeRange);

@@ -16,11 +16,28 @@ export interface FontFace {
   file: string;
   /** A short stable name for the file in packages and URLs. */
   name: string;
-  /** A Chinese or Japanese face, needed only by text in those scripts. */
+  /** A Chinese, Japanese or Korean face, needed only by text in those scripts. */
   cjk: boolean;
   /** The math face (with an OpenType MATH table), needed only by formulas. */
   math: boolean;
+  /**
+   * The script a face of another family than the text's is shipped for
+   * (`arabic`, `korean`, `emoji`…), loaded only by documents with text in it.
+   */
+  script?: Script;
 }
+
+/** The scripts imprint ships a face for beyond Latin, Greek and Cyrillic (which the text face has). */
+export type Script =
+  | 'chinese-simplified'
+  | 'chinese-traditional'
+  | 'japanese'
+  | 'korean'
+  | 'arabic'
+  | 'hebrew'
+  | 'devanagari'
+  | 'thai'
+  | 'emoji';
 
 const require = createRequire(import.meta.url);
 const packageDir = (name: string) => path.dirname(require.resolve(`${name}/package.json`));
@@ -34,9 +51,29 @@ export const families = {
   text: 'Source Serif 4',
   mono: 'Source Code Pro',
   chinese: 'Noto Serif SC',
+  traditionalChinese: 'Noto Serif TC',
   japanese: 'Noto Serif JP',
   math: 'Noto Sans Math',
+  korean: 'Noto Serif KR',
+  arabic: 'Noto Naskh Arabic',
+  hebrew: 'Noto Serif Hebrew',
+  devanagari: 'Noto Serif Devanagari',
+  thai: 'Noto Serif Thai',
+  emoji: 'Noto Emoji',
 } as const;
+
+const cjkFamilies = new Set<string>([families.chinese, families.traditionalChinese, families.japanese, families.korean]);
+
+/** The unicode-range fontsource gives a subset of a package (`unicode.json`), when it lists one. */
+function subsetRange(pkg: string, subset: string): string | undefined {
+  const ranges = require(`${pkg}/unicode.json`) as Record<string, string>;
+  return ranges[subset];
+}
+
+/** Every range of a package's `unicode.json` together (the emoji face's, listed in many small parts). */
+function allRanges(pkg: string): string {
+  return Object.values(require(`${pkg}/unicode.json`) as Record<string, string>).join(',');
+}
 
 function fontsource(
   pkg: string,
@@ -45,6 +82,7 @@ function fontsource(
   weight: number,
   style: 'normal' | 'italic',
   unicodeRange?: string,
+  script?: Script,
 ): FontFace {
   const base = pkg.replace('@fontsource/', '');
   const name = `${base}-${subset}-${weight}-${style}.woff2`;
@@ -55,8 +93,9 @@ function fontsource(
     ...(unicodeRange ? { unicodeRange } : {}),
     file: path.join(packageDir(pkg), 'files', name),
     name,
-    cjk: family === families.chinese || family === families.japanese,
+    cjk: cjkFamilies.has(family),
     math: family === families.math,
+    ...(script ? { script } : {}),
   };
 }
 
@@ -77,16 +116,32 @@ export function fontFaces(): FontFace[] {
   ] as const) {
     faces.push(fontsource(text, families.text, 'latin', weight, style, latin));
     faces.push(fontsource(text, families.text, 'latin-ext', weight, style, latinExt));
+    for (const subset of ['greek', 'cyrillic', 'cyrillic-ext', 'vietnamese']) {
+      faces.push(fontsource(text, families.text, subset, weight, style, subsetRange(text, subset)));
+    }
   }
   faces.push(fontsource('@fontsource/source-code-pro', families.mono, 'latin', 400, 'normal', latin));
   faces.push(fontsource('@fontsource/source-code-pro', families.mono, 'latin-ext', 400, 'normal', latinExt));
   // Highlighted code sets keywords in bold and comments in italic: real faces, not ones Chromium slants or thickens.
   faces.push(fontsource('@fontsource/source-code-pro', families.mono, 'latin', 700, 'normal', latin));
   faces.push(fontsource('@fontsource/source-code-pro', families.mono, 'latin', 400, 'italic', latin));
-  faces.push(fontsource('@fontsource/noto-serif-sc', families.chinese, 'chinese-simplified', 400, 'normal'));
-  faces.push(fontsource('@fontsource/noto-serif-jp', families.japanese, 'japanese', 400, 'normal'));
   // The whole face, whatever its file's name says: its MATH table lays out fractions, roots and stretchy operators.
   faces.push(fontsource('@fontsource/noto-sans-math', families.math, 'latin', 400, 'normal'));
+  faces.push(fontsource('@fontsource/noto-serif-sc', families.chinese, 'chinese-simplified', 400, 'normal', undefined, 'chinese-simplified'));
+  faces.push(fontsource('@fontsource/noto-serif-jp', families.japanese, 'japanese', 400, 'normal', undefined, 'japanese'));
+  faces.push(
+    fontsource('@fontsource/noto-serif-tc', families.traditionalChinese, 'chinese-traditional', 400, 'normal', undefined, 'chinese-traditional'),
+  );
+  faces.push(fontsource('@fontsource/noto-serif-kr', families.korean, 'korean', 400, 'normal', undefined, 'korean'));
+  for (const [pkg, family, subset] of [
+    ['@fontsource/noto-naskh-arabic', families.arabic, 'arabic'],
+    ['@fontsource/noto-serif-hebrew', families.hebrew, 'hebrew'],
+    ['@fontsource/noto-serif-devanagari', families.devanagari, 'devanagari'],
+    ['@fontsource/noto-serif-thai', families.thai, 'thai'],
+  ] as const) {
+    faces.push(fontsource(pkg, family, subset, 400, 'normal', subsetRange(pkg, subset), subset));
+  }
+  faces.push(fontsource('@fontsource/noto-emoji', families.emoji, 'emoji', 400, 'normal', allRanges('@fontsource/noto-emoji'), 'emoji'));
   cache = faces;
   return faces;
 }
@@ -97,11 +152,18 @@ export function fontFaceCss(faces: readonly FontFace[], urlOf: (face: FontFace) 
     .map(
       (face) =>
         `@font-face { font-family: '${face.family}'; font-style: ${face.style}; font-weight: ${face.weight}; ` +
-        `font-display: block; src: url(${JSON.stringify(urlOf(face))}) format('woff2');` +
+        `font-display: block; src: url(${JSON.stringify(urlOf(face))}) format('${formatOf(urlOf(face))}');` +
         (face.unicodeRange ? ` unicode-range: ${face.unicodeRange};` : '') +
         ' }',
     )
     .join('\n');
+}
+
+/** The format of a font file by its URL: the shipped WOFF2 files, or an OpenType subset inlined as a data: URL. */
+function formatOf(url: string): string {
+  if (url.startsWith('data:font/ttf')) return 'truetype';
+  if (url.startsWith('data:font/otf')) return 'opentype';
+  return 'woff2';
 }
 
 const cjk = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]/u;
@@ -109,6 +171,58 @@ const cjk = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]
 /** Whether `text` needs the Chinese and Japanese faces. */
 export function needsCjk(text: string): boolean {
   return cjk.test(text);
+}
+
+/** Hangul (jamo, compatibility jamo, syllables): the Korean face's own range among the text face's. */
+const hangulRange = 'U+1100-11FF,U+3130-318F,U+A960-A97F,U+AC00-D7AF,U+D7B0-D7FF';
+/** Traditional Chinese by language tag. */
+const traditional = /^zh-(hant|tw|hk|mo)\b/i;
+
+/**
+ * The faces a document with this language and text needs, in the order their
+ * `@font-face` rules are written:
+ *
+ * - the faces of another script than the text face's (Arabic, Hebrew,
+ *   Devanagari, Thai, Hangul, emoji) that the text uses, each declared again
+ *   under the text and code families with its `unicode-range`, so every rule
+ *   naming those families (the body, the headings, the running heads and
+ *   folios in the page margins, a template's own) draws those characters
+ *   without naming the script's face; written first, so where a range
+ *   overlaps the text face's (punctuation, digits), the text face wins;
+ * - every face of the text and code families;
+ * - the Chinese and Japanese faces when the text has Han or kana (the
+ *   templates name them, by `:lang`), the traditional Chinese face for a
+ *   `zh-Hant` (`zh-TW`, `zh-HK`) document, the Korean face for a Korean one.
+ *
+ * Faces of scripts the document does not use are left out: the browser and
+ * the EPUB never load them.
+ */
+export function documentFaces(lang: string, text: string): FontFace[] {
+  const all = fontFaces();
+  const own = all.filter((face) => !face.script && face.unicodeRange).flatMap((face) => parseUnicodeRange(face.unicodeRange!));
+  const characters = [...new Set(text)].map((character) => character.codePointAt(0)!).filter((code) => code > 0x7f && !inRanges(own, code));
+  const uses = (range: string) => {
+    const ranges = parseUnicodeRange(range);
+    return characters.some((code) => inRanges(ranges, code));
+  };
+  const scripts = new Set<Script>();
+  if (needsCjk(text)) {
+    scripts.add('chinese-simplified').add('japanese');
+    if (traditional.test(lang)) scripts.add('chinese-traditional');
+    if (/^ko\b/i.test(lang)) scripts.add('korean');
+  }
+  if (uses(hangulRange)) scripts.add('korean');
+  for (const face of all) if (face.script && face.unicodeRange && uses(face.unicodeRange)) scripts.add(face.script);
+
+  const styles = all.filter((face) => face.family === families.text && /-latin-\d/.test(face.name));
+  const aliases: FontFace[] = [];
+  for (const face of all.filter((candidate) => candidate.script && scripts.has(candidate.script))) {
+    const range = face.script === 'korean' ? hangulRange : face.unicodeRange;
+    if (range === undefined) continue;
+    for (const style of styles) aliases.push({ ...face, family: families.text, weight: style.weight, style: style.style, unicodeRange: range });
+    aliases.push({ ...face, family: families.mono, weight: 400, style: 'normal', unicodeRange: range });
+  }
+  return [...aliases, ...all.filter((face) => !face.script || scripts.has(face.script))];
 }
 
 /** The ranges of a CSS `unicode-range` value (`U+0000-00FF, U+0131`). */

@@ -4,7 +4,7 @@ import type { VFile } from 'vfile';
 import { error, warn } from '../diagnostics/report.js';
 import { parsePartialDate } from '../data/partial-date.js';
 import { parseYaml } from '../data/yaml-source.js';
-import type { Metadata, NoteNumbering, NotePlacement, Paper } from '../document/metadata.js';
+import { directionOf, type Metadata, type NoteNumbering, type NotePlacement, type Paper } from '../document/metadata.js';
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
@@ -37,6 +37,7 @@ export const FrontMatter = z.object({
   csl: nonEmpty.optional(),
   notes: z.enum(['page', 'end']).optional(),
   'notes-numbering': z.enum(['document', 'chapter']).optional(),
+  dir: z.enum(['ltr', 'rtl']).optional(),
 });
 export type FrontMatter = z.infer<typeof FrontMatter>;
 
@@ -152,6 +153,7 @@ function metadataFrom(
     authors: data.author === undefined ? [] : typeof data.author === 'string' ? [data.author] : data.author,
     ...(date ? { date } : {}),
     lang: data.lang ?? 'en',
+    dir: data.dir ?? directionOf(data.lang ?? 'en'),
     ...(data.description ? { description: data.description } : {}),
     keywords,
     ...(data.identifier ? { identifier: data.identifier } : {}),

@@ -75,6 +75,9 @@ export const ruleIds = [
   'output-failed',
   // print layout
   'page-layout-mismatch',
+  'page-layout-unchecked',
+  // scripts and fonts
+  'glyph-missing',
 ] as const;
 
 export type RuleId = (typeof ruleIds)[number];

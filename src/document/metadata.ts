@@ -6,6 +6,18 @@ export type Paper = 'a4' | 'letter';
 export type NotePlacement = 'page' | 'end';
 /** Notes numbered through the document, or afresh in each chapter. */
 export type NoteNumbering = 'document' | 'chapter';
+export type Direction = 'ltr' | 'rtl';
+
+/** Languages written right to left, by their primary subtag. */
+const rightToLeft = new Set(['ar', 'he', 'iw', 'fa', 'ur', 'yi', 'ps', 'sd', 'ug', 'dv', 'ckb', 'syr']);
+
+/** The direction a language is written in, from its BCP 47 tag (a script subtag such as `-Arab` wins). */
+export function directionOf(lang: string): Direction {
+  const [primary, ...rest] = lang.toLowerCase().split('-');
+  const script = rest.find((part) => part.length === 4);
+  if (script) return ['arab', 'hebr', 'thaa', 'syrc', 'nkoo', 'adlm', 'rohg'].includes(script) ? 'rtl' : 'ltr';
+  return rightToLeft.has(primary!) ? 'rtl' : 'ltr';
+}
 
 /** The report's metadata, resolved from front matter and options; later stages trust it. */
 export interface Metadata {
@@ -17,6 +29,12 @@ export interface Metadata {
   date?: PartialDate;
   /** BCP 47 language tag of the document. */
   lang: string;
+  /**
+   * Direction of the document's text: from the front matter's `dir`, else
+   * right to left for Arabic, Hebrew, Persian, Urdu and the other languages
+   * written so (`directionOf`). Absent: left to right.
+   */
+  dir?: Direction;
   description?: string;
   keywords: string[];
   /** Stable identifier of the book (EPUB `dc:identifier`); derived when absent. */

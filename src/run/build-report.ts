@@ -14,6 +14,7 @@ import { readManuscript } from '../compile/read-manuscript.js';
 import type { ResourceReader } from '../compile/resources.js';
 import { compile } from '../compile/pipeline.js';
 import type { Templates } from '../writers/print-page/templates.js';
+import { reportMissingGlyphs } from '../writers/print-page/missing-glyphs.js';
 
 import { formats, type Format, type Stage } from './formats.js';
 
@@ -121,6 +122,9 @@ export async function buildReport(manuscript: string, context: ReportContext): P
   report.files.push(...compiled.dataFiles);
   if (hasErrors(report.files, context.strict) || !compiled.metadata) return report;
   const doc: ReportDocument = { ...compiled, metadata: compiled.metadata };
+  // A character no shipped face can draw: a warning, which fails the build only with --strict.
+  await reportMissingGlyphs(file, doc.metadata, doc.tree);
+  if (hasErrors(report.files, context.strict)) return report;
   const wanted = context.select ? await context.select(doc) : context.formats;
 
   const target = (format: Format) => path.join(context.outDir, `${name}.${format}`);
@@ -213,6 +217,14 @@ export async function buildReport(manuscript: string, context: ReportContext): P
       `The measured page layout disagreed with the printed PDF (${first ? `\`#${first.id}\` measured on page ${first.measured}, printed on page ${first.printed}` : 'page count'}), ` +
         `so the PDF was printed ${pdf.printings} times; the contents page follows the printed pages`,
       { ruleId: 'page-layout-mismatch' },
+    );
+  }
+  if (pdf && pdf.unchecked.length > 0) {
+    warn(
+      file,
+      `The printed PDF has no destination for ${pdf.unchecked.length} of the headings the contents page names ` +
+        `(first \`#${pdf.unchecked[0]}\`), so their page numbers could not be checked against the printed pages`,
+      { ruleId: 'page-layout-unchecked' },
     );
   }
   // Writing an edition can find problems too (an image the EPUB cannot hold): then nothing is written.

@@ -19,6 +19,7 @@ describe('front matter', () => {
       authors: ['A. Writer', 'B. Writer'],
       date: { year: 2017, month: 7 },
       lang: 'en',
+      dir: 'ltr',
       keywords: ['China', 'Japan'],
       paper: 'a4',
       tocDepth: 2,
@@ -80,5 +81,16 @@ describe('front matter', () => {
     ]);
     expect(nearestKey('sereis', ['series', 'subtitle'])).toBe('series');
     expect(nearestKey('tilte', [...Object.keys(FrontMatter.shape)])).toBe('title');
+  });
+});
+
+describe('the direction of the text', () => {
+  it('is right to left for Arabic, Hebrew, Persian and Urdu, and set by `dir` whatever the language', () => {
+    const dirOf = (yaml: string) => resolve(`title: T\nauthor: A\n${yaml}`).metadata?.dir;
+    expect(['ar', 'he', 'fa', 'ur', 'ar-EG', 'az-Arab'].map((lang) => dirOf(`lang: ${lang}`))).toEqual(Array(6).fill('rtl'));
+    expect(['en', 'zh', 'ja', 'ko', 'ru', 'uz-Latn'].map((lang) => dirOf(`lang: ${lang}`))).toEqual(Array(6).fill('ltr'));
+    expect(dirOf('lang: en\ndir: rtl')).toBe('rtl');
+    expect(dirOf('lang: ar\ndir: ltr')).toBe('ltr');
+    expect(resolve('title: T\nauthor: A\ndir: sideways').messages.map((message) => message.ruleId)).toEqual(['front-matter-schema']);
   });
 });

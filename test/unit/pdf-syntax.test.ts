@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { documentInfo } from '../../src/writers/pdf/document-info.js';
-import { pdfDate, pdfText } from '../../src/writers/pdf/pdf-file.js';
+import { destinationId, pdfDate, pdfText } from '../../src/writers/pdf/pdf-file.js';
 import type { Metadata } from '../../src/document/metadata.js';
 
 describe('PDF document information', () => {
@@ -40,5 +40,20 @@ describe('PDF document information', () => {
       ModDate: "D:20170708000000+00'00'",
     });
     expect(Object.fromEntries(documentInfo(metadata, printed)).CreationDate).toBe("D:20261128133756+00'00'");
+  });
+});
+
+describe('named destinations', () => {
+  it('reads the element id back from the percent-encoded name Chromium gives a destination', () => {
+    // Names as Chromium 14x wrote them for these ids (`%` itself is written `%25`).
+    expect(destinationId('gr%C3%B6%C3%9Fe-1')).toBe('größe-1');
+    expect(destinationId('%E5%89%8D%E8%A8%80')).toBe('前言');
+    expect(destinationId('%F0%9F%9A%80go')).toBe('🚀go');
+    expect(destinationId('100%25')).toBe('100%');
+    expect(destinationId('a%2541')).toBe('a%41');
+    expect(destinationId('h#?/x')).toBe('h#?/x');
+    expect(destinationId('synopsis')).toBe('synopsis');
+    // Not an encoding: the name as it stands.
+    expect(destinationId('50%')).toBe('50%');
   });
 });

@@ -44,7 +44,7 @@ describe('the print page', () => {
       fontUrl: (face) => `/fonts/${face.name}`,
       contentSecurityPolicy: "default-src 'none'",
     });
-    expect(html).toContain('<html lang="en-GB">');
+    expect(html).toContain('<html lang="en-GB" dir="ltr">');
     expect(html).toContain('<title>A &#x3C;Title> &#x26; more</title>');
     expect(html).toContain('size: letter');
     expect(html).toContain('content: "Short \\22 title\\22 "');

@@ -24,9 +24,9 @@ describe('text in another language', () => {
     // The manuscript's body begins on line 6, after the front matter.
     const { messages } = await run('One :span[a] two :span[b]{lang="not a tag"}\n\nThree :span[c]{lang=ja .big}\n');
     expect(messages).toEqual([
-      '6:5 directive-attribute `:span` needs `lang`, as in `:span[安倍晋三]{lang=ja}`',
+      '6:5 directive-attribute `:span` needs `lang` or `dir`, as in `:span[安倍晋三]{lang=ja}` or `:span[YouTube]{dir=ltr}`',
       '6:18 directive-attribute `:span` needs `lang` to be a BCP 47 language tag such as ja, zh-Hans or en-GB (got `not a tag`)',
-      '8:7 directive-attribute Unknown attribute `class` on `:span` (known: lang)',
+      '8:7 directive-attribute Unknown attribute `class` on `:span` (known: lang, dir)',
     ]);
   });
 

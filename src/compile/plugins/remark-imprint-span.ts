@@ -18,26 +18,37 @@ const remarkImprintSpan: Plugin<[], Root> = function () {
     visit(tree, 'textDirective', (node) => {
       if (node.name !== 'span') return;
       const attributes = node.attributes ?? {};
-      const unknown = Object.keys(attributes).filter((name) => name !== 'lang');
+      const unknown = Object.keys(attributes).filter((name) => name !== 'lang' && name !== 'dir');
       for (const name of unknown) {
-        error(file, `Unknown attribute \`${name}\` on \`:span\` (known: lang)`, {
+        error(file, `Unknown attribute \`${name}\` on \`:span\` (known: lang, dir)`, {
           place: node.position,
           ruleId: 'directive-attribute',
         });
       }
       const lang = attributes.lang?.trim();
+      const dir = attributes.dir?.trim();
+      if (dir !== undefined && !['ltr', 'rtl', 'auto'].includes(dir)) {
+        error(file, `\`:span\` takes \`dir\` as ltr, rtl or auto (got \`${dir}\`)`, { place: node.position, ruleId: 'directive-attribute' });
+        return;
+      }
+      // `:span[YouTube]{dir=ltr}`: a run of text in the other direction, isolated from the text around it.
+      if (dir !== undefined && lang === undefined) {
+        if (unknown.length > 0) return;
+        node.data = { ...node.data, hName: 'span', hProperties: { dir } };
+        return;
+      }
       if (!lang || !languageTag.test(lang)) {
         error(
           file,
           lang
             ? `\`:span\` needs \`lang\` to be a BCP 47 language tag such as ja, zh-Hans or en-GB (got \`${lang}\`)`
-            : '`:span` needs `lang`, as in `:span[安倍晋三]{lang=ja}`',
+            : '`:span` needs `lang` or `dir`, as in `:span[安倍晋三]{lang=ja}` or `:span[YouTube]{dir=ltr}`',
           { place: node.position, ruleId: 'directive-attribute' },
         );
         return;
       }
       if (unknown.length > 0) return;
-      node.data = { ...node.data, hName: 'span', hProperties: { lang } };
+      node.data = { ...node.data, hName: 'span', hProperties: dir === undefined ? { lang } : { lang, dir } };
     });
   };
 };

@@ -102,6 +102,7 @@ export async function epubEdition(doc: ReportDocument, templates: Templates, opt
       ignoreFailedDownloads: false,
       imprint: {
         identifier: bookIdentifier(metadata),
+        dir: metadata.dir ?? 'ltr',
         subtitle: metadata.subtitle,
         description: metadata.description,
         publisher: metadata.publisher,
@@ -118,6 +119,7 @@ export async function epubEdition(doc: ReportDocument, templates: Templates, opt
     chapters: chapters.map((chapter, index) => ({
       title: chapter.title,
       filename: chapter.filename,
+      dir: metadata.dir ?? 'ltr',
       content: '',
       xhtml: xhtml[index]!,
       beforeToc: chapter.kind !== 'chapter',
@@ -125,7 +127,8 @@ export async function epubEdition(doc: ReportDocument, templates: Templates, opt
       bodyType: chapter.kind === 'chapter' ? 'bodymatter' : chapter.kind === 'cover' ? 'cover' : 'frontmatter',
       properties: manifestProperties(chapter.body),
     })),
-    fonts: fonts.map((font) => ({ filename: font.filename, bytes: font.bytes })),
+    // A face declared under several families is one file.
+    fonts: [...new Map(fonts.map((font) => [font.filename, { filename: font.filename, bytes: font.bytes }])).values()],
     images,
     cover: { filename: 'cover.svg', mediaType: 'image/svg+xml', bytes: new TextEncoder().encode(cover.svg) },
     date: zipDate(modified),

@@ -40,24 +40,44 @@ export function fontCharacters(text: string): Set<string> {
  */
 export async function embedFonts(faces: readonly FontFace[], text: string): Promise<EmbeddedFont[]> {
   const characters = [...fontCharacters(text)].sort();
-  const embedded: EmbeddedFont[] = [];
-  for (const face of faces) {
+  const wantedBy = (face: FontFace) => {
     const ranges = face.unicodeRange ? parseUnicodeRange(face.unicodeRange) : undefined;
     const wanted = characters.filter((character) => {
       const code = character.codePointAt(0)!;
       if (code < 0x20) return false;
       return ranges ? inRanges(ranges, code) : code > 0xff;
     });
-    if (wanted.length === 0 || (ranges === undefined && wanted.every((character) => always.includes(character)))) continue;
-    const { default: subsetFont } = await import('subset-font');
-    const bytes = await subsetFont(await sfntOf(face), wanted.join(''), { targetFormat: 'sfnt' });
-    const otf = bytes.toString('latin1', 0, 4) === 'OTTO';
-    embedded.push({
-      face,
-      filename: face.name.replace(/\.woff2$/, otf ? '.otf' : '.ttf'),
-      mediaType: otf ? 'font/otf' : 'font/ttf',
-      bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-    });
+    return wanted.length === 0 || (ranges === undefined && wanted.every((character) => always.includes(character))) ? [] : wanted;
+  };
+  // A file declared under several families (a script's face under the text family too) is subset once, for all.
+  const byFile = new Map<string, Set<string>>();
+  for (const face of faces) {
+    const wanted = wantedBy(face);
+    if (wanted.length > 0) byFile.set(face.name, new Set([...(byFile.get(face.name) ?? []), ...wanted]));
+  }
+  const subsets = new Map<string, Promise<Omit<EmbeddedFont, 'face'>>>();
+  const subset = (face: FontFace) => {
+    let pending = subsets.get(face.name);
+    if (!pending) {
+      pending = (async () => {
+        const { default: subsetFont } = await import('subset-font');
+        const wanted = [...byFile.get(face.name)!].sort().join('');
+        const bytes = await subsetFont(await sfntOf(face), wanted, { targetFormat: 'sfnt' });
+        const otf = bytes.toString('latin1', 0, 4) === 'OTTO';
+        return {
+          filename: face.name.replace(/\.woff2$/, otf ? '.otf' : '.ttf'),
+          mediaType: otf ? ('font/otf' as const) : ('font/ttf' as const),
+          bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+        };
+      })();
+      subsets.set(face.name, pending);
+    }
+    return pending;
+  };
+  const embedded: EmbeddedFont[] = [];
+  for (const face of faces) {
+    if (wantedBy(face).length === 0) continue;
+    embedded.push({ face, ...(await subset(face)) });
   }
   return embedded;
 }

@@ -34,6 +34,8 @@ export interface PackageInput {
 
 export interface PackageChapter extends Chapter {
   filename: string;
+  /** Direction of the document's text (`dir` of the chapter's `html`). */
+  dir: 'ltr' | 'rtl';
   /** The chapter's body content, as XHTML. */
   xhtml: string;
   /** Manifest properties of the chapter (`svg` when it holds inline SVG). */

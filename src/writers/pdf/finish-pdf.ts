@@ -2,7 +2,7 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { Metadata } from '../../document/metadata.js';
 import { documentInfo } from './document-info.js';
-import { PdfFile, PdfName, PdfRef, PdfString, pdfText, serialize, type PdfValue } from './pdf-file.js';
+import { destinationId, PdfFile, PdfName, PdfRef, PdfString, pdfText, serialize, type PdfValue } from './pdf-file.js';
 
 const inflate = promisify(zlib.inflate);
 const deflate = promisify(zlib.deflate);
@@ -20,7 +20,7 @@ const unbrokenSoftHyphen = /\/Span<<\/ActualText <FEFF00AD> >> BDC\n(\S+ \S+ Td)
 export interface FinishOptions {
   /** Seconds since the epoch for CreationDate and ModDate (SOURCE_DATE_EPOCH). */
   sourceDateEpoch?: number;
-  /** Named destinations to point elsewhere: the page, and the distance from the top of the page area. */
+  /** Named destinations to point elsewhere, by element id: the page, and the distance from the top of the page area. */
   destinations?: ReadonlyArray<{ name: string; page: number; top: number }>;
   /** Where the page area begins (the top margin), CSS pixels. */
   pageAreaTop?: number;
@@ -92,14 +92,17 @@ function movedDestinations(pdf: PdfFile, options: FinishOptions): { num: number;
   if (!options.destinations?.length || !(ref instanceof PdfRef) || !dests) return undefined;
   const pages = pdf.pages();
   const updated = new Map<string, PdfValue>(dests);
+  const nameOfId = new Map([...dests.keys()].map((name) => [destinationId(name), name]));
   for (const destination of options.destinations) {
-    const old = pdf.resolve(dests.get(destination.name));
+    const name = nameOfId.get(destination.name);
+    if (name === undefined) continue;
+    const old = pdf.resolve(dests.get(name));
     const page = pages[destination.page - 1];
     const height = page === undefined ? undefined : pdf.pageHeight(page);
     if (!Array.isArray(old) || page === undefined || height === undefined) continue;
     const x = typeof old[2] === 'number' ? old[2] : 0;
     const y = height - ((options.pageAreaTop ?? 0) + destination.top) * 0.75;
-    updated.set(destination.name, [new PdfRef(page, 0), new PdfName('XYZ'), x, Math.max(0, y), 0]);
+    updated.set(name, [new PdfRef(page, 0), new PdfName('XYZ'), x, Math.max(0, y), 0]);
   }
   return { num: ref.num, bytes: PdfFile.dictObject(ref, [...updated].map(([name, value]) => [name, serialize(value)] as const)) };
 }
@@ -126,12 +129,14 @@ function bookmarkTitles(pdf: PdfFile, headings: readonly string[]): Map<number, 
   walk(pdf.dict(pdf.catalog.get('Outlines'))?.get('First'), 0);
   const out = new Map<number, Uint8Array>();
   if (items.length !== headings.length || items.length === 0) return out;
-  const squash = (text: string) => text.replace(/\s+/g, '');
+  // Compared by their characters in any order: Chromium titles a right-to-left heading with its words in the
+  // order they are drawn (“البحث مقدمة” for “مقدمة البحث”).
+  const letters = (text: string) => [...text.replace(/\s+/g, '').normalize('NFC')].sort().join('');
   for (const [index, item] of items.entries()) {
     const title = item.dict.get('Title');
-    const printed = title instanceof PdfString ? squash(title.text()) : '';
-    const heading = squash(headings[index]!);
-    if (printed !== heading && printed !== heading + heading) return new Map();
+    const printed = letters(title instanceof PdfString ? title.text() : '');
+    const heading = headings[index]!;
+    if (printed !== letters(heading) && printed !== letters(heading + heading)) return new Map();
   }
   for (const [index, item] of items.entries()) {
     const entries = [...item.dict].map(([key, value]) => [key, key === 'Title' ? pdfText(headings[index]!) : serialize(value)] as const);

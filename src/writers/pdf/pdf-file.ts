@@ -268,7 +268,10 @@ export class PdfFile {
     return out;
   }
 
-  /** The 1-based page of each named destination (the ids the document's links point to). */
+  /**
+   * The 1-based page of each named destination, by the id of the element it
+   * points to (the ids the document's links point to; see `destinationId`).
+   */
   namedDestinations(): Map<string, number> {
     const pageNumber = new Map(this.pages().map((num, index) => [num, index + 1]));
     const out = new Map<string, number>();
@@ -277,7 +280,7 @@ export class PdfFile {
       if (target instanceof Map) target = this.resolve(target.get('D'));
       if (Array.isArray(target) && target[0] instanceof PdfRef) {
         const page = pageNumber.get(target[0].num);
-        if (page !== undefined) out.set(name, page);
+        if (page !== undefined) out.set(destinationId(name), page);
       }
     };
     const dests = this.dict(this.catalog.get('Dests'));
@@ -411,6 +414,21 @@ export class PdfFile {
       data,
       Buffer.from('\nendstream\nendobj', 'latin1'),
     ]);
+  }
+}
+
+/**
+ * The element id a named destination of Chromium's points to. Chromium names
+ * the destination of an element after its id percent-encoded as in a URL
+ * (`#前言` becomes `%E5%89%8D%E8%A8%80`, `a b` becomes `a%20b`); it encodes a
+ * `%` of the id too (`%25`), so decoding gives the id back exactly. A name
+ * that is not such an encoding is the id as it stands.
+ */
+export function destinationId(name: string): string {
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
   }
 }
 

@@ -1,10 +1,11 @@
 import { fontBytes } from '../../assets/font-files.js';
-import { fontFaces, needsCjk } from '../../assets/fonts.js';
+import type { FontFace } from '../../assets/fonts.js';
 import type { Asset, BrowserSession, PrintPage } from '../../browser/session.js';
 import { correct, fillPageNumbers, measure, type MeasuredLayout } from './measure.js';
 import type { ReportDocument } from '../../document/report-document.js';
 import type { PageMap } from '../../document/page-map.js';
-import { contentsTitle, keepBreakAttribute, pageCss, printDocument, printPagePolicy, runningHead } from '../print-page/print-document.js';
+import type { Direction } from '../../document/metadata.js';
+import { contentsTitle, facesFor, keepBreakAttribute, pageCss, printDocument, printPagePolicy, runningHead } from '../print-page/print-document.js';
 import type { Templates } from '../print-page/templates.js';
 import { finishPdf } from './finish-pdf.js';
 import { columnBreakCss, pageArea, type PageArea } from './page-css.js';
@@ -56,6 +57,11 @@ export interface PrintedPdf {
   printings: number;
   /** Ids whose measured page the printed PDF contradicted (at the first printing). */
   disagreements: Array<{ id: string; measured: number | undefined; printed: number }>;
+  /**
+   * Ids the contents page names that have no destination in the printed PDF:
+   * their page numbers could not be checked against the printed pages.
+   */
+  unchecked: string[];
 }
 
 const bodySelector = 'main.body';
@@ -80,8 +86,9 @@ export interface PrintPageSource {
 /** Make the print page: the HTML document (with the measuring style sheet) and the files it loads. */
 export async function printPageSource(doc: ReportDocument, templates: Templates): Promise<PrintPageSource> {
   const assets = new Map<string, Asset>();
+  const faces = facesFor(doc.metadata, doc.tree);
   await Promise.all(
-    fontFaces().map(async (face) => {
+    faces.map(async (face) => {
       assets.set(`/fonts/${face.name}`, { body: await fontBytes(face), contentType: 'font/woff2', unchanging: true });
     }),
   );
@@ -96,9 +103,9 @@ export async function printPageSource(doc: ReportDocument, templates: Templates)
     printCss: templates.printCss,
     fontUrl: (face) => `/fonts/${face.name}`,
     contentSecurityPolicy: printPagePolicy,
-    measureCss: measureCss(area, columnBreakCss(styleSheets)),
+    measureCss: measureCss(area, columnBreakCss(styleSheets), doc.metadata.dir),
   });
-  return { html, assets, area, fonts: marginFonts(doc) };
+  return { html, assets, area, fonts: marginFonts(doc, faces) };
 }
 
 export async function layOutPrint(
@@ -146,23 +153,28 @@ export async function layOutPrint(
 }
 
 /**
- * The faces the running heads and folios may be set in: every text face the
- * project ships, for the characters of the short title, the chapters' titles
- * and the folios (whatever faces the template gives its margin boxes).
+ * The faces the running heads and folios may be set in: every face the page
+ * declares, for the characters of the short title, the chapters' titles and
+ * the folios (whatever faces the template gives its margin boxes).
  */
-function marginFonts(doc: ReportDocument): Array<{ font: string; text: string }> {
+function marginFonts(doc: ReportDocument, declared: readonly FontFace[]): Array<{ font: string; text: string }> {
   const text = [doc.metadata.shortTitle, ...(doc.metadata.chapters ? doc.outline.filter((entry) => entry.depth === 1).map((entry) => runningHead(entry.text)) : []), '0123456789 /…'].join(' ');
   const faces = new Map<string, { font: string; text: string }>();
-  for (const face of fontFaces().filter((candidate) => !candidate.math && (!candidate.cjk || needsCjk(text)))) {
+  for (const face of declared.filter((candidate) => !candidate.math)) {
     const font = `${face.style} ${face.weight} 16px "${face.family}"`;
     faces.set(font, { font, text });
   }
   return [...faces.values()];
 }
 
-/** The measuring layout: the whole document in columns of the page area's size, one column a page. */
-export function measureCss(area: PageArea, breaks: string): string {
+/**
+ * The measuring layout: the whole document in columns of the page area's size, one column a page. The
+ * columns always run left to right (the measuring pass counts them so); right-to-left text keeps its
+ * direction in the body's children.
+ */
+export function measureCss(area: PageArea, breaks: string, dir: Direction = 'ltr'): string {
   return [
+    ...(dir === 'rtl' ? ['body { direction: ltr !important; }', 'body > * { direction: rtl; }'] : []),
     `html, body { margin: 0 !important; padding: 0 !important; border: 0 !important; }`,
     `html { width: ${area.width}px !important; }`,
     `body { width: ${area.width}px !important; height: ${area.height}px !important; columns: ${area.width}px !important; ` +
@@ -206,6 +218,7 @@ class MeasuredPrintLayout implements PrintLayout {
       const pdf = new PdfFile(printedBytes);
       const printed = pdf.namedDestinations();
       const pages = pdf.pages().length;
+      const unchecked = [...checked].filter((id) => !printed.has(id));
       const wrong = [...printed]
         .filter(([id, page]) => checked.has(id) && map.pageOfId.get(id) !== page)
         .map(([id, page]) => ({ id, measured: map.pageOfId.get(id), printed: page }));
@@ -223,7 +236,7 @@ class MeasuredPrintLayout implements PrintLayout {
           ...(wrong.length === 0 ? { destinations, pageAreaTop: this.pageAreaTop } : {}),
         });
         this.onStage?.('finish', performance.now() - finishStarted);
-        return { bytes, pages, pageMap: map, printings, disagreements };
+        return { bytes, pages, pageMap: map, printings, disagreements, unchecked };
       }
       this.onStage?.('finish', performance.now() - finishStarted);
       const pageOfId = new Map(map.pageOfId);

@@ -3,7 +3,7 @@ import { toHtml } from 'hast-util-to-html';
 import { h } from 'hastscript';
 import type { Metadata } from '../../document/metadata.js';
 import type { Target } from '../../document/nodes.js';
-import { fontFaceCss, fontFaces, needsCjk, type FontFace } from '../../assets/fonts.js';
+import { documentFaces, fontFaceCss, type FontFace } from '../../assets/fonts.js';
 import type { OutlineEntry } from '../../compile/pipeline.js';
 import { cssString } from '../../compile/sanitize/css.js';
 import { toolName, toolVersion } from '../../version.js';
@@ -54,7 +54,7 @@ export function printDocument(input: PrintDocumentInput): string {
     type: 'root',
     children: [
       { type: 'doctype' },
-      h('html', { lang: metadata.lang }, [
+      h('html', { lang: metadata.lang, dir: metadata.dir ?? 'ltr' }, [
         h('head', [
           h('meta', { charSet: 'utf-8' }),
           // First in the head, so it governs everything after it.
@@ -92,9 +92,13 @@ export const keepBreakAttribute = 'data-imprint-page-break';
  * running head or folio on the cover.
  */
 export function pageCss(metadata: Metadata, outline: readonly OutlineEntry[]): string {
+  // Right to left, the running heads change sides: the short title on the right, the chapter's on the left.
+  const rtl = metadata.dir === 'rtl';
+  const [titleBox, chapterBox] = rtl ? ['top-right', 'top-left'] : ['top-left', 'top-right'];
   const rules = [
-    `@page { size: ${metadata.paper === 'letter' ? 'letter' : 'A4'}; @top-left { content: ${cssString(metadata.shortTitle)}; } }`,
+    `@page { size: ${metadata.paper === 'letter' ? 'letter' : 'A4'}; @${titleBox} { content: ${cssString(metadata.shortTitle)}; } }`,
   ];
+  if (rtl) rules.push('@page { @top-right { text-align: right; direction: rtl; } @top-left { text-align: left; direction: rtl; } }');
   if (metadata.chapters) {
     outline
       .filter((entry) => entry.depth === 1)
@@ -102,7 +106,7 @@ export function pageCss(metadata: Metadata, outline: readonly OutlineEntry[]): s
         const name = `imprint-chapter-${index + 1}`;
         rules.push(
           `section:has(> h2[id=${cssString(entry.id)}]) { break-before: page; page: ${name}; }`,
-          `@page ${name} { @top-right { content: ${cssString(runningHead(entry.text))}; } }`,
+          `@page ${name} { @${chapterBox} { content: ${cssString(runningHead(entry.text))}; } }`,
         );
       });
   }
@@ -204,11 +208,18 @@ export function figureLists(metadata: Metadata, targets: readonly Target[], page
   return lists;
 }
 
-/** The faces a document needs: all text faces, and the CJK ones only when its text has CJK characters. */
+/**
+ * The faces a document needs (see `documentFaces`): for its language and the characters of its text, and the
+ * math face only when it holds a formula.
+ */
 export function facesFor(metadata: Metadata, tree: Root): FontFace[] {
-  const cjk = needsCjk(plainText(tree) + metadata.title + (metadata.subtitle ?? '') + metadata.authors.join(''));
   const math = hasMath(tree);
-  return fontFaces().filter((face) => (cjk || !face.cjk) && (math || !face.math));
+  return documentFaces(metadata.lang, documentText(metadata, tree)).filter((face) => math || !face.math);
+}
+
+/** The text a document shows: its body and the title page's lines. */
+export function documentText(metadata: Metadata, tree: Root): string {
+  return plainText(tree) + metadata.title + (metadata.subtitle ?? '') + metadata.authors.join('');
 }
 
 /** Whether the tree holds a formula (MathML), which the math face sets. */
