@@ -15,6 +15,8 @@ export default defineConfig({
         test: {
           name: 'fast',
           include: fast,
+          // Two cores: run test files two at a time (the same as the editions, which run beside them).
+          maxWorkers: 2,
           sequence: { groupOrder: 0 },
         },
       },
