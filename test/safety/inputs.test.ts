@@ -20,7 +20,7 @@ interface Expected {
   reason?: RegExp;
 }
 
-async function buildOf(source: string | Uint8Array, files: Record<string, string> = {}) {
+async function buildOf(source: string | Uint8Array, files: Record<string, string> = {}, extra: string[] = []) {
   const project = await temporaryFolder();
   for (const [name, text] of Object.entries(files)) {
     await mkdir(path.dirname(path.join(project, name)), { recursive: true });
@@ -29,7 +29,7 @@ async function buildOf(source: string | Uint8Array, files: Record<string, string
   const manuscript = path.join(project, 'report.md');
   await writeFile(manuscript, source);
   const out = path.join(project, 'out');
-  const result = await imprint(['build', '--no-config', manuscript, '--out', out, '--json', '--browser-ws-endpoint', inject('browserWSEndpoint')]);
+  const result = await imprint(['build', '--no-config', manuscript, '--out', out, '--json', '--browser-ws-endpoint', inject('browserWSEndpoint'), ...extra]);
   const json = JSON.parse(result.stdout || '{"messages":[]}') as {
     messages: Array<{ line: number | null; column: number | null; endLine: number | null; endColumn: number | null; ruleId: string; reason: string; severity: string }>;
   };
@@ -100,10 +100,11 @@ describe('bad manuscripts', () => {
 });
 
 describe('large inputs', () => {
-  it('a line of a megabyte builds, in every edition', async () => {
+  it('a line of a megabyte builds, in every edition', { timeout: 900_000 }, async () => {
     const line = Array.from({ length: 160_000 }, (_, index) => `word${index % 97}`).join(' ');
     expect(line.length).toBeGreaterThan(1_000_000);
-    const result = await buildOf(`${front}# One\n\n${line}\n\nThe end.\n`);
+    // The browser's wait is sized to the work: a loaded two-core machine lays out a megabyte-long line in minutes.
+    const result = await buildOf(`${front}# One\n\n${line}\n\nThe end.\n`, {}, ['--browser-timeout', '600']);
     expect(result.code).toBe(0);
     expect(result.messages.filter((message) => message.severity === 'error')).toEqual([]);
     const html = await readFile(path.join(result.out, 'report.html'), 'utf8');
@@ -112,9 +113,9 @@ describe('large inputs', () => {
     expect(existsSync(path.join(result.out, 'report.epub'))).toBe(true);
   });
 
-  it('a table of 5,000 rows (over a hundred pages) builds, in every edition', async () => {
+  it('a table of 5,000 rows (over a hundred pages) builds, in every edition', { timeout: 900_000 }, async () => {
     const rows = Array.from({ length: 5_000 }, (_, index) => `Row ${index + 1},${index * 3},generated`).join('\n');
-    const result = await buildOf(`${front}# One\n\n::table[A large table]{#tbl-large src="large.csv"}\n`, { 'large.csv': `name,value,source\n${rows}\n` });
+    const result = await buildOf(`${front}# One\n\n::table[A large table]{#tbl-large src="large.csv"}\n`, { 'large.csv': `name,value,source\n${rows}\n` }, ['--browser-timeout', '600']);
     expect(result.code).toBe(0);
     const html = await readFile(path.join(result.out, 'report.html'), 'utf8');
     expect(html).toContain('Row 5000');
