@@ -99,7 +99,7 @@ describe('the default report in three editions', () => {
 
   it('packages an EPUB that epubcheck passes with no errors and no warnings', async () => {
     const check = await epubcheck(editionsOf(result).epub);
-    expect(check.output).toContain('No errors or warnings detected');
+    expect(check.output).not.toMatch(/^(FATAL|ERROR|WARNING)\(/m);
     expect([check.fatals, check.errors, check.warnings]).toEqual([0, 0, 0]);
   });
 

@@ -41,7 +41,7 @@ describe('the EPUB of a long report', () => {
 
   it('passes epubcheck with no errors and no warnings', async () => {
     const check = await epubcheck(epub);
-    expect(check.output).toContain('No errors or warnings detected');
+    expect(check.output).not.toMatch(/^(FATAL|ERROR|WARNING)\(/m);
     expect([check.fatals, check.errors, check.warnings]).toEqual([0, 0, 0]);
   });
 

@@ -295,7 +295,7 @@ describe('problems in a run', () => {
 
   it('writes no manifest into a new folder when its only report fails', async () => {
     const dir = await temporaryFolder();
-    await writeFile(path.join(dir, 'bad.md'), '# No front matter\n');
+    await writeFile(path.join(dir, 'bad.md'), '# A report\n\n::no-such-directive\n');
     const result = await build({ cwd: dir, manuscripts: ['bad.md'], formats: ['html'] });
     expect(result.ok).toBe(false);
     expect(result.manifest).toBeUndefined();

@@ -422,3 +422,22 @@ export function deferFiguresInPage(settings: DeferFiguresSettings): number {
   }
   return deferred;
 }
+
+/**
+ * Let the cells of a table wider than its column break words anywhere. Table cells break only long words
+ * (`overflow-wrap: break-word`), so that a column of short words keeps them whole and the columns share the
+ * width by their content; a table that still does not fit (many columns, unbreakable values) would make
+ * Chromium scale every printed page down, so its cells break anywhere instead. Returns how many tables.
+ */
+export function loosenWideTablesInPage(settings: { className: string }): number {
+  let loosened = 0;
+  for (const table of document.querySelectorAll('table')) {
+    const parent = table.parentElement;
+    if (!parent || table.classList.contains(settings.className)) continue;
+    if (table.getBoundingClientRect().width > parent.getBoundingClientRect().width + 0.5) {
+      table.classList.add(settings.className);
+      loosened++;
+    }
+  }
+  return loosened;
+}

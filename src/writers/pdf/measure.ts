@@ -6,6 +6,7 @@ import {
   fitFiguresInPage,
   type FitFiguresSettings,
   keepLinesInPage,
+  loosenWideTablesInPage,
   type KeepLinesSettings,
   type MeasuredLayout,
   measureInPage,
@@ -28,10 +29,17 @@ export interface Corrections {
   moved: number;
 }
 
-/** Run the measuring pass (see measure-in-page.ts) on the page laid out for print. */
+/** The class of a table too wide for its column, whose cells break words anywhere (see print.css). */
+export const wideTableClass = 'wide-table';
+
+/**
+ * Run the measuring pass (see measure-in-page.ts) on the page laid out for print, after letting tables too wide
+ * for the page break their words anywhere.
+ */
 export async function measure(page: PrintPage, settings: MeasureSettings): Promise<MeasuredLayout> {
+  const script = `(${inPage(loosenWideTablesInPage, { className: wideTableClass })}, ${inPage(measureInPage, settings)})`;
   for (let attempt = 0; ; attempt++) {
-    const measured = await page.evaluateForPrint<MeasuredLayout>('measuring the layout', inPage(measureInPage, settings));
+    const measured = await page.evaluateForPrint<MeasuredLayout>('measuring the layout', script);
     if (measured.print) return measured;
     // The print media emulation was lost again in between: make sure of it and measure again.
     if (attempt === 3) throw new Error('The browser does not lay the page out for print');
