@@ -2,7 +2,7 @@ import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { locateBrowser } from '../../src/browser/locate.js';
-import { BrowserSession } from '../../src/browser/session.js';
+import { BrowserSession, stepTimeoutMs } from '../../src/browser/session.js';
 import { leftBehind, markerVariable, newMarker, watchProcesses, type MarkedProcess } from '../helpers/processes.js';
 import { temporaryFolder } from '../helpers/tools.js';
 
@@ -16,6 +16,8 @@ import { temporaryFolder } from '../helpers/tools.js';
 const chromium = locateBrowser({ puppeteerPath: () => undefined }).executablePath;
 const chapters = Array.from({ length: 4000 }, (_, index) => `<p>Paragraph ${index}, long enough to be laid out over many printed pages of the report.</p>`).join('');
 const html = `<!doctype html><html><head><title>Long</title></head><body>${chapters}</body></html>`;
+/** The wait of a step on this document with a browser timeout of 3 s: it grows with the document's size. */
+const printWaitS = Math.round(stepTimeoutMs(3_000, html.length) / 1000);
 
 async function markedSession(timeoutMs: number) {
   const marker = newMarker();
@@ -93,16 +95,16 @@ describe('a browser failing in the middle of a print', () => {
 
   it('whose page stops answering: an error at the timeout, and the stopped renderer killed on close', async () => {
     const result = await printWhile(3_000, (processes) => kill('SIGSTOP', pageRenderers(processes).map((found) => found.pid)));
-    expect(result.outcome).toBe('EnvironmentError: The browser did not answer within 3 s while printing (set a longer wait with --browser-timeout)');
+    expect(result.outcome).toBe(`EnvironmentError: The browser did not answer within ${printWaitS} s while printing (set a longer wait with --browser-timeout)`);
     expect(result.ms).toBeGreaterThan(2_900);
-    expect(result.ms).toBeLessThan(6_000);
+    expect(result.ms).toBeLessThan(printWaitS * 1000 + 3_000);
     expect(result.left).toEqual([]);
   });
 
   it('that stops answering altogether: an error at the timeout, and the whole browser killed on close', async () => {
     const result = await printWhile(3_000, (_, session) => kill('SIGSTOP', [session.pid!]));
-    expect(result.outcome).toBe('EnvironmentError: The browser did not answer within 3 s while printing (set a longer wait with --browser-timeout)');
-    expect(result.ms).toBeLessThan(6_000);
+    expect(result.outcome).toBe(`EnvironmentError: The browser did not answer within ${printWaitS} s while printing (set a longer wait with --browser-timeout)`);
+    expect(result.ms).toBeLessThan(printWaitS * 1000 + 3_000);
     expect(result.left).toEqual([]);
   });
 });
