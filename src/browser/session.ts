@@ -90,6 +90,15 @@ export function stepTimeoutMs(timeoutMs: number, bytes: number): number {
   return Math.round(timeoutMs * Math.max(1, bytes / documentBytesPerTimeout));
 }
 
+/**
+ * Puppeteer's bound on any one call to the browser. Each step is bounded by its own wait, which grows with the
+ * document (`stepTimeoutMs`): printing a megabyte-long paragraph is one call that takes minutes. So this is only
+ * a backstop, far above any step's wait (and below the largest delay a timer takes).
+ */
+function protocolTimeoutMs(timeoutMs: number): number {
+  return Math.min(timeoutMs * 100, 2 ** 31 - 1);
+}
+
 /** How long a browser is given to close before it is killed. */
 const closeGraceMs = 5_000;
 
@@ -139,7 +148,7 @@ export class BrowserSession {
     const timeoutMs = options.timeoutMs ?? defaultBrowserTimeoutMs;
     if (options.wsEndpoint) {
       try {
-        const browser = await puppeteer.connect({ browserWSEndpoint: options.wsEndpoint, protocolTimeout: timeoutMs });
+        const browser = await puppeteer.connect({ browserWSEndpoint: options.wsEndpoint, protocolTimeout: protocolTimeoutMs(timeoutMs) });
         return new BrowserSession(browser, undefined, false, timeoutMs, options.keepWarm ?? false, undefined);
       } catch (cause) {
         throw new EnvironmentError(`Cannot connect to the browser at ${options.wsEndpoint}: ${messageOf(cause)}`);
@@ -159,7 +168,7 @@ export class BrowserSession {
         userDataDir: profile,
         args: [...launchArgs, ...(isRoot ? ['--no-sandbox'] : [])],
         timeout: timeoutMs,
-        protocolTimeout: timeoutMs,
+        protocolTimeout: protocolTimeoutMs(timeoutMs),
         handleSIGINT: false,
         handleSIGTERM: false,
         handleSIGHUP: false,
