@@ -59,7 +59,7 @@ export async function writeLongManuscript(dir: string, options: LongManuscriptOp
     const parts = Array.from({ length }, () => pick(vocabulary));
     words += length;
     const text = parts.join(' ');
-    return text.charAt(0).toUpperCase() + text.slice(1) + '.';
+    return `${text.charAt(0).toUpperCase() + text.slice(1)}.`;
   };
   const paragraph = () => {
     const sentences = Array.from({ length: 4 + Math.floor(next() * 4) }, sentence);
@@ -67,8 +67,13 @@ export async function writeLongManuscript(dir: string, options: LongManuscriptOp
       footnote++;
       sentences[1] += `[^n${footnote}]`;
     }
-    if (next() < 0.05) sentences.push('Xi Jinping (:span[习近平]{lang=zh-Hans}) met Shinzo Abe (:span[安倍晋三]{lang=ja}) in Hamburg.');
-    if (next() < 0.02) sentences.push('The Japanese press wrote of :span[「日中関係の改善」]{lang=ja} (an improvement in relations) and of :span[さらなる対話]{lang=ja} (further dialogue).');
+    if (next() < 0.05)
+      sentences.push('Xi Jinping (:span[习近平]{lang=zh-Hans}) met Shinzo Abe (:span[安倍晋三]{lang=ja}) in Hamburg.');
+    if (next() < 0.02)
+      sentences.push(
+        'The Japanese press wrote of :span[「日中関係の改善」]{lang=ja} (an improvement in relations) and of ' +
+          ':span[さらなる対話]{lang=ja} (further dialogue).',
+      );
     return sentences.join(' ');
   };
 
@@ -98,9 +103,13 @@ export async function writeLongManuscript(dir: string, options: LongManuscriptOp
       const values = Array.from({ length: 8 }, () => 10 + Math.floor(next() * 90));
       const svg = figure % 2 === 1;
       const file = `images/figure-${figure}.${svg ? 'svg' : 'png'}`;
-      figures.push({ file, bytes: svg ? barChartSvg(values, `Exchanges per year, figure ${figure}`) : barChartPng(values) });
+      figures.push({
+        file,
+        bytes: svg ? barChartSvg(values, `Exchanges per year, figure ${figure}`) : barChartPng(values),
+      });
       blocks.push(
-        `![Figure ${figure}: a bar chart of eight yearly values, from ${values[0]} in the first year to ${values[7]} in the last](${file})`,
+        `![Figure ${figure}: a bar chart of eight yearly values, from ${values[0]} in the first year ` +
+          `to ${values[7]} in the last](${file})`,
       );
     }
     if (chapter === Math.ceil(chapterCount / 2)) {
@@ -113,8 +122,11 @@ export async function writeLongManuscript(dir: string, options: LongManuscriptOp
   for (let row = 0; row < tableRows; row++) {
     const year = 1972 + (row % 46);
     const month = 1 + (row % 12);
+    // In this order: the generator's draws make the same data every time.
+    const event = sentence().replace(/"/g, '');
+    const place = pick(['Beijing', 'Tokyo', 'Hamburg', 'Osaka', 'Shanghai']);
     rows.push(
-      `${year}-${String(month).padStart(2, '0')},"${sentence().replace(/"/g, '')}",${pick(['Beijing', 'Tokyo', 'Hamburg', 'Osaka', 'Shanghai'])},${(row * 37) % 1000},Generated test data,`,
+      `${year}-${String(month).padStart(2, '0')},"${event}",${place},${(row * 37) % 1000},Generated test data,`,
     );
   }
 
@@ -147,11 +159,15 @@ export async function writeLongManuscript(dir: string, options: LongManuscriptOp
 /** A bar chart as an SVG file. */
 function barChartSvg(values: number[], title: string): Uint8Array {
   const bars = values
-    .map((value, index) => `<rect x="${40 + index * 45}" y="${220 - value * 2}" width="30" height="${value * 2}" fill="#3b6a8c"/>`)
+    .map(
+      (value, index) =>
+        `<rect x="${40 + index * 45}" y="${220 - value * 2}" width="30" height="${value * 2}" fill="#3b6a8c"/>`,
+    )
     .join('');
   return new TextEncoder().encode(
     `<svg xmlns="http://www.w3.org/2000/svg" width="420" height="240" viewBox="0 0 420 240"><title>${title}</title>` +
-      `<rect width="420" height="240" fill="#ffffff"/><path d="M30 10V220H410" fill="none" stroke="#333333" stroke-width="2"/>${bars}</svg>\n`,
+      `<rect width="420" height="240" fill="#ffffff"/><path d="M30 10V220H410" fill="none" ` +
+      `stroke="#333333" stroke-width="2"/>${bars}</svg>\n`,
   );
 }
 
@@ -164,7 +180,8 @@ function barChartPng(values: number[]): Uint8Array {
     raw[y * (width + 1)] = 0; // filter: none
     for (let x = 0; x < width; x++) {
       const bar = Math.floor((x - 40) / 45);
-      const inBar = x >= 40 && bar >= 0 && bar < values.length && (x - 40) % 45 < 30 && y >= 220 - values[bar]! * 2 && y < 220;
+      const inBar =
+        x >= 40 && bar >= 0 && bar < values.length && (x - 40) % 45 < 30 && y >= 220 - values[bar]! * 2 && y < 220;
       const axis = (x === 30 && y >= 10 && y <= 220) || (y === 220 && x >= 30);
       raw[y * (width + 1) + 1 + x] = axis ? 0x33 : inBar ? 0x5a : 0xff;
     }

@@ -10,7 +10,10 @@ export interface TreeProcess {
   parent: number;
   /** `node`, `chromium`, … (the kernel's short command name). */
   name: string;
-  /** Chromium's process type (`renderer`, `zygote`, `gpu-process`, `utility`); undefined for a browser process or anything else. */
+  /**
+   * Chromium's process type (`renderer`, `zygote`, `gpu-process`, `utility`); undefined for a browser process or
+   * anything else.
+   */
   type: string | undefined;
   /** Resident set size, bytes (shared pages counted in every process that maps them). */
   rss: number;
@@ -64,5 +67,7 @@ const chromiumName = /^(chromium|chrome|headless_shell)$/;
  * helpers those start (zygotes, renderers, GPU, utilities).
  */
 export function browserProcesses(tree: readonly TreeProcess[], launcher: number): TreeProcess[] {
-  return tree.filter((member) => member.parent === launcher && chromiumName.test(member.name) && member.type === undefined);
+  return tree.filter(
+    (member) => member.parent === launcher && chromiumName.test(member.name) && member.type === undefined,
+  );
 }

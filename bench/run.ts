@@ -76,7 +76,9 @@ function measure(command: string, args: string[]): Promise<Sample> {
         reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr}`));
         return;
       }
-      const stages = stdout.startsWith('{') ? ((JSON.parse(stdout) as { stages?: Record<string, number> }).stages ?? {}) : {};
+      const stages = stdout.startsWith('{')
+        ? ((JSON.parse(stdout) as { stages?: Record<string, number> }).stages ?? {})
+        : {};
       resolve({ ms, stages, peakByProcess, peakTreeMiB: peakTree });
     });
   });
@@ -105,12 +107,15 @@ function summarise(samples: readonly Sample[]): Series {
   const stageNames = [...new Set(samples.flatMap((sample) => Object.keys(sample.stages)))];
   const peakByProcess: Record<string, number> = {};
   for (const sample of samples) {
-    for (const [kind, mib] of Object.entries(sample.peakByProcess)) peakByProcess[kind] = Math.max(peakByProcess[kind] ?? 0, mib);
+    for (const [kind, mib] of Object.entries(sample.peakByProcess))
+      peakByProcess[kind] = Math.max(peakByProcess[kind] ?? 0, mib);
   }
   return {
     ms: median(samples.map((sample) => sample.ms)),
     runs: samples.map((sample) => Math.round(sample.ms)),
-    stages: Object.fromEntries(stageNames.map((stage) => [stage, median(samples.map((sample) => sample.stages[stage] ?? 0))])),
+    stages: Object.fromEntries(
+      stageNames.map((stage) => [stage, median(samples.map((sample) => sample.stages[stage] ?? 0))]),
+    ),
     peakByProcess,
     peakProcessMiB: Math.max(0, ...Object.values(peakByProcess)),
     peakTreeMiB: Math.max(...samples.map((sample) => sample.peakTreeMiB)),
@@ -132,7 +137,10 @@ async function main() {
   // A tenth of the long one: the same kinds of content, a tenth of the words and of the table's rows.
   const tenth = await writeLongManuscript(path.join(work, 'tenth'), { words: 10_000, tableRows: 40 });
   const all: Record<string, { file: string; words: number }> = {
-    default: { file: path.join(root, 'manuscript/report.md'), words: wordCount(readFileSync(path.join(root, 'manuscript/report.md'), 'utf8')) },
+    default: {
+      file: path.join(root, 'manuscript/report.md'),
+      words: wordCount(readFileSync(path.join(root, 'manuscript/report.md'), 'utf8')),
+    },
     tenth: { file: tenth.manuscript, words: tenth.words },
     long: { file: long.manuscript, words: long.words },
   };
@@ -193,7 +201,10 @@ async function main() {
     pandoc: pandoc ? execFileSync('pandoc', ['--version'], { encoding: 'utf8' }).split('\n')[0] : undefined,
     loadAverageAtStart: loadavg().map((load) => Number(load.toFixed(2))),
   };
-  process.stderr.write(`imprint bench: ${runs} runs of ${jobs.length} commands, ${machine.cores} cores, load ${machine.loadAverageAtStart.join(' ')}, ${chromium}\n`);
+  process.stderr.write(
+    `imprint bench: ${runs} runs of ${jobs.length} commands, ${machine.cores} cores, load ` +
+      `${machine.loadAverageAtStart.join(' ')}, ${chromium}\n`,
+  );
 
   const samples = new Map<Job, Sample[]>(jobs.map((job) => [job, []]));
   for (let run = 0; run < runs; run++) {
@@ -202,7 +213,10 @@ async function main() {
     for (const job of order) {
       const sample = await measure(job.command, job.args(run));
       samples.get(job)!.push(sample);
-      process.stderr.write(`  run ${run + 1}/${runs}  ${`${job.manuscript}: ${job.name}`.padEnd(32)} ${(sample.ms / 1000).toFixed(2).padStart(6)} s\n`);
+      process.stderr.write(
+        `  run ${run + 1}/${runs}  ` +
+          `${`${job.manuscript}: ${job.name}`.padEnd(32)} ${(sample.ms / 1000).toFixed(2).padStart(6)} s\n`,
+      );
     }
   }
 
@@ -212,13 +226,30 @@ async function main() {
   const ratio = (manuscript: string, top: string, bottom: string) => {
     const a = samples.get(jobs.find((job) => job.manuscript === manuscript && job.name === top)!)!;
     const b = samples.get(jobs.find((job) => job.manuscript === manuscript && job.name === bottom)!)!;
-    return { paired: median(a.map((sample, index) => sample.ms / b[index]!.ms)), ofMedians: median(a.map((s) => s.ms)) / median(b.map((s) => s.ms)) };
+    return {
+      paired: median(a.map((sample, index) => sample.ms / b[index]!.ms)),
+      ofMedians: median(a.map((s) => s.ms)) / median(b.map((s) => s.ms)),
+    };
   };
 
-  const targets: Array<{ target: string; measured: number; ofMedians?: number; limit: number; unit: string; pass: boolean }> = [];
+  const targets: Array<{
+    target: string;
+    measured: number;
+    ofMedians?: number;
+    limit: number;
+    unit: string;
+    pass: boolean;
+  }> = [];
   const add = (target: string, value: { paired: number; ofMedians?: number } | number, limit: number, unit = '×') => {
     const measured = typeof value === 'number' ? value : value.paired;
-    targets.push({ target, measured, ...(typeof value === 'number' ? {} : { ofMedians: value.ofMedians }), limit, unit, pass: measured <= limit });
+    targets.push({
+      target,
+      measured,
+      ...(typeof value === 'number' ? {} : { ofMedians: value.ofMedians }),
+      limit,
+      unit,
+      pass: measured <= limit,
+    });
   };
   if (results.default) {
     add('default: html+pdf+epub, cold ÷ floor PDF', ratio('default', 'imprint html,pdf,epub', 'floor pdf'), 1.25);
@@ -253,13 +284,30 @@ async function main() {
   }
 
   printTable(results, targets);
-  const report = { date: new Date().toISOString(), machine, runs, words: Object.fromEntries(chosen.map(([name, { words }]) => [name, words])), results, targets };
+  const report = {
+    date: new Date().toISOString(),
+    machine,
+    runs,
+    words: Object.fromEntries(chosen.map(([name, { words }]) => [name, words])),
+    results,
+    targets,
+  };
   await mkdir(path.dirname(values.out!), { recursive: true });
   await writeFile(values.out!, `${JSON.stringify(report, null, 2)}\n`);
   process.stderr.write(`\nwritten ${path.relative(process.cwd(), values.out!)}\n`);
 }
 
-function printTable(results: Record<string, Record<string, Series>>, targets: ReadonlyArray<{ target: string; measured: number; ofMedians?: number; limit: number; unit: string; pass: boolean }>) {
+function printTable(
+  results: Record<string, Record<string, Series>>,
+  targets: ReadonlyArray<{
+    target: string;
+    measured: number;
+    ofMedians?: number;
+    limit: number;
+    unit: string;
+    pass: boolean;
+  }>,
+) {
   const out = (line: string) => process.stderr.write(`${line}\n`);
   out('\nmedian wall time (s), peak resident memory of the largest process (MiB), median stages (ms):');
   for (const [manuscript, entries] of Object.entries(results)) {
@@ -268,7 +316,10 @@ function printTable(results: Record<string, Record<string, Series>>, targets: Re
       const stages = Object.entries(series.stages)
         .map(([stage, ms]) => `${stage} ${ms.toFixed(0)}`)
         .join(', ');
-      out(`  ${`${manuscript}: ${name}`.padEnd(30)} ${(series.ms / 1000).toFixed(2).padStart(6)}  ${series.peakProcessMiB.toFixed(0).padStart(4)} ${(largest?.[0] ?? '').padEnd(22)} ${stages}`);
+      out(
+        `  ${`${manuscript}: ${name}`.padEnd(30)} ${(series.ms / 1000).toFixed(2).padStart(6)}  ` +
+          `${series.peakProcessMiB.toFixed(0).padStart(4)} ${(largest?.[0] ?? '').padEnd(22)} ${stages}`,
+      );
     }
   }
   out('\ntargets (ratios are the median of the ratios within each run; "of medians" divides the medians):');

@@ -62,7 +62,11 @@ try {
     for (let run = 0; run < runs; run++) {
       await writeFile(manuscript, original.replace('The recent commitment', `The recent (${run}) commitment`));
       imprint.push(await rebuild(['pdf']));
-      const warm = JSON.parse(execFileSync(process.execPath, [path.join(root, 'bench/warm-floor.mjs'), page, chromium, '1'], { cwd: root }).toString()) as { ms: number[] };
+      const warm = JSON.parse(
+        execFileSync(process.execPath, [path.join(root, 'bench/warm-floor.mjs'), page, chromium, '1'], {
+          cwd: root,
+        }).toString(),
+      ) as { ms: number[] };
       floor.push(...warm.ms);
     }
     const stageNames = [...new Set(imprint.flatMap((sample) => Object.keys(sample.stages)))];
@@ -70,10 +74,16 @@ try {
     const floorMs = median(floor);
     console.log(`default report, PDF rebuilt after a text change, warm browser (${runs} runs, medians):`);
     console.log(`  imprint watch rebuild  ${imprintMs.toFixed(0)} ms`);
-    for (const stage of stageNames) console.log(`    ${stage.padEnd(10)} ${median(imprint.map((sample) => sample.stages[stage] ?? 0)).toFixed(0)} ms`);
+    for (const stage of stageNames)
+      console.log(
+        `    ${stage.padEnd(10)} ${median(imprint.map((sample) => sample.stages[stage] ?? 0)).toFixed(0)} ms`,
+      );
     console.log(`  warm floor (setContent + pdf)  ${floorMs.toFixed(0)} ms`);
     console.log(`  ratio  ${(imprintMs / floorMs).toFixed(2)} (target about 2)`);
-    console.log(`  all samples: imprint ${imprint.map((sample) => sample.ms.toFixed(0)).join(' ')}; floor ${floor.map((ms) => ms.toFixed(0)).join(' ')}`);
+    console.log(
+      `  all samples: imprint ${imprint.map((sample) => sample.ms.toFixed(0)).join(' ')}; floor ` +
+        `${floor.map((ms) => ms.toFixed(0)).join(' ')}`,
+    );
   } finally {
     await browser.close();
   }

@@ -22,7 +22,10 @@ function have(command) {
 
 function aptInstall(packages, why) {
   if (!isRoot || !hasApt) {
-    console.error(`setup: ${why} is missing. Install it with:\n  sudo apt-get update && sudo apt-get install -y ${packages.join(' ')}`);
+    console.error(
+      `setup: ${why} is missing. Install it with:\n  sudo apt-get update && sudo apt-get install -y ` +
+        `${packages.join(' ')}`,
+    );
     process.exit(1);
   }
   console.error(`setup: installing ${packages.join(' ')} (${why})`);
@@ -31,7 +34,10 @@ function aptInstall(packages, why) {
     execFileSync('apt-get', ['update'], { stdio: ['ignore', 'ignore', 'inherit'], env });
     aptUpdated = true;
   }
-  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...packages], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...packages], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env,
+  });
 }
 
 async function ensureBrowser() {
@@ -48,7 +54,11 @@ async function ensureBrowser() {
     }
   }
   if (!isRoot || !hasApt) {
-    console.error(`setup: ${'No Chromium or Chrome found.'}\n${'  '}Install one (on Debian or Ubuntu: sudo apt-get install -y chromium),\n  or set PUPPETEER_EXECUTABLE_PATH to a Chrome or Chromium,\n  or run: npx puppeteer browsers install chrome`);
+    console.error(
+      `setup: ${'No Chromium or Chrome found.'}\n${'  '}Install one (on Debian or Ubuntu: sudo ` +
+        `apt-get install -y chromium),\n  or set PUPPETEER_EXECUTABLE_PATH to a Chrome or ` +
+        `Chromium,\n  or run: npx puppeteer browsers install chrome`,
+    );
     process.exit(1);
   }
   aptInstall(['chromium'], 'a Chromium to print the PDF');
@@ -67,7 +77,10 @@ function ensureTestTools() {
   const ace = path.join(root, 'tools/ace');
   if (!existsSync(path.join(ace, 'node_modules/.bin/ace-puppeteer'))) {
     console.error('setup: installing Ace by DAISY into tools/ace');
-    execFileSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: ace, stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], {
+      cwd: ace,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
   }
 }
 

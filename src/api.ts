@@ -218,7 +218,8 @@ async function buildInto(
       const started = performance.now();
       session = openBrowser(run.browser);
       session.then(
-        () => options.onProgress?.({ kind: 'stage', manuscript: '', stage: 'browser', ms: performance.now() - started }),
+        () =>
+          options.onProgress?.({ kind: 'stage', manuscript: '', stage: 'browser', ms: performance.now() - started }),
         () => undefined,
       );
     }
@@ -227,7 +228,11 @@ async function buildInto(
   // Interrupted: stop the browser at once, so the report being printed stops too (and no
   // Chromium outlives the run); reports already finished are still written and recorded.
   const stopBrowser = () => {
-    if (session && !options.warmBrowser) void session.then((opened) => opened.close(), () => undefined);
+    if (session && !options.warmBrowser)
+      void session.then(
+        (opened) => opened.close(),
+        () => undefined,
+      );
   };
   options.signal?.addEventListener('abort', stopBrowser, { once: true });
   // The PDF is printed with it, and the EPUB's page list comes from the print layout measured in it, unless
@@ -275,7 +280,9 @@ async function buildInto(
   // The fingerprints hash imprint's code and its fonts: done now, while the browser starts, not after the editions.
   for (const format of run.formats) void shared.fingerprint(format).catch(() => undefined);
 
-  const outcomes: Array<{ result: ReportResult; entry?: ManifestReport } | undefined> = run.manuscripts.map(() => undefined);
+  const outcomes: Array<{ result: ReportResult; entry?: ManifestReport } | undefined> = run.manuscripts.map(
+    () => undefined,
+  );
   let done = 0;
   let stopped: { cause: unknown } | undefined;
   try {
@@ -319,7 +326,11 @@ async function buildInto(
     stopped = { cause };
   } finally {
     options.signal?.removeEventListener('abort', stopBrowser);
-    if (session && !options.warmBrowser) await session.then((opened) => opened.close(), () => undefined);
+    if (session && !options.warmBrowser)
+      await session.then(
+        (opened) => opened.close(),
+        () => undefined,
+      );
   }
 
   const reports = outcomes.filter((outcome) => outcome !== undefined).map((outcome) => outcome.result);
@@ -333,7 +344,9 @@ async function buildInto(
       outDir: run.outDir,
       output,
       current,
-      unfinished: run.manuscripts.map((manuscript) => projectPath(run.projectDir, manuscript)).filter((key) => !current.has(key)),
+      unfinished: run.manuscripts
+        .map((manuscript) => projectPath(run.projectDir, manuscript))
+        .filter((key) => !current.has(key)),
       ...(previous ? { previous } : {}),
       ...(run.shard ? { shard: run.shard } : {}),
       ...(sourceDateEpoch === undefined ? {} : { sourceDateEpoch }),

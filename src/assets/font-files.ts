@@ -29,7 +29,9 @@ let conversions: Promise<unknown> = Promise.resolve();
 export function sfntOf(face: FontFace): Promise<Buffer> {
   let pending = decompressed.get(face.file);
   if (!pending) {
-    pending = fontBytes(face).then((bytes) => cachedSfnt(face, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
+    pending = fontBytes(face).then((bytes) =>
+      cachedSfnt(face, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
+    );
     decompressed.set(face.file, pending);
   }
   return pending;

@@ -48,7 +48,9 @@ export interface ShapedGlyph {
 export function shapeLine(hb: HarfBuzz, faces: readonly ShapingFace[], line: string): ShapedGlyph[] {
   const faceOf = (character: string): ShapingFace | undefined => {
     const code = character.codePointAt(0)!;
-    return faces.find((face) => (face.ranges ? inRanges(face.ranges, code) : true) && face.font.nominalGlyph(code) !== undefined);
+    return faces.find(
+      (face) => (face.ranges ? inRanges(face.ranges, code) : true) && face.font.nominalGlyph(code) !== undefined,
+    );
   };
   const runs: Array<{ face: ShapingFace | undefined; text: string }> = [];
   for (const character of line) {
@@ -66,7 +68,13 @@ export function shapeLine(hb: HarfBuzz, faces: readonly ShapingFace[], line: str
     buffer.guessSegmentProperties();
     hb.shape(face.font, buffer);
     for (const info of buffer.getGlyphInfosAndPositions()) {
-      glyphs.push({ face, id: info.codepoint, advance: info.xAdvance ?? 0, dx: info.xOffset ?? 0, dy: info.yOffset ?? 0 });
+      glyphs.push({
+        face,
+        id: info.codepoint,
+        advance: info.xAdvance ?? 0,
+        dx: info.xOffset ?? 0,
+        dy: info.yOffset ?? 0,
+      });
     }
   }
   return glyphs;
@@ -92,8 +100,11 @@ export function loadTextMetrics(): Promise<void> {
   loadingTextMetrics ??= (async () => {
     const hb = await harfBuzz();
     const faces = new Map<string, ShapingFace[]>();
-    // Latin and Latin Extended: the subsets chart labels are measured in (the Greek and Cyrillic ones cost a load each).
-    const text = fontFaces().filter((face: FontFace) => face.family === families.text && /-latin-(ext-)?\d/.test(face.name));
+    // Latin and Latin Extended: the subsets chart labels are measured in (the Greek and Cyrillic ones cost a load
+    // each).
+    const text = fontFaces().filter(
+      (face: FontFace) => face.family === families.text && /-latin-(ext-)?\d/.test(face.name),
+    );
     for (const face of text) {
       const key = `${face.weight}-${face.style}`;
       const loaded = shapingFace(hb, await sfntOf(face), face.unicodeRange);

@@ -43,9 +43,11 @@ const require = createRequire(import.meta.url);
 const packageDir = (name: string) => path.dirname(require.resolve(`${name}/package.json`));
 
 const latin =
-  'U+0000-00FF,U+0131,U+0152-0153,U+02BB-02BC,U+02C6,U+02DA,U+02DC,U+0304,U+0308,U+0329,U+2000-206F,U+20AC,U+2122,U+2191,U+2193,U+2212,U+2215,U+FEFF,U+FFFD';
+  'U+0000-00FF,U+0131,U+0152-0153,U+02BB-02BC,U+02C6,U+02DA,U+02DC,U+0304,U+0308,U+0329,U+2000-206F,' +
+  'U+20AC,U+2122,U+2191,U+2193,U+2212,U+2215,U+FEFF,U+FFFD';
 const latinExt =
-  'U+0100-02BA,U+02BD-02C5,U+02C7-02CC,U+02CE-02D7,U+02DD-02FF,U+0304,U+0308,U+0329,U+1D00-1DBF,U+1E00-1E9F,U+1EF2-1EFF,U+2020,U+20A0-20AB,U+20AD-20C4,U+2113,U+2C60-2C7F,U+A720-A7FF';
+  'U+0100-02BA,U+02BD-02C5,U+02C7-02CC,U+02CE-02D7,U+02DD-02FF,U+0304,U+0308,U+0329,U+1D00-1DBF,' +
+  'U+1E00-1E9F,U+1EF2-1EFF,U+2020,U+20A0-20AB,U+20AD-20C4,U+2113,U+2C60-2C7F,U+A720-A7FF';
 
 export const families = {
   text: 'Source Serif 4',
@@ -62,7 +64,12 @@ export const families = {
   emoji: 'Noto Emoji',
 } as const;
 
-const cjkFamilies = new Set<string>([families.chinese, families.traditionalChinese, families.japanese, families.korean]);
+const cjkFamilies = new Set<string>([
+  families.chinese,
+  families.traditionalChinese,
+  families.japanese,
+  families.korean,
+]);
 
 /** The unicode-range fontsource gives a subset of a package (`unicode.json`), when it lists one. */
 function subsetRange(pkg: string, subset: string): string | undefined {
@@ -127,10 +134,30 @@ export function fontFaces(): FontFace[] {
   faces.push(fontsource('@fontsource/source-code-pro', families.mono, 'latin', 400, 'italic', latin));
   // The whole face, whatever its file's name says: its MATH table lays out fractions, roots and stretchy operators.
   faces.push(fontsource('@fontsource/noto-sans-math', families.math, 'latin', 400, 'normal'));
-  faces.push(fontsource('@fontsource/noto-serif-sc', families.chinese, 'chinese-simplified', 400, 'normal', undefined, 'chinese-simplified'));
-  faces.push(fontsource('@fontsource/noto-serif-jp', families.japanese, 'japanese', 400, 'normal', undefined, 'japanese'));
   faces.push(
-    fontsource('@fontsource/noto-serif-tc', families.traditionalChinese, 'chinese-traditional', 400, 'normal', undefined, 'chinese-traditional'),
+    fontsource(
+      '@fontsource/noto-serif-sc',
+      families.chinese,
+      'chinese-simplified',
+      400,
+      'normal',
+      undefined,
+      'chinese-simplified',
+    ),
+  );
+  faces.push(
+    fontsource('@fontsource/noto-serif-jp', families.japanese, 'japanese', 400, 'normal', undefined, 'japanese'),
+  );
+  faces.push(
+    fontsource(
+      '@fontsource/noto-serif-tc',
+      families.traditionalChinese,
+      'chinese-traditional',
+      400,
+      'normal',
+      undefined,
+      'chinese-traditional',
+    ),
   );
   faces.push(fontsource('@fontsource/noto-serif-kr', families.korean, 'korean', 400, 'normal', undefined, 'korean'));
   for (const [pkg, family, subset] of [
@@ -141,7 +168,17 @@ export function fontFaces(): FontFace[] {
   ] as const) {
     faces.push(fontsource(pkg, family, subset, 400, 'normal', subsetRange(pkg, subset), subset));
   }
-  faces.push(fontsource('@fontsource/noto-emoji', families.emoji, 'emoji', 400, 'normal', allRanges('@fontsource/noto-emoji'), 'emoji'));
+  faces.push(
+    fontsource(
+      '@fontsource/noto-emoji',
+      families.emoji,
+      'emoji',
+      400,
+      'normal',
+      allRanges('@fontsource/noto-emoji'),
+      'emoji',
+    ),
+  );
   cache = faces;
   return faces;
 }
@@ -199,8 +236,12 @@ const traditional = /^zh-(hant|tw|hk|mo)\b/i;
  */
 export function documentFaces(lang: string, text: string): FontFace[] {
   const all = fontFaces();
-  const own = all.filter((face) => !face.script && face.unicodeRange).flatMap((face) => parseUnicodeRange(face.unicodeRange!));
-  const characters = [...new Set(text)].map((character) => character.codePointAt(0)!).filter((code) => code > 0x7f && !inRanges(own, code));
+  const own = all
+    .filter((face) => !face.script && face.unicodeRange)
+    .flatMap((face) => parseUnicodeRange(face.unicodeRange!));
+  const characters = [...new Set(text)]
+    .map((character) => character.codePointAt(0)!)
+    .filter((code) => code > 0x7f && !inRanges(own, code));
   const uses = (range: string) => {
     const ranges = parseUnicodeRange(range);
     return characters.some((code) => inRanges(ranges, code));
@@ -219,7 +260,8 @@ export function documentFaces(lang: string, text: string): FontFace[] {
   for (const face of all.filter((candidate) => candidate.script && scripts.has(candidate.script))) {
     const range = face.script === 'korean' ? hangulRange : face.unicodeRange;
     if (range === undefined) continue;
-    for (const style of styles) aliases.push({ ...face, family: families.text, weight: style.weight, style: style.style, unicodeRange: range });
+    for (const style of styles)
+      aliases.push({ ...face, family: families.text, weight: style.weight, style: style.style, unicodeRange: range });
     aliases.push({ ...face, family: families.mono, weight: 400, style: 'normal', unicodeRange: range });
   }
   return [...aliases, ...all.filter((face) => !face.script || scripts.has(face.script))];

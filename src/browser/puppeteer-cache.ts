@@ -16,7 +16,7 @@ export function puppeteerCacheDir(env: NodeJS.ProcessEnv = process.env): string 
  * which has no browser of its own and no cache lookup.
  */
 export function puppeteerCachedBrowser(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  let installed;
+  let installed: ReturnType<Cache['getInstalledBrowsers']>;
   try {
     installed = new Cache(puppeteerCacheDir(env)).getInstalledBrowsers();
   } catch {

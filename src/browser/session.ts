@@ -1,9 +1,8 @@
-import puppeteer, { type Browser, type HTTPRequest, type Page, type Protocol } from 'puppeteer-core';
+import puppeteer, { type Browser, type Page, type Protocol } from 'puppeteer-core';
 import { EnvironmentError, locateBrowser, type LocatedBrowser } from './locate.js';
 import { killProcessGroup } from './process-tree.js';
 import { makeProfileFolder, removeProfileFolder } from './profile.js';
 import { puppeteerCachedBrowser } from './puppeteer-cache.js';
-
 
 /** The only module that talks to Chromium: launch or connect, print, close. */
 
@@ -148,7 +147,10 @@ export class BrowserSession {
     const timeoutMs = options.timeoutMs ?? defaultBrowserTimeoutMs;
     if (options.wsEndpoint) {
       try {
-        const browser = await puppeteer.connect({ browserWSEndpoint: options.wsEndpoint, protocolTimeout: protocolTimeoutMs(timeoutMs) });
+        const browser = await puppeteer.connect({
+          browserWSEndpoint: options.wsEndpoint,
+          protocolTimeout: protocolTimeoutMs(timeoutMs),
+        });
         return new BrowserSession(browser, undefined, false, timeoutMs, options.keepWarm ?? false, undefined);
       } catch (cause) {
         throw new EnvironmentError(`Cannot connect to the browser at ${options.wsEndpoint}: ${messageOf(cause)}`);
@@ -176,7 +178,9 @@ export class BrowserSession {
       return new BrowserSession(browser, located, true, timeoutMs, options.keepWarm ?? false, profile);
     } catch (cause) {
       await removeProfileFolder(profile);
-      throw new EnvironmentError(`Cannot start the browser at ${located.executablePath}: ${launchFailure(cause, timeoutMs)}`);
+      throw new EnvironmentError(
+        `Cannot start the browser at ${located.executablePath}: ${launchFailure(cause, timeoutMs)}`,
+      );
     }
   }
 
@@ -193,7 +197,9 @@ export class BrowserSession {
    * print, with its fonts loaded. The caller closes the page.
    */
   async openPage(request: PrintRequest): Promise<PrintPage> {
-    return guarded('loading the page', stepTimeoutMs(this.timeoutMs, request.html.length), () => this.loadPage(request));
+    return guarded('loading the page', stepTimeoutMs(this.timeoutMs, request.html.length), () =>
+      this.loadPage(request),
+    );
   }
 
   /**
@@ -231,7 +237,8 @@ export class BrowserSession {
   }
 
   private async loadPage(request: PrintRequest): Promise<PrintPage> {
-    if (!this.browser.connected) throw new EnvironmentError('The browser stopped (it crashed or was closed) before the page could be loaded');
+    if (!this.browser.connected)
+      throw new EnvironmentError('The browser stopped (it crashed or was closed) before the page could be loaded');
     // Take the prepared page before waiting for it: reports built side by side load their
     // pages at the same time, and two loads in one page abort each other.
     // Kept warm, the page comes back when the build closes it (see `release`) and serves the next.
@@ -316,10 +323,13 @@ export class BrowserSession {
         resolve();
       }, closeGraceMs);
       timer.unref();
-      void this.browser.close().catch(kill).finally(() => {
-        clearTimeout(timer);
-        resolve();
-      });
+      void this.browser
+        .close()
+        .catch(kill)
+        .finally(() => {
+          clearTimeout(timer);
+          resolve();
+        });
     });
     kill();
     if (this.profile) await removeProfileFolder(this.profile);
@@ -372,7 +382,13 @@ export class PrintPage {
 
   /** Remove the elements a selector matches (a style sheet used only for measuring). */
   async remove(selector: string): Promise<void> {
-    await this.step('preparing the page', () => this.page.evaluate(inPage((query: string) => document.querySelectorAll(query).forEach((element) => element.remove()), selector)));
+    await this.step('preparing the page', () =>
+      this.page.evaluate(
+        inPage((query: string) => {
+          for (const element of document.querySelectorAll(query)) element.remove();
+        }, selector),
+      ),
+    );
   }
 
   print(): Promise<Uint8Array> {
@@ -439,7 +455,8 @@ function crashOf(page: Page): Crash {
       } catch (cause) {
         // A print fails ("Printing failed") a moment before the crash is reported: give the report that moment,
         // so a crash is not mistaken for a document too long to print.
-        if (!crashed) await Promise.race([signalled.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 500))]);
+        if (!crashed)
+          await Promise.race([signalled.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 500))]);
         throw crashed ?? cause;
       }
     },
@@ -545,7 +562,11 @@ async function serveFromMemory(page: Page, serving: { request?: PrintRequest }):
  */
 async function guarded<T>(doing: string, timeoutMs: number, work: () => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const tooSlow = () => new EnvironmentError(`The browser did not answer within ${Math.round(timeoutMs / 1000)} s while ${doing} (set a longer wait with --browser-timeout)`);
+  const tooSlow = () =>
+    new EnvironmentError(
+      `The browser did not answer within ${Math.round(timeoutMs / 1000)} s while ${doing} (set a ` +
+        `longer wait with --browser-timeout)`,
+    );
   try {
     const running = work();
     // Settled after the bound, its outcome no longer matters: the browser is being closed.
@@ -559,11 +580,21 @@ async function guarded<T>(doing: string, timeoutMs: number, work: () => Promise<
     const name = cause instanceof Error ? cause.name : '';
     const message = messageOf(cause);
     if (name === 'TimeoutError' || /timed? ?out/i.test(message)) throw tooSlow();
-    if (/Page crashed/i.test(message)) throw new EnvironmentError(`The browser stopped (it crashed or was closed) while ${doing}: ${message}`);
+    if (/Page crashed/i.test(message))
+      throw new EnvironmentError(`The browser stopped (it crashed or was closed) while ${doing}: ${message}`);
     if (/Printing failed/i.test(message)) {
-      throw new EnvironmentError(`The browser could not print the document (${message}); it gives up on very long documents, such as a table of tens of thousands of rows: split such a table`);
+      throw new EnvironmentError(
+        `The browser could not print the document (${message}); it gives up on very long documents, ` +
+          `such as a table of tens of thousands of rows: split such a table`,
+      );
     }
-    if (name === 'TargetCloseError' || name === 'ProtocolError' || /Target closed|Session closed|Connection closed|browser has disconnected|Navigating frame was detached/i.test(message)) {
+    if (
+      name === 'TargetCloseError' ||
+      name === 'ProtocolError' ||
+      /Target closed|Session closed|Connection closed|browser has disconnected|Navigating frame was detached/i.test(
+        message,
+      )
+    ) {
       throw new EnvironmentError(`The browser stopped (it crashed or was closed) while ${doing}: ${message}`);
     }
     throw cause;
@@ -588,7 +619,8 @@ function launchFailure(cause: unknown, timeoutMs: number): string {
   }
   const first = messageOf(cause).replace(/\s+/g, ' ').trim();
   const full = cause instanceof Error ? cause.message : '';
-  const said = /\nstderr:\n([\s\S]*?)\n\s*(?:TROUBLESHOOTING|$)/.exec(full)?.[1]
+  const said = /\nstderr:\n([\s\S]*?)\n\s*(?:TROUBLESHOOTING|$)/
+    .exec(full)?.[1]
     ?.split('\n')
     .map((line) => line.trim())
     .filter(Boolean)

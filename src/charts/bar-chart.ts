@@ -46,7 +46,13 @@ export function barChart(input: BarChartInput): Element {
   const lineHeight = type.body.size * leading;
   const detailHeight = type.small.size * leading;
   const labels = bars.map((bar) => wrapText(bar.label, labelColumn, type.body));
-  const labelWidth = Math.min(labelColumn, Math.max(...labels.flat().map((line) => measureText(line, type.body)), ...bars.map((bar) => (bar.detail ? measureText(bar.detail, type.small) : 0))));
+  const labelWidth = Math.min(
+    labelColumn,
+    Math.max(
+      ...labels.flat().map((line) => measureText(line, type.body)),
+      ...bars.map((bar) => (bar.detail ? measureText(bar.detail, type.small) : 0)),
+    ),
+  );
   const x0 = Math.ceil(labelWidth + 12);
   const valueSpace = Math.max(...bars.map((bar) => measureText(bar.valueText, type.body))) + 10;
   const x1 = chartWidth - valueSpace;
@@ -67,7 +73,9 @@ export function barChart(input: BarChartInput): Element {
       marks.push(text(line, 0, y + type.body.size * 0.95 + lineIndex * lineHeight, type.body));
     });
     if (bar.detail) {
-      marks.push(text(bar.detail, 0, y + type.body.size * 0.95 + lines.length * lineHeight - 1, type.small, palette.muted));
+      marks.push(
+        text(bar.detail, 0, y + type.body.size * 0.95 + lines.length * lineHeight - 1, type.small, palette.muted),
+      );
     }
     y += rowHeight + rowGap;
   });
@@ -84,7 +92,9 @@ export function barChart(input: BarChartInput): Element {
       strokeWidth: tick === 0 ? 1 : 0.6,
     }),
   );
-  const tickLabels = ticks.map((tick) => text(input.tickText(tick), x(tick), plotBottom + 12, type.small, palette.muted, 'middle'));
+  const tickLabels = ticks.map((tick) =>
+    text(input.tickText(tick), x(tick), plotBottom + 12, type.small, palette.muted, 'middle'),
+  );
 
   const change = input.change;
   bars.forEach((bar, index) => {
@@ -123,8 +133,13 @@ export function barChart(input: BarChartInput): Element {
         }),
       );
       const annotationWidth = measureText(change.text, type.small);
-      const centre = Math.min(Math.max((x(low) + x(high)) / 2, x0 + annotationWidth / 2), chartWidth - annotationWidth / 2);
-      marks.push(haloed(text(change.text, centre, barY + barHeight + type.small.size + 2, type.small, palette.ink, 'middle')));
+      const centre = Math.min(
+        Math.max((x(low) + x(high)) / 2, x0 + annotationWidth / 2),
+        chartWidth - annotationWidth / 2,
+      );
+      marks.push(
+        haloed(text(change.text, centre, barY + barHeight + type.small.size + 2, type.small, palette.ink, 'middle')),
+      );
     } else {
       marks.push(rect(x(0), barY, x(bar.value) - x(0), barHeight, palette.blue));
     }
@@ -145,10 +160,14 @@ export function barChart(input: BarChartInput): Element {
   const height = Math.ceil(bottom + 4);
 
   const defs = s('defs', [
-    s('pattern', { id: `${id}-hatch`, patternUnits: 'userSpaceOnUse', width: 5, height: 5, patternTransform: 'rotate(45)' }, [
-      s('rect', { width: 5, height: 5, fill: palette.paper }),
-      s('line', { x1: 0, y1: 0, x2: 0, y2: 5, stroke: palette.blue, strokeWidth: 2.6 }),
-    ]),
+    s(
+      'pattern',
+      { id: `${id}-hatch`, patternUnits: 'userSpaceOnUse', width: 5, height: 5, patternTransform: 'rotate(45)' },
+      [
+        s('rect', { width: 5, height: 5, fill: palette.paper }),
+        s('line', { x1: 0, y1: 0, x2: 0, y2: 5, stroke: palette.blue, strokeWidth: 2.6 }),
+      ],
+    ),
   ]);
   return chartRoot({
     id,
@@ -184,5 +203,14 @@ function haloed(element: Element): Element {
   const anchor = properties.textAnchor;
   const x = Number(properties.x) - (anchor === 'middle' ? width / 2 : anchor === 'end' ? width : 0);
   const y = Number(properties.y);
-  return s('g', [s('rect', { x: n(x - 1.5), y: n(y - size * 0.8), width: n(width + 3), height: n(size * 1.05), fill: palette.paper }), element]);
+  return s('g', [
+    s('rect', {
+      x: n(x - 1.5),
+      y: n(y - size * 0.8),
+      width: n(width + 3),
+      height: n(size * 1.05),
+      fill: palette.paper,
+    }),
+    element,
+  ]);
 }

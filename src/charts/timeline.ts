@@ -28,7 +28,9 @@ export interface TimelineInput {
 
 const markerRadius = 5;
 const eventGap = 11;
-/** Two events further apart than this many months get a broken (dashed) axis with the time between them written on it. */
+/**
+ * Two events further apart than this many months get a broken (dashed) axis with the time between them written on it.
+ */
 const breakMonths = 24;
 
 /**
@@ -74,7 +76,9 @@ export function timeline(input: TimelineInput): Element {
       if (months >= breakMonths) {
         broken = true;
         const gapBaseline = y + 6 + type.note.size;
-        marks.push(text(input.gapText(event.date.year - previous.event.date.year), textX, gapBaseline, type.note, palette.muted));
+        marks.push(
+          text(input.gapText(event.date.year - previous.event.date.year), textX, gapBaseline, type.note, palette.muted),
+        );
         y = gapBaseline + 10;
       } else {
         y += eventGap;
@@ -86,11 +90,15 @@ export function timeline(input: TimelineInput): Element {
     marks.push(marker(precision(event), axisX, markerY));
     if (previous) axis.push(segment(axisX, previous.markerY + markerRadius, markerY - markerRadius, broken));
     const lines = wrapText(event.label, textWidth, type.body);
-    lines.forEach((line, index) => marks.push(text(line, textX, baseline + index * lineHeight, type.body)));
+    lines.forEach((line, index) => {
+      marks.push(text(line, textX, baseline + index * lineHeight, type.body));
+    });
     y = baseline + (lines.length - 1) * lineHeight + type.body.size * 0.3;
     if (event.detail) {
       y += type.small.size * leading;
-      marks.push(text(event.detail, textX, y - type.small.size * 0.3, { ...type.small, style: 'italic' }, palette.muted));
+      marks.push(
+        text(event.detail, textX, y - type.small.size * 0.3, { ...type.small, style: 'italic' }, palette.muted),
+      );
     }
     previous = { event, markerY };
   }
@@ -114,7 +122,15 @@ function monthsBetween(a: PartialDate, b: PartialDate): number {
 function marker(kind: 'day' | 'month' | 'year', x: number, y: number): Element {
   if (kind === 'year') {
     const side = markerRadius * 1.7;
-    return s('rect', { x: n(x - side / 2), y: n(y - side / 2), width: n(side), height: n(side), fill: palette.paper, stroke: palette.blue, strokeWidth: 1.8 });
+    return s('rect', {
+      x: n(x - side / 2),
+      y: n(y - side / 2),
+      width: n(side),
+      height: n(side),
+      fill: palette.paper,
+      stroke: palette.blue,
+      strokeWidth: 1.8,
+    });
   }
   return s('circle', {
     cx: n(x),

@@ -52,11 +52,16 @@ interface Located {
   candidates: Candidate[];
 }
 
-export function findDisagreements(blocks: readonly ProseBlock[], factsOf: () => readonly RowFacts[], options: CheckOptions = {}): Disagreement[] {
+export function findDisagreements(
+  blocks: readonly ProseBlock[],
+  factsOf: () => readonly RowFacts[],
+  options: CheckOptions = {},
+): Disagreement[] {
   const threshold = options.threshold ?? 3;
   const margin = options.margin ?? 1;
 
-  // Quotes first, in reading order (a month without a year takes the year of the date before it); most blocks have none.
+  // Quotes first, in reading order (a month without a year takes the year of the date before it); most blocks have
+  // none.
   const quoted: Array<{ block: ProseBlock; quotes: Quote[] }> = [];
   let lastYear: number | undefined;
   for (const block of blocks) {
@@ -84,10 +89,14 @@ export function findDisagreements(blocks: readonly ProseBlock[], factsOf: () => 
   const found: Disagreement[] = [];
 
   for (const { block, quotes } of quoted) {
-    const sentences = sentencesOf(block.text).map((sentence) => ({ ...sentence, words: wordsOf(block.text.slice(sentence.start, sentence.end)) }));
+    const sentences = sentencesOf(block.text).map((sentence) => ({
+      ...sentence,
+      words: wordsOf(block.text.slice(sentence.start, sentence.end)),
+    }));
     const blockWords = wordsOf(block.text);
     const located: Located[] = quotes.map((quote) => {
-      const sentence = sentences.find((candidate) => quote.start >= candidate.start && quote.start < candidate.end) ?? sentences[0]!;
+      const sentence =
+        sentences.find((candidate) => quote.start >= candidate.start && quote.start < candidate.end) ?? sentences[0]!;
       const clauseRange = clauseAround(block.text, sentence, quote);
       const clause = wordsOf(block.text.slice(clauseRange.start, clauseRange.end));
       const rest = new Set([...blockWords].filter((word) => !sentence.words.has(word)));
@@ -98,29 +107,43 @@ export function findDisagreements(blocks: readonly ProseBlock[], factsOf: () => 
           // Another quote nearby in the sentence that matches another of this row's values ("$200 billion in 2016").
           for (const other of quotes) {
             if (other === quote || other.start < sentence.start || other.start >= sentence.end) continue;
-            if (row.facts.some((fact) => fact.typed && !comparable(quote, fact) && comparable(other, fact) && agree(other, fact))) {
+            if (
+              row.facts.some(
+                (fact) => fact.typed && !comparable(quote, fact) && comparable(other, fact) && agree(other, fact),
+              )
+            ) {
               const sameClause = other.start >= clauseRange.start && other.end <= clauseRange.end;
               score += sameClause ? 6 : 3 * Math.max(0, 1 - Math.abs(other.start - quote.start) / 100);
             }
           }
           const agreeing = row.facts.filter((fact) => comparable(quote, fact) && agree(quote, fact));
-          return { row, score, agrees: agreeing.length > 0, exact: agreeing.some((fact) => samePrecision(quote, fact)) };
+          return {
+            row,
+            score,
+            agrees: agreeing.length > 0,
+            exact: agreeing.some((fact) => samePrecision(quote, fact)),
+          };
         })
         .sort((a, b) => b.score - a.score);
       return { quote, sentence, candidates };
     });
 
     const claimed = new Set<string>();
-    const claim = (quote: Quote, row: RowFacts) => claimed.add(`${quote.kind}\u0000${row.table.file.path}\u0000${row.index}`);
-    const isClaimed = (quote: Quote, row: RowFacts) => claimed.has(`${quote.kind}\u0000${row.table.file.path}\u0000${row.index}`);
+    const claim = (quote: Quote, row: RowFacts) =>
+      claimed.add(`${quote.kind}\u0000${row.table.file.path}\u0000${row.index}`);
+    const isClaimed = (quote: Quote, row: RowFacts) =>
+      claimed.has(`${quote.kind}\u0000${row.table.file.path}\u0000${row.index}`);
     const pending: Located[] = [];
     for (const entry of located) {
       const best = entry.candidates[0];
       // A row of the data file the quote is about that gives exactly the quoted value settles it.
-      const exact = entry.candidates.find((candidate) => candidate.exact && candidate.score >= threshold && candidate.row.table === best?.row.table);
+      const exact = entry.candidates.find(
+        (candidate) => candidate.exact && candidate.score >= threshold && candidate.row.table === best?.row.table,
+      );
       const agreeing = entry.candidates.find((candidate) => candidate.agrees);
       if (exact) claim(entry.quote, exact.row);
-      else if (agreeing && agreeing.score >= threshold && agreeing.score >= (best?.score ?? 0) - margin) claim(entry.quote, agreeing.row);
+      else if (agreeing && agreeing.score >= threshold && agreeing.score >= (best?.score ?? 0) - margin)
+        claim(entry.quote, agreeing.row);
       else if (best && best.score >= threshold) pending.push(entry);
     }
     // The pending quotes are matched to rows all at once, each row to at most one quote of a kind, so that the
@@ -128,10 +151,16 @@ export function findDisagreements(blocks: readonly ProseBlock[], factsOf: () => 
     const options = pending.map((entry) => {
       const table = entry.candidates[0]!.row.table;
       return entry.candidates
-        .filter((candidate) => !isClaimed(entry.quote, candidate.row) && (candidate.score >= threshold || candidate.row.table === table))
+        .filter(
+          (candidate) =>
+            !isClaimed(entry.quote, candidate.row) && (candidate.score >= threshold || candidate.row.table === table),
+        )
         .slice(0, 4);
     });
-    for (const [index, candidate] of bestAssignment(pending.map((entry) => entry.quote.kind), options).entries()) {
+    for (const [index, candidate] of bestAssignment(
+      pending.map((entry) => entry.quote.kind),
+      options,
+    ).entries()) {
       if (!candidate || candidate.agrees) continue;
       const entry = pending[index]!;
       const fact = closestFact(entry.quote, candidate.row);
@@ -142,7 +171,11 @@ export function findDisagreements(blocks: readonly ProseBlock[], factsOf: () => 
 }
 
 /** The clause of the sentence the quote stands in: between commas, semicolons, brackets and conjunctions. */
-function clauseAround(text: string, sentence: { start: number; end: number }, quote: Quote): { start: number; end: number } {
+function clauseAround(
+  text: string,
+  sentence: { start: number; end: number },
+  quote: Quote,
+): { start: number; end: number } {
   const boundary = /[,;:()\u2013\u2014]|\s(?:and|but|while|whereas|which|who)\s/giu;
   let start = sentence.start;
   let end = sentence.end;
@@ -165,7 +198,8 @@ function clauseAround(text: string, sentence: { start: number; end: number }, qu
  * past eight quotes it falls back to taking each quote's best free row in turn.
  */
 function bestAssignment(kinds: readonly string[], options: readonly Candidate[][]): Array<Candidate | undefined> {
-  const key = (index: number, candidate: Candidate) => `${kinds[index]}\u0000${candidate.row.table.file.path}\u0000${candidate.row.index}`;
+  const key = (index: number, candidate: Candidate) =>
+    `${kinds[index]}\u0000${candidate.row.table.file.path}\u0000${candidate.row.index}`;
   if (options.length > 8) {
     const taken = new Set<string>();
     return options.map((list, index) => {
@@ -220,7 +254,10 @@ function sameCurrency(a: string, b: string): boolean {
   return loose(a, b) || loose(b, a) || (a === '$' && b === '$') || (a === '¥' && b === '¥');
 }
 
-/** Whether the quote says what the fact says, within the rounding of the quote and at the coarser precision of two dates. */
+/**
+ * Whether the quote says what the fact says, within the rounding of the quote and at the coarser precision of two
+ * dates.
+ */
 export function agree(quote: Quote, fact: Fact): boolean {
   if (quote.kind === 'date' && fact.kind === 'date') {
     const a = quote.date;
@@ -248,15 +285,22 @@ export function agree(quote: Quote, fact: Fact): boolean {
 
 function samePrecision(quote: Quote, fact: Fact): boolean {
   if (quote.kind !== 'date' || fact.kind !== 'date') return true;
-  return (quote.date.month === undefined) === (fact.date.month === undefined) && (quote.date.day === undefined) === (fact.date.day === undefined);
+  return (
+    (quote.date.month === undefined) === (fact.date.month === undefined) &&
+    (quote.date.day === undefined) === (fact.date.day === undefined)
+  );
 }
 
 /** The row's fact to name in a disagreement: a typed cell before a mention in text, then the nearest value. */
 function closestFact(quote: Quote, row: RowFacts): Fact | undefined {
   const facts = row.facts.filter((fact) => comparable(quote, fact));
   const distance = (fact: Fact) => {
-    if (quote.kind === 'date' && fact.kind === 'date') return Math.abs(quote.date.year - fact.date.year) * 12 + Math.abs((quote.date.month ?? 1) - (fact.date.month ?? 1));
-    if ('value' in quote && 'value' in fact) return Math.abs(Math.log(Math.abs(quote.value) + 1) - Math.log(Math.abs(fact.value) + 1));
+    if (quote.kind === 'date' && fact.kind === 'date')
+      return (
+        Math.abs(quote.date.year - fact.date.year) * 12 + Math.abs((quote.date.month ?? 1) - (fact.date.month ?? 1))
+      );
+    if ('value' in quote && 'value' in fact)
+      return Math.abs(Math.log(Math.abs(quote.value) + 1) - Math.log(Math.abs(fact.value) + 1));
     return 0;
   };
   return facts.sort((a, b) => Number(b.typed) - Number(a.typed) || distance(a) - distance(b))[0];

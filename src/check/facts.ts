@@ -57,7 +57,11 @@ export interface RowFacts {
  * its tables and charts compute (the difference and the relative change count
  * as facts of the later row: "raised by US$90 billion, or 82 %").
  */
-export function factsOf(tables: readonly DataTable[], lang: string, changes: ReadonlyArray<{ table: DataTable; change: Change }> = []): RowFacts[] {
+export function factsOf(
+  tables: readonly DataTable[],
+  lang: string,
+  changes: ReadonlyArray<{ table: DataTable; change: Change }> = [],
+): RowFacts[] {
   const rows: RowFacts[] = [];
   for (const table of tables) {
     table.rows.forEach((row, index) => {
@@ -67,11 +71,22 @@ export function factsOf(tables: readonly DataTable[], lang: string, changes: Rea
         const value = row.values[column.key];
         if (value === null || value === undefined || value === '') continue;
         const place = row.cells[column.key];
-        const base = { row: entry, column, place, typed: true, shown: formatCell(value, column, lang).replace(/\u00a0/g, ' ') };
+        const base = {
+          row: entry,
+          column,
+          place,
+          typed: true,
+          shown: formatCell(value, column, lang).replace(/\u00a0/g, ' '),
+        };
         switch (column.type) {
           case 'money':
             if (typeof value === 'number') {
-              entry.facts.push({ ...base, kind: 'money', value: value * scales[column.scale], currency: column.currency ?? 'USD' });
+              entry.facts.push({
+                ...base,
+                kind: 'money',
+                value: value * scales[column.scale],
+                currency: column.currency ?? 'USD',
+              });
             }
             break;
           case 'percent':
@@ -89,7 +104,8 @@ export function factsOf(tables: readonly DataTable[], lang: string, changes: Rea
             texts.push(String(value));
             for (const quote of findQuotes(String(value))) {
               const mention = { ...base, typed: false, shown: quote.text };
-              if (quote.kind === 'money') entry.facts.push({ ...mention, kind: 'money', value: quote.value, currency: quote.currency });
+              if (quote.kind === 'money')
+                entry.facts.push({ ...mention, kind: 'money', value: quote.value, currency: quote.currency });
               else if (quote.kind === 'percent') entry.facts.push({ ...mention, kind: 'percent', value: quote.value });
               else if (!quote.yearInferred) entry.facts.push({ ...mention, kind: 'date', date: quote.date });
             }
@@ -108,21 +124,26 @@ export function factsOf(tables: readonly DataTable[], lang: string, changes: Rea
     const place = change.to.row.cells[change.column.key];
     const base = { row: entry, column: change.column, place, typed: true, derived: true };
     const shown = formatDifference(change.difference, change.column, lang).replace(/\u00a0/g, ' ');
-    const already = (kind: string, value: number) => entry.facts.some((fact) => fact.kind === kind && 'value' in fact && fact.value === value);
+    const already = (kind: string, value: number) =>
+      entry.facts.some((fact) => fact.kind === kind && 'value' in fact && fact.value === value);
     if (change.column.type === 'money') {
       const value = Math.abs(change.difference) * scales[change.column.scale];
-      if (!already('money', value)) entry.facts.push({ ...base, kind: 'money', value, currency: change.column.currency ?? 'USD', shown });
+      if (!already('money', value))
+        entry.facts.push({ ...base, kind: 'money', value, currency: change.column.currency ?? 'USD', shown });
     }
     if (change.percent !== undefined) {
       const value = Math.abs(change.percent);
-      if (!already('percent', value)) entry.facts.push({ ...base, kind: 'percent', value, shown: formatPercent(change.percent, lang, true) });
+      if (!already('percent', value))
+        entry.facts.push({ ...base, kind: 'percent', value, shown: formatPercent(change.percent, lang, true) });
     }
   }
   return rows;
 }
 
 function nameOf(table: DataTable, row: DataRow): string {
-  const column = table.columns.find((candidate) => candidate.type === 'text' && typeof row.values[candidate.key] === 'string');
+  const column = table.columns.find(
+    (candidate) => candidate.type === 'text' && typeof row.values[candidate.key] === 'string',
+  );
   const name = column ? String(row.values[column.key]) : `row ${table.rows.indexOf(row) + 1}`;
   return name.length > 60 ? `${name.slice(0, 57).trimEnd()}…` : name;
 }

@@ -8,7 +8,17 @@ import type { ProseBlock } from './consistency.js';
 /** Blocks whose text the author wrote and the check reads. */
 const blockTypes = new Set(['paragraph', 'heading', 'tableCell']);
 /** What the check does not read: generated figures (their numbers come from the data), code, raw HTML. */
-const skipped = new Set(['imprintFigure', 'imprintCitation', 'code', 'inlineCode', 'html', 'yaml', 'leafDirective', 'containerDirective', 'textDirective']);
+const skipped = new Set([
+  'imprintFigure',
+  'imprintCitation',
+  'code',
+  'inlineCode',
+  'html',
+  'yaml',
+  'leafDirective',
+  'containerDirective',
+  'textDirective',
+]);
 
 /**
  * The author's prose as plain-text blocks, each able to map an offset in its
@@ -29,7 +39,11 @@ export function proseBlocks(tree: Root, file: VFile): ProseBlock[] {
       if (child.type === 'text') {
         const start = child.position?.start.offset;
         const end = child.position?.end.offset;
-        pieces.push({ at: text.length, value: child.value, ...(start === undefined || end === undefined ? {} : { start, end }) });
+        pieces.push({
+          at: text.length,
+          value: child.value,
+          ...(start === undefined || end === undefined ? {} : { start, end }),
+        });
         text += child.value;
       } else if (child.type === 'break') {
         text += ' ';

@@ -42,8 +42,34 @@ export interface PercentQuote extends QuoteBase {
 
 export type Qualifier = 'about' | 'over' | 'under';
 
-const months = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
-const monthAbbreviations: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12 };
+const months = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
+const monthAbbreviations: Record<string, number> = {
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  sept: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
+};
 const monthPattern = `(?:${months.join('|')}|(?:${Object.keys(monthAbbreviations).join('|')})\\.?)`;
 
 const scaleWords: Record<string, number> = {
@@ -98,7 +124,16 @@ const escape = (text: string) => text.replace(/[$.*+?()[\]{}|^\\]/g, '\\$&');
 const symbolPattern = `(${currencySymbols.map(([symbol]) => escape(symbol)).join('|')})\\s?`;
 const wordPattern = `\\s(${Object.keys(currencyWords).map(escape).join('|')})\\b`;
 
-const qualifierPattern = /(?:\b(about|around|approximately|roughly|some|nearly|almost|over|more than|above|under|less than|below|up to|at least)\s+)$/i;
+const qualifierWords = ['about', 'around', 'approximately', 'roughly', 'some', 'nearly', 'almost', 'over'].concat([
+  'more than',
+  'above',
+  'under',
+  'less than',
+  'below',
+  'up to',
+  'at least',
+]);
+const qualifierPattern = new RegExp(`(?:\\b(${qualifierWords.join('|')})\\s+)$`, 'i');
 const qualifiers: Record<string, Qualifier> = {
   about: 'about',
   around: 'about',
@@ -122,7 +157,13 @@ const datePrepositions = '(?:in|on|since|until|till|by|during|from|of|before|aft
 
 interface Rule {
   pattern: RegExp;
-  read(match: RegExpExecArray): Omit<MoneyQuote, keyof QuoteBase> | Omit<DateQuote, keyof QuoteBase> | Omit<PercentQuote, keyof QuoteBase> | undefined;
+  read(
+    match: RegExpExecArray,
+  ):
+    | Omit<MoneyQuote, keyof QuoteBase>
+    | Omit<DateQuote, keyof QuoteBase>
+    | Omit<PercentQuote, keyof QuoteBase>
+    | undefined;
   /** Part of the match that is the quote (the rest is context such as "in "). */
   group?: number;
 }
@@ -138,7 +179,11 @@ const rules: Rule[] = [
   },
   {
     pattern: new RegExp(`(?<![\\p{L}\\d.,])${numberPattern}\\s?(?:%|per ?cent\\b)`, 'giu'),
-    read: (match) => ({ kind: 'percent', value: Number(`${match[1]!.replace(/,/g, '')}.${match[2] ?? '0'}`), tolerance: halfUnit(match[2]) }),
+    read: (match) => ({
+      kind: 'percent',
+      value: Number(`${match[1]!.replace(/,/g, '')}.${match[2] ?? '0'}`),
+      tolerance: halfUnit(match[2]),
+    }),
   },
   {
     // 8 July 2017, 8th of July, 2017
@@ -172,7 +217,11 @@ const rules: Rule[] = [
   },
   {
     // in 2015
-    pattern: new RegExp(`\\b${datePrepositions}\\s+(?:early\\s+|mid-?|late\\s+)?((?:1[5-9]|20)\\d{2})\\b(?!\\s*[-–—]\\s*\\d)(?![.,]\\d)`, 'giu'),
+    pattern: new RegExp(
+      `\\b${datePrepositions}\\s+(?:early\\s+|mid-?|late\\s+)?((?:1[5-9]|20)\\d{2})` +
+        '\\b(?!\\s*[-–—]\\s*\\d)(?![.,]\\d)',
+      'giu',
+    ),
     read: (match) => ({ kind: 'date', date: { year: Number(match[1]) } }),
     group: 1,
   },
@@ -207,14 +256,22 @@ export function findQuotes(text: string): Quote[] {
 const anyMonth = new RegExp(`\\b${monthPattern}`, 'iu');
 const monthWord = new RegExp(monthPattern, 'iu');
 
-/** A month name is a month when it is capitalised or the whole word is upper case: "May" and "MAY", never the verb "may". */
+/**
+ * A month name is a month when it is capitalised or the whole word is upper case: "May" and "MAY", never the verb
+ * "may".
+ */
 function monthCaseOk(text: string): boolean {
   const word = monthWord.exec(text)?.[0].replace(/\.$/, '');
   if (!word) return true;
   return word === word.toUpperCase() || word === word.charAt(0).toUpperCase() + word.slice(1).toLowerCase();
 }
 
-function money(integer: string, fraction: string | undefined, scale: string | undefined, currency: string): Omit<MoneyQuote, keyof QuoteBase> {
+function money(
+  integer: string,
+  fraction: string | undefined,
+  scale: string | undefined,
+  currency: string,
+): Omit<MoneyQuote, keyof QuoteBase> {
   const multiplier = scale ? (scaleWords[scale.toLowerCase()] ?? 1) : 1;
   const value = Number(`${integer.replace(/,/g, '')}.${fraction ?? '0'}`) * multiplier;
   return { kind: 'money', value, currency, tolerance: halfUnit(fraction) * multiplier };

@@ -6,7 +6,10 @@
  */
 export function wordsOf(text: string): Set<string> {
   const words = new Set<string>();
-  for (const raw of text.toLowerCase().normalize('NFKC').split(/[^\p{L}\p{N}]+/u)) {
+  for (const raw of text
+    .toLowerCase()
+    .normalize('NFKC')
+    .split(/[^\p{L}\p{N}]+/u)) {
     if (raw.length < 2 || stopwords.has(raw) || /^\d+$/.test(raw)) continue;
     words.add(stem(raw));
   }
@@ -24,15 +27,22 @@ export function stem(word: string): string {
 
 const stopwords = new Set(
   (
-    'a an and are as at be been being both but by can could did do does for from had has have he her his how i if in into is it its ' +
-    'more most no not of on once only or other our out over own same she should so some such than that the their them then there ' +
-    'these they this those through to too under until up very was we were what when where which while who whom why will with would ' +
-    'you your also just about after again against all any because before between during each few further here off above below down ' +
+    'a an and are as at be been being both but by can could did do does for from had has have he her ' +
+    'his how i if in into is it its ' +
+    'more most no not of on once only or other our out over own same she should so some such than ' +
+    'that the their them then there ' +
+    'these they this those through to too under until up very was we were what when where which ' +
+    'while who whom why will with would ' +
+    'you your also just about after again against all any because before between during each few ' +
+    'further here off above below down ' +
     'per via its itself thereby thus hence however well new'
   ).split(' '),
 );
 
-/** Sentences of a passage with their offsets; a sentence ends at . ! or ? followed by space and a capital, a digit or a quote. */
+/**
+ * Sentences of a passage with their offsets; a sentence ends at . ! or ? followed by space and a capital, a digit or a
+ * quote.
+ */
 export function sentencesOf(text: string): Array<{ start: number; end: number }> {
   const sentences: Array<{ start: number; end: number }> = [];
   const boundary = /[.!?][”’"')\]]?\s+(?=[\p{Lu}\d“‘"'(])/gu;

@@ -5,7 +5,9 @@ import { exitCodes, type Io } from './io.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-type Parsed<T extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>>;
+type Parsed<T extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>
+>;
 
 /**
  * A command's arguments (its options include `help`), parsed strictly: the
@@ -51,5 +53,7 @@ export function parsePaper(value: string): Paper | string {
 /** `--browser-timeout SECONDS`: milliseconds, or the problem. */
 export function parseTimeout(value: string): number | string {
   const seconds = Number(value);
-  return seconds > 0 && seconds <= 3600 ? Math.round(seconds * 1000) : `--browser-timeout takes a number of seconds above 0, at most 3600 (got ${value})`;
+  return seconds > 0 && seconds <= 3600
+    ? Math.round(seconds * 1000)
+    : `--browser-timeout takes a number of seconds above 0, at most 3600 (got ${value})`;
 }

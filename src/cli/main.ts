@@ -13,11 +13,17 @@ type Command = (argv: string[], io: Io) => Promise<number>;
 
 /** Every subcommand, one file each in ./commands. */
 const commands: Record<string, { run: Command; summary: string }> = {
-  init: { run: initCommand, summary: 'start a project: a manuscript with data, a table, a chart, a configuration and a CI workflow' },
+  init: {
+    run: initCommand,
+    summary: 'start a project: a manuscript with data, a table, a chart, a configuration and a CI workflow',
+  },
   build: { run: buildCommand, summary: 'build the HTML, PDF and EPUB editions of manuscripts' },
   check: { run: checkCommand, summary: 'check manuscripts and their data, and that the prose agrees with the data' },
   manifest: { run: manifestCommand, summary: 'merge the manifests of several builds (the shards of a CI matrix)' },
-  watch: { run: watchCommand, summary: 'build, then build again the editions a saved change affects, with one browser kept running' },
+  watch: {
+    run: watchCommand,
+    summary: 'build, then build again the editions a saved change affects, with one browser kept running',
+  },
   preview: { run: previewCommand, summary: 'serve the HTML edition on localhost, reloading the page on every save' },
 };
 
@@ -34,7 +40,10 @@ function usage(): string {
   ].join('\n');
 }
 
-/** Run the command line; returns the exit code. Never throws and never prints a stack trace (unless IMPRINT_DEBUG is set). */
+/**
+ * Run the command line; returns the exit code. Never throws and never prints a stack trace (unless IMPRINT_DEBUG is
+ * set).
+ */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [first, ...rest] = argv;
   if (first === '--version' || first === '-v') {

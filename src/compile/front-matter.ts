@@ -4,7 +4,13 @@ import type { VFile } from 'vfile';
 import { error, warn } from '../diagnostics/report.js';
 import { parsePartialDate } from '../data/partial-date.js';
 import { parseYaml } from '../data/yaml-source.js';
-import { directionOf, type Metadata, type NoteNumbering, type NotePlacement, type Paper } from '../document/metadata.js';
+import {
+  directionOf,
+  type Metadata,
+  type NoteNumbering,
+  type NotePlacement,
+  type Paper,
+} from '../document/metadata.js';
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
@@ -141,8 +147,11 @@ function metadataFrom(
   const title = data.title ?? (fallback.title?.trim() || undefined) ?? (file.stem || 'Untitled');
   const keywords =
     typeof data.keywords === 'string'
-      ? data.keywords.split(',').map((word) => word.trim()).filter(Boolean)
-      : data.keywords ?? [];
+      ? data.keywords
+          .split(',')
+          .map((word) => word.trim())
+          .filter(Boolean)
+      : (data.keywords ?? []);
   const date = data.date === undefined ? undefined : parsePartialDate(data.date);
   const publisher = data.publisher ?? overrides.defaults?.publisher;
   const series = data.series ?? overrides.defaults?.series;
@@ -220,10 +229,16 @@ function typeName(value: unknown): string {
   return typeof value === 'object' ? 'a mapping' : `a ${typeof value}`;
 }
 
-const controlCharacter = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const controlCharacter =
+  // With the `u` flag, `\p{Cs}` matches only a surrogate that is not half of a pair.
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|\p{Cs}/gu;
 
 /** Replace, in place, every control character in the strings of a parsed YAML value; `found` is told each path. */
-function replaceControlCharacters(value: Record<string, unknown> | unknown[], at: Array<string | number>, found: (path: Array<string | number>) => void): void {
+function replaceControlCharacters(
+  value: Record<string, unknown> | unknown[],
+  at: Array<string | number>,
+  found: (path: Array<string | number>) => void,
+): void {
   for (const [key, item] of Object.entries(value)) {
     const path = [...at, Array.isArray(value) ? Number(key) : key];
     if (typeof item === 'string') {

@@ -11,7 +11,6 @@ import { defaultLimits } from './limits.js';
 import { locateResource, readInProject, type ResourceReader } from './resources.js';
 import { sanitizeSvgImage } from './svg-image.js';
 
-
 export interface ImageOptions {
   reader: ResourceReader;
   /** Folder every image must be inside. */
@@ -36,7 +35,11 @@ const extensions: Record<string, string> = {
  * image) is an error at its place and is left out of the map; the editions
  * show only what is in it, so no edition ever loads a file by itself.
  */
-export async function resolveImages(tree: Root, file: VFile, options: ImageOptions): Promise<Map<string, ResolvedImage>> {
+export async function resolveImages(
+  tree: Root,
+  file: VFile,
+  options: ImageOptions,
+): Promise<Map<string, ResolvedImage>> {
   const fromDir = file.path ? path.dirname(file.path) : options.projectRoot;
   const images = new Map<string, ResolvedImage>();
   const pending = new Map<string, Promise<Loaded | { problem: string; ruleId: ImageRule }>>();
@@ -90,7 +93,11 @@ interface Loaded {
   removed: string[];
 }
 
-async function load(src: string, fromDir: string, options: ImageOptions): Promise<Loaded | { problem: string; ruleId: ImageRule }> {
+async function load(
+  src: string,
+  fromDir: string,
+  options: ImageOptions,
+): Promise<Loaded | { problem: string; ruleId: ImageRule }> {
   const location = locateResource(src, options.projectRoot, fromDir);
   let bytes: Uint8Array | undefined;
   switch (location.kind) {
@@ -103,26 +110,36 @@ async function load(src: string, fromDir: string, options: ImageOptions): Promis
     case 'remote':
       if (!options.allowRemote || !options.reader.fetch) {
         return {
-          problem: 'is remote, and a build loads nothing from the network unless told to: put the image in the project, or allow remote images (--allow-remote)',
+          problem:
+            'is remote, and a build loads nothing from the network unless told to: put the image in ' +
+            'the project, or allow remote images (--allow-remote)',
           ruleId: 'image-remote',
         };
       }
       try {
         bytes = await options.reader.fetch(location.url);
       } catch (cause) {
-        return { problem: `could not be fetched: ${cause instanceof Error ? cause.message : String(cause)}`, ruleId: 'image-missing' };
+        return {
+          problem: `could not be fetched: ${cause instanceof Error ? cause.message : String(cause)}`,
+          ruleId: 'image-missing',
+        };
       }
       break;
     case 'file': {
       const read = await readInProject(options.reader, options.projectRoot, location.absolute);
-      if (read === undefined) return { problem: `cannot be found (looked for ${location.absolute})`, ruleId: 'image-missing' };
+      if (read === undefined)
+        return { problem: `cannot be found (looked for ${location.absolute})`, ruleId: 'image-missing' };
       if ('refused' in read) return { problem: read.refused, ruleId: 'image-outside-project' };
       bytes = read;
       break;
     }
   }
   const mediaType = sniffImage(bytes);
-  if (!mediaType) return { problem: 'is not a PNG, JPEG, GIF or SVG image, the formats every edition shows', ruleId: 'image-missing' };
+  if (!mediaType)
+    return {
+      problem: 'is not a PNG, JPEG, GIF or SVG image, the formats every edition shows',
+      ruleId: 'image-missing',
+    };
   let removed: string[] = [];
   if (mediaType === 'image/svg+xml') {
     // Bounded and cleaned before any edition (or browser) sees it.
@@ -136,7 +153,9 @@ async function load(src: string, fromDir: string, options: ImageOptions): Promis
   const maxPixels = options.maxPixels ?? defaultLimits.imagePixels;
   if (size && size.width * size.height > maxPixels) {
     return {
-      problem: `is ${size.width} × ${size.height} pixels, more than the limit of ${maxPixels} (\`limits: image-pixels\`): scale it down`,
+      problem:
+        `is ${size.width} × ${size.height} pixels, more than the limit of ` +
+        `${maxPixels} (\`limits: image-pixels\`): scale it down`,
       ruleId: 'limit-image-pixels',
     };
   }
@@ -158,7 +177,8 @@ function decodeDataUrl(url: string): Uint8Array | undefined {
 export function pixelSize(bytes: Uint8Array, mediaType: string): { width: number; height: number } | undefined {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (mediaType === 'image/png' && bytes.length >= 24) return { width: view.getUint32(16), height: view.getUint32(20) };
-  if (mediaType === 'image/gif' && bytes.length >= 10) return { width: view.getUint16(6, true), height: view.getUint16(8, true) };
+  if (mediaType === 'image/gif' && bytes.length >= 10)
+    return { width: view.getUint16(6, true), height: view.getUint16(8, true) };
   if (mediaType === 'image/jpeg') {
     // Segments after SOI: the first start-of-frame (C0–CF but C4, C8, CC) holds height then width.
     let at = 2;
@@ -185,7 +205,9 @@ export function sniffImage(bytes: Uint8Array): string | undefined {
   if (starts(0xff, 0xd8, 0xff)) return 'image/jpeg';
   if (starts(0x47, 0x49, 0x46, 0x38)) return 'image/gif';
   // An SVG: the root `<svg>` after any XML declaration, processing instructions, comments and DOCTYPE, in any order.
-  let head = Buffer.from(bytes.subarray(0, 65_536)).toString('utf8').replace(/^\uFEFF/, '');
+  let head = Buffer.from(bytes.subarray(0, 65_536))
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
   const prolog = /^\s*(?:<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE\s+svg(?:[^>[]|\[[^\]]*\])*>)/i;
   for (let match = prolog.exec(head); match; match = prolog.exec(head)) head = head.slice(match[0].length);
   if (/^\s*<(?:svg:)?svg[\s>/]/i.test(head)) return 'image/svg+xml';

@@ -64,10 +64,14 @@ export function withinSourceLimits(
     }
     depth += (prefix.match(/(?:[-+*]|\d{1,9}[.)])[ \t]/g) ?? []).length + Math.floor(indent / 4);
     if (depth > limits.nesting) {
-      error(file, `Block quotes and lists nested ${depth} deep here: the limit is ${limits.nesting} (\`limits: nesting\`)`, {
-        place: placeOf(offset),
-        ruleId: 'limit-nesting',
-      });
+      error(
+        file,
+        `Block quotes and lists nested ${depth} deep here: the limit is ${limits.nesting} (\`limits: nesting\`)`,
+        {
+          place: placeOf(offset),
+          ruleId: 'limit-nesting',
+        },
+      );
       within = false;
       break;
     }

@@ -39,11 +39,15 @@ export function createTableLoader(options: TableLoaderOptions): TableLoader {
   const textFile = (bytes: Uint8Array, where: string): VFile => {
     const file = new VFile({ path: where, cwd: manuscript.cwd });
     const text = decodeText(bytes);
-    if (text === undefined) error(file, 'The file is not UTF-8 text', { place: { line: 1, column: 1 }, ruleId: 'data-syntax' });
+    if (text === undefined)
+      error(file, 'The file is not UTF-8 text', { place: { line: 1, column: 1 }, ruleId: 'data-syntax' });
     else file.value = text;
     return file;
   };
-  /** A file of the project as text; undefined when there is none, or the reason it is refused (a link out of the project). */
+  /**
+   * A file of the project as text; undefined when there is none, or the reason it is refused (a link out of the
+   * project).
+   */
   const readText = async (absolute: string): Promise<VFile | undefined | { refused: string }> => {
     const bytes = await readInProject(reader, projectRoot, absolute);
     if (bytes === undefined || 'refused' in bytes) return bytes;
@@ -54,14 +58,16 @@ export function createTableLoader(options: TableLoaderOptions): TableLoader {
     load(reference, place) {
       const location = locateResource(reference, projectRoot, manuscriptDir);
       if (location.kind === 'refused' || location.kind === 'data-url') {
-        const reason = location.kind === 'refused' ? location.reason : 'is a data: URL: name a data file of the project';
+        const reason =
+          location.kind === 'refused' ? location.reason : 'is a data: URL: name a data file of the project';
         error(manuscript, `Data file \`${reference}\` ${reason}`, { place, ruleId: 'data-outside-project' });
         return Promise.resolve(undefined);
       }
       if (location.kind === 'remote' && (!options.allowRemote || !reader.fetch)) {
         error(
           manuscript,
-          `Data file \`${reference}\` is remote, and a build loads nothing from the network unless told to: put the file in the project, or allow remote files (--allow-remote)`,
+          `Data file \`${reference}\` is remote, and a build loads nothing from the network unless ` +
+            `told to: put the file in the project, or allow remote files (--allow-remote)`,
           { place, ruleId: 'data-remote' },
         );
         return Promise.resolve(undefined);
@@ -75,7 +81,12 @@ export function createTableLoader(options: TableLoaderOptions): TableLoader {
             try {
               bytes = await reader.fetch!(location.url);
             } catch (cause) {
-              error(manuscript, `Data file \`${reference}\` could not be fetched: ${cause instanceof Error ? cause.message : String(cause)}`, { place, ruleId: 'data-missing' });
+              error(
+                manuscript,
+                `Data file \`${reference}\` could not be fetched: ` +
+                  `${cause instanceof Error ? cause.message : String(cause)}`,
+                { place, ruleId: 'data-missing' },
+              );
               return undefined;
             }
             const data = textFile(bytes, location.url.href);
@@ -86,7 +97,10 @@ export function createTableLoader(options: TableLoaderOptions): TableLoader {
           const [data, schema] = await Promise.all([readText(absolute), readText(schemaPathOf(absolute))]);
           for (const read of [data, schema]) {
             if (read && 'refused' in read) {
-              error(manuscript, `Data file \`${reference}\` ${read.refused}`, { place, ruleId: 'data-outside-project' });
+              error(manuscript, `Data file \`${reference}\` ${read.refused}`, {
+                place,
+                ruleId: 'data-outside-project',
+              });
               return undefined;
             }
           }
@@ -94,7 +108,10 @@ export function createTableLoader(options: TableLoaderOptions): TableLoader {
           const schemaFile = schema as VFile | undefined;
           for (const file of [dataFile, schemaFile]) if (file) files.push(file);
           if (!dataFile) {
-            error(manuscript, `Cannot find data file \`${reference}\` (looked for ${absolute})`, { place, ruleId: 'data-missing' });
+            error(manuscript, `Cannot find data file \`${reference}\` (looked for ${absolute})`, {
+              place,
+              ruleId: 'data-missing',
+            });
             return undefined;
           }
           if (dataFile.value === undefined || (schemaFile && schemaFile.value === undefined)) return undefined;

@@ -14,7 +14,6 @@ import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import type { FrontMatterOverrides } from './front-matter.js';
-import type { Metadata } from '../document/metadata.js';
 import { createTableLoader } from './load-table.js';
 import { defaultLimits, type Limits } from './limits.js';
 import { resolveImages } from './images.js';
@@ -80,7 +79,11 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     // Single dollars are math only when they hug their formula (`$x$`), so "$5 and $10" stays prose.
     .use(remarkMath)
     .use(remarkDirective)
-    .use(remarkImprintInclude, { reader: options.reader, projectRoot: options.projectRoot, limits: options.limits ?? defaultLimits })
+    .use(remarkImprintInclude, {
+      reader: options.reader,
+      projectRoot: options.projectRoot,
+      limits: options.limits ?? defaultLimits,
+    })
     .use(remarkImprintContainersClosed)
     .use(remarkImprintFrontMatter, options.overrides ?? {})
     .use(remarkImprintDataTable, { loadTable })
@@ -94,7 +97,9 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     .use(remarkImprintRef)
     .use(remarkImprintCheck, { tables: loader.tables })
     .use(remarkImprintSpan)
-    .use(remarkImprintDirectivesKnown, { known: ['table', 'chart', 'ref', 'span', 'include', 'eq', 'callout', 'bibliography'] })
+    .use(remarkImprintDirectivesKnown, {
+      known: ['table', 'chart', 'ref', 'span', 'include', 'eq', 'callout', 'bibliography'],
+    })
     .use(remarkRehype, {
       // Raw HTML is parsed (rehype-raw) and made safe (rehype-imprint-sanitize) right after.
       allowDangerousHtml: true,

@@ -7,7 +7,11 @@ import type { ResourceReader } from './resources.js';
  * Read a manuscript into a vfile. A manuscript that is missing, empty or not
  * UTF-8 text gets a message and no value.
  */
-export async function readManuscript(absolutePath: string, reader: ResourceReader, cwd = process.cwd()): Promise<VFile> {
+export async function readManuscript(
+  absolutePath: string,
+  reader: ResourceReader,
+  cwd = process.cwd(),
+): Promise<VFile> {
   const file = new VFile({ path: absolutePath, cwd });
   const bytes = await reader.read(absolutePath);
   if (bytes === undefined) {
@@ -42,7 +46,10 @@ function replaceControlCharacters(text: string, file: VFile): string {
   const location = vfileLocation(text);
   return text.replace(pattern, (character, offset: number) => {
     const code = character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
-    warn(file, `Control character U+${code} in the text, replaced by U+FFFD`, { place: location.toPoint(offset), ruleId: 'text-control-character' });
+    warn(file, `Control character U+${code} in the text, replaced by U+FFFD`, {
+      place: location.toPoint(offset),
+      ruleId: 'text-control-character',
+    });
     return '\uFFFD';
   });
 }

@@ -10,9 +10,15 @@ import { decodeReference } from '../uri.js';
 export interface ResourceReader {
   /** The bytes at an absolute path, or undefined when there is no such file. */
   read(absolutePath: string): Promise<Uint8Array | undefined>;
-  /** The path with every symbolic link resolved, or undefined when there is no such file (readers without links leave it out). */
+  /**
+   * The path with every symbolic link resolved, or undefined when there is no such file (readers without links leave it
+   * out).
+   */
   realPath?(absolutePath: string): Promise<string | undefined>;
-  /** How many names (hard links) the file has, or undefined when there is no such file (readers without links leave it out). */
+  /**
+   * How many names (hard links) the file has, or undefined when there is no such file (readers without links leave it
+   * out).
+   */
   linkCount?(absolutePath: string): Promise<number | undefined>;
   /** Bytes of a remote resource (http or https), only ever asked for when remote resources are allowed. */
   fetch?(url: URL): Promise<Uint8Array>;
@@ -131,9 +137,17 @@ export function locateResource(reference: string, projectRoot: string, fromDir: 
       return { kind: 'refused', reason: 'is not a URL that can be read' };
     }
     if (url.protocol === 'http:' || url.protocol === 'https:') return { kind: 'remote', url };
-    return { kind: 'refused', reason: `is a ${url.protocol} URL: name a file of the project by its path, relative to the manuscript` };
+    return {
+      kind: 'refused',
+      reason: `is a ${url.protocol} URL: name a file of the project by its path, relative to the manuscript`,
+    };
   }
-  if (reference.startsWith('//')) return { kind: 'refused', reason: 'is a protocol-relative URL: write it with https: (and allow remote resources) or use a file of the project' };
+  if (reference.startsWith('//'))
+    return {
+      kind: 'refused',
+      reason:
+        'is a protocol-relative URL: write it with https: (and allow remote resources) or use a file of the project',
+    };
   const path = decodeReference(reference.replace(/[?#].*$/, ''));
   const absolute = resolveInProject(projectRoot, fromDir, path);
   if (!absolute) return { kind: 'refused', reason: `is outside the project folder ${projectRoot}` };
@@ -147,18 +161,25 @@ export function locateResource(reference: string, projectRoot: string, fromDir: 
  * treated like a link that leads out. Returns the bytes, undefined when there
  * is no such file, or the reason it was refused.
  */
-export async function readInProject(reader: ResourceReader, projectRoot: string, absolute: string): Promise<Uint8Array | undefined | { refused: string }> {
+export async function readInProject(
+  reader: ResourceReader,
+  projectRoot: string,
+  absolute: string,
+): Promise<Uint8Array | undefined | { refused: string }> {
   if (reader.realPath) {
     const [real, realRoot] = await Promise.all([reader.realPath(absolute), reader.realPath(projectRoot)]);
     if (real === undefined) return undefined;
     const relative = path.relative(realRoot ?? projectRoot, real);
-    if (relative.startsWith('..') || path.isAbsolute(relative)) return { refused: `is a link to ${real}, outside the project folder ${projectRoot}` };
+    if (relative.startsWith('..') || path.isAbsolute(relative))
+      return { refused: `is a link to ${real}, outside the project folder ${projectRoot}` };
   }
   if (reader.linkCount) {
     const links = await reader.linkCount(absolute);
     if (links !== undefined && links > 1) {
       return {
-        refused: `has ${links} hard links, so it may be a file outside the project folder ${projectRoot}: copy it into the project instead`,
+        refused:
+          `has ${links} hard links, so it may be a file outside the project folder ` +
+          `${projectRoot}: copy it into the project instead`,
       };
     }
   }

@@ -20,7 +20,11 @@ const svgNamespace = 'http://www.w3.org/2000/svg';
 const xlinkNamespace = 'http://www.w3.org/1999/xlink';
 const allowedElements = new Set(svgSchema.tagNames ?? []);
 /** Attributes that animate, run or load, and have no use in a still image. */
-const refusedAttributes = /^(?:on.*|handler|event|ping|download|crossorigin|referrerpolicy|contentscripttype|xml:base|externalresourcesrequired)$/i;
+const refusedAttributes = new RegExp(
+  `^(?:on.*|${['handler', 'event', 'ping', 'download', 'crossorigin', 'referrerpolicy'].join('|')}|` +
+    `${['contentscripttype', 'xml:base', 'externalresourcesrequired'].join('|')})$`,
+  'i',
+);
 
 /**
  * An SVG file used as an image, made safe for every edition: parsed as XML
@@ -34,13 +38,18 @@ const refusedAttributes = /^(?:on.*|handler|event|ping|download|crossorigin|refe
 export function sanitizeSvgImage(bytes: Uint8Array): SvgImageResult {
   let tree: Root;
   try {
-    tree = fromXml(Buffer.from(bytes).toString('utf8').replace(/^\uFEFF/, ''));
+    tree = fromXml(
+      Buffer.from(bytes)
+        .toString('utf8')
+        .replace(/^\uFEFF/, ''),
+    );
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message.replace(/\s+/g, ' ') : String(cause);
     return { problem: `is not a well-formed SVG file (${reason})`, ruleId: 'image-invalid' };
   }
   const root = tree.children.find((child): child is Element => child.type === 'element');
-  if (!root || localName(root.name) !== 'svg') return { problem: 'is not an SVG drawing (its root is not `<svg>`)', ruleId: 'image-invalid' };
+  if (!root || localName(root.name) !== 'svg')
+    return { problem: 'is not an SVG drawing (its root is not `<svg>`)', ruleId: 'image-invalid' };
 
   const cost = measure(root);
   if (cost) return { problem: cost, ruleId: 'image-too-complex' };
@@ -105,7 +114,9 @@ function cleanElement(node: Element, removed: Set<string>, depth: number): Eleme
   if (name.includes(':') && !name.startsWith('svg:')) return undefined; // editor metadata (sodipodi:, inkscape:, rdf:)
   const local = localName(name);
   if (local === 'style') {
-    const text = node.children.map((child) => (child.type === 'text' || child.type === 'cdata' ? child.value : '')).join('');
+    const text = node.children
+      .map((child) => (child.type === 'text' || child.type === 'cdata' ? child.value : ''))
+      .join('');
     if (cssProblem(text) !== undefined) {
       removed.add('a style sheet that loads something');
       return undefined;
@@ -162,6 +173,8 @@ function cleanElement(node: Element, removed: Set<string>, depth: number): Eleme
 }
 
 function usesXlink(node: Element): boolean {
-  return Object.keys(node.attributes).some((key) => key.startsWith('xlink:')) ||
-    node.children.some((child) => child.type === 'element' && usesXlink(child));
+  return (
+    Object.keys(node.attributes).some((key) => key.startsWith('xlink:')) ||
+    node.children.some((child) => child.type === 'element' && usesXlink(child))
+  );
 }

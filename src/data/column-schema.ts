@@ -13,7 +13,10 @@ export type ColumnType = (typeof columnTypes)[number];
 export const scales = { one: 1, thousand: 1e3, million: 1e6, billion: 1e9, trillion: 1e12 } as const;
 export type Scale = keyof typeof scales;
 
-/** How a value is shown: money `short` (US$110 bn), `long` (US$110 billion), `plain` (110); dates `long` (8 July 2017), `short` (8 Jul 2017), `iso`. */
+/**
+ * How a value is shown: money `short` (US$110 bn), `long` (US$110 billion), `plain` (110); dates `long` (8 July 2017),
+ * `short` (8 Jul 2017), `iso`.
+ */
 export const displayFormats = ['short', 'long', 'plain', 'iso'] as const;
 export type DisplayFormat = (typeof displayFormats)[number];
 
@@ -35,7 +38,10 @@ export const ColumnSpecSchema = z
     scale: z.enum(Object.keys(scales) as [Scale, ...Scale[]]).optional(),
     min: z.number().optional(),
     max: z.number().optional(),
-    values: z.array(z.union([z.string(), z.number()])).min(1).optional(),
+    values: z
+      .array(z.union([z.string(), z.number()]))
+      .min(1)
+      .optional(),
     align: z.enum(['left', 'right', 'center']).optional(),
     format: z.enum(displayFormats).optional(),
     description: text.optional(),
@@ -43,7 +49,11 @@ export const ColumnSpecSchema = z
   .strict()
   .superRefine((column, context) => {
     if (column.type === 'money' && !column.currency) {
-      context.addIssue({ code: 'custom', path: ['currency'], message: 'a `money` column needs `currency` (such as USD)' });
+      context.addIssue({
+        code: 'custom',
+        path: ['currency'],
+        message: 'a `money` column needs `currency` (such as USD)',
+      });
     }
     if (column.currency && column.type !== 'money') {
       context.addIssue({ code: 'custom', path: ['currency'], message: '`currency` belongs to `type: money` columns' });
@@ -101,7 +111,10 @@ export type Cell = string | number | boolean | null;
  */
 export function cellSchema(spec: ColumnSpec, fromText: boolean): z.ZodType<Cell> {
   const type = spec.type ?? (spec.key === 'date' ? 'date' : 'text');
-  const unitNote = type === 'money' ? ` (in ${spec.scale && spec.scale !== 'one' ? `${spec.scale}s of ` : ''}${spec.currency ?? 'the currency'})` : '';
+  const unitNote =
+    type === 'money'
+      ? ` (in ${spec.scale && spec.scale !== 'one' ? `${spec.scale}s of ` : ''}${spec.currency ?? 'the currency'})`
+      : '';
   let value: z.ZodType<Cell>;
   switch (type) {
     case 'text':
@@ -109,23 +122,30 @@ export function cellSchema(spec: ColumnSpec, fromText: boolean): z.ZodType<Cell>
       break;
     case 'integer':
     case 'year': {
-      let number = z.number({ error: `must be a whole number${type === 'year' ? ' (a year such as 2017)' : ''}` }).int(
-        type === 'year' ? 'must be a year such as 2017' : 'must be a whole number',
-      );
-      if (type === 'year') number = number.min(1, 'must be a year such as 2017').max(9999, 'must be a year such as 2017');
+      let number = z
+        .number({ error: `must be a whole number${type === 'year' ? ' (a year such as 2017)' : ''}` })
+        .int(type === 'year' ? 'must be a year such as 2017' : 'must be a whole number');
+      if (type === 'year')
+        number = number.min(1, 'must be a year such as 2017').max(9999, 'must be a year such as 2017');
       value = bounded(number, spec);
       break;
     }
     case 'number':
     case 'money':
     case 'percent':
-      value = bounded(z.number({ error: `must be a number${unitNote}${type === 'percent' ? ' (82.5 for 82.5 %)' : ''}` }), spec);
+      value = bounded(
+        z.number({ error: `must be a number${unitNote}${type === 'percent' ? ' (82.5 for 82.5 %)' : ''}` }),
+        spec,
+      );
       break;
     case 'date':
       value = z.union([z.string(), z.number()]).transform((raw, context) => {
         const date = parsePartialDate(String(raw));
         if (!date) {
-          context.addIssue({ code: 'custom', message: 'must be a date written YYYY, YYYY-MM or YYYY-MM-DD (such as 2017-05 for May 2017)' });
+          context.addIssue({
+            code: 'custom',
+            message: 'must be a date written YYYY, YYYY-MM or YYYY-MM-DD (such as 2017-05 for May 2017)',
+          });
           return z.NEVER;
         }
         return isoPartialDate(date);
@@ -147,7 +167,11 @@ export function cellSchema(spec: ColumnSpec, fromText: boolean): z.ZodType<Cell>
   const required = spec.required ?? false;
   const checked = value;
   return z.unknown().transform((raw, context): Cell => {
-    const input = fromText ? fromCsvText(String(raw ?? ''), type) : raw === undefined || (typeof raw === 'string' && raw.trim() === '') ? null : raw;
+    const input = fromText
+      ? fromCsvText(String(raw ?? ''), type)
+      : raw === undefined || (typeof raw === 'string' && raw.trim() === '')
+        ? null
+        : raw;
     if (input === null) {
       if (required) context.addIssue({ code: 'custom', message: 'must not be empty: the column is `required`' });
       return null;

@@ -79,7 +79,9 @@ export function parseCsv(text: string): CsvResult {
     // End of a record: CRLF, LF or end of text.
     if (text[index] === '\r') advance();
     if (text[index] === '\n') advance();
-    if (!(row.length === 1 && row[0]?.value === '' && !text.slice(row[0].start.offset, row[0].end.offset).includes('"'))) {
+    if (
+      !(row.length === 1 && row[0]?.value === '' && !text.slice(row[0].start.offset, row[0].end.offset).includes('"'))
+    ) {
       rows.push(row);
     }
     row = [];

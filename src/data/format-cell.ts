@@ -9,7 +9,12 @@ export const emptyCell = '—';
 const minus = '\u2212';
 
 /** The text a reader sees for one value of a column. */
-export function formatCell(value: Cell, column: DataColumn, lang: string, format: DisplayFormat | undefined = column.format): string {
+export function formatCell(
+  value: Cell,
+  column: DataColumn,
+  lang: string,
+  format: DisplayFormat | undefined = column.format,
+): string {
   if (value === null || value === '') return emptyCell;
   switch (column.type) {
     case 'date': {
@@ -21,7 +26,9 @@ export function formatCell(value: Cell, column: DataColumn, lang: string, format
     case 'money':
       return typeof value === 'number' ? formatMoney(value, column, lang, format) : String(value);
     case 'number':
-      return typeof value === 'number' ? formatScaled(value, column.scale, lang, format ?? (column.scale === 'one' ? 'plain' : 'short')) : String(value);
+      return typeof value === 'number'
+        ? formatScaled(value, column.scale, lang, format ?? (column.scale === 'one' ? 'plain' : 'short'))
+        : String(value);
     case 'integer':
       return typeof value === 'number' ? numberFormat(lang, { maximumFractionDigits: 0 }).format(value) : String(value);
     case 'year':
@@ -37,7 +44,13 @@ export function formatCell(value: Cell, column: DataColumn, lang: string, format
 }
 
 /** `US$110 bn` (short), `US$110 billion` (long) or `110` (plain), for an amount in the column's scale and currency. */
-export function formatMoney(amount: number, column: Pick<DataColumn, 'currency' | 'scale'>, lang: string, format: DisplayFormat = 'short', signed = false): string {
+export function formatMoney(
+  amount: number,
+  column: Pick<DataColumn, 'currency' | 'scale'>,
+  lang: string,
+  format: DisplayFormat = 'short',
+  signed = false,
+): string {
   const currency = column.currency ?? 'USD';
   const number = formatScaled(Math.abs(amount), column.scale, lang, format);
   if (format === 'plain') return sign(amount, signed) + number;
@@ -65,9 +78,11 @@ export function formatScaled(value: number, scale: Scale, lang: string, format: 
   if (format === 'short' && isEnglish(lang)) {
     return `${numberFormat(lang, digits).format(value)}\u00a0${englishShort[scale]}`;
   }
-  return numberFormat(lang, { notation: 'compact', compactDisplay: format === 'long' ? 'long' : 'short', ...digits }).format(
-    value * scales[scale],
-  );
+  return numberFormat(lang, {
+    notation: 'compact',
+    compactDisplay: format === 'long' ? 'long' : 'short',
+    ...digits,
+  }).format(value * scales[scale]);
 }
 
 const englishShort: Record<Scale, string> = { one: '', thousand: 'k', million: 'm', billion: 'bn', trillion: 'tn' };
@@ -93,14 +108,27 @@ export function formatDifference(difference: number, column: DataColumn, lang: s
   switch (column.type) {
     case 'money':
       return formatMoney(difference, column, lang, column.format ?? 'short', true);
-    case 'percent':
-      return `${sign(difference, true)}${numberFormat(lang, { maximumFractionDigits: 1 }).format(Math.abs(difference))}\u00a0pp`;
+    case 'percent': {
+      const points = numberFormat(lang, { maximumFractionDigits: 1 }).format(Math.abs(difference));
+      return `${sign(difference, true)}${points}\u00a0pp`;
+    }
     default:
-      return sign(difference, true) + formatScaled(Math.abs(difference), column.scale, lang, column.format ?? (column.scale === 'one' ? 'plain' : 'short'));
+      return (
+        sign(difference, true) +
+        formatScaled(
+          Math.abs(difference),
+          column.scale,
+          lang,
+          column.format ?? (column.scale === 'one' ? 'plain' : 'short'),
+        )
+      );
   }
 }
 
-/** Order of two values of one column: dates by date, numbers by size, text by the language's collation; empty cells last. */
+/**
+ * Order of two values of one column: dates by date, numbers by size, text by the language's collation; empty cells
+ * last.
+ */
 export function compareCells(a: Cell, b: Cell, column: DataColumn, lang: string): number {
   if (a === null || a === '') return b === null || b === '' ? 0 : 1;
   if (b === null || b === '') return -1;

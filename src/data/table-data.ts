@@ -2,7 +2,14 @@ import { z } from 'zod';
 import type { Position } from 'unist';
 import type { VFile } from 'vfile';
 import { error } from '../diagnostics/report.js';
-import { cellSchema, ColumnSpecSchema, resolveColumn, type Cell, type ColumnSpec, type DataColumn } from './column-schema.js';
+import {
+  cellSchema,
+  ColumnSpecSchema,
+  resolveColumn,
+  type Cell,
+  type ColumnSpec,
+  type DataColumn,
+} from './column-schema.js';
 import { parseCsv } from './csv.js';
 import { parseYaml, type YamlSource } from './yaml-source.js';
 
@@ -69,9 +76,12 @@ export function dataKind(path: string): 'yaml' | 'json' | 'csv' | undefined {
   return undefined;
 }
 
-/** The path of the schema file that may sit beside a data file: `data/exchanges.csv` → `data/exchanges.schema.yaml`. */
+/**
+ * The path of the schema file that may sit beside a data file: `data/exchanges.csv` →
+ * `data/exchanges.schema.yaml`.
+ */
 export function schemaPathOf(dataPath: string): string {
-  return dataPath.replace(/\.(ya?ml|json|csv)$/i, '') + '.schema.yaml';
+  return `${dataPath.replace(/\.(ya?ml|json|csv)$/i, '')}.schema.yaml`;
 }
 
 interface Declared {
@@ -91,7 +101,10 @@ interface Declared {
 export function readDataTable(file: VFile, schemaFile?: VFile): DataTable | undefined {
   const kind = dataKind(file.path);
   if (!kind) {
-    error(file, 'Unknown data file type: use .yaml, .yml, .json or .csv', { place: { line: 1, column: 1 }, ruleId: 'data-syntax' });
+    error(file, 'Unknown data file type: use .yaml, .yml, .json or .csv', {
+      place: { line: 1, column: 1 },
+      ruleId: 'data-syntax',
+    });
     return undefined;
   }
   let declared: Declared | undefined;
@@ -122,7 +135,11 @@ function readSchemaFile(file: VFile): Declared | undefined {
   };
 }
 
-function readStructured(file: VFile, beside: Declared | undefined, schemaFile: VFile | undefined): DataTable | undefined {
+function readStructured(
+  file: VFile,
+  beside: Declared | undefined,
+  schemaFile: VFile | undefined,
+): DataTable | undefined {
   const source = parseYaml(file, { syntaxRule: 'data-syntax' });
   if (source.value === undefined) return undefined;
   const parsed = TableFileSchema.safeParse(source.value);
@@ -142,9 +159,18 @@ function readStructured(file: VFile, beside: Declared | undefined, schemaFile: V
   const declared: Declared | undefined =
     beside ??
     (data.columns
-      ? { specs: data.columns, placeOf: (index, field) => source.placeOf(field ? ['columns', index, field] : ['columns', index]), file }
+      ? {
+          specs: data.columns,
+          placeOf: (index, field) => source.placeOf(field ? ['columns', index, field] : ['columns', index]),
+          file,
+        }
       : undefined);
-  if (declared && declared.file === file && !uniqueKeys(file, declared.specs, (index) => declared.placeOf(index, 'key'))) ok = false;
+  if (
+    declared &&
+    declared.file === file &&
+    !uniqueKeys(file, declared.specs, (index) => declared.placeOf(index, 'key'))
+  )
+    ok = false;
   const specs = withTypes(declared?.specs ?? inferSpecs(data.rows), data.rows, false);
   const schemas = new Map(specs.map((spec) => [spec.key, cellSchema(spec, false)]));
 
@@ -158,10 +184,15 @@ function readStructured(file: VFile, beside: Declared | undefined, schemaFile: V
       const schema = schemas.get(key);
       const at = source.placeOf(['rows', index, key]);
       if (!schema) {
-        error(file, `Row ${index + 1} has \`${key}\`, which is not a declared column (declared: ${specs.map((s) => s.key).join(', ')})`, {
-          place: at,
-          ruleId: 'data-schema',
-        });
+        error(
+          file,
+          `Row ${index + 1} has \`${key}\`, which is not a declared column (declared: ` +
+            `${specs.map((s) => s.key).join(', ')})`,
+          {
+            place: at,
+            ruleId: 'data-schema',
+          },
+        );
         ok = false;
         continue;
       }
@@ -179,7 +210,10 @@ function readStructured(file: VFile, beside: Declared | undefined, schemaFile: V
     for (const spec of specs) {
       if (!(spec.key in raw)) {
         if (spec.required) {
-          error(file, `Row ${index + 1} has no \`${spec.key}\`, which the column declaration makes \`required\``, { place, ruleId: 'data-schema' });
+          error(file, `Row ${index + 1} has no \`${spec.key}\`, which the column declaration makes \`required\``, {
+            place,
+            ruleId: 'data-schema',
+          });
           ok = false;
         }
         values[spec.key] = null;
@@ -187,7 +221,10 @@ function readStructured(file: VFile, beside: Declared | undefined, schemaFile: V
     }
     const key = raw.source;
     if (typeof key !== 'string' || key.trim() === '') {
-      error(file, `Row ${index + 1} has no \`source\`: every row names where its facts come from`, { place, ruleId: 'data-schema' });
+      error(file, `Row ${index + 1} has no \`source\`: every row names where its facts come from`, {
+        place,
+        ruleId: 'data-schema',
+      });
       ok = false;
       return;
     }
@@ -209,7 +246,10 @@ function readCsv(file: VFile, declared: Declared | undefined): DataTable | undef
   if (problems.length > 0) return undefined;
   const [header, ...body] = records;
   if (!header || body.length === 0) {
-    error(file, 'A CSV data file needs a header row and at least one row of data', { place: { line: 1, column: 1 }, ruleId: 'data-schema' });
+    error(file, 'A CSV data file needs a header row and at least one row of data', {
+      place: { line: 1, column: 1 },
+      ruleId: 'data-schema',
+    });
     return undefined;
   }
   const keys = header.map((cell) => cell.value.trim());
@@ -223,20 +263,29 @@ function readCsv(file: VFile, declared: Declared | undefined): DataTable | undef
       error(file, `Column \`${key}\` is named twice in the header row`, { place: cell.start, ruleId: 'data-schema' });
       ok = false;
     } else if (declared && !csvSourceColumns.has(key) && !declared.specs.some((spec) => spec.key === key)) {
-      error(file, `Column \`${key}\` is not declared in ${declared.file.basename} (declared: ${declared.specs.map((s) => s.key).join(', ')})`, {
-        place: cell.start,
-        ruleId: 'data-schema',
-      });
+      error(
+        file,
+        `Column \`${key}\` is not declared in ${declared.file.basename} (declared: ` +
+          `${declared.specs.map((s) => s.key).join(', ')})`,
+        {
+          place: cell.start,
+          ruleId: 'data-schema',
+        },
+      );
       ok = false;
     }
   });
   if (declared) {
     declared.specs.forEach((spec, index) => {
       if (!keys.includes(spec.key)) {
-        error(declared.file, `Column \`${spec.key}\` is declared but ${file.basename} has no such column in its header row`, {
-          place: declared.placeOf(index, 'key'),
-          ruleId: 'data-schema',
-        });
+        error(
+          declared.file,
+          `Column \`${spec.key}\` is declared but ${file.basename} has no such column in its header row`,
+          {
+            place: declared.placeOf(index, 'key'),
+            ruleId: 'data-schema',
+          },
+        );
         ok = false;
       }
     });
@@ -248,8 +297,14 @@ function readCsv(file: VFile, declared: Declared | undefined): DataTable | undef
     });
     return undefined;
   }
-  const textRows = body.map((record) => Object.fromEntries(record.map((cell, index) => [keys[index] ?? '', cell.value])));
-  const specs = withTypes(declared?.specs ?? keys.filter((key) => key !== '' && !csvSourceColumns.has(key)).map((key) => ({ key })), textRows, true);
+  const textRows = body.map((record) =>
+    Object.fromEntries(record.map((cell, index) => [keys[index] ?? '', cell.value])),
+  );
+  const specs = withTypes(
+    declared?.specs ?? keys.filter((key) => key !== '' && !csvSourceColumns.has(key)).map((key) => ({ key })),
+    textRows,
+    true,
+  );
   const schemas = new Map(specs.map((spec) => [spec.key, cellSchema(spec, true)]));
   const rows: DataRow[] = [];
   for (const record of body) {
@@ -257,7 +312,10 @@ function readCsv(file: VFile, declared: Declared | undefined): DataTable | undef
     const last = record[record.length - 1]!;
     const place = { start: first.start, end: last.end };
     if (record.length !== keys.length) {
-      error(file, `Row has ${record.length} values, the header names ${keys.length} columns`, { place: first.start, ruleId: 'data-schema' });
+      error(file, `Row has ${record.length} values, the header names ${keys.length} columns`, {
+        place: first.start,
+        ruleId: 'data-schema',
+      });
       ok = false;
       continue;
     }
@@ -278,7 +336,10 @@ function readCsv(file: VFile, declared: Declared | undefined): DataTable | undef
         const result = schema.safeParse(cell.value);
         if (!result.success) {
           for (const issue of result.error.issues) {
-            error(file, `\`${key}\` ${issue.message} (found ${JSON.stringify(value)})`, { place: cell.start, ruleId: 'data-schema' });
+            error(file, `\`${key}\` ${issue.message} (found ${JSON.stringify(value)})`, {
+              place: cell.start,
+              ruleId: 'data-schema',
+            });
           }
           rowOk = false;
           return;
@@ -287,7 +348,10 @@ function readCsv(file: VFile, declared: Declared | undefined): DataTable | undef
       }
     });
     if (citation === '') {
-      error(file, 'Row has an empty `source`: every row names where its facts come from', { place: first.start, ruleId: 'data-schema' });
+      error(file, 'Row has an empty `source`: every row names where its facts come from', {
+        place: first.start,
+        ruleId: 'data-schema',
+      });
       rowOk = false;
     }
     if (url !== undefined && !URL.canParse(url)) {
@@ -317,11 +381,17 @@ function withTypes(specs: ColumnSpec[], rows: Array<Record<string, unknown>>, fr
     const present = rows
       .map((row) => row[spec.key])
       .filter((value) => value !== null && value !== undefined && !(typeof value === 'string' && value.trim() === ''))
-      .map((value) => (fromText && typeof value === 'string' && numberText.test(value.trim()) ? Number(value.trim().replace(/,/g, '')) : value));
+      .map((value) =>
+        fromText && typeof value === 'string' && numberText.test(value.trim())
+          ? Number(value.trim().replace(/,/g, ''))
+          : value,
+      );
     if (spec.key === 'date') return { ...spec, type: 'date' as const };
     if (present.length === 0) return spec;
     if (present.every((value) => typeof value === 'number')) {
-      const years = /year/i.test(spec.key) && present.every((value) => Number.isInteger(value) && (value as number) >= 1000 && (value as number) <= 9999);
+      const years =
+        /year/i.test(spec.key) &&
+        present.every((value) => Number.isInteger(value) && (value as number) >= 1000 && (value as number) <= 9999);
       return { ...spec, type: years ? ('year' as const) : ('number' as const) };
     }
     if (!fromText && present.every((value) => typeof value === 'boolean')) return { ...spec, type: 'boolean' as const };
@@ -333,7 +403,8 @@ const numberText = /^[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?$/;
 
 function inferSpecs(rows: Array<Record<string, unknown>>): ColumnSpec[] {
   const keys: string[] = [];
-  for (const row of rows) for (const key of Object.keys(row)) if (key !== 'source' && !keys.includes(key)) keys.push(key);
+  for (const row of rows)
+    for (const key of Object.keys(row)) if (key !== 'source' && !keys.includes(key)) keys.push(key);
   return keys.map((key) => ({ key }));
 }
 
@@ -352,7 +423,10 @@ function checkColumnsUsed(declared: Declared, columns: DataColumn[], rows: Array
   let ok = true;
   columns.forEach((column, index) => {
     if (!rows.some((row) => column.key in row)) {
-      error(declared.file, `Column \`${column.key}\` is not a key of any row`, { place: declared.placeOf(index, 'key'), ruleId: 'data-schema' });
+      error(declared.file, `Column \`${column.key}\` is not a key of any row`, {
+        place: declared.placeOf(index, 'key'),
+        ruleId: 'data-schema',
+      });
       ok = false;
     }
   });

@@ -38,7 +38,24 @@ export interface PageStart {
   offset: number;
 }
 
-const blockTags = new Set(['p', 'h2', 'h3', 'h4', 'h5', 'h6', 'li', 'figcaption', 'tr', 'pre', 'dt', 'dd', 'blockquote', 'figure', 'table', 'hr']);
+const blockTags = new Set([
+  'p',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'li',
+  'figcaption',
+  'tr',
+  'pre',
+  'dt',
+  'dd',
+  'blockquote',
+  'figure',
+  'table',
+  'hr',
+]);
 
 /** Whether a page can begin in this element: a block that holds text, and not one inside another block that does. */
 export function isPageBlock(element: Element): boolean {

@@ -23,13 +23,18 @@ export const ProjectConfigFile = z.strictObject({
   manuscripts: z.union([text, z.array(text).min(1, 'must list at least one manuscript')]).optional(),
   /** Output folder. */
   out: text.optional(),
-  formats: z.array(z.enum(['html', 'pdf', 'epub'])).min(1, 'must name at least one format').optional(),
+  formats: z
+    .array(z.enum(['html', 'pdf', 'epub']))
+    .min(1, 'must name at least one format')
+    .optional(),
   /** Template folder (print.css, epub.css, epub/*.ejs). */
   templates: text.optional(),
   /** Folder every path a manuscript names must stay inside. */
   root: text.optional(),
   /** Defaults for every manuscript's front matter. */
-  paper: z.preprocess((value) => (typeof value === 'string' ? value.toLowerCase() : value), z.enum(['a4', 'letter'])).optional(),
+  paper: z
+    .preprocess((value) => (typeof value === 'string' ? value.toLowerCase() : value), z.enum(['a4', 'letter']))
+    .optional(),
   publisher: text.optional(),
   series: text.optional(),
   /** Bibliography files (BibTeX, CSL JSON, CSL YAML), relative to the configuration file. */
@@ -57,9 +62,16 @@ export const ProjectConfigFile = z.strictObject({
   browser: z
     .strictObject({
       executable: text.optional(),
-      'ws-endpoint': z.string().regex(/^wss?:\/\/\S+$/, 'must be a ws:// or wss:// URL').optional(),
+      'ws-endpoint': z
+        .string()
+        .regex(/^wss?:\/\/\S+$/, 'must be a ws:// or wss:// URL')
+        .optional(),
       /** Longest wait for a launch or one print, in seconds. */
-      timeout: z.number().positive('must be a number of seconds above 0').max(3600, 'must be at most 3600 seconds').optional(),
+      timeout: z
+        .number()
+        .positive('must be a number of seconds above 0')
+        .max(3600, 'must be at most 3600 seconds')
+        .optional(),
     })
     .optional(),
 });
@@ -122,10 +134,14 @@ export async function loadProjectConfig(options: LoadConfigOptions): Promise<Loa
     absolute = present[0]!;
     if (present.length > 1) {
       const file = new VFile({ path: present[1]!, cwd: options.cwd });
-      error(file, `Two configuration files in one folder: ${present.map((p) => path.basename(p)).join(' and ')}; keep one`, {
-        place: { line: 1, column: 1 },
-        ruleId: 'config-schema',
-      });
+      error(
+        file,
+        `Two configuration files in one folder: ${present.map((p) => path.basename(p)).join(' and ')}; keep one`,
+        {
+          place: { line: 1, column: 1 },
+          ruleId: 'config-schema',
+        },
+      );
       return { file };
     }
   }
@@ -184,13 +200,19 @@ export function parseProjectConfig(file: VFile): ProjectConfig | undefined {
   const data = parsed.data;
   const dir = path.dirname(file.path);
   const resolve = (value: string | undefined) => (value === undefined ? undefined : path.resolve(dir, value));
-  const listed = data.manuscripts === undefined ? undefined : typeof data.manuscripts === 'string' ? [data.manuscripts] : data.manuscripts;
+  const listed =
+    data.manuscripts === undefined
+      ? undefined
+      : typeof data.manuscripts === 'string'
+        ? [data.manuscripts]
+        : data.manuscripts;
   const manuscripts = listed?.map((pattern, index) => {
     const place = source.placeOf(typeof data.manuscripts === 'string' ? ['manuscripts'] : ['manuscripts', index]);
     return { pattern, ...(place ? { place } : {}) };
   });
   const citations: MetadataDefaults = {
-    bibliography: data.bibliography === undefined ? undefined : [data.bibliography].flat().map((file) => path.resolve(dir, file)),
+    bibliography:
+      data.bibliography === undefined ? undefined : [data.bibliography].flat().map((file) => path.resolve(dir, file)),
     csl: data.csl === undefined || !data.csl.endsWith('.csl') ? data.csl : path.resolve(dir, data.csl),
     notes: data.notes,
     notesNumbering: data['notes-numbering'],
@@ -237,13 +259,16 @@ function limitsOf(configured: NonNullable<ProjectConfigFile['limits']>): Partial
 function knownKeys(at: readonly PropertyKey[]): string | undefined {
   if (at.length === 0) return Object.keys(ProjectConfigFile.shape).join(', ');
   if (at.length === 1 && at[0] === 'browser') return 'executable, ws-endpoint, timeout';
-  if (at.length === 1 && at[0] === 'limits') return 'nesting, inline-delimiters, includes, include-depth, table-rows, image-pixels';
+  if (at.length === 1 && at[0] === 'limits')
+    return 'nesting, inline-delimiters, includes, include-depth, table-rows, image-pixels';
   return undefined;
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type') {
-    return issue.input === undefined ? 'is required' : `must be ${article(issue.expected)}, not ${typeName(issue.input)}`;
+    return issue.input === undefined
+      ? 'is required'
+      : `must be ${article(issue.expected)}, not ${typeName(issue.input)}`;
   }
   if (issue.code === 'invalid_union') return 'must be a path or a list of paths';
   if (issue.code === 'invalid_value') return `must be one of ${issue.values.map(String).join(', ')}`;

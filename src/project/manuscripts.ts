@@ -40,7 +40,13 @@ export async function expandManuscripts(
       found.add(path.resolve(entry.base, entry.pattern));
       continue;
     }
-    const matches = await glob(posix, { cwd: entry.base, absolute: true, onlyFiles: true, expandDirectories: false, dot: false });
+    const matches = await glob(posix, {
+      cwd: entry.base,
+      absolute: true,
+      onlyFiles: true,
+      expandDirectories: false,
+      dot: false,
+    });
     if (matches.length === 0) {
       const file = entry.file ?? new VFile({ path: path.resolve(entry.base, entry.pattern), cwd });
       error(file, `No manuscript matches \`${entry.pattern}\` (looked in ${entry.base})`, {
@@ -92,7 +98,8 @@ export function nameConflicts(manuscripts: readonly string[], outDir: string, cw
       const others = group.filter((other) => other !== manuscript).map((other) => path.relative(cwd, other) || other);
       error(
         file,
-        `Two manuscripts named \`${name}\` would write the same editions into ${path.relative(cwd, outDir) || outDir}: ` +
+        `Two manuscripts named \`${name}\` would write the same editions into ` +
+          `${path.relative(cwd, outDir) || outDir}: ` +
           `this one and ${others.join(', ')}; rename one or build them into separate folders`,
         { ruleId: 'output-conflict' },
       );

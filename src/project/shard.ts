@@ -14,7 +14,8 @@ export function parseShard(text: string): Shard | undefined {
   if (!match) return undefined;
   const index = Number(match[1]);
   const count = Number(match[2]);
-  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(count) || count < 1 || index < 1 || index > count) return undefined;
+  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(count) || count < 1 || index < 1 || index > count)
+    return undefined;
   return { index, count };
 }
 

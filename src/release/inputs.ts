@@ -79,7 +79,11 @@ function ownCodeDigest(): Promise<string> {
       .map((entry) => path.join(entry.parentPath, entry.name))
       .sort();
     const hash = createHash('sha256');
-    for (const file of files) hash.update(`${path.relative(root, file)}\0`).update(await readFile(file)).update('\0');
+    for (const file of files)
+      hash
+        .update(`${path.relative(root, file)}\0`)
+        .update(await readFile(file))
+        .update('\0');
     return hash.digest('hex');
   })();
   return codeDigest;
@@ -90,7 +94,11 @@ let fontsDigest: Promise<string> | undefined;
 function shippedFontsDigest(): Promise<string> {
   fontsDigest ??= (async () => {
     const hash = createHash('sha256');
-    for (const face of fontFaces()) hash.update(`${face.name}\0`).update(await fontBytes(face)).update('\0');
+    for (const face of fontFaces())
+      hash
+        .update(`${face.name}\0`)
+        .update(await fontBytes(face))
+        .update('\0');
     return hash.digest('hex');
   })();
   return fontsDigest;
@@ -104,7 +112,10 @@ export async function runFingerprint(templates: Templates, format: string): Prom
   const [code, fonts] = await Promise.all([ownCodeDigest(), shippedFontsDigest()]);
   // Only the templates an edition is made with: a change to epub.css leaves the PDF up to date. The
   // EPUB's page list is where the print layout puts the page breaks, so print.css shapes the EPUB too.
-  const used = format === 'epub' ? { printCss: templates.printCss, epubCss: templates.epubCss, epub: templates.epub } : { printCss: templates.printCss };
+  const used =
+    format === 'epub'
+      ? { printCss: templates.printCss, epubCss: templates.epubCss, epub: templates.epub }
+      : { printCss: templates.printCss };
   return sha256(JSON.stringify({ tool: `${toolName} ${toolVersion}`, code, fonts, templates: used }));
 }
 
@@ -119,7 +130,11 @@ export function inputsDigest(parts: {
     JSON.stringify({
       run: parts.run,
       format: parts.format,
-      options: Object.fromEntries(Object.entries(parts.options).filter(([, value]) => value !== undefined).sort(([a], [b]) => compareText(a, b))),
+      options: Object.fromEntries(
+        Object.entries(parts.options)
+          .filter(([, value]) => value !== undefined)
+          .sort(([a], [b]) => compareText(a, b)),
+      ),
       sources: parts.sources.map((source) => [source.path, source.sha256]),
     }),
   );

@@ -22,7 +22,8 @@ const editionPath = z
   .string()
   .min(1)
   .refine(
-    (value) => !value.startsWith('/') && !value.includes('\\') && !value.split('/').includes('..') && !/[\n\r]/.test(value),
+    (value) =>
+      !value.startsWith('/') && !value.includes('\\') && !value.split('/').includes('..') && !/[\n\r]/.test(value),
     'must be a path inside the manifest’s folder',
   );
 
@@ -173,7 +174,9 @@ export function manifestText(manifest: Manifest): string {
  * spaces, path).
  */
 export function checksumsText(manifest: Manifest, manifestBytes: string): string {
-  const lines = manifest.reports.flatMap((report) => report.editions.map((edition) => `${edition.sha256}  ${edition.path}`));
+  const lines = manifest.reports.flatMap((report) =>
+    report.editions.map((edition) => `${edition.sha256}  ${edition.path}`),
+  );
   lines.push(`${sha256(manifestBytes)}  ${manifestFileName}`);
   return `${lines.join('\n')}\n`;
 }
@@ -190,7 +193,8 @@ export async function writeManifest(
   previous: Manifest | undefined,
   output: OutputSet,
 ): Promise<Manifest> {
-  const same = previous !== undefined && manifestText({ ...previous, built: '' }) === manifestText({ ...manifest, built: '' });
+  const same =
+    previous !== undefined && manifestText({ ...previous, built: '' }) === manifestText({ ...manifest, built: '' });
   const final = same ? { ...manifest, built: previous.built } : manifest;
   const text = manifestText(final);
   const sums = checksumsText(final, text);

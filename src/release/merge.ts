@@ -3,7 +3,14 @@ import type { VFile } from 'vfile';
 import { error } from '../diagnostics/report.js';
 import { OutputSet } from './write-editions.js';
 import { formatShard } from '../project/shard.js';
-import { manifestFileName, readManifest, verifiedEdition, writeManifest, type Manifest, type ManifestReport } from './manifest.js';
+import {
+  manifestFileName,
+  readManifest,
+  verifiedEdition,
+  writeManifest,
+  type Manifest,
+  type ManifestReport,
+} from './manifest.js';
 import { compareText } from '../project/order.js';
 
 export interface MergeOptions {
@@ -41,10 +48,15 @@ export async function mergeManifests(options: MergeOptions): Promise<MergeResult
   for (const read of reads.slice(1)) {
     const { tool } = read.manifest!;
     if (tool.name !== first.manifest!.tool.name || tool.version !== first.manifest!.tool.version) {
-      error(read.file, `Built by ${tool.name} ${tool.version}, but ${shown(first.file)} by ${first.manifest!.tool.name} ${first.manifest!.tool.version}`, {
-        place: read.placeOf(['tool']),
-        ruleId: 'manifest-mismatch',
-      });
+      error(
+        read.file,
+        `Built by ${tool.name} ${tool.version}, but ${shown(first.file)} by ` +
+          `${first.manifest!.tool.name} ${first.manifest!.tool.version}`,
+        {
+          place: read.placeOf(['tool']),
+          ruleId: 'manifest-mismatch',
+        },
+      );
     }
   }
 
@@ -63,25 +75,38 @@ export async function mergeManifests(options: MergeOptions): Promise<MergeResult
         continue;
       }
       if (shard.count !== count) {
-        error(read.file, `Shard ${formatShard(shard)} is of a split into ${shard.count}, but ${shown(sharded[0]!.file)} of one into ${count}`, {
-          place: read.placeOf(['shard', 'count']),
-          ruleId: 'manifest-mismatch',
-        });
+        error(
+          read.file,
+          `Shard ${formatShard(shard)} is of a split into ${shard.count}, but ` +
+            `${shown(sharded[0]!.file)} of one into ${count}`,
+          {
+            place: read.placeOf(['shard', 'count']),
+            ruleId: 'manifest-mismatch',
+          },
+        );
         continue;
       }
       const other = byIndex.get(shard.index);
       if (other) {
-        error(read.file, `Shard ${formatShard(shard)} is also ${shown(other)}`, { place: read.placeOf(['shard']), ruleId: 'manifest-overlap' });
+        error(read.file, `Shard ${formatShard(shard)} is also ${shown(other)}`, {
+          place: read.placeOf(['shard']),
+          ruleId: 'manifest-overlap',
+        });
         continue;
       }
       byIndex.set(shard.index, read.file);
     }
     const missing = Array.from({ length: count }, (_, index) => index + 1).filter((index) => !byIndex.has(index));
     if (missing.length > 0) {
-      error(first.file, `Shard${missing.length > 1 ? 's' : ''} ${missing.map((index) => `${index}/${count}`).join(', ')} missing from the merge`, {
-        place: first.placeOf(['shard']) ?? { line: 1, column: 1 },
-        ruleId: 'manifest-incomplete',
-      });
+      error(
+        first.file,
+        `Shard${missing.length > 1 ? 's' : ''} ${missing.map((index) => `${index}/${count}`).join(', ')} ` +
+          'missing from the merge',
+        {
+          place: first.placeOf(['shard']) ?? { line: 1, column: 1 },
+          ruleId: 'manifest-incomplete',
+        },
+      );
     }
   }
 
@@ -95,10 +120,14 @@ export async function mergeManifests(options: MergeOptions): Promise<MergeResult
     for (const [index, report] of read.manifest!.reports.entries()) {
       const other = byManuscript.get(report.manuscript.path);
       if (other) {
-        error(read.file, `\`${report.manuscript.path}\` is also in ${shown(other)}: each manuscript belongs in one manifest`, {
-          place: read.placeOf(['reports', index, 'manuscript', 'path']),
-          ruleId: 'manifest-overlap',
-        });
+        error(
+          read.file,
+          `\`${report.manuscript.path}\` is also in ${shown(other)}: each manuscript belongs in one manifest`,
+          {
+            place: read.placeOf(['reports', index, 'manuscript', 'path']),
+            ruleId: 'manifest-overlap',
+          },
+        );
         continue;
       }
       byManuscript.set(report.manuscript.path, read.file);
@@ -114,10 +143,14 @@ export async function mergeManifests(options: MergeOptions): Promise<MergeResult
         byEdition.set(edition.path, read.file);
         const bytes = await verifiedEdition(dir, edition);
         if (!bytes) {
-          error(read.file, `\`${edition.path}\` is missing beside the manifest or does not match its size and SHA-256`, {
-            place: read.placeOf(['reports', index, 'editions', position, 'sha256']),
-            ruleId: 'manifest-mismatch',
-          });
+          error(
+            read.file,
+            `\`${edition.path}\` is missing beside the manifest or does not match its size and SHA-256`,
+            {
+              place: read.placeOf(['reports', index, 'editions', position, 'sha256']),
+              ruleId: 'manifest-mismatch',
+            },
+          );
           continue;
         }
         if (path.resolve(dir, edition.path) !== path.resolve(outDir, edition.path)) {
@@ -133,7 +166,10 @@ export async function mergeManifests(options: MergeOptions): Promise<MergeResult
   const merged: Manifest = {
     manifest: 1,
     tool: first.manifest!.tool,
-    built: reads.map((read) => read.manifest!.built).sort().at(-1)!,
+    built: reads
+      .map((read) => read.manifest!.built)
+      .sort()
+      .at(-1)!,
     sourceDateEpoch: epochs.size === 1 ? [...epochs][0]! : null,
     reports: reports.sort((a, b) => compareText(a.manuscript.path, b.manuscript.path)),
   };

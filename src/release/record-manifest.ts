@@ -32,9 +32,7 @@ export interface ManifestRecord {
 export async function recordManifest(record: ManifestRecord): Promise<Manifest | undefined> {
   const reports = new Map(record.current);
   const earlier = new Map(record.previous?.reports.map((report) => [report.manuscript.path, report]));
-  const carried = record.shard
-    ? record.unfinished
-    : [...earlier.keys()].filter((key) => !record.current.has(key));
+  const carried = record.shard ? record.unfinished : [...earlier.keys()].filter((key) => !record.current.has(key));
   const taken = new Set([...reports.values()].flatMap((report) => report.editions.map((edition) => edition.path)));
   for (const key of carried) {
     const entry = earlier.get(key);

@@ -81,7 +81,9 @@ export class OutputSet {
       return new OutputSet(folder, staging, made);
     } catch (cause) {
       await releaseLock(folder);
-      throw cause instanceof EnvironmentError ? cause : new EnvironmentError(`Cannot write into ${folder}: ${reasonOf(cause)}`);
+      throw cause instanceof EnvironmentError
+        ? cause
+        : new EnvironmentError(`Cannot write into ${folder}: ${reasonOf(cause)}`);
     }
   }
 
@@ -140,7 +142,14 @@ export class OutputSet {
     // A run that wrote nothing leaves no folder it made (a folder with anything in it is not removed).
     if (this.made === undefined) return;
     for (let folder = this.outDir; ; folder = path.dirname(folder)) {
-      if (!(await rmdir(folder).then(() => true, () => false)) || folder === this.made) break;
+      if (
+        !(await rmdir(folder).then(
+          () => true,
+          () => false,
+        )) ||
+        folder === this.made
+      )
+        break;
     }
   }
 }
@@ -205,7 +214,8 @@ function parseJournal(text: string): Journal | undefined {
     const value = JSON.parse(text) as Partial<Journal>;
     const inside = (file: unknown) =>
       typeof file === 'string' && file !== '' && !path.isAbsolute(file) && !file.split(/[\\/]/).includes('..');
-    if (typeof value.staging !== 'string' || !value.staging.startsWith(stagingPrefix) || !inside(value.staging)) return undefined;
+    if (typeof value.staging !== 'string' || !value.staging.startsWith(stagingPrefix) || !inside(value.staging))
+      return undefined;
     if (!Array.isArray(value.files) || !value.files.every(inside)) return undefined;
     return { staging: value.staging, files: value.files };
   } catch {
@@ -241,7 +251,7 @@ async function takeLock(outDir: string): Promise<void> {
         }
       }
       const holder = await readHolder(lockPath);
-      if (holder && (holder.host !== hostname() || alive(holder)) || attempt >= 3) {
+      if ((holder && (holder.host !== hostname() || alive(holder))) || attempt >= 3) {
         throw new EnvironmentError(
           `Another imprint build is writing into ${outDir}: ${describeHolder(holder)}; wait for it to end, ` +
             `or stop it (a lock left by a build that is no longer running is removed by itself)`,

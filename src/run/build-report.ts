@@ -135,11 +135,13 @@ export async function buildReport(manuscript: string, context: ReportContext): P
   };
   if (wanted.has('html')) {
     jobs.push(
-      timed('html', () => htmlEdition(doc, context.templates)).then((html) => ({
-        format: 'html' as const,
-        path: target('html'),
-        bytes: new TextEncoder().encode(html),
-      })).then(announce),
+      timed('html', () => htmlEdition(doc, context.templates))
+        .then((html) => ({
+          format: 'html' as const,
+          path: target('html'),
+          bytes: new TextEncoder().encode(html),
+        }))
+        .then(announce),
     );
   }
 
@@ -172,7 +174,9 @@ export async function buildReport(manuscript: string, context: ReportContext): P
   // Printing is asked for first, so Chromium starts on it before Node does the EPUB's work.
   const printed =
     layout && wanted.has('pdf')
-      ? layout.then((made) => made.print(context.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: context.sourceDateEpoch }))
+      ? layout.then((made) =>
+          made.print(context.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: context.sourceDateEpoch }),
+        )
       : undefined;
   // The EPUB's fonts are subset, and its packager loaded, while Chromium prints. Not sooner: while
   // the page loads, Node answers its requests, and work here would hold them up.
@@ -182,31 +186,43 @@ export async function buildReport(manuscript: string, context: ReportContext): P
   const epubWith = (pageMap: PageMap) =>
     timed('epub', () => epubEdition(doc, context.templates, epubOptions(pageMap, fonts)));
   if (printed) {
-    jobs.push(printed.then((pdf) => announce({ format: 'pdf' as const, path: target('pdf'), bytes: pdf.bytes, pages: pdf.pages })));
+    jobs.push(
+      printed.then((pdf) =>
+        announce({ format: 'pdf' as const, path: target('pdf'), bytes: pdf.bytes, pages: pdf.pages }),
+      ),
+    );
   }
   if (early && known) {
     jobs.push(
-      Promise.all([early, printed]).then(async ([first, pdf]) => {
-        // The page list must follow the PDF printed now.
-        const written = pdf && !samePageMap(pdf.pageMap, known) ? await epubWith(pdf.pageMap) : first;
-        return { format: 'epub' as const, path: target('epub'), bytes: written.bytes, chapters: written.chapters };
-      }).then(announce),
+      Promise.all([early, printed])
+        .then(async ([first, pdf]) => {
+          // The page list must follow the PDF printed now.
+          const written = pdf && !samePageMap(pdf.pageMap, known) ? await epubWith(pdf.pageMap) : first;
+          return { format: 'epub' as const, path: target('epub'), bytes: written.bytes, chapters: written.chapters };
+        })
+        .then(announce),
     );
   } else if (layout && wanted.has('epub')) {
     const epub = layout.then((made) => epubWith(made.pageMap));
     jobs.push(
-      Promise.all([layout, epub, printed]).then(async ([made, first, pdf]) => {
-        // The printed PDF corrected the measured map: the page list must follow the PDF.
-        const written = pdf && pdf.pageMap !== made.pageMap ? await epubWith(pdf.pageMap) : first;
-        return { format: 'epub' as const, path: target('epub'), bytes: written.bytes, chapters: written.chapters };
-      }).then(announce),
+      Promise.all([layout, epub, printed])
+        .then(async ([made, first, pdf]) => {
+          // The printed PDF corrected the measured map: the page list must follow the PDF.
+          const written = pdf && pdf.pageMap !== made.pageMap ? await epubWith(pdf.pageMap) : first;
+          return { format: 'epub' as const, path: target('epub'), bytes: written.bytes, chapters: written.chapters };
+        })
+        .then(announce),
     );
   }
   try {
     const editions = await Promise.all(jobs);
     report.editions = formats.flatMap((format) => editions.filter((edition) => edition.format === format));
   } finally {
-    if (layout) await layout.then((made) => made.close(), () => undefined);
+    if (layout)
+      await layout.then(
+        (made) => made.close(),
+        () => undefined,
+      );
   }
   const pdf = printed ? await printed : undefined;
   report.pageMap = pdf?.pageMap ?? (layout ? (await layout).pageMap : known);
@@ -214,7 +230,9 @@ export async function buildReport(manuscript: string, context: ReportContext): P
     const first = pdf.disagreements[0];
     warn(
       file,
-      `The measured page layout disagreed with the printed PDF (${first ? `\`#${first.id}\` measured on page ${first.measured}, printed on page ${first.printed}` : 'page count'}), ` +
+      `The measured page layout disagreed with the printed PDF ` +
+        `(${first ? `\`#${first.id}\` measured on page ${first.measured}, ` : ''}` +
+        `${first ? `printed on page ${first.printed}` : 'page count'}), ` +
         `so the PDF was printed ${pdf.printings} times; the contents page follows the printed pages`,
       { ruleId: 'page-layout-mismatch' },
     );

@@ -15,7 +15,9 @@ export interface CheckOptions {
   manuscripts?: readonly string[];
   /** Configuration file to read, or `false` for none (default: imprint.config.yaml/.yml/.json in `cwd`). */
   config?: string | false;
-  /** Folder every path a manuscript names must stay inside; default the configuration's, else each manuscript's folder. */
+  /**
+   * Folder every path a manuscript names must stay inside; default the configuration's, else each manuscript's folder.
+   */
   projectRoot?: string;
   /** Warnings (disagreements between the prose and the data) fail the check too. */
   strict?: boolean;

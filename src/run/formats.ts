@@ -11,4 +11,16 @@ export type Format = (typeof formats)[number];
  * Chromium with its fonts (`load`), measured (`measure`), printed (`print`)
  * and the printed PDF finished (`finish`).
  */
-export type Stage = 'read' | 'parse' | 'transform' | 'browser' | 'html' | 'template' | 'load' | 'measure' | 'print' | 'finish' | 'epub' | 'write';
+export type Stage =
+  | 'read'
+  | 'parse'
+  | 'transform'
+  | 'browser'
+  | 'html'
+  | 'template'
+  | 'load'
+  | 'measure'
+  | 'print'
+  | 'finish'
+  | 'epub'
+  | 'write';

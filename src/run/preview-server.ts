@@ -29,7 +29,9 @@ export async function startPreviewServer(options: { host?: string; port?: number
   const server = createServer((request, response) => {
     // A page on another site can point its own name at this address (DNS rebinding): only local names are answered.
     if (!hostAllowed(request.headers.host, options.host)) {
-      response.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' }).end('Misdirected request: the preview answers only localhost\n');
+      response
+        .writeHead(421, { 'content-type': 'text/plain; charset=utf-8' })
+        .end('Misdirected request: the preview answers only localhost\n');
       return;
     }
     const pathname = new URL(request.url ?? '/', 'http://preview.invalid').pathname;
@@ -38,7 +40,11 @@ export async function startPreviewServer(options: { host?: string; port?: number
       return;
     }
     if (pathname === eventsPath) {
-      response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      response.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+      });
       response.write(': connected\n\n');
       streams.add(response);
       request.on('close', () => streams.delete(response));
@@ -46,11 +52,17 @@ export async function startPreviewServer(options: { host?: string; port?: number
     }
     if (pathname === '/' || pathname === '/index.html') {
       const body = withReload(page, problems);
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+      response.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+      });
       response.end(request.method === 'HEAD' ? undefined : body);
       return;
     }
-    response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found: the preview serves only the report at /\n');
+    response
+      .writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
+      .end('Not found: the preview serves only the report at /\n');
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -98,8 +110,10 @@ export function hostAllowed(header: string | undefined, listening: string | unde
  * the one reload script, by its nonce, and its event stream allowed.
  */
 function previewPolicy(nonce: string): string {
-  return `default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data:; script-src 'nonce-${nonce}'; ` +
-    "connect-src 'self'; base-uri 'none'; form-action 'none'";
+  return (
+    `default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data:; script-src 'nonce-${nonce}'; ` +
+    "connect-src 'self'; base-uri 'none'; form-action 'none'"
+  );
 }
 
 const policyMeta = /<meta http-equiv="content-security-policy" content="[^"]*">/i;
@@ -108,18 +122,31 @@ function withReload(edition: string, problems: string | undefined): string {
   const nonce = randomBytes(16).toString('base64');
   const policy = `<meta http-equiv="content-security-policy" content="${previewPolicy(nonce)}">`;
   const html = policyMeta.test(edition) ? edition.replace(policyMeta, policy) : edition;
-  const script = `<script nonce="${nonce}">new EventSource(${JSON.stringify(eventsPath)}).onmessage = () => location.reload();</script>`;
-  const overlay = problems === undefined
-    ? ''
-    : `<pre id="imprint-problems" style="position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;margin:0;padding:1em;background:#fff4f4;color:#600;border-top:3px solid #a00;font:12px/1.4 monospace;white-space:pre-wrap;z-index:2147483647">${escapeHtml(problems)}</pre>`;
+  const script =
+    `<script nonce="${nonce}">new EventSource(${JSON.stringify(eventsPath)}).onmessage ` +
+    `= () => location.reload();</script>`;
+  const overlay =
+    problems === undefined
+      ? ''
+      : '<pre id="imprint-problems" style="position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;margin:0;' +
+        'padding:1em;background:#fff4f4;color:#600;border-top:3px solid #a00;font:12px/1.4 monospace;' +
+        `white-space:pre-wrap;z-index:2147483647">${escapeHtml(problems)}</pre>`;
   const insert = `${overlay}${script}`;
-  return html.includes('</body>') ? html.replace(/<\/body>(?![\s\S]*<\/body>)/, `${insert}</body>`) : `${html}${insert}`;
+  return html.includes('</body>')
+    ? html.replace(/<\/body>(?![\s\S]*<\/body>)/, `${insert}</body>`)
+    : `${html}${insert}`;
 }
 
 function waitingPage(): string {
-  return '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>imprint preview</title></head><body><p>Building…</p></body></html>';
+  return (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>imprint ' +
+    'preview</title></head><body><p>Building…</p></body></html>'
+  );
 }
 
 function escapeHtml(text: string): string {
-  return text.replace(/[&<>"]/g, (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[character]!);
+  return text.replace(
+    /[&<>"]/g,
+    (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[character]!,
+  );
 }

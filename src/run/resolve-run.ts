@@ -94,16 +94,18 @@ export async function resolveRun(request: RunRequest): Promise<{ run?: ResolvedR
   const expanded = await expandManuscripts(patterns, projectDir, cwd);
   files.push(...expanded.files);
 
-  const outDir = request.outDir !== undefined ? path.resolve(cwd, request.outDir) : config?.outDir ?? path.resolve(cwd, 'dist');
+  const outDir =
+    request.outDir !== undefined ? path.resolve(cwd, request.outDir) : (config?.outDir ?? path.resolve(cwd, 'dist'));
   files.push(...nameConflicts(expanded.manuscripts, outDir, cwd));
   // Every manuscript is known to exist before anything is started (a browser, the pipeline's modules).
   const bare = !request.manuscripts?.length && !config?.manuscripts;
   files.push(...(await missingManuscripts(expanded.manuscripts, request.reader ?? diskReader, cwd, bare)));
   if (hasErrors(files)) return { files };
 
-  const browser = request.browser?.executablePath || request.browser?.wsEndpoint
-    ? { ...withoutChoice(config?.browser), ...request.browser }
-    : { ...config?.browser, ...request.browser };
+  const browser =
+    request.browser?.executablePath || request.browser?.wsEndpoint
+      ? { ...withoutChoice(config?.browser), ...request.browser }
+      : { ...config?.browser, ...request.browser };
   const projectRoot = request.projectRoot !== undefined ? path.resolve(cwd, request.projectRoot) : config?.projectRoot;
   const templateDir = request.templateDir !== undefined ? path.resolve(cwd, request.templateDir) : config?.templateDir;
   const paper = request.paper;

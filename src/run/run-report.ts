@@ -181,7 +181,14 @@ export async function runReport(
         inputs: await digest(sources, format),
       };
       entries.push(entry);
-      result.editions.push({ format, path: made.path, bytes: made.bytes, sha256: entry.sha256, ...described.counts, status: 'built' });
+      result.editions.push({
+        format,
+        path: made.path,
+        bytes: made.bytes,
+        sha256: entry.sha256,
+        ...described.counts,
+        status: 'built',
+      });
     } else if (found) {
       entries.push(found.entry);
       if (requested.has(format)) {
@@ -218,7 +225,10 @@ async function describe(edition: Edition): Promise<{ sha256: string; counts: { p
   return { sha256: sha256(edition.bytes), counts: countsOf(edition) };
 }
 
-function countsOf(entry: { pages?: number | undefined; chapters?: number | undefined }): { pages?: number; chapters?: number } {
+function countsOf(entry: { pages?: number | undefined; chapters?: number | undefined }): {
+  pages?: number;
+  chapters?: number;
+} {
   return {
     ...(entry.pages !== undefined ? { pages: entry.pages } : {}),
     ...(entry.chapters !== undefined ? { chapters: entry.chapters } : {}),

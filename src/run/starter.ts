@@ -29,7 +29,9 @@ export async function starterFiles(from: string = starterDir): Promise<StarterFi
     .sort();
   return Promise.all(
     files.map(async (file) => {
-      const rename = dotted.find(([shipped]) => file === shipped || (shipped.endsWith('/') && file.startsWith(shipped)));
+      const rename = dotted.find(
+        ([shipped]) => file === shipped || (shipped.endsWith('/') && file.startsWith(shipped)),
+      );
       const target = rename ? rename[1] + file.slice(rename[0].length) : file;
       return { path: target, bytes: await readFile(path.join(from, file)) };
     }),
@@ -52,7 +54,13 @@ export async function startProject(dir: string, options: { force?: boolean } = {
   const files = await starterFiles();
   const existing: string[] = [];
   for (const file of files) {
-    if (await stat(path.join(dir, file.path)).then(() => true, () => false)) existing.push(file.path);
+    if (
+      await stat(path.join(dir, file.path)).then(
+        () => true,
+        () => false,
+      )
+    )
+      existing.push(file.path);
   }
   if (existing.length > 0 && !options.force) return { written: [], existing };
   // Each file is written beside its name and renamed into place, so it appears whole or not at all.

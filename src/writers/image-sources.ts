@@ -9,7 +9,11 @@ import type { ResolvedImage } from '../compile/images.js';
  * is taken out, so no edition ever asks for a file by itself. Mutates `tree`:
  * give it a copy.
  */
-export function setImageSources(tree: Root, images: ReadonlyMap<string, ResolvedImage>, url: (image: ResolvedImage) => string): void {
+export function setImageSources(
+  tree: Root,
+  images: ReadonlyMap<string, ResolvedImage>,
+  url: (image: ResolvedImage) => string,
+): void {
   visit(tree, 'element', (node, index, parent) => {
     if (node.tagName !== 'img') return;
     const src = node.properties.src;

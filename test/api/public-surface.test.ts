@@ -28,7 +28,12 @@ describe('the public API (the package’s "exports")', () => {
   it('builds through the installed entry point and returns typed editions and diagnostics', async () => {
     const dir = await copySeries();
     const events: ProgressEvent[] = [];
-    const options: BuildOptions = { cwd: dir, formats: ['html'], write: false, onProgress: (event) => events.push(event) };
+    const options: BuildOptions = {
+      cwd: dir,
+      formats: ['html'],
+      write: false,
+      onProgress: (event) => events.push(event),
+    };
     const result: BuildResult = await imprint.build(options);
     expect(result.ok).toBe(true);
     const reports: ReportResult[] = result.reports;
@@ -38,7 +43,9 @@ describe('the public API (the package’s "exports")', () => {
       ['html', 'built'],
       ['html', 'built'],
     ]);
-    expect(editions.every((edition) => edition.bytes instanceof Uint8Array && /^[0-9a-f]{64}$/.test(edition.sha256))).toBe(true);
+    expect(
+      editions.every((edition) => edition.bytes instanceof Uint8Array && /^[0-9a-f]{64}$/.test(edition.sha256)),
+    ).toBe(true);
     const manifest: Manifest | undefined = result.manifest;
     expect(manifest).toBeUndefined();
     expect(events.filter((event) => event.kind === 'report')).toHaveLength(3);
@@ -50,13 +57,17 @@ describe('the public API (the package’s "exports")', () => {
       formats: ['html'],
       write: false,
       config: false,
-      reader: imprint.memoryReader({ '/virtual/note.md': '---\ntitle: A note\nauthor: A. Author\n---\n\n# One\n\nText.\n' }),
+      reader: imprint.memoryReader({
+        '/virtual/note.md': '---\ntitle: A note\nauthor: A. Author\n---\n\n# One\n\nText.\n',
+      }),
     });
     expect(fromMemory.ok).toBe(true);
     expect(new TextDecoder().decode(fromMemory.reports[0]!.editions[0]!.bytes)).toContain('A note');
 
     const broken = await imprint.build({ cwd: dir, manuscripts: ['notes/missing.md'], write: false });
     expect(broken.ok).toBe(false);
-    expect(broken.files.flatMap((file) => file.messages.map((message) => [message.ruleId, message.fatal]))).toEqual([['manuscript-missing', true]]);
+    expect(broken.files.flatMap((file) => file.messages.map((message) => [message.ruleId, message.fatal]))).toEqual([
+      ['manuscript-missing', true],
+    ]);
   });
 });

@@ -41,7 +41,7 @@ function layerOf(file: string): number {
 }
 
 /** Every relative import of a file (static, type-only, re-exports and dynamic), resolved to a .ts file. */
-export function importsOf(file: string): string[] {
+function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const found: string[] = [];
   for (const match of text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+)['"]/g)) {
@@ -82,7 +82,8 @@ describe('the direction of imports in src/', () => {
       state.set(file, 'visiting');
       stack.push(file);
       for (const target of graph.get(file) ?? []) {
-        if (state.get(target) === 'visiting') cycles.push([...stack.slice(stack.indexOf(target)), target].map(name).join(' → '));
+        if (state.get(target) === 'visiting')
+          cycles.push([...stack.slice(stack.indexOf(target)), target].map(name).join(' → '));
         else if (!state.has(target)) visit(target);
       }
       stack.pop();
@@ -93,7 +94,9 @@ describe('the direction of imports in src/', () => {
   });
 
   it('keeps Puppeteer in the browser module', () => {
-    const outside = files.filter((file) => !name(file).startsWith('browser') && /from ['"]puppeteer/.test(readFileSync(file, 'utf8')));
+    const outside = files.filter(
+      (file) => !name(file).startsWith('browser') && /from ['"]puppeteer/.test(readFileSync(file, 'utf8')),
+    );
     expect(outside.map(name)).toEqual([]);
   });
 });

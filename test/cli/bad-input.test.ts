@@ -23,7 +23,13 @@ function expectNoStackTrace(stderr: string) {
 
 describe('imprint build on bad input', () => {
   it('reports a missing manuscript with its path and exits 1', async () => {
-    const result = await imprint(['build', path.join(project, 'nope.md'), '--out', path.join(project, 'out'), ...browserArgs()]);
+    const result = await imprint([
+      'build',
+      path.join(project, 'nope.md'),
+      '--out',
+      path.join(project, 'out'),
+      ...browserArgs(),
+    ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('nope.md');
     expect(result.stderr).toContain('Cannot find the manuscript');
@@ -33,9 +39,18 @@ describe('imprint build on bad input', () => {
 
   it('reports a missing data file at the directive that names it', async () => {
     await rm(path.join(project, 'data/pledges.yaml'));
-    const result = await imprint(['build', path.join(project, 'report.md'), '--out', path.join(project, 'out'), ...browserArgs()]);
+    const result = await imprint([
+      'build',
+      path.join(project, 'report.md'),
+      '--out',
+      path.join(project, 'out'),
+      ...browserArgs(),
+    ]);
     expect(result.code).toBe(1);
-    const line = (await readFile(path.join(project, 'report.md'), 'utf8')).split('\n').findIndex((l) => l.includes('data/pledges.yaml')) + 1;
+    const line =
+      (await readFile(path.join(project, 'report.md'), 'utf8'))
+        .split('\n')
+        .findIndex((l) => l.includes('data/pledges.yaml')) + 1;
     expect(result.stderr).toMatch(new RegExp(`report\\.md:${line}:1`));
     expect(result.stderr).toContain('data-missing');
     expectNoStackTrace(result.stderr);
@@ -43,7 +58,13 @@ describe('imprint build on bad input', () => {
 
   it('reports a data file that does not parse at its line and column', async () => {
     await edit('data/pledges.yaml', (text) => text.replace('  - key: led_by\n', '  - key: led_by\n   bad: [\n'));
-    const result = await imprint(['build', path.join(project, 'report.md'), '--out', path.join(project, 'out'), ...browserArgs()]);
+    const result = await imprint([
+      'build',
+      path.join(project, 'report.md'),
+      '--out',
+      path.join(project, 'out'),
+      ...browserArgs(),
+    ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/pledges\.yaml:\d+:\d+/);
     expect(result.stderr).toContain('data-syntax');
@@ -52,7 +73,13 @@ describe('imprint build on bad input', () => {
 
   it('reports a malformed CSV row at its line', async () => {
     await edit('data/exchanges.csv', (text) => text.replace('2017-05,"Toshihiro', '2017-05,"Toshihiro "Nikai"'));
-    const result = await imprint(['build', path.join(project, 'report.md'), '--out', path.join(project, 'out'), ...browserArgs()]);
+    const result = await imprint([
+      'build',
+      path.join(project, 'report.md'),
+      '--out',
+      path.join(project, 'out'),
+      ...browserArgs(),
+    ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/exchanges\.csv:4:\d+/);
     expectNoStackTrace(result.stderr);
@@ -60,9 +87,18 @@ describe('imprint build on bad input', () => {
 
   it('reports an unknown directive at its line and column', async () => {
     await edit('report.md', (text) => text.replace('# Synopsis', '# Synopsis\n\n::diagram{src="x"}'));
-    const result = await imprint(['build', path.join(project, 'report.md'), '--out', path.join(project, 'out'), ...browserArgs()]);
+    const result = await imprint([
+      'build',
+      path.join(project, 'report.md'),
+      '--out',
+      path.join(project, 'out'),
+      ...browserArgs(),
+    ]);
     expect(result.code).toBe(1);
-    const line = (await readFile(path.join(project, 'report.md'), 'utf8')).split('\n').findIndex((l) => l.startsWith('::diagram')) + 1;
+    const line =
+      (await readFile(path.join(project, 'report.md'), 'utf8'))
+        .split('\n')
+        .findIndex((l) => l.startsWith('::diagram')) + 1;
     expect(result.stderr).toContain(`report.md:${line}:1`);
     expect(result.stderr).toContain('Unknown directive `::diagram`');
     expectNoStackTrace(result.stderr);
@@ -72,7 +108,13 @@ describe('imprint build on bad input', () => {
     await rm(path.join(project, 'data/pledges.yaml'));
     await edit('data/exchanges.csv', (text) => `${text}1999-01-01,"An event",Tokyo,\n`);
     await edit('report.md', (text) => text.replace('# Synopsis', '# Synopsis\n\n::diagram{src="x"}'));
-    const result = await imprint(['build', path.join(project, 'report.md'), '--out', path.join(project, 'out'), ...browserArgs()]);
+    const result = await imprint([
+      'build',
+      path.join(project, 'report.md'),
+      '--out',
+      path.join(project, 'out'),
+      ...browserArgs(),
+    ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('data-missing');
     expect(result.stderr).toContain('directive-unknown');
@@ -83,13 +125,23 @@ describe('imprint build on bad input', () => {
     const out = path.join(project, 'out');
     const good = await imprint(['build', path.join(project, 'report.md'), '--out', out, ...browserArgs()]);
     expect(good.code).toBe(0);
-    const before = await Promise.all(['report.html', 'report.pdf', 'report.epub'].map((name) => readFile(path.join(out, name))));
+    const before = await Promise.all(
+      ['report.html', 'report.pdf', 'report.epub'].map((name) => readFile(path.join(out, name))),
+    );
     await edit('data/pledges.yaml', (text) => text.replace('rows:', 'rows: ['));
     const bad = await imprint(['build', path.join(project, 'report.md'), '--out', out, ...browserArgs()]);
     expect(bad.code).toBe(1);
-    const after = await Promise.all(['report.html', 'report.pdf', 'report.epub'].map((name) => readFile(path.join(out, name))));
+    const after = await Promise.all(
+      ['report.html', 'report.pdf', 'report.epub'].map((name) => readFile(path.join(out, name))),
+    );
     expect(after).toEqual(before);
-    expect((await readdir(out)).sort()).toEqual(['SHA256SUMS', 'manifest.json', 'report.epub', 'report.html', 'report.pdf']);
+    expect((await readdir(out)).sort()).toEqual([
+      'SHA256SUMS',
+      'manifest.json',
+      'report.epub',
+      'report.html',
+      'report.pdf',
+    ]);
   });
 });
 
@@ -112,7 +164,14 @@ describe('imprint build usage', () => {
   });
 
   it('exits 2 when the configured browser does not exist, without falling back', async () => {
-    const result = await imprint(['build', path.join(project, 'report.md'), '--out', path.join(project, 'out'), '--browser', '/no/such/chrome']);
+    const result = await imprint([
+      'build',
+      path.join(project, 'report.md'),
+      '--out',
+      path.join(project, 'out'),
+      '--browser',
+      '/no/such/chrome',
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('/no/such/chrome');
     expectNoStackTrace(result.stderr);

@@ -17,7 +17,11 @@ describe('imprint build of a series', () => {
     expect(first.code).toBe(0);
     for (const name of seriesNames) {
       expect(first.stderr).toMatch(
-        new RegExp(`^\\[[1-3]/3\\] notes/${name}\\.md  built ${name}\\.html \\([\\d.]+ KiB\\), ${name}\\.pdf \\([\\d.]+ KiB\\), ${name}\\.epub \\([\\d.]+ KiB\\)  in `, 'm'),
+        new RegExp(
+          `^\\[[1-3]/3\\] notes/${name}\\.md  built ${name}\\.html \\([\\d.]+ KiB\\), ${name}\\.pdf ` +
+            `\\([\\d.]+ KiB\\), ${name}\\.epub \\([\\d.]+ KiB\\)  in `,
+          'm',
+        ),
       );
     }
     expect(first.stderr).toMatch(/^manifest dist\/manifest\.json and dist\/SHA256SUMS$/m);
@@ -27,7 +31,9 @@ describe('imprint build of a series', () => {
     const second = await imprint(['build', ...browserArgs()], { cwd: dir });
     expect(second.code).toBe(0);
     for (const name of seriesNames) {
-      expect(second.stderr).toMatch(new RegExp(`notes/${name}\\.md  unchanged ${name}\\.html, ${name}\\.pdf, ${name}\\.epub`));
+      expect(second.stderr).toMatch(
+        new RegExp(`notes/${name}\\.md  unchanged ${name}\\.html, ${name}\\.pdf, ${name}\\.epub`),
+      );
     }
     expect(second.stderr).toMatch(/^3 reports: 0 built, 3 unchanged, in /m);
 
@@ -45,7 +51,10 @@ describe('imprint build of a series', () => {
     const lines = (stderr: string) => stderr.split('\n').filter((line) => /^\[\d+\/\d+\]/.test(line));
     expect([...lines(one.stderr), ...lines(two.stderr)]).toHaveLength(3);
 
-    const merged = await imprint(['manifest', 'merge', 'shard-1/manifest.json', 'shard-2/manifest.json', '-o', 'release'], { cwd: dir });
+    const merged = await imprint(
+      ['manifest', 'merge', 'shard-1/manifest.json', 'shard-2/manifest.json', '-o', 'release'],
+      { cwd: dir },
+    );
     expect(merged.code).toBe(0);
     expect(merged.stderr).toContain('merged 2 manifests: 3 reports, 6 editions in release');
     const release = path.join(dir, 'release');
@@ -56,7 +65,9 @@ describe('imprint build of a series', () => {
 
     const incomplete = await imprint(['manifest', 'merge', 'shard-2/manifest.json', '-o', 'release-2'], { cwd: dir });
     expect(incomplete.code).toBe(1);
-    expect(incomplete.stderr).toMatch(/shard-2\/manifest\.json:\d+:\d+(-\d+:\d+)?\s+error\s+Shard 1\/2 missing from the merge\s+manifest-incomplete/);
+    expect(incomplete.stderr).toMatch(
+      /shard-2\/manifest\.json:\d+:\d+(-\d+:\d+)?\s+error\s+Shard 1\/2 missing from the merge\s+manifest-incomplete/,
+    );
   });
 
   it('reports a bad configuration file at its line and column, exits 1 and writes nothing', async () => {
@@ -68,8 +79,17 @@ describe('imprint build of a series', () => {
     const lines = (await readFile(config, 'utf8')).split('\n');
     const paperLine = lines.findIndex((line) => line.startsWith('paper:')) + 1;
     const formatLine = lines.findIndex((line) => line.startsWith('format:')) + 1;
-    expect(result.stderr).toMatch(new RegExp(`imprint\\.config\\.yaml:${paperLine}:8(-\\d+:\\d+)?\\s+error\\s+Configuration \`paper\` must be one of a4, letter\\s+config-schema`));
-    expect(result.stderr).toMatch(new RegExp(`imprint\\.config\\.yaml:${formatLine}:1(-\\d+:\\d+)?\\s+error\\s+Unknown configuration key \`format\``));
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `imprint\\.config\\.yaml:${paperLine}:8(-\\d+:\\d+)?\\s+error\\s+Configuration ` +
+          `\`paper\` must be one of a4, letter\\s+config-schema`,
+      ),
+    );
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `imprint\\.config\\.yaml:${formatLine}:1(-\\d+:\\d+)?\\s+error\\s+Unknown configuration key \`format\``,
+      ),
+    );
     expectNoStackTrace(result.stderr);
     expect(await readdir(dir)).not.toContain('dist');
   });
@@ -82,7 +102,9 @@ describe('imprint build of a series', () => {
     expect(unmatched.stderr).toContain('manuscript-unmatched');
 
     await writeFile(path.join(dir, 'warmth.md'), await readFile(path.join(dir, 'notes/warmth.md')));
-    const clash = await imprint(['build', 'warmth.md', 'notes/warmth.md', '--no-config', '--format', 'html'], { cwd: dir });
+    const clash = await imprint(['build', 'warmth.md', 'notes/warmth.md', '--no-config', '--format', 'html'], {
+      cwd: dir,
+    });
     expect(clash.code).toBe(1);
     expect(clash.stderr).toContain('output-conflict');
     expect(clash.stderr).toContain('Two manuscripts named `warmth` would write the same editions into dist');

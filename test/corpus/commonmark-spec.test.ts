@@ -72,9 +72,11 @@ function books(): Array<{ numbers: number[]; source: string }> {
     let book = Math.floor(index / size);
     while (wanted.some((id) => ids[book]!.has(id))) book = (book + 1) % count;
     chosen[book]!.push(example);
-    wanted.forEach((id) => ids[book]!.add(id));
+    for (const id of wanted) ids[book]!.add(id);
   });
-  open.forEach((example, index) => chosen[index % count]!.push(example));
+  open.forEach((example, index) => {
+    chosen[index % count]!.push(example);
+  });
   return chosen
     .filter((examplesOfBook) => examplesOfBook.length > 0)
     .map((examplesOfBook) => ({
@@ -115,6 +117,8 @@ describe('the CommonMark specification’s examples', () => {
       .filter(({ check }) => check.fatals + check.errors > 0)
       .map(({ check, numbers }) => `examples ${numbers[0]}–${numbers.at(-1)}:\n${check.output}`);
     expect([...failed, ...failures]).toEqual([]);
-    expect(made.flatMap((book) => book.numbers).sort((a, b) => a - b)).toEqual(examples.map((example) => example.number));
+    expect(made.flatMap((book) => book.numbers).sort((a, b) => a - b)).toEqual(
+      examples.map((example) => example.number),
+    );
   });
 });

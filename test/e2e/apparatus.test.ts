@@ -117,22 +117,27 @@ describe('math, code, figures, callouts and lists of them, in every edition', ()
     html = new TextDecoder().decode(built.html!);
   });
 
-  it('prints a 200-character code line, a 12-column table and a 300-character URL without scaling any page', async () => {
-    const plain = await editions(filler(36), ['pdf']);
-    const reference = fillerHeights(await pageWords(plain.pdf!)).flatMap((page) => page.heights);
-    expect(reference.length).toBeGreaterThan(0);
-    const size = reference[0]!;
-    expect(reference.every((height) => height === size)).toBe(true);
+  it(
+    'prints a 200-character code line, a 12-column table and a 300-character URL without ' + 'scaling any page',
+    async () => {
+      const plain = await editions(filler(36), ['pdf']);
+      const reference = fillerHeights(await pageWords(plain.pdf!)).flatMap((page) => page.heights);
+      expect(reference.length).toBeGreaterThan(0);
+      const size = reference[0]!;
+      expect(reference.every((height) => height === size)).toBe(true);
 
-    const pages = fillerHeights(await pageWords(pdf));
-    const body = pages.filter((page) => page.page > 2);
-    // Every page of the body has filler text, each word of it at the set size.
-    expect(body.filter((page) => page.heights.length === 0).map((page) => page.page)).toEqual([]);
-    expect(body.filter((page) => page.heights.some((height) => height !== size)).map((page) => page.page)).toEqual([]);
-    // No word runs past the right edge of the page area.
-    const words = (await pageWords(pdf)).flat();
-    expect(words.filter((word) => word.xMax > 595 - 50).map((word) => word.text)).toEqual([]);
-  });
+      const pages = fillerHeights(await pageWords(pdf));
+      const body = pages.filter((page) => page.page > 2);
+      // Every page of the body has filler text, each word of it at the set size.
+      expect(body.filter((page) => page.heights.length === 0).map((page) => page.page)).toEqual([]);
+      expect(body.filter((page) => page.heights.some((height) => height !== size)).map((page) => page.page)).toEqual(
+        [],
+      );
+      // No word runs past the right edge of the page area.
+      const words = (await pageWords(pdf)).flat();
+      expect(words.filter((word) => word.xMax > 595 - 50).map((word) => word.text)).toEqual([]);
+    },
+  );
 
   it('sets formulas in the shipped math face and code in the shipped mono faces', async () => {
     const fonts = (await pdfFonts(pdf)).map((font) => font.name);

@@ -55,11 +55,19 @@ describe('charts set in the shipped fonts', () => {
       ['fig-pledges-title', 'fig-pledges-desc'],
     ]);
     const faces = fontFaces().filter((face) => !face.cjk);
-    const urls = new Map(await Promise.all(faces.map(async (face) => [face.name, `data:font/woff2;base64,${Buffer.from(await fontBytes(face)).toString('base64')}`] as const)));
+    const urls = new Map(
+      await Promise.all(
+        faces.map(
+          async (face) =>
+            [face.name, `data:font/woff2;base64,${Buffer.from(await fontBytes(face)).toString('base64')}`] as const,
+        ),
+      ),
+    );
     const page = await browser.newPage();
     try {
       await page.setContent(
-        `<!doctype html><html><head><style>${fontFaceCss(faces, (face) => urls.get(face.name)!)} body { margin: 0 }</style></head><body>${charts.map((chart) => toHtml(chart)).join('')}</body></html>`,
+        `<!doctype html><html><head><style>${fontFaceCss(faces, (face) => urls.get(face.name)!)} body { margin: 0 }` +
+          `</style></head><body>${charts.map((chart) => toHtml(chart)).join('')}</body></html>`,
       );
       await page.evaluate(async () => {
         await document.fonts.ready;

@@ -23,8 +23,17 @@ const fixtures = folders(root).flatMap(folders);
 function wordsOfHtml(html: string): string[] {
   const body = html.replace(/^[\s\S]*?<body[^>]*>/, '').replace(/<\/body>[\s\S]*$/, '');
   // A drawing's title and description are for screen readers (kept in every edition's markup), never shown.
-  const text = decodeEntities(body.replace(/<(script|style|title|desc)[^>]*>[\s\S]*?<\/\1>/g, ' ').replace(/<[^>]+>/g, ' '));
-  return [...new Set(text.split(/[\s\u00ad]+/).map((word) => squash(word)).filter((word) => word.length > 0))];
+  const text = decodeEntities(
+    body.replace(/<(script|style|title|desc)[^>]*>[\s\S]*?<\/\1>/g, ' ').replace(/<[^>]+>/g, ' '),
+  );
+  return [
+    ...new Set(
+      text
+        .split(/[\s\u00ad]+/)
+        .map((word) => squash(word))
+        .filter((word) => word.length > 0),
+    ),
+  ];
 }
 
 describe('every fixture’s text in every edition', () => {
@@ -48,8 +57,14 @@ describe('every fixture’s text in every edition', () => {
       // Math is printed in the math face's own letters (𝑚 for m): compared as the letters they stand for.
       const pdf = squash((await pdfText(bytes('pdf'))).normalize('NFKC'));
       const epub = squash(await epubText(bytes('epub')));
-      expect(words.filter((word) => !pdf.includes(word)), 'missing from the PDF').toEqual([]);
-      expect(words.filter((word) => !epub.includes(word)), 'missing from the EPUB').toEqual([]);
+      expect(
+        words.filter((word) => !pdf.includes(word)),
+        'missing from the PDF',
+      ).toEqual([]);
+      expect(
+        words.filter((word) => !epub.includes(word)),
+        'missing from the EPUB',
+      ).toEqual([]);
     });
   }
 });

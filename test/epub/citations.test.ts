@@ -30,7 +30,10 @@ function manuscript(csl: string): string {
   const chapter = (title: string) => {
     const paragraphs = Array.from({ length: 17 }, () => {
       const n = (cited % works) + 1;
-      const text = `The region grew in the year studied ${forms(n, cited)}, as the survey of ports and roads shows in detail across many provinces, which this paragraph recounts at length so that the chapter fills more than one page of the printed report.`;
+      const text =
+        `The region grew in the year studied ${forms(n, cited)}, as the survey of ports ` +
+        `and roads shows in detail across many provinces, which this paragraph recounts at length so ` +
+        `that the chapter fills more than one page of the printed report.`;
       cited++;
       return text;
     });
@@ -38,7 +41,10 @@ function manuscript(csl: string): string {
   };
   const body = [chapter('Ports'), chapter('Roads'), chapter('Rails')].join('\n');
   expect(cited).toBeGreaterThanOrEqual(50);
-  return `---\ntitle: Fifty Citations\nauthor: A. Writer\nlang: en\nchapters: true\nbibliography: refs.bib\ncsl: ${csl}\n---\n\n${body}`;
+  return (
+    `---\ntitle: Fifty Citations\nauthor: A. Writer\nlang: en\nchapters: true\nbibliography: ` +
+    `refs.bib\ncsl: ${csl}\n---\n\n${body}`
+  );
 }
 
 describe.each(['chicago-author-date', 'chicago-notes'])('a report with 50 citations in %s', (csl) => {
@@ -98,14 +104,23 @@ describe.each(['chicago-author-date', 'chicago-notes'])('a report with 50 citati
   it('keeps the contents page right in print', async () => {
     const texts = await pageTexts(pdf, true);
     const entries = contentsEntries(texts);
-    expect(entries.map((entry) => entry.title)).toEqual(['Ports', 'Roads', 'Rails', 'References', ...(csl === 'chicago-notes' ? ['Notes'] : [])]);
+    expect(entries.map((entry) => entry.title)).toEqual([
+      'Ports',
+      'Roads',
+      'Rails',
+      'References',
+      ...(csl === 'chicago-notes' ? ['Notes'] : []),
+    ]);
     expect(contentsProblems(entries, bookmarks(await qpdfJson(pdf)), texts)).toEqual([]);
   });
 
   if (csl === 'chicago-notes') {
     it('makes each citation a footnote, marked as a note for reading systems', async () => {
       const files = await epubFiles(epub);
-      const chapters = [...files.entries()].filter(([name]) => /chapter-\d+\.xhtml$/.test(name)).map(([, text]) => text).join('\n');
+      const chapters = [...files.entries()]
+        .filter(([name]) => /chapter-\d+\.xhtml$/.test(name))
+        .map(([, text]) => text)
+        .join('\n');
       expect(chapters.match(/<aside [^>]*epub:type="footnote"/g)?.length).toBeGreaterThanOrEqual(50);
       expect(chapters).toMatch(/role="doc-backlink"/);
     });

@@ -6,7 +6,14 @@ import { build } from '../../src/api.js';
 import { fontFaces } from '../../src/assets/fonts.js';
 import { bookIdentifier } from '../../src/writers/epub/epub.js';
 import { imprint } from '../helpers/cli.js';
-import { decodeEntities, epubEntries, epubFiles, idsAndLinks, packageDocument, type PackageDocument } from '../helpers/epub.js';
+import {
+  decodeEntities,
+  epubEntries,
+  epubFiles,
+  idsAndLinks,
+  packageDocument,
+  type PackageDocument,
+} from '../helpers/epub.js';
 import { squash } from '../helpers/text.js';
 import { ace, calibreText, epubcheck, pandocText, temporaryFolder } from '../helpers/tools.js';
 
@@ -45,7 +52,9 @@ async function buildEpub(): Promise<Uint8Array> {
 async function charactersOf(font: Uint8Array): Promise<Set<string>> {
   const hb = await import('harfbuzzjs');
   const sfnt = await convert(Buffer.from(font), 'sfnt');
-  return new Set([...new hb.Face(new hb.Blob(new Uint8Array(sfnt))).collectUnicodes()].map((code) => String.fromCodePoint(code)));
+  return new Set(
+    [...new hb.Face(new hb.Blob(new Uint8Array(sfnt))).collectUnicodes()].map((code) => String.fromCodePoint(code)),
+  );
 }
 
 /** The manuscript's headings and paragraphs, in order. */
@@ -105,7 +114,8 @@ describe('the EPUB of the default report', () => {
     expect(text).toMatch(/^lang: en-GB$/m);
     expect(opf.lang).toBe('en-GB');
     expect(opf.metadata.get('dc:language')).toEqual(['en-GB']);
-    for (const href of opf.spine) expect(files.get(opf.base + href)).toMatch(/<html [^>]*xml:lang="en-GB" lang="en-GB"/);
+    for (const href of opf.spine)
+      expect(files.get(opf.base + href)).toMatch(/<html [^>]*xml:lang="en-GB" lang="en-GB"/);
     expect(opf.metadata.get('dc:title')).toEqual(['Defrosting Sino-Japanese Relations: What Now?']);
     expect(opf.metadata.get('dc:creator')).toEqual(['Amrita Jash']);
     expect(opf.metadata.get('dc:date')).toEqual(['2017-07']);
@@ -113,7 +123,11 @@ describe('the EPUB of the default report', () => {
     const identifier = opf.metadata.get('dc:identifier')![0]!;
     expect(identifier).toMatch(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(identifier).toBe(
-      bookIdentifier({ title: 'Defrosting Sino-Japanese Relations: What Now?', authors: ['Amrita Jash'], date: { year: 2017, month: 7 } } as never),
+      bookIdentifier({
+        title: 'Defrosting Sino-Japanese Relations: What Now?',
+        authors: ['Amrita Jash'],
+        date: { year: 2017, month: 7 },
+      } as never),
     );
     expect(files.get(`${opf.base}toc.ncx`)).toContain(`<meta name="dtb:uid" content="${identifier}"/>`);
     // The publisher is not in the front matter: none is made up.
@@ -129,7 +143,14 @@ describe('the EPUB of the default report', () => {
     expect(opf.metadata.get('schema:accessMode')).toEqual(['textual', 'visual']);
     expect(opf.metadata.get('schema:accessModeSufficient')).toEqual(['textual', 'textual,visual']);
     expect(opf.metadata.get('schema:accessibilityFeature')).toEqual(
-      expect.arrayContaining(['tableOfContents', 'structuralNavigation', 'readingOrder', 'alternativeText', 'pageNavigation', 'pageBreakMarkers']),
+      expect.arrayContaining([
+        'tableOfContents',
+        'structuralNavigation',
+        'readingOrder',
+        'alternativeText',
+        'pageNavigation',
+        'pageBreakMarkers',
+      ]),
     );
     expect(opf.metadata.get('schema:accessibilityHazard')).toEqual(['none']);
     const summary = opf.metadata.get('schema:accessibilitySummary')![0]!;
@@ -154,10 +175,13 @@ describe('the EPUB of the default report', () => {
     ]);
     // The three sections of the commentary are nested under it.
     expect(toc.replace(/\s+/g, '')).toContain(
-      '<li><ahref="chapter-002.xhtml#commentary">Commentary</a><ol><li><ahref="chapter-002.xhtml#growing-warmth-in-ties">',
+      '<li><ahref="chapter-002.xhtml#commentary">Commentary</a>' +
+        '<ol><li><ahref="chapter-002.xhtml#growing-warmth-in-ties">',
     );
     const landmarks = /<nav epub:type="landmarks"[\s\S]*?<\/nav>/.exec(nav)![0];
-    expect([...landmarks.matchAll(/<a epub:type="([^"]+)" href="([^"]+)"/g)].map((match) => [match[1], match[2]])).toEqual([
+    expect(
+      [...landmarks.matchAll(/<a epub:type="([^"]+)" href="([^"]+)"/g)].map((match) => [match[1], match[2]]),
+    ).toEqual([
       ['cover', 'cover.xhtml'],
       ['titlepage', 'title.xhtml'],
       ['toc', 'toc.xhtml#toc'],
@@ -183,7 +207,9 @@ describe('the EPUB of the default report', () => {
     const cover = opf.manifest.find((item) => item.properties.includes('cover-image'))!;
     expect(cover).toMatchObject({ href: 'cover.svg', mediaType: 'image/svg+xml' });
     expect(opf.metadata.get('cover')).toEqual([cover.id]);
-    const svg = files.get(opf.base + cover.href) ?? new TextDecoder().decode((await epubEntries(epub)).get(opf.base + cover.href));
+    const svg =
+      files.get(opf.base + cover.href) ??
+      new TextDecoder().decode((await epubEntries(epub)).get(opf.base + cover.href));
     expect(svg).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(svg).toContain('<title>Cover: Defrosting Sino-Japanese Relations: What Now?, by Amrita Jash</title>');
     // The title, author and date are drawn as outlines in the project's fonts: no font or text element to go missing.
@@ -191,7 +217,8 @@ describe('the EPUB of the default report', () => {
     expect((svg.match(/<path d="M/g) ?? []).length).toBeGreaterThanOrEqual(5);
     const page = files.get(`${opf.base}cover.xhtml`)!;
     expect(page).toContain(
-      '<img src="cover.svg" alt="Cover: Defrosting Sino-Japanese Relations: What Now?, by Amrita Jash" epub:type="cover" role="doc-cover"/>',
+      '<img src="cover.svg" alt="Cover: Defrosting Sino-Japanese Relations: What Now?, by Amrita ' +
+        'Jash" epub:type="cover" role="doc-cover"/>',
     );
   });
 
@@ -203,12 +230,17 @@ describe('the EPUB of the default report', () => {
     // No CJK text in this report, so no CJK face.
     expect(fonts.some((font) => /noto-serif/.test(font.href))).toBe(false);
     const text = decodeEntities(
-      [...files].filter(([name]) => name.endsWith('.xhtml')).map(([, xhtml]) => xhtml.replace(/<[^>]+>/g, '')).join(''),
+      [...files]
+        .filter(([name]) => name.endsWith('.xhtml'))
+        .map(([, xhtml]) => xhtml.replace(/<[^>]+>/g, ''))
+        .join(''),
     );
     expect(text).toContain('China and Japan’s mutual commitment');
     const used = new Set(text);
     for (const font of fonts) {
-      const face = fontFaces().find((candidate) => candidate.name === font.href.replace(/^fonts\/(.+)\.ttf$/, '$1.woff2'))!;
+      const face = fontFaces().find(
+        (candidate) => candidate.name === font.href.replace(/^fonts\/(.+)\.ttf$/, '$1.woff2'),
+      )!;
       const original = await charactersOf(await readFile(face.file));
       const subset = await charactersOf(entries.get(opf.base + font.href)!);
       // Every character of the text that the face has, the subset has (subsetting lost no glyph the text needs) ...
@@ -221,7 +253,8 @@ describe('the EPUB of the default report', () => {
     }
     const css = files.get(`${opf.base}style.css`)!;
     expect(css).toContain(
-      "@font-face { font-family: 'Source Serif 4'; font-style: normal; font-weight: 400; src: url(\"fonts/source-serif-4-latin-400-normal.ttf\") format('truetype');",
+      "@font-face { font-family: 'Source Serif 4'; font-style: normal; font-weight: 400; src: " +
+        'url("fonts/source-serif-4-latin-400-normal.ttf") format(\'truetype\');',
     );
   });
 
@@ -240,7 +273,17 @@ describe('the EPUB of the default report', () => {
     for (const zone of ['Asia/Tokyo', 'America/Los_Angeles']) {
       const dir = path.join(out, zone.replace('/', '-'));
       const run = await imprint(
-        ['build', manuscript, '--format', 'epub', '--out', dir, '--quiet', '--browser-ws-endpoint', inject('browserWSEndpoint')],
+        [
+          'build',
+          manuscript,
+          '--format',
+          'epub',
+          '--out',
+          dir,
+          '--quiet',
+          '--browser-ws-endpoint',
+          inject('browserWSEndpoint'),
+        ],
         { env: { TZ: zone, SOURCE_DATE_EPOCH: String(epoch) } },
       );
       expect(run.stderr).toBe('');

@@ -21,7 +21,16 @@ describe('images in the EPUB', () => {
     const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>';
     await mkdir(path.join(dir, 'images'));
     await writeFile(path.join(dir, 'images/map.svg'), svg);
-    const result = await imprint(['build', path.join(dir, 'report.md'), '--format', 'epub', '--out', path.join(dir, 'out'), '--quiet', ...browserArgs()]);
+    const result = await imprint([
+      'build',
+      path.join(dir, 'report.md'),
+      '--format',
+      'epub',
+      '--out',
+      path.join(dir, 'out'),
+      '--quiet',
+      ...browserArgs(),
+    ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const epub = await readFile(path.join(dir, 'out/report.epub'));
@@ -39,7 +48,15 @@ describe('images in the EPUB', () => {
 
   it('reports an image it cannot find at its line and column, and writes nothing', async () => {
     const dir = await project('A paragraph.\n\nSee ![the missing map](images/none.png) here.');
-    const result = await imprint(['build', path.join(dir, 'report.md'), '--format', 'epub', '--out', path.join(dir, 'out'), ...browserArgs()]);
+    const result = await imprint([
+      'build',
+      path.join(dir, 'report.md'),
+      '--format',
+      'epub',
+      '--out',
+      path.join(dir, 'out'),
+      ...browserArgs(),
+    ]);
     expect(result.code).toBe(1);
     const lines = (await readFile(path.join(dir, 'report.md'), 'utf8')).split('\n');
     const line = lines.findIndex((text) => text.includes('images/none.png')) + 1;

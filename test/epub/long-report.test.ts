@@ -56,11 +56,16 @@ describe('the EPUB of a long report', () => {
     for (const href of chapters()) {
       const xhtml = files.get(opf.base + href)!;
       const { ids } = idsAndLinks(xhtml);
-      for (const match of xhtml.matchAll(/<a href="#([^"]+)" id="([^"]+)"[^>]*epub:type="noteref" role="doc-noteref"[^>]*>(\d+)<\/a>/g)) {
+      for (const match of xhtml.matchAll(
+        /<a href="#([^"]+)" id="([^"]+)"[^>]*epub:type="noteref" role="doc-noteref"[^>]*>(\d+)<\/a>/g,
+      )) {
         references++;
         const [, note, reference, number] = match;
         expect(ids.has(note!), `${href}: note ${note}`).toBe(true);
-        const aside = new RegExp(`<aside id="${note}" class="footnote" epub:type="footnote" role="doc-footnote"><p><span class="footnote-number">${number}\\.</span>`);
+        const aside = new RegExp(
+          `<aside id="${note}" class="footnote" epub:type="footnote" role="doc-footnote"><p><span ` +
+            `class="footnote-number">${number}\\.</span>`,
+        );
         expect(xhtml).toMatch(aside);
         expect(xhtml).toContain(`<a href="#${reference}"`);
       }
@@ -77,7 +82,9 @@ describe('the EPUB of a long report', () => {
     const text = await readFile(manuscript, 'utf8');
     const definitions = [...text.matchAll(/^\[\^(n\d+)\]: (.+)$/gm)].map((match) => [match[1]!, match[2]!] as const);
     expect(definitions.length).toBeGreaterThan(40);
-    const all = chapters().map((href) => files.get(opf.base + href)!).join('');
+    const all = chapters()
+      .map((href) => files.get(opf.base + href)!)
+      .join('');
     for (const [id, sentence] of definitions) {
       expect(all, id).toContain(`<aside id="user-content-fn-${id}"`);
       expect(all).toContain(sentence);
@@ -126,7 +133,9 @@ describe('the EPUB of a long report', () => {
       expect(image.href).toMatch(/^images\/[0-9a-f]{16}\.(png|svg)$/);
       expect(entries.has(opf.base + image.href)).toBe(true);
     }
-    const all = chapters().map((href) => files.get(opf.base + href)!).join('');
+    const all = chapters()
+      .map((href) => files.get(opf.base + href)!)
+      .join('');
     const shown = [...all.matchAll(/<img src="([^"]+)" alt="([^"]+)"\/>/g)];
     expect(shown.map((match) => match[1]).sort()).toEqual(images.map((image) => image.href).sort());
     for (const match of shown) expect(match[2]).toMatch(/^Figure \d: a bar chart of eight yearly values/);
@@ -142,13 +151,17 @@ describe('the EPUB of a long report', () => {
       expect(original.byteLength).toBeGreaterThan(1_000_000);
       expect(subset.byteLength).toBeLessThan(20_000);
     }
-    const total = [...entries].filter(([name]) => name.includes('/fonts/')).reduce((sum, [, bytes]) => sum + bytes.byteLength, 0);
+    const total = [...entries]
+      .filter(([name]) => name.includes('/fonts/'))
+      .reduce((sum, [, bytes]) => sum + bytes.byteLength, 0);
     expect(total).toBeLessThan(300_000);
     expect(files.get(`${opf.base}style.css`)).toContain("font-family: 'Noto Serif JP'");
   });
 
   it('keeps the 400-row table whole, with its header', () => {
-    const chapter = chapters().map((href) => files.get(opf.base + href)!).find((xhtml) => xhtml.includes('id="tbl-long"'))!;
+    const chapter = chapters()
+      .map((href) => files.get(opf.base + href)!)
+      .find((xhtml) => xhtml.includes('id="tbl-long"'))!;
     const table = /<figure id="tbl-long"[\s\S]*?<\/figure>/.exec(chapter)![0];
     expect((table.match(/<tr>/g) ?? []).length).toBe(401);
     expect(table).toContain('<th scope="col">Date</th>');

@@ -26,7 +26,8 @@ function markers(tree: Root): Array<{ page: number; id: string; before: string; 
     if (node.type === 'element' && isPageBreak(node)) {
       found.push({ page: Number(node.properties.ariaLabel), id: String(node.properties.id), before: text, parent });
     }
-    if ('children' in node) for (const child of node.children) walk(child as ElementContent, node.type === 'element' ? node.tagName : 'root');
+    if ('children' in node)
+      for (const child of node.children) walk(child as ElementContent, node.type === 'element' ? node.tagName : 'root');
   };
   walk(tree, 'root');
   return found;
@@ -75,18 +76,39 @@ function blockStarts(tree: Root): Map<Element, number> {
 
 describe('page-break markers from a page map', () => {
   it('puts the marker before the character the page begins with, splitting the text there', () => {
-    const tree: Root = { type: 'root', children: [h('p', 'Alpha beta gamma.'), h('p', ['One ', h('em', 'two'), ' three.'])] };
-    const breaks = insertPageBreaks(tree, pageMap([{ page: 4, block: 0, offset: 6 }, { page: 5, block: 1, offset: 5 }]), new Set());
-    expect(breaks).toEqual([{ page: 4, id: 'page-4' }, { page: 5, id: 'page-5' }]);
+    const tree: Root = {
+      type: 'root',
+      children: [h('p', 'Alpha beta gamma.'), h('p', ['One ', h('em', 'two'), ' three.'])],
+    };
+    const breaks = insertPageBreaks(
+      tree,
+      pageMap([
+        { page: 4, block: 0, offset: 6 },
+        { page: 5, block: 1, offset: 5 },
+      ]),
+      new Set(),
+    );
+    expect(breaks).toEqual([
+      { page: 4, id: 'page-4' },
+      { page: 5, id: 'page-5' },
+    ]);
     expect(toXhtml(tree)).toBe(
       '<p>Alpha <span id="page-4" epub:type="pagebreak" role="doc-pagebreak" aria-label="4"></span>beta gamma.</p>' +
-        '<p>One <em>t<span id="page-5" epub:type="pagebreak" role="doc-pagebreak" aria-label="5"></span>wo</em> three.</p>',
+        '<p>One <em>t<span id="page-5" epub:type="pagebreak" role="doc-pagebreak" ' +
+        'aria-label="5"></span>wo</em> three.</p>',
     );
   });
 
   it('puts a page that begins with a block at the start of that block, and keeps pages in order at one place', () => {
     const tree: Root = { type: 'root', children: [h('p', 'First.'), h('p', 'Second.')] };
-    insertPageBreaks(tree, pageMap([{ page: 2, block: 1, offset: 0 }, { page: 3, block: 1, offset: 0 }]), new Set());
+    insertPageBreaks(
+      tree,
+      pageMap([
+        { page: 2, block: 1, offset: 0 },
+        { page: 3, block: 1, offset: 0 },
+      ]),
+      new Set(),
+    );
     const second = tree.children[1] as Element;
     expect(second.children.slice(0, 2).map((child) => (child as Element).properties.id)).toEqual(['page-2', 'page-3']);
     expect(toString(second)).toBe('Second.');
@@ -95,7 +117,13 @@ describe('page-break markers from a page map', () => {
   it('never puts a marker where a span is not allowed: between table rows or list items', () => {
     const table = h('table', [
       '\n',
-      h('tbody', ['\n', h('tr', ['\n', h('td', 'a1'), '\n', h('td', 'a2'), '\n']), '\n', h('tr', ['\n', h('td', 'b1'), '\n']), '\n']),
+      h('tbody', [
+        '\n',
+        h('tr', ['\n', h('td', 'a1'), '\n', h('td', 'a2'), '\n']),
+        '\n',
+        h('tr', ['\n', h('td', 'b1'), '\n']),
+        '\n',
+      ]),
     ]);
     const list = h('ol', ['\n', h('li', 'item'), '\n']);
     const tree: Root = { type: 'root', children: [table, list] };
@@ -134,8 +162,10 @@ describe('page-break markers from a page map', () => {
       new Set(),
     );
     expect(toXhtml(tree)).toBe(
-      '<section><p>Text.</p><figure><span id="page-2" epub:type="pagebreak" role="doc-pagebreak" aria-label="2"></span>' +
-        '<img src="a.png" alt="A chart"/></figure><span id="page-3" epub:type="pagebreak" role="doc-pagebreak" aria-label="3"></span><hr/></section>',
+      '<section><p>Text.</p><figure><span id="page-2" epub:type="pagebreak" role="doc-pagebreak" ' +
+        'aria-label="2"></span>' +
+        '<img src="a.png" alt="A chart"/></figure><span id="page-3" epub:type="pagebreak" ' +
+        'role="doc-pagebreak" aria-label="3"></span><hr/></section>',
     );
   });
 
@@ -150,41 +180,44 @@ describe('page-break markers from a page map', () => {
     expect(() => insertPageBreaks(tree, pageMap([{ page: 2, block: 5, offset: 0 }]), new Set())).toThrow(/block 5/);
   });
 
-  it('on the real report, every marker sits exactly where its page begins in the text, wherever pages begin', async () => {
-    const file = await readManuscript(path.join(root, 'manuscript/report.md'), diskReader, root);
-    const compiled = await compile(file, { reader: diskReader, projectRoot: path.join(root, 'manuscript') });
-    const blocks = pageBlocks(compiled.tree);
-    const lengths = blocks.map((block) => toString(block).length);
-    await fc.assert(
-      fc.property(
-        fc.uniqueArray(fc.integer({ min: 0, max: blocks.length - 1 }), { minLength: 1, maxLength: 12 }),
-        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 12, maxLength: 12 }),
-        (chosen, fractions) => {
-          const sorted = [...chosen].sort((a, b) => a - b);
-          const starts = sorted.map((block, index) => ({
-            page: index + 3,
-            block,
-            offset: possibleOffset(blocks[block]!, Math.floor(fractions[index]! * lengths[block]!)),
-          }));
-          const tree = structuredClone(compiled.tree);
-          const before = blockStarts(tree);
-          const treeBlocks = pageBlocks(tree);
-          insertPageBreaks(tree, pageMap(starts), new Set());
-          const text = toString(tree as unknown as Element);
-          expect(text).toBe(toString(compiled.tree as unknown as Element));
-          const found = markers(tree);
-          expect(found.map((marker) => marker.page).sort((a, b) => a - b)).toEqual(starts.map((start) => start.page));
-          for (const start of starts) {
-            const marker = found.find((candidate) => candidate.page === start.page)!;
-            const expected = before.get(treeBlocks[start.block]!)! + start.offset;
-            // Whitespace between rows and cells may be crossed to reach a place a marker can stand; nothing else.
-            const [from, to] = [Math.min(expected, marker.before.length), Math.max(expected, marker.before.length)];
-            expect(text.slice(from, to).trim()).toBe('');
-            expect(['tr', 'tbody', 'thead', 'table', 'ol', 'ul']).not.toContain(marker.parent);
-          }
-        },
-      ),
-      { numRuns: 200 },
-    );
-  });
+  it(
+    'on the real report, every marker sits exactly where its page begins in the text, wherever ' + 'pages begin',
+    async () => {
+      const file = await readManuscript(path.join(root, 'manuscript/report.md'), diskReader, root);
+      const compiled = await compile(file, { reader: diskReader, projectRoot: path.join(root, 'manuscript') });
+      const blocks = pageBlocks(compiled.tree);
+      const lengths = blocks.map((block) => toString(block).length);
+      await fc.assert(
+        fc.property(
+          fc.uniqueArray(fc.integer({ min: 0, max: blocks.length - 1 }), { minLength: 1, maxLength: 12 }),
+          fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 12, maxLength: 12 }),
+          (chosen, fractions) => {
+            const sorted = [...chosen].sort((a, b) => a - b);
+            const starts = sorted.map((block, index) => ({
+              page: index + 3,
+              block,
+              offset: possibleOffset(blocks[block]!, Math.floor(fractions[index]! * lengths[block]!)),
+            }));
+            const tree = structuredClone(compiled.tree);
+            const before = blockStarts(tree);
+            const treeBlocks = pageBlocks(tree);
+            insertPageBreaks(tree, pageMap(starts), new Set());
+            const text = toString(tree as unknown as Element);
+            expect(text).toBe(toString(compiled.tree as unknown as Element));
+            const found = markers(tree);
+            expect(found.map((marker) => marker.page).sort((a, b) => a - b)).toEqual(starts.map((start) => start.page));
+            for (const start of starts) {
+              const marker = found.find((candidate) => candidate.page === start.page)!;
+              const expected = before.get(treeBlocks[start.block]!)! + start.offset;
+              // Whitespace between rows and cells may be crossed to reach a place a marker can stand; nothing else.
+              const [from, to] = [Math.min(expected, marker.before.length), Math.max(expected, marker.before.length)];
+              expect(text.slice(from, to).trim()).toBe('');
+              expect(['tr', 'tbody', 'thead', 'table', 'ol', 'ul']).not.toContain(marker.parent);
+            }
+          },
+        ),
+        { numRuns: 200 },
+      );
+    },
+  );
 });

@@ -17,7 +17,11 @@ interface PageEntry {
 /** The page list of the EPUB's navigation document. */
 function pageList(nav: string): PageEntry[] {
   const list = /<nav epub:type="page-list"[\s\S]*?<\/nav>/.exec(nav)?.[0] ?? '';
-  return [...list.matchAll(/<a href="([^"#]+)#([^"]+)">(\d+)<\/a>/g)].map((match) => ({ page: Number(match[3]), file: match[1]!, id: match[2]! }));
+  return [...list.matchAll(/<a href="([^"#]+)#([^"]+)">(\d+)<\/a>/g)].map((match) => ({
+    page: Number(match[3]),
+    file: match[1]!,
+    id: match[2]!,
+  }));
 }
 
 /** The text of an XHTML document before and after the element with `id`, tags taken out. */
@@ -84,7 +88,8 @@ async function checkPages(result: BuildResult, runningHead: string) {
       // A page with no text (an image alone): the marker must stand right before the image.
       const xhtml = files.get(opf.base + entry.file)!;
       const following = xhtml.slice(xhtml.indexOf(`id="${entry.id}"`));
-      if (!/^[^>]*>(?:\s*<\/?[a-z][^>]*>)*?\s*<img /.test(following)) misplaced.push(`page ${entry.page}: an image alone in the PDF, not after the marker in the EPUB`);
+      if (!/^[^>]*>(?:\s*<\/?[a-z][^>]*>)*?\s*<img /.test(following))
+        misplaced.push(`page ${entry.page}: an image alone in the PDF, not after the marker in the EPUB`);
       continue;
     }
     // Page N begins with the text after marker N (a running head, a repeated table header or a note's number may
@@ -92,7 +97,10 @@ async function checkPages(result: BuildResult, runningHead: string) {
     // in a table or a note only the start is compared).
     const starts = next !== '' && page.slice(0, 300).includes(next);
     const ends = previous === '' || elsewhere || previousPage.slice(-300).includes(previous);
-    if (!starts || !ends) misplaced.push(`page ${entry.page}: EPUB "${previous}|${next}" / PDF "…${previousPage.slice(-30)}|${page.slice(0, 60)}…"`);
+    if (!starts || !ends)
+      misplaced.push(
+        `page ${entry.page}: EPUB "${previous}|${next}" / PDF "…${previousPage.slice(-30)}|${page.slice(0, 60)}…"`,
+      );
   }
   expect(misplaced).toEqual([]);
   return { entries, opf };
@@ -105,7 +113,11 @@ describe('the EPUB page list follows the printed PDF', () => {
   beforeAll(async () => {
     const dir = await temporaryFolder();
     const { manuscript } = await writeLongManuscript(dir);
-    const options = { write: false, sourceDateEpoch: 1499472000, browser: { wsEndpoint: inject('browserWSEndpoint') } } as const;
+    const options = {
+      write: false,
+      sourceDateEpoch: 1499472000,
+      browser: { wsEndpoint: inject('browserWSEndpoint') },
+    } as const;
     [long, report] = await Promise.all([
       build({ ...options, manuscripts: [manuscript], formats: ['pdf', 'epub'] }),
       build({ ...options, manuscripts: [path.join(root, 'manuscript/report.md')], formats: ['pdf', 'epub'] }),
@@ -114,11 +126,18 @@ describe('the EPUB page list follows the printed PDF', () => {
     expect(report.ok).toBe(true);
   });
 
-  it('on the default report: a marker where each page of the body begins, and the PDF edition named as the source', async () => {
-    const { opf } = await checkPages(report, 'Defrosting Sino-Japanese Relations');
-    expect(opf.metadata.get('dc:source')).toEqual(['Defrosting Sino-Japanese Relations: What Now?, PDF edition (A4)']);
-    expect(opf.metadata.get('schema:accessibilityFeature')).toEqual(expect.arrayContaining(['pageNavigation', 'pageBreakMarkers']));
-  });
+  it(
+    'on the default report: a marker where each page of the body begins, and the PDF edition named ' + 'as the source',
+    async () => {
+      const { opf } = await checkPages(report, 'Defrosting Sino-Japanese Relations');
+      expect(opf.metadata.get('dc:source')).toEqual([
+        'Defrosting Sino-Japanese Relations: What Now?, PDF edition (A4)',
+      ]);
+      expect(opf.metadata.get('schema:accessibilityFeature')).toEqual(
+        expect.arrayContaining(['pageNavigation', 'pageBreakMarkers']),
+      );
+    },
+  );
 
   it('on the long report, over hundreds of pages, notes and a long table', async () => {
     const { entries } = await checkPages(long, 'A Long Report');

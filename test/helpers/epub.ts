@@ -73,9 +73,11 @@ export async function packageDocument(epub: Uint8Array): Promise<PackageDocument
   const opfPath = /full-path="([^"]+)"/.exec(container)?.[1] ?? '';
   const xml = files.get(opfPath) ?? '';
   const metadata = new Map<string, string[]>();
-  const add = (name: string, value: string) => metadata.set(name, [...(metadata.get(name) ?? []), decodeEntities(value)]);
+  const add = (name: string, value: string) =>
+    metadata.set(name, [...(metadata.get(name) ?? []), decodeEntities(value)]);
   for (const match of xml.matchAll(/<(dc:[a-z]+)[^>]*>([^<]*)<\/\1>/g)) add(match[1]!, match[2]!);
-  for (const match of xml.matchAll(/<meta (?:refines="[^"]*" )?property="([^"]+)"[^>]*>([^<]*)<\/meta>/g)) add(match[1]!, match[2]!);
+  for (const match of xml.matchAll(/<meta (?:refines="[^"]*" )?property="([^"]+)"[^>]*>([^<]*)<\/meta>/g))
+    add(match[1]!, match[2]!);
   for (const match of xml.matchAll(/<meta name="([^"]+)" content="([^"]*)"\/>/g)) add(match[1]!, match[2]!);
   const manifest = [...xml.matchAll(/<item ([^>]*)\/>/g)].map((match) => {
     const attribute = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(match[1]!)?.[1] ?? '';
@@ -86,7 +88,9 @@ export async function packageDocument(epub: Uint8Array): Promise<PackageDocument
       properties: attribute('properties').split(/\s+/).filter(Boolean),
     };
   });
-  const spine = [...xml.matchAll(/<itemref idref="([^"]+)"/g)].map((match) => manifest.find((item) => item.id === match[1])!.href);
+  const spine = [...xml.matchAll(/<itemref idref="([^"]+)"/g)].map(
+    (match) => manifest.find((item) => item.id === match[1])!.href,
+  );
   return {
     base: opfPath.replace(/[^/]*$/, ''),
     xml,

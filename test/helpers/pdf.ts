@@ -43,18 +43,25 @@ export async function pageWords(pdf: Uint8Array): Promise<Word[][]> {
     .split('<page ')
     .slice(1)
     .map((page) =>
-      [...page.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map((match) => ({
-        text: decode(match[5]!),
-        xMin: Number(match[1]),
-        yMin: Number(match[2]),
-        xMax: Number(match[3]),
-        yMax: Number(match[4]),
-      })),
+      [...page.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map(
+        (match) => ({
+          text: decode(match[5]!),
+          xMin: Number(match[1]),
+          yMin: Number(match[2]),
+          xMax: Number(match[3]),
+          yMax: Number(match[4]),
+        }),
+      ),
     );
 }
 
 function decode(text: string): string {
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
 interface QpdfJson {
@@ -72,7 +79,11 @@ interface QpdfOutline {
 /** The PDF as qpdf --json describes it: pages, outlines and every object. */
 export async function qpdfJson(pdf: Uint8Array): Promise<QpdfJson> {
   const file = await onDisk(pdf);
-  const { stdout } = await run('qpdf', ['--json', '--json-key=pages', '--json-key=outlines', '--json-key=qpdf', file], big);
+  const { stdout } = await run(
+    'qpdf',
+    ['--json', '--json-key=pages', '--json-key=outlines', '--json-key=qpdf', file],
+    big,
+  );
   return JSON.parse(stdout) as QpdfJson;
 }
 
@@ -119,7 +130,8 @@ export function destinations(json: QpdfJson): Map<string, number> {
   const out = new Map<string, number>();
   for (const [name, destination] of Object.entries(dests)) {
     const target = Array.isArray(destination) ? destination : (valueOf(json, destination) as unknown);
-    if (Array.isArray(target) && typeof target[0] === 'string' && pages.has(target[0])) out.set(name.slice(1), pages.get(target[0])!);
+    if (Array.isArray(target) && typeof target[0] === 'string' && pages.has(target[0]))
+      out.set(name.slice(1), pages.get(target[0])!);
   }
   return out;
 }
@@ -136,7 +148,9 @@ export function links(json: QpdfJson): Link[] {
   const out: Link[] = [];
   for (const page of json.pages) {
     const annotations = valueOf(json, page.object)?.['/Annots'];
-    const refs = Array.isArray(annotations) ? annotations : (valueOf(json, annotations) as unknown as unknown[] | undefined) ?? [];
+    const refs = Array.isArray(annotations)
+      ? annotations
+      : ((valueOf(json, annotations) as unknown as unknown[] | undefined) ?? []);
     for (const ref of refs) {
       const annotation = valueOf(json, ref);
       const dest = annotation?.['/Dest'] ?? (annotation?.['/A'] as Record<string, unknown> | undefined)?.['/D'];
@@ -161,7 +175,10 @@ export async function pageSizes(pdf: Uint8Array): Promise<Array<{ width: number;
 /** `qpdf --check`: whether the file's structure and streams are sound. */
 export async function qpdfCheck(pdf: Uint8Array): Promise<{ ok: boolean; output: string }> {
   const file = await onDisk(pdf);
-  const result = await run('qpdf', ['--check', file], big).catch((failure: { stdout: string; stderr: string }) => ({ ...failure, failed: true }));
+  const result = await run('qpdf', ['--check', file], big).catch((failure: { stdout: string; stderr: string }) => ({
+    ...failure,
+    failed: true,
+  }));
   const output = `${result.stdout}${result.stderr}`;
   return { ok: !('failed' in result) && /No syntax or stream encoding errors found/.test(output), output };
 }

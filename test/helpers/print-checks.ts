@@ -48,7 +48,8 @@ export function contentsProblems(entries: ContentsEntry[], marks: Bookmark[], pa
     }
     from = at + 1;
     const mark = marks[at]!;
-    if (mark.page !== entry.page) problems.push(`“${entry.title}”: contents say page ${entry.page}, the heading is on page ${mark.page}`);
+    if (mark.page !== entry.page)
+      problems.push(`“${entry.title}”: contents say page ${entry.page}, the heading is on page ${mark.page}`);
     const lines = (pages[entry.page - 1] ?? '').split('\n').map((line) => line.trim());
     if (!lines.includes(entry.title)) problems.push(`“${entry.title}” is not a line of page ${entry.page}`);
   }
@@ -69,7 +70,11 @@ export function runningHeadProblems(
   const problems: string[] = [];
   const total = words.length;
   words.forEach((page, index) => {
-    const text = (list: Word[]) => list.sort((a, b) => a.xMin - b.xMin).map((word) => word.text).join(' ');
+    const text = (list: Word[]) =>
+      list
+        .sort((a, b) => a.xMin - b.xMin)
+        .map((word) => word.text)
+        .join(' ');
     const head = text(page.filter((word) => (word.yMin + word.yMax) / 2 <= area.top));
     const foot = text(page.filter((word) => (word.yMin + word.yMax) / 2 >= area.bottom));
     if (index === 0) {
@@ -78,8 +83,10 @@ export function runningHeadProblems(
     }
     const chapter = heads.get(index + 1);
     const expected = chapter ? `${shortTitle} ${chapter}` : shortTitle;
-    if (squash(head) !== squash(expected)) problems.push(`page ${index + 1}: running head “${head}”, not “${expected}”`);
-    if (foot !== `${index + 1} / ${total}`) problems.push(`page ${index + 1}: folio “${foot}”, not “${index + 1} / ${total}”`);
+    if (squash(head) !== squash(expected))
+      problems.push(`page ${index + 1}: running head “${head}”, not “${expected}”`);
+    if (foot !== `${index + 1} / ${total}`)
+      problems.push(`page ${index + 1}: folio “${foot}”, not “${index + 1} / ${total}”`);
   });
   return problems;
 }
@@ -128,8 +135,14 @@ export function widowProblems(
     if (squash(text.slice(0, start.offset)).length === 0) continue;
     broken++;
     const head = count(lines(start.page).map(lineText), squash(text.slice(start.offset)).length);
-    const tail = count(lines(start.page - 1).map(lineText).reverse(), squash(text.slice(0, start.offset)).length);
-    if (head < minimum || tail < minimum) problems.push(`page ${start.page}: ${tail} line(s) before the break, ${head} after`);
+    const tail = count(
+      lines(start.page - 1)
+        .map(lineText)
+        .reverse(),
+      squash(text.slice(0, start.offset)).length,
+    );
+    if (head < minimum || tail < minimum)
+      problems.push(`page ${start.page}: ${tail} line(s) before the break, ${head} after`);
   }
   return { problems, broken };
 }

@@ -65,7 +65,11 @@ const dead = (state: string) => state === 'Z' || state === 'X';
  * renderers, which start with an environment of their own). `left()` lists the
  * ones still running or stopped: none should be, once the build has ended.
  */
-export function watchProcesses(marker: string): { seen: () => MarkedProcess[]; left: () => MarkedProcess[]; stop: () => void } {
+export function watchProcesses(marker: string): {
+  seen: () => MarkedProcess[];
+  left: () => MarkedProcess[];
+  stop: () => void;
+} {
   const needle = `${markerVariable}=${marker}\0`;
   const seen = new Map<string, MarkedProcess>();
   const groups = new Set<number>();
@@ -95,7 +99,9 @@ export function watchProcesses(marker: string): { seen: () => MarkedProcess[]; l
         const still = now.get(key(found));
         // The command as it is now: a process the zygote forks shows the zygote's command line until it
         // takes its own (a renderer first seen that way must still be found as a renderer).
-        return still && !dead(still.state) ? [{ ...found, state: still.state, command: still.command || found.command }] : [];
+        return still && !dead(still.state)
+          ? [{ ...found, state: still.state, command: still.command || found.command }]
+          : [];
       });
     },
     stop: () => clearInterval(timer),

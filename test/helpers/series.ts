@@ -40,7 +40,9 @@ export async function sha256sumCheck(dir: string): Promise<{ code: number; outpu
 
 /** Modification times of files, by name. */
 export async function mtimes(dir: string, names: readonly string[]): Promise<Record<string, number>> {
-  const entries = await Promise.all(names.map(async (name) => [name, (await stat(path.join(dir, name))).mtimeMs] as const));
+  const entries = await Promise.all(
+    names.map(async (name) => [name, (await stat(path.join(dir, name))).mtimeMs] as const),
+  );
   return Object.fromEntries(entries);
 }
 

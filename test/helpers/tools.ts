@@ -60,7 +60,10 @@ export function pdfFonts(pdf: Uint8Array): Promise<Array<{ name: string; embedde
 export function pdfImages(pdf: Uint8Array): Promise<string[]> {
   return withFile(pdf, 'pdf', async (file) => {
     const { stdout } = await run('pdfimages', ['-list', file]);
-    return stdout.split('\n').slice(2).filter((line) => line.trim() !== '');
+    return stdout
+      .split('\n')
+      .slice(2)
+      .filter((line) => line.trim() !== '');
   });
 }
 
@@ -101,12 +104,17 @@ export async function epubcheckAll(epubs: readonly Uint8Array[]): Promise<Epubch
       return file;
     }),
   );
-  const result = await run('java', ['-cp', epubcheckJar, epubcheckBatch, ...files], { maxBuffer: 256 * 1024 * 1024 }).catch(
-    (failure: { stdout: string; stderr: string }) => failure,
-  );
+  const result = await run('java', ['-cp', epubcheckJar, epubcheckBatch, ...files], {
+    maxBuffer: 256 * 1024 * 1024,
+  }).catch((failure: { stdout: string; stderr: string }) => failure);
   const results = new Map<string, EpubcheckResult>();
   for (const match of result.stdout.matchAll(/^@@@ (\S+)\n([\s\S]*?)^@@@ (\d+) (\d+) (\d+)$/gm)) {
-    results.set(match[1]!, { fatals: Number(match[3]), errors: Number(match[4]), warnings: Number(match[5]), output: match[2]! });
+    results.set(match[1]!, {
+      fatals: Number(match[3]),
+      errors: Number(match[4]),
+      warnings: Number(match[5]),
+      output: match[2]!,
+    });
   }
   return files.map((file) => {
     const found = results.get(file);
@@ -167,7 +175,10 @@ export function ace(epub: Uint8Array): Promise<AceResult> {
 export function calibreText(epub: Uint8Array): Promise<string> {
   return withFile(epub, 'epub', async (file) => {
     const out = file.replace(/\.epub$/, '.txt');
-    await run('ebook-convert', [file, out], { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, QT_QPA_PLATFORM: 'offscreen' } });
+    await run('ebook-convert', [file, out], {
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, QT_QPA_PLATFORM: 'offscreen' },
+    });
     return readFile(out, 'utf8');
   });
 }
@@ -175,7 +186,9 @@ export function calibreText(epub: Uint8Array): Promise<string> {
 /** The EPUB as Pandoc's EPUB reader reads it, as plain text. */
 export function pandocText(epub: Uint8Array): Promise<string> {
   return withFile(epub, 'epub', async (file) => {
-    const { stdout } = await run('pandoc', ['-f', 'epub', '-t', 'plain', '--wrap=none', file], { maxBuffer: 256 * 1024 * 1024 });
+    const { stdout } = await run('pandoc', ['-f', 'epub', '-t', 'plain', '--wrap=none', file], {
+      maxBuffer: 256 * 1024 * 1024,
+    });
     return stdout;
   });
 }

@@ -22,9 +22,14 @@ interface Result {
 
 function exec(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<Result> {
   return new Promise((resolve) => {
-    execFile(command, args, { cwd: options.cwd, env: options.env ?? env, maxBuffer: 64 * 1024 * 1024 }, (failure, stdout, stderr) => {
-      resolve({ code: failure ? (typeof failure.code === 'number' ? failure.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      command,
+      args,
+      { cwd: options.cwd, env: options.env ?? env, maxBuffer: 64 * 1024 * 1024 },
+      (failure, stdout, stderr) => {
+        resolve({ code: failure ? (typeof failure.code === 'number' ? failure.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -48,7 +53,8 @@ beforeAll(async () => {
   root = await temporaryFolder('imprint-package-');
   home = path.join(root, 'home');
   await mkdir(home);
-  version = (JSON.parse(await readFile(path.join(repositoryRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  version = (JSON.parse(await readFile(path.join(repositoryRoot, 'package.json'), 'utf8')) as { version: string })
+    .version;
   // A home with no Puppeteer cache and no npm configuration; npm's cache is the machine's, so the registry is
   // asked only for what is not there yet.
   env = {
@@ -64,7 +70,14 @@ beforeAll(async () => {
   // Pack from a copy of the sources, so the build that `prepack` runs leaves this checkout's lib/ alone.
   const source = path.join(root, 'source');
   await mkdir(source);
-  for (const name of ['package.json', 'package-lock.json', 'README.md', 'LICENSE', 'tsconfig.json', 'tsconfig.build.json']) {
+  for (const name of [
+    'package.json',
+    'package-lock.json',
+    'README.md',
+    'LICENSE',
+    'tsconfig.json',
+    'tsconfig.build.json',
+  ]) {
     await cp(path.join(repositoryRoot, name), path.join(source, name));
   }
   for (const name of ['bin', 'src', 'templates', 'starter']) {
@@ -98,7 +111,10 @@ const slow = { timeout: 900_000 };
 describe('the package', slow, () => {
   it('holds the compiled code, templates, starter and licence, and no tests, sources or tools', async () => {
     const listed = await exec('tar', ['tzf', tarball], { cwd: root });
-    const files = listed.stdout.split('\n').filter(Boolean).map((file) => file.replace(/^package\//, ''));
+    const files = listed.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((file) => file.replace(/^package\//, ''));
     for (const file of [
       'bin/imprint.js',
       'lib/cli/main.js',
@@ -156,18 +172,28 @@ describe('imprint init, then imprint build, from the installed package', slow, (
     for (const part of ['::table[', '::chart[', '](images/harbour.svg)', ':ref[#tbl-calls]', '[^numbers]:']) {
       expect(manuscript).toContain(part);
     }
-    expect(await readFile(path.join(dir, '.github/workflows/editions.yml'), 'utf8')).toMatch(/uses: [\w-]+\/imprint@v\d+/);
+    expect(await readFile(path.join(dir, '.github/workflows/editions.yml'), 'utf8')).toMatch(
+      /uses: [\w-]+\/imprint@v\d+/,
+    );
 
     const built = await exec(globalBin, ['build'], { cwd: dir });
     expect(built.code, built.stderr).toBe(0);
     expect(built.stderr).not.toContain('\x1b[K');
-    expect(built.stderr).toMatch(/^\[1\/1\] manuscript\/report\.md {2}built report\.html .*, report\.pdf .*, report\.epub/m);
+    expect(built.stderr).toMatch(
+      /^\[1\/1\] manuscript\/report\.md {2}built report\.html .*, report\.pdf .*, report\.epub/m,
+    );
     expect(built.stderr).toMatch(/^1 report: 1 built, in /m);
     const out = path.join(dir, 'dist');
-    expect((await readdir(out)).sort()).toEqual(['SHA256SUMS', 'manifest.json', 'report.epub', 'report.html', 'report.pdf']);
+    expect((await readdir(out)).sort()).toEqual([
+      'SHA256SUMS',
+      'manifest.json',
+      'report.epub',
+      'report.html',
+      'report.pdf',
+    ]);
     const info = await pdfInfo(await readFile(path.join(out, 'report.pdf')));
-    expect(info['Title']).toBe('Harbour Traffic in 2024');
-    expect(Number(info['Pages'])).toBeGreaterThanOrEqual(3);
+    expect(info.Title).toBe('Harbour Traffic in 2024');
+    expect(Number(info.Pages)).toBeGreaterThanOrEqual(3);
     const check = await epubcheck(await readFile(path.join(out, 'report.epub')));
     expect(check, check.output).toMatchObject({ fatals: 0, errors: 0, warnings: 0 });
     const html = await readFile(path.join(out, 'report.html'), 'utf8');
@@ -203,13 +229,15 @@ describe('front matter that forgives, in the installed package', slow, () => {
     await writeFile(path.join(dir, 'misspelt.md'), '---\ntitle: Misspelt\nautor: A. Writer\n---\n\n# One\n\nText.\n');
     const built = await local(['build', 'notes.md', 'misspelt.md'], dir);
     expect(built.code, built.stderr).toBe(0);
-    expect(built.stderr).toMatch(/misspelt\.md:3:1-3:6\s+warning\s+Unknown front matter key `autor`: did you mean `author`\?/);
+    expect(built.stderr).toMatch(
+      /misspelt\.md:3:1-3:6\s+warning\s+Unknown front matter key `autor`: did you mean `author`\?/,
+    );
     const html = await readFile(path.join(dir, 'dist/notes.html'), 'utf8');
     expect(html).toContain('<title>Harbour notes</title>');
     expect(html).not.toContain('class="author"');
     const info = await pdfInfo(await readFile(path.join(dir, 'dist/notes.pdf')));
-    expect(info['Title']).toBe('Harbour notes');
-    expect(info['Author']).toBeUndefined();
+    expect(info.Title).toBe('Harbour notes');
+    expect(info.Author).toBeUndefined();
     const epub = await readFile(path.join(dir, 'dist/notes.epub'));
     expect((await packageDocument(epub)).xml).not.toContain('dc:creator');
     const check = await epubcheck(epub);
@@ -228,7 +256,9 @@ describe('the first run', slow, () => {
     await chmod(fake, 0o755);
     const bare = await local(['build'], dir, { PUPPETEER_EXECUTABLE_PATH: fake });
     expect(bare.code).toBe(1);
-    expect(bare.stderr).toMatch(/No manuscript named, and no manuscript\/report\.md in .*: start a project here with `imprint init`/);
+    expect(bare.stderr).toMatch(
+      /No manuscript named, and no manuscript\/report\.md in .*: start a project here with `imprint init`/,
+    );
     expect(bare.stderr).not.toMatch(/^\s+at /m);
     const watch = await local(['watch'], dir, { PUPPETEER_EXECUTABLE_PATH: fake });
     expect(watch.code).toBe(1);
@@ -244,12 +274,17 @@ describe('the first run', slow, () => {
     await writeFile(blank, '');
     const hide = [
       'mount -t tmpfs none /usr/lib/chromium 2>/dev/null || true',
-      ...['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable']
-        .map((file) => `if [ -e ${file} ]; then mount --bind ${JSON.stringify(blank)} ${file}; fi`),
+      ...[
+        '/usr/bin/chromium',
+        '/usr/bin/chromium-browser',
+        '/usr/bin/google-chrome',
+        '/usr/bin/google-chrome-stable',
+      ].map((file) => `if [ -e ${file} ]; then mount --bind ${JSON.stringify(blank)} ${file}; fi`),
       'exec "$@"',
     ].join('\n');
     const bin = path.join(project, 'node_modules/.bin/imprint');
-    const withoutBrowser = (args: string[]) => exec('unshare', ['-m', 'sh', '-c', hide, 'sh', bin, ...args], { cwd: dir });
+    const withoutBrowser = (args: string[]) =>
+      exec('unshare', ['-m', 'sh', '-c', hide, 'sh', bin, ...args], { cwd: dir });
 
     const refused = await withoutBrowser(['build']);
     expect(refused.code).toBe(2);
@@ -262,27 +297,34 @@ describe('the first run', slow, () => {
     expect((await readdir(path.join(dir, 'dist'))).sort()).toEqual(['SHA256SUMS', 'manifest.json', 'report.html']);
   });
 
-  it('shows live progress on one line on a terminal, and only the final lines with --quiet or no terminal', async () => {
-    const dir = path.join(root, 'terminal');
-    expect((await local(['init', 'terminal'], root)).code).toBe(0);
-    const bin = path.join(project, 'node_modules/.bin/imprint');
-    // A pseudo-terminal (util-linux `script`); its output is read once the build has ended.
-    const log = path.join(root, 'terminal.log');
-    const onTerminal = await exec('script', ['-qfec', `stty cols 160; ${bin} build --format html,pdf`, log], { cwd: dir });
-    expect(onTerminal.code).toBe(0);
-    const shown = await readFile(log, 'utf8');
-    const updates = shown.split('\r\x1b[K').filter((part) => /editions made/.test(part));
-    expect(updates.length).toBeGreaterThan(2);
-    expect(shown).toMatch(/manuscript\/report\.md: \w+, \d+ pages laid out, 2\/2 editions made/);
-    expect(shown).toMatch(/1 report: 1 built, in /);
+  it(
+    'shows live progress on one line on a terminal, and only the final lines with --quiet or ' + 'no terminal',
+    async () => {
+      const dir = path.join(root, 'terminal');
+      expect((await local(['init', 'terminal'], root)).code).toBe(0);
+      const bin = path.join(project, 'node_modules/.bin/imprint');
+      // A pseudo-terminal (util-linux `script`); its output is read once the build has ended.
+      const log = path.join(root, 'terminal.log');
+      const onTerminal = await exec('script', ['-qfec', `stty cols 160; ${bin} build --format html,pdf`, log], {
+        cwd: dir,
+      });
+      expect(onTerminal.code).toBe(0);
+      const shown = await readFile(log, 'utf8');
+      const updates = shown.split('\r\x1b[K').filter((part) => /editions made/.test(part));
+      expect(updates.length).toBeGreaterThan(2);
+      expect(shown).toMatch(/manuscript\/report\.md: \w+, \d+ pages laid out, 2\/2 editions made/);
+      expect(shown).toMatch(/1 report: 1 built, in /);
 
-    const quiet = await exec('script', ['-qfec', `${bin} build --format html,pdf --force --quiet`, log], { cwd: dir });
-    expect(quiet.code).toBe(0);
-    expect(await readFile(log, 'utf8')).not.toMatch(/\x1b\[K|editions made|built/);
+      const quiet = await exec('script', ['-qfec', `${bin} build --format html,pdf --force --quiet`, log], {
+        cwd: dir,
+      });
+      expect(quiet.code).toBe(0);
+      expect(await readFile(log, 'utf8')).not.toMatch(/\x1b\[K|editions made|built/);
 
-    const json = await local(['build', '--format', 'html', '--force', '--json'], dir);
-    expect(json.code).toBe(0);
-    expect(json.stderr).toBe('');
-    expect(JSON.parse(json.stdout)).toEqual({ messages: [] });
-  });
+      const json = await local(['build', '--format', 'html', '--force', '--json'], dir);
+      expect(json.code).toBe(0);
+      expect(json.stderr).toBe('');
+      expect(JSON.parse(json.stdout)).toEqual({ messages: [] });
+    },
+  );
 });

@@ -30,7 +30,15 @@ function reportWithFigure(space: number): ReportDocument {
   return {
     file: new VFile({ path: 'figures.md' }),
     dataFiles: [],
-    metadata: { title: 'Figures', shortTitle: 'Figures', authors: ['A. Writer'], lang: 'en-GB', keywords: [], paper: 'a4', tocDepth: 2 },
+    metadata: {
+      title: 'Figures',
+      shortTitle: 'Figures',
+      authors: ['A. Writer'],
+      lang: 'en-GB',
+      keywords: [],
+      paper: 'a4',
+      tocDepth: 2,
+    },
     tree,
     outline: [{ id: 'one', depth: 1, text: 'One' }],
     targets: new Map(),
@@ -61,7 +69,8 @@ describe('figures in print', () => {
       const before = pages.findIndex((page) => page.includes('Before the figure.'));
       if (chart !== caption) problems.push(`${space} px before: chart on page ${chart + 1}, caption on ${caption + 1}`);
       if (chart > before) straddled++;
-      if (pageMap.pageOfId.get('fig-chart') !== chart + 1) problems.push(`${space} px before: the page map puts the figure on ${pageMap.pageOfId.get('fig-chart')}`);
+      if (pageMap.pageOfId.get('fig-chart') !== chart + 1)
+        problems.push(`${space} px before: the page map puts the figure on ${pageMap.pageOfId.get('fig-chart')}`);
     }
     expect(problems).toEqual([]);
     // The figure moved, whole, to the next page for the larger spaces, and stayed for the smaller.

@@ -34,12 +34,21 @@ const sentence = (n: number) =>
   `Sentence ${n} of the report runs on with ordinary words about relations, trade and the weather between neighbours.`;
 
 function manuscript(): string {
-  const lines = ['---', 'title: Headings in every script', 'author: A. Writer', 'date: 2026-01-01', 'lang: en', '---', ''];
+  const lines = [
+    '---',
+    'title: Headings in every script',
+    'author: A. Writer',
+    'date: 2026-01-01',
+    'lang: en',
+    '---',
+    '',
+  ];
   let n = 0;
   const paragraph = () => Array.from({ length: 9 }, () => sentence(++n)).join(' ');
   for (const chapter of chapters) {
     lines.push(`# ${chapter.title}`, '', paragraph(), '', paragraph(), '');
-    for (const section of chapter.sections) lines.push(`## ${section}`, '', paragraph(), '', paragraph(), '', paragraph(), '');
+    for (const section of chapter.sections)
+      lines.push(`## ${section}`, '', paragraph(), '', paragraph(), '', paragraph(), '');
   }
   // A cross-reference to every heading, at the end.
   lines.push('# References', '');
@@ -55,7 +64,9 @@ function manuscript(): string {
 const comparable = (text: string) =>
   [
     ...squash(
-      text.normalize('NFKC').replace(/[\p{Extended_Pictographic}\uFE0F\u200D\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu, ''),
+      text
+        .normalize('NFKC')
+        .replace(/[\p{Extended_Pictographic}\uFE0F\u200D\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu, ''),
     ),
   ]
     // pdftotext cuts Arabic words into pieces in drawing order, and reads lam-alef as alef-lam: letters in any order.
@@ -94,23 +105,28 @@ async function pageProblems(built: Built, epubPages = true): Promise<string[]> {
   const texts = await pageTexts(built.pdf, true);
   // The page whose text has the heading as a line: where it is printed.
   const printedOn = (title: string) =>
-    texts.findIndex((text, index) => index > 1 && text.split('\n').some((line) => comparable(line) === comparable(title))) + 1;
+    texts.findIndex(
+      (text, index) => index > 1 && text.split('\n').some((line) => comparable(line) === comparable(title)),
+    ) + 1;
 
   // The bookmarks: titled with the headings' own text, emoji included, opening their pages.
   const marks = bookmarks(json);
   for (const title of headings) {
     const mark = marks.find((candidate) => candidate.title === title);
     if (!mark) problems.push(`no bookmark titled “${title}” (${marks.map((m) => m.title).join(' | ')})`);
-    else if (mark.page !== printedOn(title)) problems.push(`bookmark “${title}” opens page ${mark.page}, printed on ${printedOn(title)}`);
+    else if (mark.page !== printedOn(title))
+      problems.push(`bookmark “${title}” opens page ${mark.page}, printed on ${printedOn(title)}`);
   }
 
   // The contents page.
   const entries = contentsEntries(texts);
-  if (entries.length !== headings.length + 1) problems.push(`${entries.length} contents entries, not ${headings.length + 1}`);
+  if (entries.length !== headings.length + 1)
+    problems.push(`${entries.length} contents entries, not ${headings.length + 1}`);
   for (const title of headings) {
     const entry = entries.find((candidate) => comparable(candidate.title) === comparable(title));
     if (!entry) problems.push(`no contents entry for “${title}”`);
-    else if (entry.page !== printedOn(title)) problems.push(`contents say “${title}” is on page ${entry.page}, printed on ${printedOn(title)}`);
+    else if (entry.page !== printedOn(title))
+      problems.push(`contents say “${title}” is on page ${entry.page}, printed on ${printedOn(title)}`);
   }
 
   // The cross-references: every link to a heading's destination opens the page the heading is printed on.
@@ -119,7 +135,8 @@ async function pageProblems(built: Built, epubPages = true): Promise<string[]> {
   headings.forEach((title, index) => {
     const name = encodeURIComponent(ids[index]!);
     if (!xrefs.some((link) => link.to === name)) problems.push(`no cross-reference links to “${title}” (${name})`);
-    if (dests.get(name) !== printedOn(title)) problems.push(`the destination of “${title}” is page ${dests.get(name)}, printed on ${printedOn(title)}`);
+    if (dests.get(name) !== printedOn(title))
+      problems.push(`the destination of “${title}” is page ${dests.get(name)}, printed on ${printedOn(title)}`);
   });
 
   if (!epubPages) return problems;
@@ -129,11 +146,15 @@ async function pageProblems(built: Built, epubPages = true): Promise<string[]> {
   const text = opf.spine.map((href) => files.get(opf.base + href) ?? '').join('\n');
   headings.forEach((title, index) => {
     const at = text.indexOf(` id="${ids[index]!}"`);
-    if (at < 0) return problems.push(`no “${title}” in the EPUB`);
+    if (at < 0) {
+      problems.push(`no “${title}” in the EPUB`);
+      return;
+    }
     // A page that begins with the heading has its marker inside the heading.
     const markers = [...text.slice(0, text.indexOf('</h', at)).matchAll(/id="page-(\d+)"/g)];
     const page = Number(markers.at(-1)?.[1]);
-    if (page !== printedOn(title)) problems.push(`the EPUB puts “${title}” on page ${page}, printed on ${printedOn(title)}`);
+    if (page !== printedOn(title))
+      problems.push(`the EPUB puts “${title}” on page ${page}, printed on ${printedOn(title)}`);
   });
   const nav = files.get(`${opf.base}toc.xhtml`) ?? '';
   for (const title of headings) {
@@ -153,18 +174,29 @@ describe('headings in any script', () => {
     const templates = await temporaryFolder();
     await cp(path.join(root, 'templates'), templates, { recursive: true });
     const css = path.join(templates, 'print.css');
-    await writeFile(css, `${await readFile(css, 'utf8')}\n@page roomy { margin: 60mm 20mm; }\nsection.level-2 { page: roomy; }\n`);
+    await writeFile(
+      css,
+      `${await readFile(css, 'utf8')}\n@page roomy { margin: 60mm 20mm; }\nsection.level-2 { page: roomy; }\n`,
+    );
     remeasured = await buildReport(templates);
   });
 
-  it('gives every heading its printed page in the contents, bookmarks, cross-references and the EPUB page list', async () => {
-    expect(plain.result.files.flatMap((file) => file.messages.map(String))).toEqual([]);
-    expect(await pageProblems(plain)).toEqual([]);
-  });
+  it(
+    'gives every heading its printed page in the contents, bookmarks, cross-references and the EPUB ' + 'page list',
+    async () => {
+      expect(plain.result.files.flatMap((file) => file.messages.map(String))).toEqual([]);
+      expect(await pageProblems(plain)).toEqual([]);
+    },
+  );
 
-  it('follows the printed PDF where the measured pages were wrong, matching its percent-encoded destinations', async () => {
-    expect(remeasured.result.files.flatMap((file) => file.messages.map((message) => message.ruleId))).toEqual(['page-layout-mismatch']);
-    // The EPUB's page-break markers follow the measured pages (which are what was wrong): not checked here.
-    expect(await pageProblems(remeasured, false)).toEqual([]);
-  });
+  it(
+    'follows the printed PDF where the measured pages were wrong, matching its percent-encoded ' + 'destinations',
+    async () => {
+      expect(remeasured.result.files.flatMap((file) => file.messages.map((message) => message.ruleId))).toEqual([
+        'page-layout-mismatch',
+      ]);
+      // The EPUB's page-break markers follow the measured pages (which are what was wrong): not checked here.
+      expect(await pageProblems(remeasured, false)).toEqual([]);
+    },
+  );
 });

@@ -8,9 +8,27 @@ import { build } from '../../src/api.js';
 import { pageBlocks, type PageMap } from '../../src/document/page-map.js';
 import { diskReader } from '../../src/compile/resources.js';
 import { compile, type CompiledDocument } from '../../src/compile/pipeline.js';
-import { bookmarks, destinations, links, pageSizes, pageTexts, pageWords, qpdfCheck, qpdfJson, type Bookmark, type Word } from '../helpers/pdf.js';
+import {
+  bookmarks,
+  destinations,
+  links,
+  pageSizes,
+  pageTexts,
+  pageWords,
+  qpdfCheck,
+  qpdfJson,
+  type Bookmark,
+  type Word,
+} from '../helpers/pdf.js';
 import { runningHead } from '../../src/writers/print-page/print-document.js';
-import { bodyLines, contentsEntries, contentsProblems, runningHeadProblems, squash, widowProblems } from '../helpers/print-checks.js';
+import {
+  bodyLines,
+  contentsEntries,
+  contentsProblems,
+  runningHeadProblems,
+  squash,
+  widowProblems,
+} from '../helpers/print-checks.js';
 import { pdfFonts, pdfInfo, temporaryFolder } from '../helpers/tools.js';
 
 /** A4 in points, and the template's page area (margins 22, 20, 24, 20 mm) from the top. */
@@ -41,9 +59,17 @@ describe('a long report in print (about 100,000 words, 250 pages)', () => {
     expect(result.files.flatMap((file) => file.messages.map(String))).toEqual([]);
     pdf = result.reports[0]!.editions[0]!.bytes;
     pageMap = result.reports[0]!.pageMap!;
-    doc = await compile(new VFile({ path: manuscript, value: await readFile(manuscript, 'utf8') }), { reader: diskReader, projectRoot: dir });
+    doc = await compile(new VFile({ path: manuscript, value: await readFile(manuscript, 'utf8') }), {
+      reader: diskReader,
+      projectRoot: dir,
+    });
     csv = await readFile(path.join(dir, 'data/long-table.csv'), 'utf8');
-    [texts, layout, words, json] = await Promise.all([pageTexts(pdf), pageTexts(pdf, true), pageWords(pdf), qpdfJson(pdf)]);
+    [texts, layout, words, json] = await Promise.all([
+      pageTexts(pdf),
+      pageTexts(pdf, true),
+      pageWords(pdf),
+      qpdfJson(pdf),
+    ]);
     marks = bookmarks(json);
   });
 
@@ -54,7 +80,9 @@ describe('a long report in print (about 100,000 words, 250 pages)', () => {
   it('runs to some 250 pages, every one A4', async () => {
     expect(texts.length).toBeGreaterThan(200);
     expect(pageMap.pages).toBe(texts.length);
-    expect(new Set((await pageSizes(pdf)).map((size) => `${size.width} x ${size.height}`))).toEqual(new Set([`${a4.width} x ${a4.height}`]));
+    expect(new Set((await pageSizes(pdf)).map((size) => `${size.width} x ${size.height}`))).toEqual(
+      new Set([`${a4.width} x ${a4.height}`]),
+    );
   });
 
   it('names on its contents pages the page every heading is printed on', () => {
@@ -74,22 +102,28 @@ describe('a long report in print (about 100,000 words, 250 pages)', () => {
     ]);
   });
 
-  it('begins each chapter and the notes on a new page, named in the running head; the cover has none, every page a folio', () => {
-    const chapters = marks.filter((mark) => mark.depth === 1 && mark.title !== 'Contents');
-    expect(chapters.map((chapter) => chapter.title).at(-1)).toBe('Notes');
-    const heads = new Map<number, string>();
-    chapters.forEach((chapter, index) => {
-      expect(lineText(lines(chapter.page)[0]!), chapter.title).toBe(chapter.title);
-      const end = chapters[index + 1]?.page ?? texts.length + 1;
-      for (let page = chapter.page; page < end; page++) heads.set(page, runningHead(chapter.title));
-    });
-    expect(runningHeadProblems(words, area, 'A Long Report', heads)).toEqual([]);
-  });
+  it(
+    'begins each chapter and the notes on a new page, named in the running head; the cover has ' +
+      'none, every page a folio',
+    () => {
+      const chapters = marks.filter((mark) => mark.depth === 1 && mark.title !== 'Contents');
+      expect(chapters.map((chapter) => chapter.title).at(-1)).toBe('Notes');
+      const heads = new Map<number, string>();
+      chapters.forEach((chapter, index) => {
+        expect(lineText(lines(chapter.page)[0]!), chapter.title).toBe(chapter.title);
+        const end = chapters[index + 1]?.page ?? texts.length + 1;
+        for (let page = chapter.page; page < end; page++) heads.set(page, runningHead(chapter.title));
+      });
+      expect(runningHeadProblems(words, area, 'A Long Report', heads)).toEqual([]);
+    },
+  );
 
   it('knows where every page of the body begins, in terms of the shared document tree', () => {
     const blocks = pageBlocks(doc.tree).map((block) => toString(block));
     const firstBody = pageMap.starts[0]!.page;
-    expect(pageMap.starts.map((start) => start.page)).toEqual(Array.from({ length: texts.length - firstBody + 1 }, (_, index) => firstBody + index));
+    expect(pageMap.starts.map((start) => start.page)).toEqual(
+      Array.from({ length: texts.length - firstBody + 1 }, (_, index) => firstBody + index),
+    );
     const header = 'Date Event Place Value';
     const problems: string[] = [];
     for (const start of pageMap.starts) {
@@ -97,17 +131,21 @@ describe('a long report in print (about 100,000 words, 250 pages)', () => {
       if (body.length === 0) {
         // A page with no text holds an image alone: the map must say it begins at a block with an image.
         const block = pageBlocks(doc.tree)[start.block]!;
-        if (!JSON.stringify(block).includes('"tagName":"img"')) problems.push(`page ${start.page}: no text, and the map says it begins at a block without an image`);
+        if (!JSON.stringify(block).includes('"tagName":"img"'))
+          problems.push(`page ${start.page}: no text, and the map says it begins at a block without an image`);
         continue;
       }
       const first = lineText(body[0]!) === header ? body[1]! : body[0]!;
       const rest = squash(blocks[start.block]!.slice(start.offset));
       // A note's number is its list marker, drawn but not in the text.
       const word = /^\d+\.$/.test(first[0]!.text) && start.offset === 0 ? first[1]! : first[0]!;
-      if (!rest.startsWith(squash(word.text))) problems.push(`page ${start.page}: begins “${lineText(first)}”, the map says “${rest.slice(0, 40)}”`);
+      if (!rest.startsWith(squash(word.text)))
+        problems.push(`page ${start.page}: begins “${lineText(first)}”, the map says “${rest.slice(0, 40)}”`);
     }
     expect(problems).toEqual([]);
-    expect(pageMap.pageOfId.get('tbl-long')).toBe(texts.findIndex((text) => text.includes('Every recorded exchange, by date')) + 1);
+    expect(pageMap.pageOfId.get('tbl-long')).toBe(
+      texts.findIndex((text) => text.includes('Every recorded exchange, by date')) + 1,
+    );
   });
 
   it('repeats the table’s header row on every page it spans, and never splits a row', () => {
@@ -126,14 +164,23 @@ describe('a long report in print (about 100,000 words, 250 pages)', () => {
       if (page !== tablePages[0] && at !== 0) problems.push(`page ${page}: the header row is not on top`);
       // Every row begins with its date at the left edge: a page that began inside a row would not.
       const first = body[at + 1]!;
-      if (!month.test(first[0]!.text) || first[0]!.xMin > 60) problems.push(`page ${page}: the first row begins “${lineText(first)}”`);
+      if (!month.test(first[0]!.text) || first[0]!.xMin > 60)
+        problems.push(`page ${page}: the first row begins “${lineText(first)}”`);
     }
     expect(problems).toEqual([]);
     // And the rows are all there, each beginning a line.
     const rows = csv.trim().split('\n').length - 1;
-    const starts = tablePages.flatMap((page) => lines(page)).filter((line) => month.test(line[0]!.text) && line[0]!.xMin < 60 && /^\d{4}$/.test(line[1]?.text ?? ''));
+    const starts = tablePages
+      .flatMap((page) => lines(page))
+      .filter((line) => month.test(line[0]!.text) && line[0]!.xMin < 60 && /^\d{4}$/.test(line[1]?.text ?? ''));
     expect(rows).toBe(400);
-    expect(starts.length + tablePages.flatMap((page) => lines(page)).filter((line) => month.test(line[0]!.text) && line[0]!.xMin < 60 && !/^\d{4}$/.test(line[1]?.text ?? '')).length).toBe(rows);
+    expect(
+      starts.length +
+        tablePages
+          .flatMap((page) => lines(page))
+          .filter((line) => month.test(line[0]!.text) && line[0]!.xMin < 60 && !/^\d{4}$/.test(line[1]?.text ?? ''))
+          .length,
+    ).toBe(rows);
   });
 
   it('keeps every heading with at least two lines of what follows it', () => {
@@ -156,7 +203,9 @@ describe('a long report in print (about 100,000 words, 250 pages)', () => {
   it('links each note reference to its note and each note back to its reference, landing on the right pages', () => {
     const dests = destinations(json);
     const all = links(json);
-    const notes = [...dests.keys()].filter((id) => id.startsWith('user-content-fn-')).map((id) => id.slice('user-content-fn-'.length));
+    const notes = [...dests.keys()]
+      .filter((id) => id.startsWith('user-content-fn-'))
+      .map((id) => id.slice('user-content-fn-'.length));
     expect(notes.length).toBeGreaterThan(20);
     const problems: string[] = [];
     for (const note of notes) {
@@ -166,27 +215,43 @@ describe('a long report in print (about 100,000 words, 250 pages)', () => {
         problems.push(`note ${note}: no link ${reference ? 'back' : 'to it'}`);
         continue;
       }
-      if (dests.get(`user-content-fn-${note}`) !== back.page) problems.push(`note ${note}: the reference leads to page ${dests.get(`user-content-fn-${note}`)}, the note is on ${back.page}`);
-      if (dests.get(`user-content-fnref-${note}`) !== reference.page) problems.push(`note ${note}: the note leads back to page ${dests.get(`user-content-fnref-${note}`)}, the reference is on ${reference.page}`);
-      if (pageMap.pageOfId.get(`user-content-fnref-${note}`) !== reference.page) problems.push(`note ${note}: the page map puts the reference elsewhere`);
+      if (dests.get(`user-content-fn-${note}`) !== back.page)
+        problems.push(
+          `note ${note}: the reference leads to page ${dests.get(`user-content-fn-${note}`)}, the ` +
+            `note is on ${back.page}`,
+        );
+      if (dests.get(`user-content-fnref-${note}`) !== reference.page)
+        problems.push(
+          `note ${note}: the note leads back to page ${dests.get(`user-content-fnref-${note}`)}, the ` +
+            `reference is on ${reference.page}`,
+        );
+      if (pageMap.pageOfId.get(`user-content-fnref-${note}`) !== reference.page)
+        problems.push(`note ${note}: the page map puts the reference elsewhere`);
     }
     expect(problems).toEqual([]);
   });
 
-  it('sets Chinese and Japanese names in the shipped Noto Serif SC and JP, as text that can be extracted, and no font of the machine', async () => {
-    const all = texts.join('\n');
-    expect(all).toContain('Xi Jinping (习近平) met Shinzo Abe (安倍晋三)');
-    const fonts = (await pdfFonts(pdf)).map((font) => font.name);
-    expect(fonts.some((name) => /^[A-Z]{6}\+NotoSerifSC/.test(name))).toBe(true);
-    // The Japanese face is used only by :lang(ja), so its presence shows the name took it.
-    expect(fonts.some((name) => /^[A-Z]{6}\+NotoSerifJP/.test(name))).toBe(true);
-    for (const name of fonts) expect(name).toMatch(/^[A-Z]{6}\+(SourceSerif4|SourceCodePro|NotoSerifSC|NotoSerifJP)/);
-  });
+  it(
+    'sets Chinese and Japanese names in the shipped Noto Serif SC and JP, as text that can be ' +
+      'extracted, and no font of the machine',
+    async () => {
+      const all = texts.join('\n');
+      expect(all).toContain('Xi Jinping (习近平) met Shinzo Abe (安倍晋三)');
+      const fonts = (await pdfFonts(pdf)).map((font) => font.name);
+      expect(fonts.some((name) => /^[A-Z]{6}\+NotoSerifSC/.test(name))).toBe(true);
+      // The Japanese face is used only by :lang(ja), so its presence shows the name took it.
+      expect(fonts.some((name) => /^[A-Z]{6}\+NotoSerifJP/.test(name))).toBe(true);
+      for (const name of fonts) expect(name).toMatch(/^[A-Z]{6}\+(SourceSerif4|SourceCodePro|NotoSerifSC|NotoSerifJP)/);
+    },
+  );
 
   it('is hyphenated, and its text extracts without soft hyphens', () => {
     const all = texts.join('\n');
     expect(all).not.toContain('\u00ad');
-    const hyphenated = layout.join('\n').split('\n').filter((line) => /\p{Ll}-$/u.test(line.trim()));
+    const hyphenated = layout
+      .join('\n')
+      .split('\n')
+      .filter((line) => /\p{Ll}-$/u.test(line.trim()));
     expect(hyphenated.length).toBeGreaterThan(100);
     expect(all).toContain('normalisation');
   });

@@ -28,7 +28,12 @@ async function buildText(text: string): Promise<BuildResult> {
   const dir = await temporaryFolder();
   const file = path.join(dir, 'report.md');
   await writeFile(file, text);
-  return build({ manuscripts: [file], formats: ['html', 'pdf', 'epub'], write: false, browser: { wsEndpoint: inject('browserWSEndpoint') } });
+  return build({
+    manuscripts: [file],
+    formats: ['html', 'pdf', 'epub'],
+    write: false,
+    browser: { wsEndpoint: inject('browserWSEndpoint') },
+  });
 }
 
 /** A4 width in points, and the template's side margins (20 mm). */
@@ -37,7 +42,8 @@ const margin = (20 / 25.4) * 72;
 
 describe('right to left', () => {
   let result: BuildResult;
-  const edition = (format: string) => result.reports[0]!.editions.find((candidate) => candidate.format === format)!.bytes;
+  const edition = (format: string) =>
+    result.reports[0]!.editions.find((candidate) => candidate.format === format)!.bytes;
 
   beforeAll(async () => {
     result = await buildText(manuscript);
@@ -50,28 +56,43 @@ describe('right to left', () => {
     expect(html).toContain('<span dir="ltr">YouTube (2024)</span>');
   });
 
-  it('sets headings against the right margin of the PDF, list items on the right, the short title right and the chapter left', async () => {
-    const words = await pageWords(edition('pdf'));
-    const page = words[2]!;
-    const top = (22 / 25.4) * 72;
-    // pdftotext cuts Arabic words into pieces, in drawing order: lines and sides are compared by their letters.
-    const letters = (list: typeof page) => [...list.map((word) => word.text).join('').normalize('NFKC')].filter((c) => c.trim() !== '').sort().join('');
-    const of = (text: string) => [...text.replace(/\s+/g, '')].sort().join('');
-    const body = page.filter((word) => (word.yMin + word.yMax) / 2 > top);
-    // The heading is the first line of the body: it ends at the right margin and stays on the right half.
-    const firstTop = Math.min(...body.map((word) => word.yMin));
-    const heading = body.filter((word) => word.yMin < firstTop + 4);
-    expect(letters(heading)).toBe(of('المقدمة'));
-    expect(pageWidth - margin - Math.max(...heading.map((word) => word.xMax))).toBeLessThan(2);
-    expect(Math.min(...heading.map((word) => word.xMin))).toBeGreaterThan(pageWidth / 2);
-    // The list items are on the right half of the page.
-    const items = body.filter((word) => letters([word]).length > 0 && /البند|الأول|الثالث/.test(word.text.normalize('NFKC')));
-    for (const item of items) expect(item.xMin).toBeGreaterThan(pageWidth / 2);
-    // Running heads: the short title on the right, the chapter's title on the left.
-    const heads = page.filter((word) => word.yMax < top);
-    expect(letters(heads.filter((word) => word.xMin > pageWidth / 2))).toBe(of('تقرير تجريبي'));
-    expect(letters(heads.filter((word) => word.xMax < pageWidth / 2))).toBe(of('المقدمة'));
-  });
+  it(
+    'sets headings against the right margin of the PDF, list items on the right, the short title ' +
+      'right and the chapter left',
+    async () => {
+      const words = await pageWords(edition('pdf'));
+      const page = words[2]!;
+      const top = (22 / 25.4) * 72;
+      // pdftotext cuts Arabic words into pieces, in drawing order: lines and sides are compared by their letters.
+      const letters = (list: typeof page) =>
+        [
+          ...list
+            .map((word) => word.text)
+            .join('')
+            .normalize('NFKC'),
+        ]
+          .filter((c) => c.trim() !== '')
+          .sort()
+          .join('');
+      const of = (text: string) => [...text.replace(/\s+/g, '')].sort().join('');
+      const body = page.filter((word) => (word.yMin + word.yMax) / 2 > top);
+      // The heading is the first line of the body: it ends at the right margin and stays on the right half.
+      const firstTop = Math.min(...body.map((word) => word.yMin));
+      const heading = body.filter((word) => word.yMin < firstTop + 4);
+      expect(letters(heading)).toBe(of('المقدمة'));
+      expect(pageWidth - margin - Math.max(...heading.map((word) => word.xMax))).toBeLessThan(2);
+      expect(Math.min(...heading.map((word) => word.xMin))).toBeGreaterThan(pageWidth / 2);
+      // The list items are on the right half of the page.
+      const items = body.filter(
+        (word) => letters([word]).length > 0 && /البند|الأول|الثالث/.test(word.text.normalize('NFKC')),
+      );
+      for (const item of items) expect(item.xMin).toBeGreaterThan(pageWidth / 2);
+      // Running heads: the short title on the right, the chapter's title on the left.
+      const heads = page.filter((word) => word.yMax < top);
+      expect(letters(heads.filter((word) => word.xMin > pageWidth / 2))).toBe(of('تقرير تجريبي'));
+      expect(letters(heads.filter((word) => word.xMax < pageWidth / 2))).toBe(of('المقدمة'));
+    },
+  );
 
   it('turns the EPUB’s pages from right to left, with every document right to left, and passes epubcheck', async () => {
     const epub = edition('epub');
@@ -80,12 +101,18 @@ describe('right to left', () => {
     const files = await epubFiles(epub);
     for (const href of opf.spine) expect(files.get(opf.base + href), href).toMatch(/<html [^>]*lang="ar" dir="rtl">/);
     const check = await epubcheck(epub);
-    expect({ fatals: check.fatals, errors: check.errors, warnings: check.warnings }, check.output).toEqual({ fatals: 0, errors: 0, warnings: 0 });
+    expect({ fatals: check.fatals, errors: check.errors, warnings: check.warnings }, check.output).toEqual({
+      fatals: 0,
+      errors: 0,
+      warnings: 0,
+    });
   });
 
   it('takes the direction from `dir` whatever the language', async () => {
     const rtl = await buildText(manuscript.replace('lang: ar', 'lang: en\ndir: rtl'));
-    const html = new TextDecoder().decode(rtl.reports[0]!.editions.find((candidate) => candidate.format === 'html')!.bytes);
+    const html = new TextDecoder().decode(
+      rtl.reports[0]!.editions.find((candidate) => candidate.format === 'html')!.bytes,
+    );
     expect(html).toMatch(/<html lang="en" dir="rtl">/);
     const ltr = await buildText(manuscript.replace('lang: ar', 'lang: ar\ndir: ltr'));
     const epub = ltr.reports[0]!.editions.find((candidate) => candidate.format === 'epub')!.bytes;

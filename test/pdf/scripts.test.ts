@@ -71,7 +71,8 @@ describe('every script has a face', () => {
     built = (await buildIt()).result;
   });
 
-  const edition = (format: string) => built.reports[0]!.editions.find((candidate) => candidate.format === format)!.bytes;
+  const edition = (format: string) =>
+    built.reports[0]!.editions.find((candidate) => candidate.format === format)!.bytes;
 
   it('names each character no face can draw, once, at its line and column', () => {
     const messages = built.files.flatMap((file) => file.messages);
@@ -84,7 +85,11 @@ describe('every script has a face', () => {
 
   it('draws every script with its shipped face in the PDF, and no face of the machine', async () => {
     const fonts = (await pdfFonts(edition('pdf'))).map((font) => font.name.replace(/^[A-Z]{6}\+/, ''));
-    for (const face of expectedFaces) expect(fonts.some((name) => name.startsWith(face)), `${face} in ${fonts.join(', ')}`).toBe(true);
+    for (const face of expectedFaces)
+      expect(
+        fonts.some((name) => name.startsWith(face)),
+        `${face} in ${fonts.join(', ')}`,
+      ).toBe(true);
     expect(fonts.filter((name) => /DejaVu|Liberation/.test(name))).toEqual([]);
   });
 
@@ -100,12 +105,26 @@ describe('every script has a face', () => {
     const epub = edition('epub');
     const fonts = [...(await epubEntries(epub))].filter(([name]) => name.includes('/fonts/'));
     const names = fonts.map(([name]) => name.replace(/^.*\//, ''));
-    for (const script of ['noto-naskh-arabic', 'noto-serif-hebrew', 'noto-serif-devanagari', 'noto-serif-thai', 'noto-serif-kr', 'noto-emoji']) {
-      expect(names.filter((name) => name.startsWith(script)), script).toHaveLength(1);
+    for (const script of [
+      'noto-naskh-arabic',
+      'noto-serif-hebrew',
+      'noto-serif-devanagari',
+      'noto-serif-thai',
+      'noto-serif-kr',
+      'noto-emoji',
+    ]) {
+      expect(
+        names.filter((name) => name.startsWith(script)),
+        script,
+      ).toHaveLength(1);
     }
     for (const [name, bytes] of fonts) expect(bytes.length, name).toBeLessThan(120_000);
     const check = await epubcheck(epub);
-    expect({ fatals: check.fatals, errors: check.errors, warnings: check.warnings }, check.output).toEqual({ fatals: 0, errors: 0, warnings: 0 });
+    expect({ fatals: check.fatals, errors: check.errors, warnings: check.warnings }, check.output).toEqual({
+      fatals: 0,
+      errors: 0,
+      warnings: 0,
+    });
   });
 
   it('inlines the script faces into the HTML subset, so the page stays small', () => {
@@ -121,7 +140,8 @@ describe('every script has a face', () => {
 });
 
 describe('the faces a document loads', () => {
-  const scripts = (lang: string, text: string) => [...new Set(documentFaces(lang, text).flatMap((face) => (face.script ? [face.script] : [])))].sort();
+  const scripts = (lang: string, text: string) =>
+    [...new Set(documentFaces(lang, text).flatMap((face) => (face.script ? [face.script] : [])))].sort();
 
   it('loads no face of another script for Latin, Greek and Cyrillic text', () => {
     expect(scripts('en', 'Hello “world” – café, Ελληνικά, Привет, 1–2 #3 ©')).toEqual([]);

@@ -37,30 +37,38 @@ describe('a short report in chapters, without italics of its own', () => {
     await mkdir(dir, { recursive: true });
     const file = path.join(dir, 'bericht.md');
     await writeFile(file, manuscript);
-    const result = await build({ manuscripts: [file], formats: ['pdf'], write: false, browser: { wsEndpoint: inject('browserWSEndpoint') } });
+    const result = await build({
+      manuscripts: [file],
+      formats: ['pdf'],
+      write: false,
+      browser: { wsEndpoint: inject('browserWSEndpoint') },
+    });
     expect(result.files.flatMap((f) => f.messages.map(String))).toEqual([]);
     pdf = result.reports[0]!.editions[0]!.bytes;
   });
 
-  it('sets the running heads in the template’s faces although nothing else uses them, a chapter on each page', async () => {
-    const marks = bookmarks(await qpdfJson(pdf));
-    expect(marks.map((mark) => [mark.depth, mark.title, mark.page])).toEqual([
-      [0, 'Die Zusammenarbeit der Nachbarn', 1],
-      [1, 'Contents', 2],
-      [1, 'Erstes Kapitel', 3],
-      [1, 'Zweites Kapitel', 4],
-      [1, 'Notes', 5],
-    ]);
-    const heads = new Map([
-      [3, 'Erstes Kapitel'],
-      [4, 'Zweites Kapitel'],
-      [5, 'Notes'],
-    ]);
-    expect(runningHeadProblems(await pageWords(pdf), area, 'Zusammenarbeit', heads)).toEqual([]);
-    expect((await pdfFonts(pdf)).some((font) => /SourceSerif4-Italic/.test(font.name))).toBe(true);
-    const layout = await pageTexts(pdf, true);
-    expect(contentsProblems(contentsEntries(layout), marks, layout)).toEqual([]);
-  });
+  it(
+    'sets the running heads in the template’s faces although nothing else uses them, a chapter on ' + 'each page',
+    async () => {
+      const marks = bookmarks(await qpdfJson(pdf));
+      expect(marks.map((mark) => [mark.depth, mark.title, mark.page])).toEqual([
+        [0, 'Die Zusammenarbeit der Nachbarn', 1],
+        [1, 'Contents', 2],
+        [1, 'Erstes Kapitel', 3],
+        [1, 'Zweites Kapitel', 4],
+        [1, 'Notes', 5],
+      ]);
+      const heads = new Map([
+        [3, 'Erstes Kapitel'],
+        [4, 'Zweites Kapitel'],
+        [5, 'Notes'],
+      ]);
+      expect(runningHeadProblems(await pageWords(pdf), area, 'Zusammenarbeit', heads)).toEqual([]);
+      expect((await pdfFonts(pdf)).some((font) => /SourceSerif4-Italic/.test(font.name))).toBe(true);
+      const layout = await pageTexts(pdf, true);
+      expect(contentsProblems(contentsEntries(layout), marks, layout)).toEqual([]);
+    },
+  );
 
   it('sets the Japanese name in the Japanese face', async () => {
     expect((await pageTexts(pdf)).join('')).toContain('安倍晋三');

@@ -13,14 +13,66 @@ import { epubcheckAll, pdfInfo } from '../helpers/tools.js';
  * well-formed XML throughout (checked by a strict XML parser), and, for a
  * few, valid by epubcheck.
  */
-const words = fc.constantFrom('China', 'Japan', 'dialogue', 'summit', '日本', '中国', 'سلام', 'שלום', '😀', 'naïve', 'Ⅻ', 'x');
+const words = fc.constantFrom(
+  'China',
+  'Japan',
+  'dialogue',
+  'summit',
+  '日本',
+  '中国',
+  'سلام',
+  'שלום',
+  '😀',
+  'naïve',
+  'Ⅻ',
+  'x',
+);
 const unicode = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 12 }),
   fc.string({ unit: 'grapheme', maxLength: 8 }),
-  // Characters that are easy to get wrong: C0 and C1 controls, bidi controls, separators, joiners, a lone surrogate, non-characters.
-  fc.array(fc.constantFrom('\u0000', '\u0007', '\t', '\f', '\r', '\u001b', '\u007f', '\u0085', '\u009f', '\u200b', '\u200d', '\u200e', '\u200f', '\u202a', '\u202e', '\u2066', '\u2069', '\u2028', '\u2029', '\ud800', '\udfff', '\ufeff', '\ufffe', '\uffff', '\u{10ffff}', 'ـ', 'ﷺ', '؟', '🏳️‍🌈', 'e\u0301'), { minLength: 1, maxLength: 6 }).map((parts) => parts.join('')),
+  // Characters that are easy to get wrong: C0 and C1 controls, bidi controls, separators, joiners, a lone surrogate,
+  // non-characters.
+  fc
+    .array(
+      fc.constantFrom(
+        '\u0000',
+        '\u0007',
+        '\t',
+        '\f',
+        '\r',
+        '\u001b',
+        '\u007f',
+        '\u0085',
+        '\u009f',
+        '\u200b',
+        '\u200d',
+        '\u200e',
+        '\u200f',
+        '\u202a',
+        '\u202e',
+        '\u2066',
+        '\u2069',
+        '\u2028',
+        '\u2029',
+        '\ud800',
+        '\udfff',
+        '\ufeff',
+        '\ufffe',
+        '\uffff',
+        '\u{10ffff}',
+        'ـ',
+        'ﷺ',
+        '؟',
+        '🏳️‍🌈',
+        'e\u0301',
+      ),
+      { minLength: 1, maxLength: 6 },
+    )
+    .map((parts) => parts.join('')),
 );
-const text = fc.array(fc.oneof({ weight: 4, arbitrary: words }, { weight: 1, arbitrary: unicode }), { minLength: 1, maxLength: 8 }).map((parts) => parts.join(' '));
+const text = fc
+  .array(fc.oneof({ weight: 4, arbitrary: words }, { weight: 1, arbitrary: unicode }), { minLength: 1, maxLength: 8 })
+  .map((parts) => parts.join(' '));
 const inline = fc.oneof(
   text,
   text.map((t) => `*${t}*`),
@@ -31,16 +83,72 @@ const inline = fc.oneof(
   text.map((t) => `:span[${t}]{lang=ja}`),
   text.map((t) => `***${t}*** ~~${t}~~ _${t}_`),
   text.map((t) => `<span dir="rtl" lang="ar">${t}</span>`),
-  fc.constantFrom(':ref[#tbl-x]', ':ref[nothing]', ':unknown[x]', ':span[x]{lang="" dir=rtl}', ':span[x]{#dup .c key="v"}', '[^1]', '[^note]', '<sup>2</sup>', '<b onclick="x()">b</b>', '<br>', '&amp; &lt; &#0; &#xFFFF; &#x110000; &bogus;', '<img src="data:image/png;base64,AAAA" alt="">', '<a href="javascript:alert(1)">j</a>', '<math><mi>x</mi></math>', '<x-unknown a="1">u</x-unknown>', '\\', '<', '&', ']]>', '<![CDATA[x]]>', '<?php x ?>', '[bad escape](https://example.org/%E0%A4%A)', '[bad](%ZZ#%)', '![bad escape](%E0%A4%A.png)', '![a lone surrogate](\ud800.png)', '[a lone surrogate](#\ud800)'),
+  fc.constantFrom(
+    ':ref[#tbl-x]',
+    ':ref[nothing]',
+    ':unknown[x]',
+    ':span[x]{lang="" dir=rtl}',
+    ':span[x]{#dup .c key="v"}',
+    '[^1]',
+    '[^note]',
+    '<sup>2</sup>',
+    '<b onclick="x()">b</b>',
+    '<br>',
+    '&amp; &lt; &#0; &#xFFFF; &#x110000; &bogus;',
+    '<img src="data:image/png;base64,AAAA" alt="">',
+    '<a href="javascript:alert(1)">j</a>',
+    '<math><mi>x</mi></math>',
+    '<x-unknown a="1">u</x-unknown>',
+    '\\',
+    '<',
+    '&',
+    ']]>',
+    '<![CDATA[x]]>',
+    '<?php x ?>',
+    '[bad escape](https://example.org/%E0%A4%A)',
+    '[bad](%ZZ#%)',
+    '![bad escape](%E0%A4%A.png)',
+    '![a lone surrogate](\ud800.png)',
+    '[a lone surrogate](#\ud800)',
+  ),
 );
 const paragraph = fc.array(inline, { minLength: 1, maxLength: 6 }).map((parts) => parts.join(' '));
 const block = fc.oneof(
   { weight: 5, arbitrary: paragraph },
-  { weight: 2, arbitrary: fc.tuple(fc.integer({ min: 1, max: 6 }), text).map(([level, t]) => `${'#'.repeat(level)} ${t}`) },
-  { weight: 1, arbitrary: fc.array(paragraph, { minLength: 1, maxLength: 4 }).map((items) => items.map((item) => `- ${item}`).join('\n')) },
-  { weight: 1, arbitrary: fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), paragraph), { minLength: 1, maxLength: 5 }).map((items) => items.map(([depth, item]) => `${'  '.repeat(depth)}- [${depth % 2 ? 'x' : ' '}] ${item}`).join('\n')) },
-  { weight: 1, arbitrary: fc.array(paragraph, { minLength: 1, maxLength: 3 }).map((items) => items.map((item, index) => `${index + 1}. ${item}`).join('\n')) },
-  { weight: 1, arbitrary: fc.array(fc.tuple(text, text), { minLength: 1, maxLength: 4 }).map((rows) => `| a | b |\n| - | -: |\n${rows.map(([a, b]) => `| ${a.replace(/\|/g, '')} | ${b.replace(/\|/g, '')} |`).join('\n')}`) },
+  {
+    weight: 2,
+    arbitrary: fc.tuple(fc.integer({ min: 1, max: 6 }), text).map(([level, t]) => `${'#'.repeat(level)} ${t}`),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .array(paragraph, { minLength: 1, maxLength: 4 })
+      .map((items) => items.map((item) => `- ${item}`).join('\n')),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .array(fc.tuple(fc.integer({ min: 0, max: 3 }), paragraph), { minLength: 1, maxLength: 5 })
+      .map((items) =>
+        items.map(([depth, item]) => `${'  '.repeat(depth)}- [${depth % 2 ? 'x' : ' '}] ${item}`).join('\n'),
+      ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .array(paragraph, { minLength: 1, maxLength: 3 })
+      .map((items) => items.map((item, index) => `${index + 1}. ${item}`).join('\n')),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .array(fc.tuple(text, text), { minLength: 1, maxLength: 4 })
+      .map(
+        (rows) =>
+          `| a | b |\n| - | -: ` +
+          `|\n${rows.map(([a, b]) => `| ${a.replace(/\|/g, '')} | ${b.replace(/\|/g, '')} |`).join('\n')}`,
+      ),
+  },
   { weight: 1, arbitrary: text.map((t) => `> ${t}`) },
   { weight: 1, arbitrary: text.map((t) => `\`\`\`\n${t}\n\`\`\``) },
   { weight: 1, arbitrary: text.map((t) => `[^1]: ${t}`) },
@@ -80,7 +188,7 @@ const block = fc.oneof(
       '::table[Caption]{#tbl-x src="data.csv" unknown="1"}',
       '::chart[Chart]{src="data.csv" type="pie"}',
       '# {#custom-id}',
-      '| a |\n| - |\n| ' + 'x'.repeat(300) + ' |',
+      `| a |\n| - |\n| ${'x'.repeat(300)} |`,
       'Setext\n===',
       '    indented code <b>',
       '<div>\n\n*markdown inside*\n\n</div>',
@@ -96,13 +204,19 @@ const block = fc.oneof(
 const body = fc.array(block, { minLength: 1, maxLength: 12 }).map((blocks) => blocks.join('\n\n'));
 const frontMatter = fc.oneof(
   { weight: 6, arbitrary: fc.constant('---\ntitle: Random\nauthor: A. Writer\nlang: en-GB\n---\n\n') },
-  { weight: 1, arbitrary: text.map((t) => `---\ntitle: ${JSON.stringify(t)}\nauthor: [${JSON.stringify(t)}]\nlang: ja\nkeywords: [a, b]\n---\n\n`) },
+  {
+    weight: 1,
+    arbitrary: text.map(
+      (t) => `---\ntitle: ${JSON.stringify(t)}\nauthor: [${JSON.stringify(t)}]\nlang: ja\nkeywords: [a, b]\n---\n\n`,
+    ),
+  },
   { weight: 1, arbitrary: fc.constantFrom('---\ntitle: [unclosed\n---\n\n', '---\ntitle: 3\n---\n\n', '') },
 );
 
 const files = {
   '/project/data.csv': 'name,value\nA,1\nB,2\n',
-  '/project/image.svg': '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>',
+  '/project/image.svg':
+    '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>',
 };
 
 /** Problems a strict XML parser finds in a document: none when it is well-formed. */
@@ -125,15 +239,25 @@ const examples: Array<[string, string]> = [
   // A control character written as a YAML escape in the front matter reached the EPUB's title page.
   ['---\ntitle: "\\u0000 China"\nauthor: ["\\u0000 China"]\nlang: ja\nkeywords: [a, b]\n---\n\n', '- [ ] **China**'],
   // `]]>` in the text, which XML does not allow unescaped.
-  ['---\ntitle: Random\nauthor: A. Writer\nlang: en-GB\n---\n\n', '- ]]> [China](https://example.org/China)\n- **China**'],
+  [
+    '---\ntitle: Random\nauthor: A. Writer\nlang: en-GB\n---\n\n',
+    '- ]]> [China](https://example.org/China)\n- **China**',
+  ],
   // An image path and a link with malformed percent escapes stopped the build with an internal error.
-  ['---\ntitle: Random\nauthor: A. Writer\nlang: en-GB\n---\n\n', '# Escapes\n\n![bad escape](%E0%A4%A.png) [to nothing](#%ZZ) [^1]\n\n[^1]: [back](#%E0%A4%A)'],
+  [
+    '---\ntitle: Random\nauthor: A. Writer\nlang: en-GB\n---\n\n',
+    '# Escapes\n\n![bad escape](%E0%A4%A.png) [to nothing](#%ZZ) [^1]\n\n[^1]: [back](#%E0%A4%A)',
+  ],
   // A relative link to a file the EPUB does not hold (RSC-007 in epubcheck).
-  ['---\ntitle: Random\nauthor: A. Writer\nlang: en-GB\n---\n\n', '# Links\n\n[bad](%ZZ#%) and [notes](notes/other.md) and [mail](mailto:a@example.org)'],
+  [
+    '---\ntitle: Random\nauthor: A. Writer\nlang: en-GB\n---\n\n',
+    '# Links\n\n[bad](%ZZ#%) and [notes](notes/other.md) and [mail](mailto:a@example.org)',
+  ],
 ];
 
 describe('random Markdown through the whole pipeline', () => {
-  // The EPUBs for epubcheck: those of the fixed examples (run first) and of the two largest random manuscripts that built.
+  // The EPUBs for epubcheck: those of the fixed examples (run first) and of the two largest random manuscripts that
+  // built.
   const made: Array<{ size: number; epub: Uint8Array; source: string }> = [];
   let built = 0;
 
@@ -179,7 +303,9 @@ describe('random Markdown through the whole pipeline', () => {
     expect(made.length).toBe(examples.length + 2);
     const checks = await epubcheckAll(made.map(({ epub }) => epub));
     checks.forEach((check, index) => {
-      expect([check.fatals, check.errors, check.warnings], `${check.output}\nof:\n${made[index]!.source}`).toEqual([0, 0, 0]);
+      expect([check.fatals, check.errors, check.warnings], `${check.output}\nof:\n${made[index]!.source}`).toEqual([
+        0, 0, 0,
+      ]);
     });
   });
 });

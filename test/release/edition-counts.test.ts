@@ -10,7 +10,12 @@ import { temporaryFolder } from '../helpers/tools.js';
 describe('the counts the writers give', () => {
   it('are the pages pdfinfo finds in each PDF and the chapters of each EPUB’s reading order', async () => {
     const dir = await copySeries();
-    const result = await build({ cwd: dir, browser: { wsEndpoint: inject('browserWSEndpoint') }, formats: ['pdf', 'epub'], write: false });
+    const result = await build({
+      cwd: dir,
+      browser: { wsEndpoint: inject('browserWSEndpoint') },
+      formats: ['pdf', 'epub'],
+      write: false,
+    });
     expect(result.ok).toBe(true);
     const editions = result.reports.flatMap((report) => report.editions);
     expect(editions.length).toBeGreaterThanOrEqual(4);
@@ -35,7 +40,8 @@ describe('chapters of an EPUB, read from the file (the tests’ own reader)', ()
     zip.file('mimetype', 'application/epub+zip');
     zip.file(
       'META-INF/container.xml',
-      '<container><rootfiles><rootfile full-path="OPS/book.opf" media-type="application/oebps-package+xml"/></rootfiles></container>',
+      '<container><rootfiles><rootfile full-path="OPS/book.opf" ' +
+        'media-type="application/oebps-package+xml"/></rootfiles></container>',
     );
     zip.file(
       'OPS/book.opf',

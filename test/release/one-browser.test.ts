@@ -10,9 +10,15 @@ import { copySeries, seriesNames } from '../helpers/series.js';
  * Run `imprint build` as a user would and watch its process tree from /proc
  * while it works: every Chromium browser process it starts, by pid.
  */
-function buildWatchingBrowsers(args: string[], cwd: string): Promise<{ code: number | null; stderr: string; browsers: Set<number>; samples: number }> {
+function buildWatchingBrowsers(
+  args: string[],
+  cwd: string,
+): Promise<{ code: number | null; stderr: string; browsers: Set<number>; samples: number }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(repositoryRoot, 'bin/imprint.js'), ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(repositoryRoot, 'bin/imprint.js'), ...args], {
+      cwd,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const browsers = new Set<number>();
@@ -37,7 +43,8 @@ describe('several manuscripts in one command', () => {
     expect(result.stderr).not.toMatch(/error|warning/i);
     expect(result.code).toBe(0);
     const written = await readdir(path.join(dir, 'dist'));
-    for (const name of seriesNames) expect(written).toEqual(expect.arrayContaining([`${name}.html`, `${name}.pdf`, `${name}.epub`]));
+    for (const name of seriesNames)
+      expect(written).toEqual(expect.arrayContaining([`${name}.html`, `${name}.pdf`, `${name}.epub`]));
     // Sampled often enough to have seen the browser at all: three reports printed through it.
     expect(result.samples).toBeGreaterThan(10);
     expect(result.browsers.size).toBe(1);

@@ -17,7 +17,14 @@ beforeAll(async () => {
   const isRoot = process.getuid?.() === 0;
   chromium = spawn(
     locateBrowser().executablePath,
-    ['--headless', '--remote-debugging-port=0', `--user-data-dir=${profile}`, '--disable-gpu', ...(isRoot ? ['--no-sandbox'] : []), 'about:blank'],
+    [
+      '--headless',
+      '--remote-debugging-port=0',
+      `--user-data-dir=${profile}`,
+      '--disable-gpu',
+      ...(isRoot ? ['--no-sandbox'] : []),
+      'about:blank',
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   endpoint = await new Promise<string>((resolve, reject) => {
@@ -54,9 +61,13 @@ const noLaunch = { PUPPETEER_EXECUTABLE_PATH: '/nonexistent/chrome' };
 describe('printing through an already running Chromium', () => {
   it('builds a series through --browser-ws-endpoint without launching a browser or closing this one', async () => {
     const dir = await copySeries();
-    const result = await imprint(['build', '--format', 'pdf', '--browser-ws-endpoint', endpoint], { cwd: dir, env: noLaunch });
+    const result = await imprint(['build', '--format', 'pdf', '--browser-ws-endpoint', endpoint], {
+      cwd: dir,
+      env: noLaunch,
+    });
     expect(result.code).toBe(0);
-    for (const name of seriesNames) expect(await pdfinfoPages(path.join(dir, 'dist', `${name}.pdf`))).toBeGreaterThan(0);
+    for (const name of seriesNames)
+      expect(await pdfinfoPages(path.join(dir, 'dist', `${name}.pdf`))).toBeGreaterThan(0);
     expect(await stillRunning()).toBe(true);
   });
 
@@ -71,13 +82,20 @@ describe('printing through an already running Chromium', () => {
     // and through the API
     const api = await build({ cwd: dir, formats: ['pdf'], force: true, concurrency: 3, sourceDateEpoch: 0 });
     expect(api.ok).toBe(true);
-    expect(api.reports.flatMap((report) => report.editions.map((edition) => edition.status))).toEqual(['built', 'built', 'built']);
+    expect(api.reports.flatMap((report) => report.editions.map((edition) => edition.status))).toEqual([
+      'built',
+      'built',
+      'built',
+    ]);
     expect(await stillRunning()).toBe(true);
   });
 
   it('exits 2 with a clear message when nothing listens at the endpoint', async () => {
     const dir = await copySeries();
-    const result = await imprint(['build', '--format', 'pdf', '--browser-ws-endpoint', 'ws://127.0.0.1:9/devtools/browser/none'], { cwd: dir });
+    const result = await imprint(
+      ['build', '--format', 'pdf', '--browser-ws-endpoint', 'ws://127.0.0.1:9/devtools/browser/none'],
+      { cwd: dir },
+    );
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('Cannot connect to the browser at ws://127.0.0.1:9/devtools/browser/none');
     expect(result.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);

@@ -26,12 +26,18 @@ async function project(): Promise<{ manuscript: string; out: string }> {
 
 /** Start a build that stops after moving in its first file, holding the folder's lock; resolves once it says so. */
 async function pausedBuild(manuscript: string, out: string) {
-  const child = spawn(process.execPath, [path.join(repositoryRoot, 'bin/imprint.js'), 'build', '--no-config', manuscript, '--out', out, '--format', 'html'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, [pauseVariable]: 'first-rename' },
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(repositoryRoot, 'bin/imprint.js'), 'build', '--no-config', manuscript, '--out', out, '--format', 'html'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, [pauseVariable]: 'first-rename' },
+    },
+  );
   let stderr = '';
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code, signal) => resolve(signal ? null : code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('close', (code, signal) => resolve(signal ? null : code)),
+  );
   await new Promise<void>((resolve, reject) => {
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
@@ -42,7 +48,8 @@ async function pausedBuild(manuscript: string, out: string) {
   return { child, exited };
 }
 
-const build = (manuscript: string, out: string) => imprint(['build', '--no-config', manuscript, '--out', out, '--format', 'html', '--quiet']);
+const build = (manuscript: string, out: string) =>
+  imprint(['build', '--no-config', manuscript, '--out', out, '--format', 'html', '--quiet']);
 
 describe('a set written as one', () => {
   it('a build killed after moving in its first file is completed by the next build, even one that fails', async () => {
@@ -88,8 +95,10 @@ describe('a set written as one', () => {
       const second = await build(manuscript, out);
       expect(second.code).toBe(2);
       expect(second.stderr).toBe(
-        `imprint: Another imprint build is writing into ${out}: \`imprint build --no-config ${manuscript} --out ${out} --format html\` ` +
-          `(process ${paused.child.pid} on ${(await import('node:os')).hostname()}, since ${second.stderr.match(/since (\S+)\)/)?.[1]}); ` +
+        `imprint: Another imprint build is writing into ${out}: \`imprint build --no-config ` +
+          `${manuscript} --out ${out} --format html\` ` +
+          `(process ${paused.child.pid} on ${(await import('node:os')).hostname()}, since ` +
+          `${second.stderr.match(/since (\S+)\)/)?.[1]}); ` +
           'wait for it to end, or stop it (a lock left by a build that is no longer running is removed by itself)\n',
       );
     } finally {

@@ -63,7 +63,7 @@ describe('the release workflow', () => {
   it('runs the tests and the strict check on every push and pull request', () => {
     expect(workflow.on.push.branches).toContain('main');
     expect(workflow.on.pull_request).toBeDefined();
-    const test = workflow.jobs['test']!;
+    const test = workflow.jobs.test!;
     expect(test.if).toBeUndefined();
     expect(runs(test)).toContain('bash .ci/run');
     expect(runs(test)).toMatch(/imprint\.js check --strict/);
@@ -71,14 +71,17 @@ describe('the release workflow', () => {
 
   it('builds the series in a matrix of shards on tags, after the tests pass', () => {
     expect(workflow.on.push.tags).toEqual(['v*']);
-    const editions = workflow.jobs['editions']!;
+    const editions = workflow.jobs.editions!;
     expect(editions.needs).toBe('test');
     expect(editions.if).toBe("startsWith(github.ref, 'refs/tags/')");
     const shards = editions.strategy!.matrix.shard;
     expect(shards).toEqual(Array.from({ length: shards.length }, (_, index) => index + 1));
     // The build is the project's own action, used as any project uses it.
     const build = editions.steps.find((step) => step.uses === './')!;
-    expect(build.with).toEqual({ out: 'shards/${{ matrix.shard }}', args: '--strict --shard ${{ matrix.shard }}/${{ strategy.job-total }}' });
+    expect(build.with).toEqual({
+      out: 'shards/${{ matrix.shard }}',
+      args: '--strict --shard ${{ matrix.shard }}/${{ strategy.job-total }}',
+    });
     for (const flag of String(build.with!.args).match(/--[a-z-]+/g) ?? []) expect(buildUsage).toContain(flag);
     expect(runs(editions)).toContain('SOURCE_DATE_EPOCH=');
     const upload = uses(editions, 'actions/upload-artifact')!;
@@ -86,7 +89,7 @@ describe('the release workflow', () => {
   });
 
   it('merges the shards’ manifests, checks the sums and publishes them as release assets', () => {
-    const release = workflow.jobs['release']!;
+    const release = workflow.jobs.release!;
     expect(release.needs).toBe('editions');
     expect(release.permissions).toEqual({ contents: 'write' });
     expect(uses(release, 'actions/download-artifact')!.with).toMatchObject({ pattern: 'editions-*', path: 'shards' });
@@ -114,45 +117,70 @@ describe('the release workflow', () => {
       GIT_AUTHOR_DATE: '2017-07-08T00:00:00Z',
       GIT_COMMITTER_DATE: '2017-07-08T00:00:00Z',
     };
-    const git = (...args: string[]) => run('git', ['-c', 'user.name=CI', '-c', 'user.email=ci@example.invalid', ...args], { cwd: workspace, env });
+    const git = (...args: string[]) =>
+      run('git', ['-c', 'user.name=CI', '-c', 'user.email=ci@example.invalid', ...args], { cwd: workspace, env });
     await git('init', '-q');
     await git('add', 'manuscript');
     await git('commit', '-q', '-m', 'manuscript');
 
-    const editions = workflow.jobs['editions']!;
+    const editions = workflow.jobs.editions!;
     const shards = editions.strategy!.matrix.shard;
     const artifacts = path.join(root, 'artifacts');
     for (const shard of shards) {
       const matrix = (value: string) =>
-        value.replaceAll('${{ matrix.shard }}', String(shard)).replaceAll('${{ strategy.job-total }}', String(shards.length));
+        value
+          .replaceAll('${{ matrix.shard }}', String(shard))
+          .replaceAll('${{ strategy.job-total }}', String(shards.length));
       // The steps before the action: they set SOURCE_DATE_EPOCH through GITHUB_ENV.
       const githubEnv = path.join(root, `env-${shard}`);
       await writeFile(githubEnv, '');
       for (const step of editions.steps.filter((candidate) => candidate.run)) {
-        await run('bash', ['-euo', 'pipefail', '-c', step.run!], { cwd: workspace, env: { ...env, GITHUB_ENV: githubEnv } });
+        await run('bash', ['-euo', 'pipefail', '-c', step.run!], {
+          cwd: workspace,
+          env: { ...env, GITHUB_ENV: githubEnv },
+        });
       }
       const stepEnv = Object.fromEntries(
-        (await readFile(githubEnv, 'utf8')).split('\n').filter(Boolean).map((line) => line.split('=', 2) as [string, string]),
+        (await readFile(githubEnv, 'utf8'))
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => line.split('=', 2) as [string, string]),
       );
       const build = editions.steps.find((step) => step.uses === './')!;
-      const inputs = Object.fromEntries(Object.entries(build.with!).map(([name, value]) => [name, matrix(String(value))]));
+      const inputs = Object.fromEntries(
+        Object.entries(build.with!).map(([name, value]) => [name, matrix(String(value))]),
+      );
       const outputs = await runActionBuild(workspace, inputs, { ...env, ...stepEnv });
       expect(outputs).toEqual({ manifest: `shards/${shard}/manifest.json` });
       // upload-artifact, then download-artifact with a pattern: one folder per artifact.
-      await cp(path.join(workspace, 'shards', String(shard)), path.join(artifacts, `editions-${shard}`), { recursive: true });
+      await cp(path.join(workspace, 'shards', String(shard)), path.join(artifacts, `editions-${shard}`), {
+        recursive: true,
+      });
     }
     await cp(artifacts, path.join(workspace, 'shards-downloaded'), { recursive: true });
 
-    const release = workflow.jobs['release']!;
+    const release = workflow.jobs.release!;
     // The steps after set-up (npm ci): the merge and the checksum check.
     const commands = release.steps.filter((candidate) => candidate.run && !candidate.run.startsWith('npm '));
-    expect(commands.map((step) => step.run!.split(' ').slice(0, 2).join(' '))).toEqual(['node bin/imprint.js', 'sha256sum -c']);
+    expect(commands.map((step) => step.run!.split(' ').slice(0, 2).join(' '))).toEqual([
+      'node bin/imprint.js',
+      'sha256sum -c',
+    ]);
     for (const step of commands) {
       const script = step.run!.replaceAll('shards/*/', 'shards-downloaded/*/');
-      await run('bash', ['-euo', 'pipefail', '-c', script], { cwd: path.join(workspace, step['working-directory'] ?? ''), env });
+      await run('bash', ['-euo', 'pipefail', '-c', script], {
+        cwd: path.join(workspace, step['working-directory'] ?? ''),
+        env,
+      });
     }
     const out = path.join(workspace, 'release');
-    expect((await readdir(out)).sort()).toEqual(['SHA256SUMS', 'manifest.json', 'report.epub', 'report.html', 'report.pdf']);
+    expect((await readdir(out)).sort()).toEqual([
+      'SHA256SUMS',
+      'manifest.json',
+      'report.epub',
+      'report.html',
+      'report.pdf',
+    ]);
     expect((await sha256sumCheck(out)).code).toBe(0);
     const manifest = JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as Manifest;
     expect(manifest.sourceDateEpoch).toBe(1_499_472_000);
@@ -179,7 +207,10 @@ async function runActionBuild(workspace: string, given: Record<string, string>, 
   const stepEnv = Object.fromEntries(Object.entries(step.env ?? {}).map(([name, value]) => [name, expand(value)]));
   await run('bash', ['-c', step.run!], { cwd: workspace, env: { ...env, ...stepEnv, GITHUB_OUTPUT: output } });
   return Object.fromEntries(
-    (await readFile(output, 'utf8')).split('\n').filter(Boolean).map((line) => line.split('=', 2) as [string, string]),
+    (await readFile(output, 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split('=', 2) as [string, string]),
   );
 }
 
@@ -190,9 +221,11 @@ describe('the GitHub Action', () => {
     const action = parse(text) as Action;
     expect(action.runs.using).toBe('composite');
     expect(Object.keys(action.inputs)).toEqual(expect.arrayContaining(['manuscripts', 'formats', 'paper', 'out']));
-    expect(action.outputs['manifest']!.value).toBe('${{ steps.build.outputs.manifest }}');
+    expect(action.outputs.manifest!.value).toBe('${{ steps.build.outputs.manifest }}');
     expect(action.runs.steps.some((step) => step.uses?.startsWith('actions/setup-node@'))).toBe(true);
-    expect(action.runs.steps.map((step) => step.run ?? '').join('\n')).toContain('apt-get install -y -qq --no-install-recommends chromium');
+    expect(action.runs.steps.map((step) => step.run ?? '').join('\n')).toContain(
+      'apt-get install -y -qq --no-install-recommends chromium',
+    );
   });
 
   it('passes manuscripts, formats, paper and options to `imprint build` and names the manifest', async () => {
@@ -212,6 +245,9 @@ describe('the GitHub Action', () => {
     );
     expect(outputs).toEqual({ manifest: 'site out/manifest.json' });
     const manifest = JSON.parse(await readFile(path.join(workspace, 'site out', 'manifest.json'), 'utf8')) as Manifest;
-    expect(manifest.reports.map((report) => report.editions.map((edition) => edition.path))).toEqual([['a b.html'], ['c.html']]);
+    expect(manifest.reports.map((report) => report.editions.map((edition) => edition.path))).toEqual([
+      ['a b.html'],
+      ['c.html'],
+    ]);
   });
 });

@@ -27,7 +27,9 @@ const browsers = (processes: readonly MarkedProcess[]) =>
 const browserMain = (processes: readonly MarkedProcess[]) =>
   browsers(processes).find((found) => !found.command.includes('--type=') && !found.command.includes('crashpad'));
 const pageRenderers = (processes: readonly MarkedProcess[]) =>
-  browsers(processes).filter((found) => found.command.includes('--type=renderer') && !found.command.includes('top-chrome-webui'));
+  browsers(processes).filter(
+    (found) => found.command.includes('--type=renderer') && !found.command.includes('top-chrome-webui'),
+  );
 
 interface Killed {
   /** The killed imprint's process id. */
@@ -42,7 +44,10 @@ interface Killed {
  * as soon as `moment` says so (polled on its output and the processes it
  * started); then wait for every one of those processes to be gone.
  */
-async function killWhen(args: string[], moment: (output: string, processes: MarkedProcess[]) => boolean): Promise<Killed> {
+async function killWhen(
+  args: string[],
+  moment: (output: string, processes: MarkedProcess[]) => boolean,
+): Promise<Killed> {
   const marker = newMarker();
   const temporary = await temporaryFolder('imprint-lifetime-tmp-');
   const watch = watchProcesses(marker);
@@ -76,7 +81,9 @@ async function killWhen(args: string[], moment: (output: string, processes: Mark
 async function expectNothingLeft(killed: Killed): Promise<void> {
   expect(browserMain(killed.seen), 'a browser was running when imprint was killed').toBeDefined();
   expect(killed.left.map((found) => `${found.pid} ${found.state} ${found.command.slice(0, 120)}`)).toEqual([]);
-  const profiles = (await readdir(killed.temporary)).filter((name) => name.startsWith(`imprint-chromium-${killed.pid}-`));
+  const profiles = (await readdir(killed.temporary)).filter((name) =>
+    name.startsWith(`imprint-chromium-${killed.pid}-`),
+  );
   expect(profiles).toHaveLength(1);
   expect(await removeAbandonedProfiles(killed.temporary)).toEqual([path.join(killed.temporary, profiles[0]!)]);
   expect(await readdir(killed.temporary)).toEqual([]);
@@ -91,15 +98,17 @@ beforeAll(async () => {
 
 describe('a build killed with SIGKILL', () => {
   it('while Chromium is starting leaves no Chromium process', async () => {
-    const killed = await killWhen(['build', '--no-config', '--force', long, '--out', path.join(dir, 'a')], (output, processes) =>
-      browserMain(processes) !== undefined && pageRenderers(processes).length === 0,
+    const killed = await killWhen(
+      ['build', '--no-config', '--force', long, '--out', path.join(dir, 'a')],
+      (_output, processes) => browserMain(processes) !== undefined && pageRenderers(processes).length === 0,
     );
     await expectNothingLeft(killed);
   });
 
   it('while the report loads in Chromium leaves no Chromium process', async () => {
-    const killed = await killWhen(['build', '--no-config', '--force', long, '--out', path.join(dir, 'b')], (_output, processes) =>
-      pageRenderers(processes).length > 0,
+    const killed = await killWhen(
+      ['build', '--no-config', '--force', long, '--out', path.join(dir, 'b')],
+      (_output, processes) => pageRenderers(processes).length > 0,
     );
     await expectNothingLeft(killed);
   });
@@ -113,25 +122,39 @@ describe('a build killed with SIGKILL', () => {
 
 describe('imprint watch killed with SIGKILL', () => {
   it('during its first build leaves no Chromium process', async () => {
-    const killed = await killWhen(['watch', long, '--out', path.join(dir, 'd')], (_output, processes) =>
-      pageRenderers(processes).length > 0,
+    const killed = await killWhen(
+      ['watch', long, '--out', path.join(dir, 'd')],
+      (_output, processes) => pageRenderers(processes).length > 0,
     );
     await expectNothingLeft(killed);
   });
 
-  it('while it waits with its warm browser leaves no Chromium process, and the next build removes the profile', async () => {
-    const killed = await killWhen(['watch', long, '--out', path.join(dir, 'e')], (output) => /^ready: watching /m.test(output));
-    expect(browserMain(killed.seen)).toBeDefined();
-    expect(killed.left).toEqual([]);
-    expect((await readdir(killed.temporary)).some((name) => name.startsWith(`imprint-chromium-${killed.pid}-`))).toBe(true);
-    // The next build launches Chromium again: the folder of the killed run is gone after it, and its own too.
-    const small = path.join(dir, 'small');
-    await mkdir(small, { recursive: true });
-    await writeFile(path.join(small, 'small.md'), '---\ntitle: Small\nauthor: A. Writer\n---\n\n# Small\n\nA paragraph.\n');
-    const next = await imprint(['build', '--no-config', path.join(small, 'small.md'), '--out', path.join(small, 'out'), '--quiet'], {
-      env: { TMPDIR: killed.temporary },
-    });
-    expect(next).toMatchObject({ code: 0, stderr: '' });
-    expect(await readdir(killed.temporary)).toEqual([]);
-  });
+  it(
+    'while it waits with its warm browser leaves no Chromium process, and the next build removes ' + 'the profile',
+    async () => {
+      const killed = await killWhen(['watch', long, '--out', path.join(dir, 'e')], (output) =>
+        /^ready: watching /m.test(output),
+      );
+      expect(browserMain(killed.seen)).toBeDefined();
+      expect(killed.left).toEqual([]);
+      expect((await readdir(killed.temporary)).some((name) => name.startsWith(`imprint-chromium-${killed.pid}-`))).toBe(
+        true,
+      );
+      // The next build launches Chromium again: the folder of the killed run is gone after it, and its own too.
+      const small = path.join(dir, 'small');
+      await mkdir(small, { recursive: true });
+      await writeFile(
+        path.join(small, 'small.md'),
+        '---\ntitle: Small\nauthor: A. Writer\n---\n\n# Small\n\nA paragraph.\n',
+      );
+      const next = await imprint(
+        ['build', '--no-config', path.join(small, 'small.md'), '--out', path.join(small, 'out'), '--quiet'],
+        {
+          env: { TMPDIR: killed.temporary },
+        },
+      );
+      expect(next).toMatchObject({ code: 0, stderr: '' });
+      expect(await readdir(killed.temporary)).toEqual([]);
+    },
+  );
 });

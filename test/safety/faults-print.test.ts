@@ -14,7 +14,10 @@ import { temporaryFolder } from '../helpers/tools.js';
  * script that marks its environment so the test finds all its processes.
  */
 const chromium = locateBrowser({ puppeteerPath: () => undefined }).executablePath;
-const chapters = Array.from({ length: 4000 }, (_, index) => `<p>Paragraph ${index}, long enough to be laid out over many printed pages of the report.</p>`).join('');
+const chapters = Array.from(
+  { length: 4000 },
+  (_, index) => `<p>Paragraph ${index}, long enough to be laid out over many printed pages of the report.</p>`,
+).join('');
 const html = `<!doctype html><html><head><title>Long</title></head><body>${chapters}</body></html>`;
 /** The wait of a step on this document with a browser timeout of 3 s: it grows with the document's size. */
 const printWaitS = Math.round(stepTimeoutMs(3_000, html.length) / 1000);
@@ -29,9 +32,13 @@ async function markedSession(timeoutMs: number) {
   return { session, watch };
 }
 
-const pageRenderers = (processes: readonly MarkedProcess[]) => processes.filter((found) => found.command.includes('--type=renderer') && !found.command.includes('top-chrome-webui'));
+const pageRenderers = (processes: readonly MarkedProcess[]) =>
+  processes.filter((found) => found.command.includes('--type=renderer') && !found.command.includes('top-chrome-webui'));
 
-/** Start printing, do `harm` to the browser's processes as soon as the print is asked for (and again until it ends), and see how the print ends. */
+/**
+ * Start printing, do `harm` to the browser's processes as soon as the print is asked for (and again until it ends), and
+ * see how the print ends.
+ */
 async function printWhile(timeoutMs: number, harm: (processes: MarkedProcess[], session: BrowserSession) => number) {
   const { session, watch } = await markedSession(timeoutMs);
   try {
@@ -78,9 +85,16 @@ const kill = (signal: NodeJS.Signals, pids: number[]) => {
 
 describe('a browser failing in the middle of a print', () => {
   it('whose page crashes: a clear error at once, and no process left', async () => {
-    const result = await printWhile(30_000, (processes) => kill('SIGKILL', pageRenderers(processes).map((found) => found.pid)));
+    const result = await printWhile(30_000, (processes) =>
+      kill(
+        'SIGKILL',
+        pageRenderers(processes).map((found) => found.pid),
+      ),
+    );
     expect(result.harmed).toBeGreaterThan(0);
-    expect(result.outcome).toMatch(/^EnvironmentError: The browser stopped \(it crashed or was closed\) while printing: /);
+    expect(result.outcome).toMatch(
+      /^EnvironmentError: The browser stopped \(it crashed or was closed\) while printing: /,
+    );
     expect(result.ms).toBeLessThan(10_000);
     expect(result.seen.length).toBeGreaterThan(3);
     expect(result.left).toEqual([]);
@@ -88,14 +102,24 @@ describe('a browser failing in the middle of a print', () => {
 
   it('that is killed: a clear error at once, and no process left', async () => {
     const result = await printWhile(30_000, (_, session) => kill('SIGKILL', [session.pid!]));
-    expect(result.outcome).toMatch(/^EnvironmentError: The browser stopped \(it crashed or was closed\) while printing: /);
+    expect(result.outcome).toMatch(
+      /^EnvironmentError: The browser stopped \(it crashed or was closed\) while printing: /,
+    );
     expect(result.ms).toBeLessThan(10_000);
     expect(result.left).toEqual([]);
   });
 
   it('whose page stops answering: an error at the timeout, and the stopped renderer killed on close', async () => {
-    const result = await printWhile(3_000, (processes) => kill('SIGSTOP', pageRenderers(processes).map((found) => found.pid)));
-    expect(result.outcome).toBe(`EnvironmentError: The browser did not answer within ${printWaitS} s while printing (set a longer wait with --browser-timeout)`);
+    const result = await printWhile(3_000, (processes) =>
+      kill(
+        'SIGSTOP',
+        pageRenderers(processes).map((found) => found.pid),
+      ),
+    );
+    expect(result.outcome).toBe(
+      `EnvironmentError: The browser did not answer within ${printWaitS} s while printing (set a ` +
+        `longer wait with --browser-timeout)`,
+    );
     expect(result.ms).toBeGreaterThan(2_900);
     expect(result.ms).toBeLessThan(printWaitS * 1000 + 3_000);
     expect(result.left).toEqual([]);
@@ -103,7 +127,10 @@ describe('a browser failing in the middle of a print', () => {
 
   it('that stops answering altogether: an error at the timeout, and the whole browser killed on close', async () => {
     const result = await printWhile(3_000, (_, session) => kill('SIGSTOP', [session.pid!]));
-    expect(result.outcome).toBe(`EnvironmentError: The browser did not answer within ${printWaitS} s while printing (set a longer wait with --browser-timeout)`);
+    expect(result.outcome).toBe(
+      `EnvironmentError: The browser did not answer within ${printWaitS} s while printing (set a ` +
+        `longer wait with --browser-timeout)`,
+    );
     expect(result.ms).toBeLessThan(printWaitS * 1000 + 3_000);
     expect(result.left).toEqual([]);
   });

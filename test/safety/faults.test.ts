@@ -37,11 +37,14 @@ async function fakeBrowser(name: string, body: string): Promise<string> {
 }
 
 /** Shell: the pids of the page renderers among the wrapper's process group (the wrapper leads it). */
-const renderers = `ps -eo pid=,pgid=,args= | awk -v g=$$ '$2 == g && /--type=renderer/ && !/top-chrome-webui/ { print $1 }'`;
+const renderers =
+  `ps -eo pid=,pgid=,args= | awk -v g=$$ '$2 == g && /--type=renderer/ && ` + `!/top-chrome-webui/ { print $1 }'`;
 
 async function outputs(): Promise<Map<string, string>> {
   const names = (await readdir(out)).sort();
-  return new Map(await Promise.all(names.map(async (name) => [name, await sha256File(path.join(out, name))] as [string, string])));
+  return new Map(
+    await Promise.all(names.map(async (name) => [name, await sha256File(path.join(out, name))] as [string, string])),
+  );
 }
 
 interface Outcome extends CliResult {
@@ -51,12 +54,16 @@ interface Outcome extends CliResult {
 }
 
 /** The browser's processes among those watched (not the imprint command naming one). */
-const browsers = (processes: readonly MarkedProcess[]) => processes.filter((found) => found.command.includes('chromium') && !found.command.includes('imprint.js'));
+const browsers = (processes: readonly MarkedProcess[]) =>
+  processes.filter((found) => found.command.includes('chromium') && !found.command.includes('imprint.js'));
 /** Chromium's main process: the one started without a `--type`. */
-const browserMain = (processes: readonly MarkedProcess[]) => browsers(processes).find((found) => !found.command.includes('--type=') && !found.command.includes('crashpad'));
+const browserMain = (processes: readonly MarkedProcess[]) =>
+  browsers(processes).find((found) => !found.command.includes('--type=') && !found.command.includes('crashpad'));
 /** The renderers of pages (not of Chromium's own user interface). */
 const pageRenderers = (processes: readonly MarkedProcess[]) =>
-  browsers(processes).filter((found) => found.command.includes('--type=renderer') && !found.command.includes('top-chrome-webui'));
+  browsers(processes).filter(
+    (found) => found.command.includes('--type=renderer') && !found.command.includes('top-chrome-webui'),
+  );
 
 /**
  * Build the long manuscript again with these options, as a child process,
@@ -64,17 +71,25 @@ const pageRenderers = (processes: readonly MarkedProcess[]) =>
  * browser is up and a page renderer runs in it, 0.7 s later: in the middle of
  * loading, laying out and printing the long report.
  */
-async function buildWith(options: string[], harm?: (processes: MarkedProcess[]) => void, repeat = 1): Promise<Outcome & { harmed: boolean }> {
+async function buildWith(
+  options: string[],
+  harm?: (processes: MarkedProcess[]) => void,
+  repeat = 1,
+): Promise<Outcome & { harmed: boolean }> {
   const marker = newMarker();
   const watch = watchProcesses(marker);
   const started = performance.now();
   let harmed = false;
   const later: NodeJS.Timeout[] = [];
   try {
-    const child = spawn(process.execPath, [path.join(repositoryRoot, 'bin/imprint.js'), 'build', '--no-config', '--force', long, '--out', out, ...options], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, [markerVariable]: marker },
-    });
+    const child = spawn(
+      process.execPath,
+      [path.join(repositoryRoot, 'bin/imprint.js'), 'build', '--no-config', '--force', long, '--out', out, ...options],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, [markerVariable]: marker },
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -86,8 +101,10 @@ async function buildWith(options: string[], harm?: (processes: MarkedProcess[]) 
           if (harmed) return;
           if (pageRenderers(watch.left()).length >= 1) {
             harmed = true;
-            // Again every 0.3 s when asked: a renderer that is replaced (the first tab's, on navigating) must not escape.
-            for (let time = 0; time < repeat; time++) later.push(setTimeout(() => harm(watch.left()), 700 + 300 * time));
+            // Again every 0.3 s when asked: a renderer that is replaced (the first tab's, on navigating) must not
+            // escape.
+            for (let time = 0; time < repeat; time++)
+              later.push(setTimeout(() => harm(watch.left()), 700 + 300 * time));
           }
         }, 25)
       : undefined;
@@ -102,15 +119,16 @@ async function buildWith(options: string[], harm?: (processes: MarkedProcess[]) 
   }
 }
 
-const signal = (name: NodeJS.Signals, pick: (processes: MarkedProcess[]) => MarkedProcess[]) => (processes: MarkedProcess[]) => {
-  for (const found of pick(processes)) {
-    try {
-      process.kill(found.pid, name);
-    } catch {
-      // Gone already.
+const signal =
+  (name: NodeJS.Signals, pick: (processes: MarkedProcess[]) => MarkedProcess[]) => (processes: MarkedProcess[]) => {
+    for (const found of pick(processes)) {
+      try {
+        process.kill(found.pid, name);
+      } catch {
+        // Gone already.
+      }
     }
-  }
-};
+  };
 
 beforeAll(async () => {
   dir = await temporaryFolder();
@@ -146,9 +164,13 @@ describe('with no usable browser', () => {
 
   it('exits 2 naming the missing path given by PUPPETEER_EXECUTABLE_PATH', async () => {
     const marker = newMarker();
-    const result = await imprint(['build', '--no-config', '--force', long, '--out', out], { env: { PUPPETEER_EXECUTABLE_PATH: '/nonexistent/chrome', [markerVariable]: marker } });
+    const result = await imprint(['build', '--no-config', '--force', long, '--out', out], {
+      env: { PUPPETEER_EXECUTABLE_PATH: '/nonexistent/chrome', [markerVariable]: marker },
+    });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('imprint: PUPPETEER_EXECUTABLE_PATH names /nonexistent/chrome, which is not an executable file');
+    expect(result.stderr).toContain(
+      'imprint: PUPPETEER_EXECUTABLE_PATH names /nonexistent/chrome, which is not an executable file',
+    );
   });
 
   it('says so and exits 2 when the configured browser is not a browser', async () => {
@@ -184,10 +206,15 @@ describe('when the browser hangs', () => {
 
   it('gives up on a browser that freezes in the middle of a build, and kills it', async () => {
     // The real Chromium, stopped (SIGSTOP) while it lays out the report.
-    const result = await buildWith(['--browser', chromium, '--browser-timeout', '3'], signal('SIGSTOP', (processes) => [browserMain(processes)!]));
+    const result = await buildWith(
+      ['--browser', chromium, '--browser-timeout', '3'],
+      signal('SIGSTOP', (processes) => [browserMain(processes)!]),
+    );
     expect(result.harmed).toBe(true);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^imprint: The browser did not answer within \d+ s while [a-z ]+ \(set a longer wait with --browser-timeout\)$/m);
+    expect(result.stderr).toMatch(
+      /^imprint: The browser did not answer within \d+ s while [a-z ]+ \(set a longer wait with --browser-timeout\)$/m,
+    );
     expect(result.stderr).not.toMatch(/^\s+at /m);
     expect(result.ms).toBeLessThan(45_000);
     expect(browsers(result.seen).length).toBeGreaterThan(3);
@@ -198,11 +225,14 @@ describe('when the browser hangs', () => {
     // Every page renderer is stopped as soon as it appears: the report's page never loads.
     const stall = await fakeBrowser(
       'stall.sh',
-      `"${chromium}" "$@" &\nchild=$!\n(while kill -0 $child 2>/dev/null; do for p in $(${renderers}); do kill -STOP $p; done; sleep 0.05; done) &\nwait $child`,
+      `"${chromium}" "$@" &\nchild=$!\n(while kill -0 $child 2>/dev/null; do for p in ` +
+        `$(${renderers}); do kill -STOP $p; done; sleep 0.05; done) &\nwait $child`,
     );
     const result = await buildWith(['--browser', stall, '--browser-timeout', '3']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^imprint: The browser did not answer within \d+ s while loading the page \(set a longer wait with --browser-timeout\)$/m);
+    expect(result.stderr).toMatch(
+      /^imprint: The browser did not answer within \d+ s while loading the page \(set a longer wait with --browser-timeout\)$/m,
+    );
     expect(result.ms).toBeLessThan(45_000);
     expect(pageRenderers(result.seen).length).toBeGreaterThan(0);
     expect(result.left).toEqual([]);
@@ -212,10 +242,15 @@ describe('when the browser hangs', () => {
 describe('when the browser crashes', () => {
   it('stops cleanly when the browser is killed in the middle of a build', async () => {
     // The real Chromium, killed (SIGKILL) once the page for the report is open in it.
-    const result = await buildWith(['--browser', chromium], signal('SIGKILL', (processes) => [browserMain(processes)!]));
+    const result = await buildWith(
+      ['--browser', chromium],
+      signal('SIGKILL', (processes) => [browserMain(processes)!]),
+    );
     expect(result.harmed).toBe(true);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^imprint: The browser stopped \(it crashed or was closed\) (while [a-z ]+|before the page could be loaded)/m);
+    expect(result.stderr).toMatch(
+      /^imprint: The browser stopped \(it crashed or was closed\) (while [a-z ]+|before the page could be loaded)/m,
+    );
     expect(result.stderr).not.toMatch(/^\s+at /m);
     expect(result.ms).toBeLessThan(45_000);
     expect(browsers(result.seen).length).toBeGreaterThan(3);
@@ -228,10 +263,16 @@ describe('when the browser crashes', () => {
     // grows with the document). Killed again every 0.3 s until the build ends: the browser starts while the
     // manuscript compiles, so the first renderers are of pages made ready ahead, which are replaced; the one that
     // loads the report must not escape.
-    const result = await buildWith(['--browser', chromium, '--browser-timeout', '10'], signal('SIGKILL', pageRenderers), 200);
+    const result = await buildWith(
+      ['--browser', chromium, '--browser-timeout', '10'],
+      signal('SIGKILL', pageRenderers),
+      200,
+    );
     expect(result.harmed).toBe(true);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^imprint: The browser (stopped \(it crashed or was closed\) (while [a-z ]+|before the page could be loaded)|did not answer within \d+ s while loading the page)/m);
+    expect(result.stderr).toMatch(
+      /^imprint: The browser (stopped \(it crashed or was closed\) (while [a-z ]+|before the page could be loaded)|did not answer within \d+ s while loading the page)/m,
+    );
     expect(result.stderr).not.toMatch(/^\s+at /m);
     expect(result.ms).toBeLessThan(45_000);
     expect(result.left).toEqual([]);
@@ -240,18 +281,27 @@ describe('when the browser crashes', () => {
 
 describe('when the build is interrupted', () => {
   for (const name of ['SIGINT', 'SIGTERM'] as const) {
-    it(`stops on ${name} in the middle of the build: exit 130, the browser gone, nothing half-written, earlier editions intact`, async () => {
-      // The signal goes to the imprint command (as Ctrl-C or a CI runner's cancel would send it) while the browser lays out the report.
-      const result = await buildWith([], signal(name, (processes) => processes.filter((found) => found.command.includes('bin/imprint.js build'))));
-    expect(result.harmed).toBe(true);
-      expect(result.stderr).toContain('imprint: interrupted');
-      expect(result.stderr).not.toMatch(/^\s+at /m);
-      expect(result.code).toBe(130);
-      expect(result.ms).toBeLessThan(45_000);
-      expect(browsers(result.seen).length).toBeGreaterThan(3);
-      expect(result.left).toEqual([]);
-      expect((await readdir(out)).filter((file) => file.startsWith('.') || file.endsWith('.tmp'))).toEqual([]);
-    });
+    it(
+      `stops on ${name} in the middle of the build: exit 130, the browser gone, nothing ` +
+        `half-written, earlier editions intact`,
+      async () => {
+        // The signal goes to the imprint command (as Ctrl-C or a CI runner's cancel would send it) while the browser
+        // lays
+        // out the report.
+        const result = await buildWith(
+          [],
+          signal(name, (processes) => processes.filter((found) => found.command.includes('bin/imprint.js build'))),
+        );
+        expect(result.harmed).toBe(true);
+        expect(result.stderr).toContain('imprint: interrupted');
+        expect(result.stderr).not.toMatch(/^\s+at /m);
+        expect(result.code).toBe(130);
+        expect(result.ms).toBeLessThan(45_000);
+        expect(browsers(result.seen).length).toBeGreaterThan(3);
+        expect(result.left).toEqual([]);
+        expect((await readdir(out)).filter((file) => file.startsWith('.') || file.endsWith('.tmp'))).toEqual([]);
+      },
+    );
   }
 });
 

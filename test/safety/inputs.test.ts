@@ -29,9 +29,27 @@ async function buildOf(source: string | Uint8Array, files: Record<string, string
   const manuscript = path.join(project, 'report.md');
   await writeFile(manuscript, source);
   const out = path.join(project, 'out');
-  const result = await imprint(['build', '--no-config', manuscript, '--out', out, '--json', '--browser-ws-endpoint', inject('browserWSEndpoint'), ...extra]);
+  const result = await imprint([
+    'build',
+    '--no-config',
+    manuscript,
+    '--out',
+    out,
+    '--json',
+    '--browser-ws-endpoint',
+    inject('browserWSEndpoint'),
+    ...extra,
+  ]);
   const json = JSON.parse(result.stdout || '{"messages":[]}') as {
-    messages: Array<{ line: number | null; column: number | null; endLine: number | null; endColumn: number | null; ruleId: string; reason: string; severity: string }>;
+    messages: Array<{
+      line: number | null;
+      column: number | null;
+      endLine: number | null;
+      endColumn: number | null;
+      ruleId: string;
+      reason: string;
+      severity: string;
+    }>;
   };
   return { ...result, messages: json.messages, out };
 }
@@ -43,7 +61,9 @@ async function expectRejected(source: string | Uint8Array, expected: Expected[],
   expect(existsSync(result.out)).toBe(false);
   const errors = result.messages.filter((message) => message.severity === 'error');
   for (const want of expected) {
-    const found = errors.find((message) => `${message.line}:${message.column}` === want.place && message.ruleId === want.ruleId);
+    const found = errors.find(
+      (message) => `${message.line}:${message.column}` === want.place && message.ruleId === want.ruleId,
+    );
     expect(found, `${want.ruleId} at ${want.place} in ${JSON.stringify(errors)}`).toBeDefined();
     if (want.reason) expect(found!.reason).toMatch(want.reason);
   }
@@ -54,47 +74,70 @@ describe('bad manuscripts', () => {
   it('an empty manuscript', () => expectRejected('\n  \n', [{ place: '1:1', ruleId: 'manuscript-empty' }]));
 
   it('a binary file given as the manuscript', () =>
-    expectRejected(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0xff, 0xfe]), [{ place: '1:1', ruleId: 'manuscript-binary' }]));
+    expectRejected(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0xff, 0xfe]), [
+      { place: '1:1', ruleId: 'manuscript-binary' },
+    ]));
 
   it('front matter that does not parse', () =>
-    expectRejected('---\ntitle: A report\nauthor: [unclosed\nlang: en-GB\n---\n\n# One\n', [{ place: '4:1', ruleId: 'front-matter-syntax', reason: /Cannot parse front matter/ }]));
+    expectRejected('---\ntitle: A report\nauthor: [unclosed\nlang: en-GB\n---\n\n# One\n', [
+      { place: '4:1', ruleId: 'front-matter-syntax', reason: /Cannot parse front matter/ },
+    ]));
 
   it('front matter with values of the wrong type, every one reported', async () => {
-    const result = await expectRejected('---\ntitle: [1, 2]\nauthor: A. Writer\ndate: not a date\nlang: 42\n---\n\n# One\n', [
-      { place: '2:8', ruleId: 'front-matter-schema', reason: /title/ },
-      { place: '4:7', ruleId: 'front-matter-schema', reason: /date/ },
-      { place: '5:7', ruleId: 'front-matter-schema', reason: /lang/ },
-    ]);
+    const result = await expectRejected(
+      '---\ntitle: [1, 2]\nauthor: A. Writer\ndate: not a date\nlang: 42\n---\n\n# One\n',
+      [
+        { place: '2:8', ruleId: 'front-matter-schema', reason: /title/ },
+        { place: '4:7', ruleId: 'front-matter-schema', reason: /date/ },
+        { place: '5:7', ruleId: 'front-matter-schema', reason: /lang/ },
+      ],
+    );
     expect(result.messages.filter((message) => message.ruleId === 'front-matter-schema')).toHaveLength(3);
   });
 
   it('an unknown directive and an unknown attribute', () =>
-    expectRejected(`${front}# One\n\n::diagram{src="x.csv"}\n\n::table[Caption]{#tbl-x src="d.csv" colour="red"}\n`, [
-      { place: '9:1', ruleId: 'directive-unknown', reason: /`::diagram`/ },
-      { place: '11:1', ruleId: 'directive-attribute', reason: /colour/ },
-    ], { 'd.csv': 'name,source\nA,s\n' }));
+    expectRejected(
+      `${front}# One\n\n::diagram{src="x.csv"}\n\n::table[Caption]{#tbl-x src="d.csv" colour="red"}\n`,
+      [
+        { place: '9:1', ruleId: 'directive-unknown', reason: /`::diagram`/ },
+        { place: '11:1', ruleId: 'directive-attribute', reason: /colour/ },
+      ],
+      { 'd.csv': 'name,source\nA,s\n' },
+    ));
 
   it('a container directive that is never closed', () =>
-    expectRejected(`${front}# One\n\n:::aside\nThe rest of the report is swallowed.\n\n# Two\n`, [{ place: '9:1', ruleId: 'directive-unterminated', reason: /never closed/ }]));
+    expectRejected(`${front}# One\n\n:::aside\nThe rest of the report is swallowed.\n\n# Two\n`, [
+      { place: '9:1', ruleId: 'directive-unterminated', reason: /never closed/ },
+    ]));
 
   it('a data file against its schema', () =>
-    expectRejected(`${front}# One\n\n::table[Caption]{#tbl-x src="d.csv"}\n`, [{ place: '3:3', ruleId: 'data-schema', reason: /`value` must be a number/ }], {
-      'd.csv': 'name,value,source\nA,1,s\nB,lots,s\n',
-      'd.schema.yaml': 'columns:\n  - key: name\n  - key: value\n    type: number\n  - key: source\n',
-    }));
+    expectRejected(
+      `${front}# One\n\n::table[Caption]{#tbl-x src="d.csv"}\n`,
+      [{ place: '3:3', ruleId: 'data-schema', reason: /`value` must be a number/ }],
+      {
+        'd.csv': 'name,value,source\nA,1,s\nB,lots,s\n',
+        'd.schema.yaml': 'columns:\n  - key: name\n  - key: value\n    type: number\n  - key: source\n',
+      },
+    ));
 
   // An id written in raw HTML takes precedence over a heading's generated one, which steps aside (`one-1`).
   it('the same id twice in directives', () =>
-    expectRejected(`${front}# One\n\n::table[A]{#tbl-x src="d.csv"}\n\n::table[B]{#tbl-x src="d.csv"}\n\n<span id="one">beside the heading</span>\n`, [
-      { place: '11:1', ruleId: 'duplicate-id', reason: /#tbl-x.*line 9/ },
-    ], { 'd.csv': 'name,source\nA,s\n' }));
+    expectRejected(
+      `${front}# One\n\n::table[A]{#tbl-x src="d.csv"}\n\n::table[B]{#tbl-x src="d.csv"}\n\n<span ` +
+        `id="one">beside the heading</span>\n`,
+      [{ place: '11:1', ruleId: 'duplicate-id', reason: /#tbl-x.*line 9/ }],
+      { 'd.csv': 'name,source\nA,s\n' },
+    ));
 
   it('reports every problem of a run at once', async () => {
-    const result = await expectRejected(`${front}# One\n\n::diagram{}\n\n:ref[#nowhere]\n\n![gone](gone.png)\n\n::table[X]{#tbl-x src="missing.csv"}\n`, [
-      { place: '9:1', ruleId: 'directive-unknown' },
-      { place: '11:1', ruleId: 'reference-missing' },
-      { place: '15:1', ruleId: 'data-missing' },
-    ]);
+    const result = await expectRejected(
+      `${front}# One\n\n::diagram{}\n\n:ref[#nowhere]\n\n![gone](gone.png)\n\n::table[X]{#tbl-x src="missing.csv"}\n`,
+      [
+        { place: '9:1', ruleId: 'directive-unknown' },
+        { place: '11:1', ruleId: 'reference-missing' },
+        { place: '15:1', ruleId: 'data-missing' },
+      ],
+    );
     expect(result.stderr).not.toContain('internal error');
   });
 });
@@ -115,7 +158,11 @@ describe('large inputs', () => {
 
   it('a table of 5,000 rows (over a hundred pages) builds, in every edition', { timeout: 900_000 }, async () => {
     const rows = Array.from({ length: 5_000 }, (_, index) => `Row ${index + 1},${index * 3},generated`).join('\n');
-    const result = await buildOf(`${front}# One\n\n::table[A large table]{#tbl-large src="large.csv"}\n`, { 'large.csv': `name,value,source\n${rows}\n` }, ['--browser-timeout', '600']);
+    const result = await buildOf(
+      `${front}# One\n\n::table[A large table]{#tbl-large src="large.csv"}\n`,
+      { 'large.csv': `name,value,source\n${rows}\n` },
+      ['--browser-timeout', '600'],
+    );
     expect(result.code).toBe(0);
     const html = await readFile(path.join(result.out, 'report.html'), 'utf8');
     expect(html).toContain('Row 5000');

@@ -29,14 +29,22 @@ describe('the preview', () => {
   it('answers only local Host names, so a rebound DNS name cannot read the report', async () => {
     const server = await startPreviewServer();
     try {
-      server.show('<!doctype html><html><head><meta http-equiv="content-security-policy" content="default-src \'none\'"></head><body><p>Secret report</p></body></html>');
+      server.show(
+        '<!doctype html><html><head><meta http-equiv="content-security-policy" content="default-src ' +
+          "'none'\"></head><body><p>Secret report</p></body></html>",
+      );
       const port = new URL(server.url).port;
       for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, 'LOCALHOST']) {
         const answer = await getWithHost(server.url, host);
         expect(answer.status, host).toBe(200);
         expect(answer.body).toContain('Secret report');
       }
-      for (const host of [`evil.example:${port}`, 'evil.example', `127.0.0.1.evil.example:${port}`, `localhost.evil.example`]) {
+      for (const host of [
+        `evil.example:${port}`,
+        'evil.example',
+        `127.0.0.1.evil.example:${port}`,
+        `localhost.evil.example`,
+      ]) {
         const answer = await getWithHost(server.url, host);
         expect(answer.status, host).toBe(421);
         expect(answer.body).not.toContain('Secret report');
@@ -46,10 +54,13 @@ describe('the preview', () => {
     }
   });
 
-  it('lets only its own reload script run, by a nonce in the page\'s policy', async () => {
+  it("lets only its own reload script run, by a nonce in the page's policy", async () => {
     const server = await startPreviewServer();
     try {
-      server.show('<!doctype html><html><head><meta http-equiv="content-security-policy" content="default-src \'none\'"></head><body></body></html>');
+      server.show(
+        '<!doctype html><html><head><meta http-equiv="content-security-policy" content="default-src ' +
+          "'none'\"></head><body></body></html>",
+      );
       const { body } = await getWithHost(server.url, `127.0.0.1:${new URL(server.url).port}`);
       const nonce = /script-src 'nonce-([^']+)'/.exec(body)?.[1];
       expect(nonce).toBeDefined();

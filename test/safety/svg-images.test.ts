@@ -29,24 +29,27 @@ async function buildHtmlAndEpub(manuscript: string) {
 }
 
 describe('SVG images', { timeout: 300_000 }, () => {
-  it('takes a Graphviz drawing (XML declaration, DOCTYPE, then comments) into every edition, without its DOCTYPE', async () => {
-    const result = await buildHtmlAndEpub(await projectWith('graphviz-pipeline.svg'));
-    expect(result.files.flatMap((file) => file.messages.map(String))).toEqual([]);
-    expect(result.ok).toBe(true);
-    const [html, epub] = result.reports[0]!.editions.map((edition) => edition.bytes);
-    expect(Buffer.from(html!).toString()).toContain('data:image/svg+xml;base64,');
-    const entries = await epubEntries(epub!);
-    const svgs = [...entries].filter(([name]) => /images\/[0-9a-f]{16}\.svg$/.test(name));
-    expect(svgs).toHaveLength(1);
-    const svg = Buffer.from(svgs[0]![1]).toString('utf8');
-    expect(svg).not.toContain('<!DOCTYPE');
-    expect(svg).not.toContain('<!--');
-    expect(svg).toContain('xmlns:xlink="http://www.w3.org/1999/xlink"');
-    expect(svg).toContain('>Manuscript</text>');
-    expect(svg).toContain('xlink:href="https://commonmark.org/"');
-    const check = await epubcheck(epub!);
-    expect([check.fatals, check.errors], check.output).toEqual([0, 0]);
-  });
+  it(
+    'takes a Graphviz drawing (XML declaration, DOCTYPE, then comments) into every edition, without ' + 'its DOCTYPE',
+    async () => {
+      const result = await buildHtmlAndEpub(await projectWith('graphviz-pipeline.svg'));
+      expect(result.files.flatMap((file) => file.messages.map(String))).toEqual([]);
+      expect(result.ok).toBe(true);
+      const [html, epub] = result.reports[0]!.editions.map((edition) => edition.bytes);
+      expect(Buffer.from(html!).toString()).toContain('data:image/svg+xml;base64,');
+      const entries = await epubEntries(epub!);
+      const svgs = [...entries].filter(([name]) => /images\/[0-9a-f]{16}\.svg$/.test(name));
+      expect(svgs).toHaveLength(1);
+      const svg = Buffer.from(svgs[0]![1]).toString('utf8');
+      expect(svg).not.toContain('<!DOCTYPE');
+      expect(svg).not.toContain('<!--');
+      expect(svg).toContain('xmlns:xlink="http://www.w3.org/1999/xlink"');
+      expect(svg).toContain('>Manuscript</text>');
+      expect(svg).toContain('xlink:href="https://commonmark.org/"');
+      const check = await epubcheck(epub!);
+      expect([check.fatals, check.errors], check.output).toEqual([0, 0]);
+    },
+  );
 
   it('removes what could run or load from a drawing, with a warning at the image', async () => {
     const result = await buildHtmlAndEpub(await projectWith('hostile.svg'));
@@ -58,7 +61,16 @@ describe('SVG images', { timeout: 300_000 }, () => {
     const epub = result.reports[0]!.editions[1]!.bytes;
     const svg = [...(await epubEntries(epub))].find(([name]) => /images\/[0-9a-f]{16}\.svg$/.test(name))![1];
     const text = Buffer.from(svg).toString('utf8');
-    for (const bad of ['<script', 'onload', 'onclick', 'foreignObject', 'iframe', '127.0.0.1', 'javascript', 'animate']) {
+    for (const bad of [
+      '<script',
+      'onload',
+      'onclick',
+      'foreignObject',
+      'iframe',
+      '127.0.0.1',
+      'javascript',
+      'animate',
+    ]) {
       expect(text).not.toContain(bad);
     }
     expect(text).toContain('Kept text');
@@ -67,7 +79,7 @@ describe('SVG images', { timeout: 300_000 }, () => {
     expect([check.fatals, check.errors], check.output).toEqual([0, 0]);
   });
 
-  it('refuses a <use> bomb at the image\'s line and column before any edition is made', async () => {
+  it("refuses a <use> bomb at the image's line and column before any edition is made", async () => {
     const result = await build({
       manuscripts: [await projectWith('use-bomb.svg')],
       formats: ['html', 'pdf', 'epub'],
@@ -84,11 +96,12 @@ describe('SVG images', { timeout: 300_000 }, () => {
   });
 
   it('knows an SVG by its root element after any prolog', () => {
-    const graphvizHead = '<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN"\n "x.dtd">\n<!-- a -->\n<svg>';
+    const graphvizHead =
+      '<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN"\n "x.dtd">\n<!-- a -->\n<svg>';
     expect(sniffImage(Buffer.from(graphvizHead))).toBe('image/svg+xml');
-    expect(sniffImage(Buffer.from('<!-- a --><?xml-stylesheet href="x"?><!DOCTYPE svg [ <!ELEMENT x ANY> ]><svg/>'))).toBe(
-      'image/svg+xml',
-    );
+    expect(
+      sniffImage(Buffer.from('<!-- a --><?xml-stylesheet href="x"?><!DOCTYPE svg [ <!ELEMENT x ANY> ]><svg/>')),
+    ).toBe('image/svg+xml');
     expect(sniffImage(Buffer.from('<!-- a --><html><svg>'))).toBeUndefined();
   });
 });

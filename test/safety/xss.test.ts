@@ -78,7 +78,8 @@ describe('injection vectors', { timeout: 600_000 }, () => {
       await page.setJavaScriptEnabled(true);
       await page.exposeFunction('__imprintScriptRan', (what: string) => ran.push(what));
       await page.evaluateOnNewDocument(() => {
-        const report = (what: string) => (window as unknown as { __imprintScriptRan(what: string): void }).__imprintScriptRan(what);
+        const report = (what: string) =>
+          (window as unknown as { __imprintScriptRan(what: string): void }).__imprintScriptRan(what);
         for (const name of ['alert', 'confirm', 'prompt', 'print', 'eval', 'msgbox'] as const) {
           Object.defineProperty(window, name, { value: (...args: unknown[]) => report(`${name}(${args.join(',')})`) });
         }
@@ -116,7 +117,9 @@ describe('injection vectors', { timeout: 600_000 }, () => {
         if (!link) continue;
         try {
           await link.click({ delay: 1 }).catch(() => undefined);
-          await link.evaluate((element) => element.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true })));
+          await link.evaluate((element) =>
+            element.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true })),
+          );
           await link.hover().catch(() => undefined);
         } catch (cause) {
           // A click that replaced the page (a script URL that ran): seen, and the page is opened again.
@@ -140,10 +143,14 @@ describe('injection vectors', { timeout: 600_000 }, () => {
       const found = await page.evaluate(() => {
         const all = [...document.querySelectorAll('*')];
         return {
-          handlers: all.flatMap((element) => [...element.attributes].filter((a) => /^on/i.test(a.name)).map((a) => a.name)),
+          handlers: all.flatMap((element) =>
+            [...element.attributes].filter((a) => /^on/i.test(a.name)).map((a) => a.name),
+          ),
           scripts: document.querySelectorAll('script, iframe, object, embed, frame, foreignObject, base, link').length,
           scriptUrls: all.flatMap((element) =>
-            [...element.attributes].filter((a) => /^\s*(?:javascript|vbscript|data:text)/i.test(a.value.replace(/[\t\n\r]/g, ''))).map((a) => a.value),
+            [...element.attributes]
+              .filter((a) => /^\s*(?:javascript|vbscript|data:text)/i.test(a.value.replace(/[\t\n\r]/g, '')))
+              .map((a) => a.value),
           ),
           childFrame: (window as unknown as Record<string, unknown>).__childFrame === true,
         };
@@ -164,7 +171,10 @@ describe('injection vectors', { timeout: 600_000 }, () => {
     const list = await readFile(path.resolve(import.meta.dirname, 'inputs/xss/refused.txt'), 'utf8');
     const refused = list.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'));
     const dir = await temporaryFolder();
-    await writeFile(path.join(dir, 'report.md'), `---\ntitle: Refused\nauthor: A. Writer\n---\n\n${refused.join('\n\n')}\n`);
+    await writeFile(
+      path.join(dir, 'report.md'),
+      `---\ntitle: Refused\nauthor: A. Writer\n---\n\n${refused.join('\n\n')}\n`,
+    );
     const result = await build({
       manuscripts: [path.join(dir, 'report.md')],
       formats: ['html', 'epub'],
@@ -191,13 +201,27 @@ describe('injection vectors', { timeout: 600_000 }, () => {
     for (const [name, text] of documents) {
       // Text may quote anything (it is escaped); tags and attributes are what a reader would act on.
       const tags = text.match(/<[a-zA-Z][^>]*>/g) ?? [];
-      expect(tags.filter((tag) => /^<(?:[a-z]+:)?(?:script|iframe|object|embed|foreignObject|base|link)\b/i.test(tag) &&
-        !/^<link[^>]*rel="stylesheet"[^>]*href="[^":]*"/.test(tag)), name).toEqual([]);
+      expect(
+        tags.filter(
+          (tag) =>
+            /^<(?:[a-z]+:)?(?:script|iframe|object|embed|foreignObject|base|link)\b/i.test(tag) &&
+            !/^<link[^>]*rel="stylesheet"[^>]*href="[^":]*"/.test(tag),
+        ),
+        name,
+      ).toEqual([]);
       const attributes = tags.flatMap((tag) => [...tag.matchAll(/\s([^\s=/>]+)\s*=\s*("[^"]*"|'[^']*')/g)]);
-      expect(attributes.filter(([, key]) => /^on/i.test(key!)).map(([all]) => all), name).toEqual([]);
-      const values = attributes.map(([, key, value]) => [key, decodeEntities(value!.slice(1, -1)).replace(/[\u0000-\u0020]/g, '')]);
-      expect(values.filter(([, value]) => /(?:javascript|vbscript|livescript):|127\.0\.0\.1/i.test(value!)).map(String), name)
-        .toEqual([]);
+      expect(
+        attributes.filter(([, key]) => /^on/i.test(key!)).map(([all]) => all),
+        name,
+      ).toEqual([]);
+      const values = attributes.map(([, key, value]) => [
+        key,
+        decodeEntities(value!.slice(1, -1)).replace(/[\u0000-\u0020]/g, ''),
+      ]);
+      expect(
+        values.filter(([, value]) => /(?:javascript|vbscript|livescript):|127\.0\.0\.1/i.test(value!)).map(String),
+        name,
+      ).toEqual([]);
     }
   });
 });

@@ -26,7 +26,12 @@ describe('CSV parsing', () => {
   });
 
   it('reports an unclosed quote and text after a closing quote at their places', () => {
-    expect(parseCsv('a\n"open').problems).toEqual([{ reason: 'Quoted value is not closed', place: { line: 2, column: 1, offset: 2 } }]);
-    expect(parseCsv('a,b\n"x"y,1').problems[0]).toMatchObject({ reason: 'Unexpected text after a closing quote', place: { line: 2, column: 4 } });
+    expect(parseCsv('a\n"open').problems).toEqual([
+      { reason: 'Quoted value is not closed', place: { line: 2, column: 1, offset: 2 } },
+    ]);
+    expect(parseCsv('a,b\n"x"y,1').problems[0]).toMatchObject({
+      reason: 'Unexpected text after a closing quote',
+      place: { line: 2, column: 4 },
+    });
   });
 });

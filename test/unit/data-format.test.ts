@@ -40,15 +40,24 @@ describe('totals and changes', () => {
   const file = new VFile({
     path: 'p.yaml',
     value:
-      'columns:\n  - {key: name}\n  - {key: year, type: year}\n  - {key: amount, type: money, currency: USD, scale: billion}\n' +
-      'rows:\n  - {name: a, year: 2015, amount: 110, source: s}\n  - {name: b, year: 2016, amount: 200, source: s}\n  - {name: c, year: null, amount: null, source: s}\n',
+      'columns:\n  - {key: name}\n  - {key: year, type: year}\n  - {key: amount, type: money, ' +
+      'currency: USD, scale: billion}\n' +
+      'rows:\n  - {name: a, year: 2015, amount: 110, source: s}\n  - {name: b, year: 2016, amount: ' +
+      '200, source: s}\n  - {name: c, year: null, amount: null, source: s}\n',
   });
   const table = readDataTable(file)!;
   const amount = table.columns.find((column) => column.key === 'amount')!;
 
   it('computes the change between two rows named by a value, or the first and last rows with one', () => {
     const spec = parseChangeSpec('amount from year=2015 to year=2016', table);
-    expect(spec).toEqual({ ok: true, value: { keys: ['amount'], from: { key: 'year', test: '=', value: '2015' }, to: { key: 'year', test: '=', value: '2016' } } });
+    expect(spec).toEqual({
+      ok: true,
+      value: {
+        keys: ['amount'],
+        from: { key: 'year', test: '=', value: '2015' },
+        to: { key: 'year', test: '=', value: '2016' },
+      },
+    });
     const change = computeChange(table.rows, amount, spec.ok ? spec.value : { keys: [] });
     expect(change.ok && [change.value.difference, Math.round(change.value.percent! * 10) / 10]).toEqual([90, 81.8]);
     const implicit = computeChange(table.rows, amount, { keys: ['amount'] });
@@ -57,12 +66,21 @@ describe('totals and changes', () => {
   });
 
   it('says what is wrong with a change or a condition', () => {
-    expect(parseChangeSpec('name', table)).toMatchObject({ ok: false, problem: expect.stringContaining('a text column') });
+    expect(parseChangeSpec('name', table)).toMatchObject({
+      ok: false,
+      problem: expect.stringContaining('a text column'),
+    });
     expect(parseChangeSpec('amount from year=2015', table)).toMatchObject({ ok: false });
     const missing = parseChangeSpec('amount from year=2014 to year=2016', table);
-    expect(missing.ok && computeChange(table.rows, amount, missing.value)).toMatchObject({ ok: false, problem: '`from year=2014` matches no row' });
+    expect(missing.ok && computeChange(table.rows, amount, missing.value)).toMatchObject({
+      ok: false,
+      problem: '`from year=2014` matches no row',
+    });
     const none = parseChangeSpec('amount from name=c to name=b', table);
-    expect(none.ok && computeChange(table.rows, amount, none.value)).toMatchObject({ ok: false, problem: 'the row where name=c has no `amount`' });
+    expect(none.ok && computeChange(table.rows, amount, none.value)).toMatchObject({
+      ok: false,
+      problem: 'the row where name=c has no `amount`',
+    });
     expect(parseConditions('colour=red', table)).toMatchObject({ ok: false });
   });
 });

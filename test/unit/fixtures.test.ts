@@ -50,7 +50,10 @@ for (const directive of folders(root)) {
         }
         for (const expected of [expectedHtml, expectedMessages]) {
           if (!existsSync(expected)) {
-            throw new Error(`Broken fixture ${directive}/${name}: no ${path.basename(expected)}; run UPDATE=1 npx vitest run test/unit/fixtures.test.ts and review it`);
+            throw new Error(
+              `Broken fixture ${directive}/${name}: no ${path.basename(expected)}; run UPDATE=1 npx ` +
+                `vitest run test/unit/fixtures.test.ts and review it`,
+            );
           }
         }
         expect(messages).toBe(await readFile(expectedMessages, 'utf8'));
@@ -63,23 +66,28 @@ for (const directive of folders(root)) {
 /** Messages as they would be reported, with paths relative to the fixture folder. */
 function messagesOf(files: VFile[], folder: string) {
   return files.flatMap((file) =>
-    [...file.messages].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)).map((message) => {
-      const place = message.place;
-      const start = place && 'start' in place ? place.start : place;
-      const end = place && 'end' in place ? place.end : undefined;
-      return {
-        file: path.relative(folder, file.path),
-        place: start ? `${start.line}:${start.column}${end ? `-${end.line}:${end.column}` : ''}` : null,
-        severity: message.fatal ? 'error' : message.fatal === false ? 'warning' : 'info',
-        ruleId: message.ruleId ?? null,
-        // The fixture's own folder, wherever the repository is.
-        reason: message.reason.replaceAll(folder, '<fixture>'),
-      };
-    }),
+    [...file.messages]
+      .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0))
+      .map((message) => {
+        const place = message.place;
+        const start = place && 'start' in place ? place.start : place;
+        const end = place && 'end' in place ? place.end : undefined;
+        return {
+          file: path.relative(folder, file.path),
+          place: start ? `${start.line}:${start.column}${end ? `-${end.line}:${end.column}` : ''}` : null,
+          severity: message.fatal ? 'error' : message.fatal === false ? 'warning' : 'info',
+          ruleId: message.ruleId ?? null,
+          // The fixture's own folder, wherever the repository is.
+          reason: message.reason.replaceAll(folder, '<fixture>'),
+        };
+      }),
   );
 }
 
 /** One block element per line, so that a changed fixture shows as a readable diff. */
 function readableHtml(html: string): string {
-  return `${html.replace(/(<\/(?:p|h[1-6]|figcaption|tr|thead|tbody|tfoot|table|figure|section|li|ol|ul|div|title|desc|text|line|rect|circle|pattern|defs|g)>)(?!\n)/g, '$1\n')}\n`;
+  const blocks =
+    'p|h[1-6]|figcaption|tr|thead|tbody|tfoot|table|figure|section|li|ol|ul|div|title|desc|text|line|rect|' +
+    'circle|pattern|defs|g';
+  return `${html.replace(new RegExp(`(</(?:${blocks})>)(?!\n)`, 'g'), '$1\n')}\n`;
 }

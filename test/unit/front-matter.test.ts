@@ -6,12 +6,23 @@ function resolve(yaml: string) {
   const source = `---\n${yaml}\n---\n\n# Body\n`;
   const file = new VFile({ path: 'report.md', value: source });
   const metadata = resolveFrontMatter(file, { value: yaml, offset: 4 });
-  return { metadata, messages: file.messages.map((m) => ({ line: m.line, column: m.column, reason: m.reason, ruleId: m.ruleId, fatal: m.fatal })) };
+  return {
+    metadata,
+    messages: file.messages.map((m) => ({
+      line: m.line,
+      column: m.column,
+      reason: m.reason,
+      ruleId: m.ruleId,
+      fatal: m.fatal,
+    })),
+  };
 }
 
 describe('front matter', () => {
   it('resolves metadata with defaults', () => {
-    const { metadata, messages } = resolve('title: A Report\nauthor: [A. Writer, B. Writer]\ndate: 2017-07\nkeywords: China, Japan');
+    const { metadata, messages } = resolve(
+      'title: A Report\nauthor: [A. Writer, B. Writer]\ndate: 2017-07\nkeywords: China, Japan',
+    );
     expect(messages).toEqual([]);
     expect(metadata).toEqual({
       title: 'A Report',
@@ -30,8 +41,20 @@ describe('front matter', () => {
     const { metadata, messages } = resolve('title: A Report\nauthor: Someone\nlang: 12\npaper: tabloid');
     expect(metadata).toBeUndefined();
     expect(messages).toEqual([
-      { line: 4, column: 7, reason: 'Front matter `lang` must be string, not a number', ruleId: 'front-matter-schema', fatal: true },
-      { line: 5, column: 8, reason: 'Front matter `paper` must be one of a4, letter, A4, Letter', ruleId: 'front-matter-schema', fatal: true },
+      {
+        line: 4,
+        column: 7,
+        reason: 'Front matter `lang` must be string, not a number',
+        ruleId: 'front-matter-schema',
+        fatal: true,
+      },
+      {
+        line: 5,
+        column: 8,
+        reason: 'Front matter `paper` must be one of a4, letter, A4, Letter',
+        ruleId: 'front-matter-schema',
+        fatal: true,
+      },
     ]);
   });
 
@@ -66,7 +89,9 @@ describe('front matter', () => {
   it('warns about an unknown key without failing', () => {
     const { metadata, messages } = resolve('title: T\nauthor: A\nsubtitel: typo');
     expect(metadata?.title).toBe('T');
-    expect(messages).toEqual([expect.objectContaining({ line: 4, column: 1, fatal: false, ruleId: 'front-matter-schema' })]);
+    expect(messages).toEqual([
+      expect.objectContaining({ line: 4, column: 1, fatal: false, ruleId: 'front-matter-schema' }),
+    ]);
     expect(messages[0]!.reason).toBe('Unknown front matter key `subtitel`: did you mean `subtitle`?');
   });
 
@@ -87,10 +112,16 @@ describe('front matter', () => {
 describe('the direction of the text', () => {
   it('is right to left for Arabic, Hebrew, Persian and Urdu, and set by `dir` whatever the language', () => {
     const dirOf = (yaml: string) => resolve(`title: T\nauthor: A\n${yaml}`).metadata?.dir;
-    expect(['ar', 'he', 'fa', 'ur', 'ar-EG', 'az-Arab'].map((lang) => dirOf(`lang: ${lang}`))).toEqual(Array(6).fill('rtl'));
-    expect(['en', 'zh', 'ja', 'ko', 'ru', 'uz-Latn'].map((lang) => dirOf(`lang: ${lang}`))).toEqual(Array(6).fill('ltr'));
+    expect(['ar', 'he', 'fa', 'ur', 'ar-EG', 'az-Arab'].map((lang) => dirOf(`lang: ${lang}`))).toEqual(
+      Array(6).fill('rtl'),
+    );
+    expect(['en', 'zh', 'ja', 'ko', 'ru', 'uz-Latn'].map((lang) => dirOf(`lang: ${lang}`))).toEqual(
+      Array(6).fill('ltr'),
+    );
     expect(dirOf('lang: en\ndir: rtl')).toBe('rtl');
     expect(dirOf('lang: ar\ndir: ltr')).toBe('ltr');
-    expect(resolve('title: T\nauthor: A\ndir: sideways').messages.map((message) => message.ruleId)).toEqual(['front-matter-schema']);
+    expect(resolve('title: T\nauthor: A\ndir: sideways').messages.map((message) => message.ruleId)).toEqual([
+      'front-matter-schema',
+    ]);
   });
 });

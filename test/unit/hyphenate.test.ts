@@ -3,7 +3,10 @@ import { toHtml } from 'hast-util-to-html';
 import { h } from 'hastscript';
 import { unified } from 'unified';
 import { describe, expect, it } from 'vitest';
-import rehypeImprintHyphenate, { hyphenateText, hyphenatorFor } from '../../src/compile/plugins/rehype-imprint-hyphenate.js';
+import rehypeImprintHyphenate, {
+  hyphenateText,
+  hyphenatorFor,
+} from '../../src/compile/plugins/rehype-imprint-hyphenate.js';
 
 const shown = (text: string) => text.replace(/\u00ad/g, '·');
 
@@ -25,7 +28,9 @@ describe('hyphenation for print', () => {
 
   it('leaves URLs, addresses, acronyms, numbers and words with soft hyphens alone', () => {
     const british = hyphenatorFor('en-GB')!;
-    const text = 'See https://www.mofa.go.jp/region/asia-paci/china/joint72.html or mail press@example.org about AIIB in 2017 and co\u00adoperation.';
+    const text =
+      'See https://www.mofa.go.jp/region/asia-paci/china/joint72.html or mail press@example.org ' +
+      'about AIIB in 2017 and co\u00adoperation.';
     expect(hyphenateText(text, british)).toBe(text);
   });
 
@@ -43,7 +48,12 @@ describe('hyphenation for print', () => {
       type: 'root',
       children: [
         h('h2', 'International relationship'),
-        h('p', ['International relationship ', h('span', { lang: 'ja' }, 'international'), ' ', h('code', 'relationship')]),
+        h('p', [
+          'International relationship ',
+          h('span', { lang: 'ja' }, 'international'),
+          ' ',
+          h('code', 'relationship'),
+        ]),
         h('p', { lang: 'de' }, 'Zusammenarbeit'),
         h('table', [h('tr', [h('td', 'Infrastructure')])]),
       ],

@@ -20,9 +20,22 @@ async function buildText(body: string, options: Partial<BuildOptions> = {}, extr
   }
   const manuscript = path.join(dir, 'report.md');
   await writeFile(manuscript, `${header}${body}`);
-  const result = await build({ manuscripts: [manuscript], formats: ['html'], write: false, config: false, cwd: dir, ...options });
+  const result = await build({
+    manuscripts: [manuscript],
+    formats: ['html'],
+    write: false,
+    config: false,
+    cwd: dir,
+    ...options,
+  });
   const messages = result.files.flatMap((file) =>
-    file.messages.map((message) => ({ file: path.relative(dir, file.path), line: message.line, column: message.column, ruleId: message.ruleId, reason: message.reason })),
+    file.messages.map((message) => ({
+      file: path.relative(dir, file.path),
+      line: message.line,
+      column: message.column,
+      ruleId: message.ruleId,
+      reason: message.reason,
+    })),
   );
   return { ok: result.ok, messages };
 }
@@ -32,7 +45,13 @@ describe('limits on what a manuscript may ask', () => {
     const result = await buildText(`Fine.\n\n${'>'.repeat(10_000)} deep\n`);
     expect(result.ok).toBe(false);
     expect(result.messages).toEqual([
-      expect.objectContaining({ file: 'report.md', line: 8, column: 1, ruleId: 'limit-nesting', reason: expect.stringContaining('nested 10000 deep') }),
+      expect.objectContaining({
+        file: 'report.md',
+        line: 8,
+        column: 1,
+        ruleId: 'limit-nesting',
+        reason: expect.stringContaining('nested 10000 deep'),
+      }),
     ]);
   });
 
@@ -45,12 +64,21 @@ describe('limits on what a manuscript may ask', () => {
 
   it('10,000 nested <div>s are an error at the element over the limit', async () => {
     const result = await buildText(`${'<div>'.repeat(10_000)}x${'</div>'.repeat(10_000)}\n`);
-    expect(result.messages).toEqual([expect.objectContaining({ line: 6, column: 501, ruleId: 'limit-nesting', reason: expect.stringContaining('HTML elements') })]);
+    expect(result.messages).toEqual([
+      expect.objectContaining({
+        line: 6,
+        column: 501,
+        ruleId: 'limit-nesting',
+        reason: expect.stringContaining('HTML elements'),
+      }),
+    ]);
   });
 
   it('50,000 nested `*` (and nested emphasis with spaces) are an error, not a parse that never ends', async () => {
     const stars = await buildText(`${'*'.repeat(50_000)}a${'*'.repeat(50_000)}\n`);
-    expect(stars.messages).toEqual([expect.objectContaining({ line: 6, column: 1001, ruleId: 'limit-inline-delimiters' })]);
+    expect(stars.messages).toEqual([
+      expect.objectContaining({ line: 6, column: 1001, ruleId: 'limit-inline-delimiters' }),
+    ]);
     const spaced = await buildText(`${'*a '.repeat(2_000)}${' a*'.repeat(2_000)}\n`);
     expect(spaced.messages).toEqual([expect.objectContaining({ line: 6, ruleId: 'limit-inline-delimiters' })]);
   });
@@ -58,12 +86,20 @@ describe('limits on what a manuscript may ask', () => {
   it('8 files that include each other 8 times stop at the include limit, said once', async () => {
     const parts: Record<string, string> = {};
     for (let index = 0; index < 8; index++) {
-      parts[`part${index}.md`] = `Part ${index}.\n\n${Array.from({ length: 8 }, () => `::include{src="part${index + 1}.md"}`).join('\n\n')}\n`;
+      parts[`part${index}.md`] =
+        `Part ${index}.\n\n${Array.from({ length: 8 }, () => `::include{src="part${index + 1}.md"}`).join('\n\n')}\n`;
     }
     parts['part8.md'] = 'The end.\n';
     const result = await buildText('::include{src="part0.md"}\n', {}, parts);
     expect(result.ok).toBe(false);
-    expect(result.messages).toEqual([expect.objectContaining({ line: 6, column: 1, ruleId: 'limit-includes', reason: expect.stringContaining('More than 256 includes') })]);
+    expect(result.messages).toEqual([
+      expect.objectContaining({
+        line: 6,
+        column: 1,
+        ruleId: 'limit-includes',
+        reason: expect.stringContaining('More than 256 includes'),
+      }),
+    ]);
   });
 
   it('a chain of includes deeper than the limit is an error naming the chain', async () => {
@@ -72,13 +108,23 @@ describe('limits on what a manuscript may ask', () => {
     parts['part30.md'] = 'The end.\n';
     const result = await buildText('::include{src="part0.md"}\n', { limits: { includeDepth: 4 } }, parts);
     expect(result.messages).toEqual([
-      expect.objectContaining({ line: 6, ruleId: 'limit-includes', reason: expect.stringMatching(/more than 4 deep .*report\.md → part0\.md → .* → part4\.md$/) }),
+      expect.objectContaining({
+        line: 6,
+        ruleId: 'limit-includes',
+        reason: expect.stringMatching(/more than 4 deep .*report\.md → part0\.md → .* → part4\.md$/),
+      }),
     ]);
   });
 
   it('an included file is held to the same nesting limit, reported at its directive', async () => {
-    const result = await buildText('Text.\n\n::include{src="deep.md"}\n', {}, { 'deep.md': `${'>'.repeat(5_000)} deep\n` });
-    expect(result.messages).toEqual([expect.objectContaining({ file: 'report.md', line: 8, column: 1, ruleId: 'limit-nesting' })]);
+    const result = await buildText(
+      'Text.\n\n::include{src="deep.md"}\n',
+      {},
+      { 'deep.md': `${'>'.repeat(5_000)} deep\n` },
+    );
+    expect(result.messages).toEqual([
+      expect.objectContaining({ file: 'report.md', line: 8, column: 1, ruleId: 'limit-nesting' }),
+    ]);
   });
 
   it('are set in the configuration file, and a limit that is not a whole number is a located error there', async () => {
@@ -86,17 +132,29 @@ describe('limits on what a manuscript may ask', () => {
     const within = await buildText(quotes, {}, {});
     expect(within.ok).toBe(true);
     const dir = await temporaryFolder();
-    await writeFile(path.join(dir, 'imprint.config.yaml'), 'manuscripts: report.md\nformats: [html]\nlimits:\n  nesting: 5\n');
+    await writeFile(
+      path.join(dir, 'imprint.config.yaml'),
+      'manuscripts: report.md\nformats: [html]\nlimits:\n  nesting: 5\n',
+    );
     await writeFile(path.join(dir, 'report.md'), `${header}${quotes}`);
     const limited = await build({ cwd: dir, write: false });
-    expect(limited.files.flatMap((file) => file.messages.map((message) => [message.line, message.column, message.ruleId]))).toEqual([
-      [6, 1, 'limit-nesting'],
-    ]);
-    await writeFile(path.join(dir, 'imprint.config.yaml'), 'manuscripts: report.md\nlimits:\n  nesting: 2.5\n  depth: 3\n');
+    expect(
+      limited.files.flatMap((file) => file.messages.map((message) => [message.line, message.column, message.ruleId])),
+    ).toEqual([[6, 1, 'limit-nesting']]);
+    await writeFile(
+      path.join(dir, 'imprint.config.yaml'),
+      'manuscripts: report.md\nlimits:\n  nesting: 2.5\n  depth: 3\n',
+    );
     const wrong = await build({ cwd: dir, write: false });
-    expect(wrong.files.flatMap((file) => file.messages.map((message) => [message.line, message.ruleId, message.reason]))).toEqual([
+    expect(
+      wrong.files.flatMap((file) => file.messages.map((message) => [message.line, message.ruleId, message.reason])),
+    ).toEqual([
       [3, 'config-schema', 'Configuration `limits.nesting` must be an int, not a number'],
-      [4, 'config-schema', expect.stringContaining('Unknown configuration key `limits.depth` (known: nesting, inline-delimiters')],
+      [
+        4,
+        'config-schema',
+        expect.stringContaining('Unknown configuration key `limits.depth` (known: nesting, inline-delimiters'),
+      ],
     ]);
   });
 
@@ -109,9 +167,19 @@ describe('limits on what a manuscript may ask', () => {
     const dir = await temporaryFolder();
     await writeFile(path.join(dir, 'huge.png'), png);
     await writeFile(path.join(dir, 'report.md'), `${header}Text.\n\n![A huge image](huge.png)\n`);
-    const result = await build({ manuscripts: [path.join(dir, 'report.md')], formats: ['html'], write: false, config: false, cwd: dir });
+    const result = await build({
+      manuscripts: [path.join(dir, 'report.md')],
+      formats: ['html'],
+      write: false,
+      config: false,
+      cwd: dir,
+    });
     expect(result.ok).toBe(false);
-    expect(result.files.flatMap((file) => file.messages.map((message) => [message.line, message.column, message.ruleId, message.reason]))).toEqual([
+    expect(
+      result.files.flatMap((file) =>
+        file.messages.map((message) => [message.line, message.column, message.ruleId, message.reason]),
+      ),
+    ).toEqual([
       [8, 1, 'limit-image-pixels', expect.stringContaining('is 20000 × 20000 pixels, more than the limit of 50000000')],
     ]);
   });
@@ -124,11 +192,20 @@ describe('limits on what a manuscript may ask', () => {
       levels.push(`${name}: &${name} [${Array.from({ length: 9 }, () => `*${previous}`).join(',')}]`);
     }
     const dir = await temporaryFolder();
-    await writeFile(path.join(dir, 'report.md'), `---\ntitle: Bomb\nauthor: A. Writer\n${levels.join('\n')}\n---\n\nText.\n`);
-    const result = await build({ manuscripts: [path.join(dir, 'report.md')], formats: ['html'], write: false, config: false, cwd: dir });
+    await writeFile(
+      path.join(dir, 'report.md'),
+      `---\ntitle: Bomb\nauthor: A. Writer\n${levels.join('\n')}\n---\n\nText.\n`,
+    );
+    const result = await build({
+      manuscripts: [path.join(dir, 'report.md')],
+      formats: ['html'],
+      write: false,
+      config: false,
+      cwd: dir,
+    });
     expect(result.ok).toBe(false);
-    expect(result.files.flatMap((file) => file.messages.map((message) => [message.line, message.ruleId, message.reason]))).toEqual([
-      [5, 'front-matter-syntax', expect.stringContaining('its aliases expand to too much')],
-    ]);
+    expect(
+      result.files.flatMap((file) => file.messages.map((message) => [message.line, message.ruleId, message.reason])),
+    ).toEqual([[5, 'front-matter-syntax', expect.stringContaining('its aliases expand to too much')]]);
   });
 });

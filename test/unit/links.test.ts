@@ -12,11 +12,18 @@ const front = '---\ntitle: Links\nauthor: A. Writer\nlang: en-GB\n---\n\n';
 describe('links to files beside the manuscript', () => {
   it('tells a file beside the manuscript from a place in the document and from a full URL', () => {
     expect(['notes.md', '../data/', '/about', 'a%20b.html', '?q=1'].filter(namesLocalFile)).toHaveLength(5);
-    expect(['#id', '', 'https://example.org', 'mailto:a@example.org', 'HTTP://EXAMPLE.ORG'].filter(namesLocalFile)).toEqual([]);
+    expect(
+      ['#id', '', 'https://example.org', 'mailto:a@example.org', 'HTTP://EXAMPLE.ORG'].filter(namesLocalFile),
+    ).toEqual([]);
   });
 
   it('are reported once each at their place, kept in the HTML and kept as text in the print page', async () => {
-    const file = new VFile({ path: '/project/report.md', value: `${front}# Links\n\nSee [the notes](notes/other.md) and [the web](https://example.org/a),\nor <a href="../up.html">up</a>.\n` });
+    const file = new VFile({
+      path: '/project/report.md',
+      value:
+        `${front}# Links\n\nSee [the notes](notes/other.md) and [the ` +
+        `web](https://example.org/a),\nor <a href="../up.html">up</a>.\n`,
+    });
     const compiled = await compile(file, { reader: diskReader, projectRoot: path.dirname(file.path) });
     expect(file.messages.map((message) => [message.ruleId, message.line, message.column, message.fatal])).toEqual([
       ['link-outside-book', 9, 5, false],

@@ -17,7 +17,9 @@ async function run(markdown: string) {
   return {
     html: toHtml(doc.tree),
     xhtml,
-    wellFormed: xmlProblems(`<body xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">${xhtml}</body>`),
+    wellFormed: xmlProblems(
+      `<body xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">${xhtml}</body>`,
+    ),
     messages: file.messages.map((m) => `${m.line}:${m.column} ${m.ruleId} ${m.reason}`),
   };
 }
@@ -30,7 +32,10 @@ describe('raw HTML normalised to what the editions allow', () => {
   });
 
   it('gives `width` and `height` a number of pixels, or moves another size to the style', async () => {
-    const { html, messages } = await run('<img src="data:image/png;base64,AAAA" alt="x" width="50%" height="20px">\n\n<img src="data:image/png;base64,AAAA" alt="y" width="wide">\n');
+    const { html, messages } = await run(
+      '<img src="data:image/png;base64,AAAA" alt="x" width="50%" height="20px">\n\n<img ' +
+        'src="data:image/png;base64,AAAA" alt="y" width="wide">\n',
+    );
     expect(html).toContain('style="width: 50%"');
     expect(html).toContain('height="20"');
     expect(html).not.toContain('wide');
@@ -40,7 +45,9 @@ describe('raw HTML normalised to what the editions allow', () => {
   });
 
   it('makes block content inside phrasing content a span, keeping its text, with a warning at its line', async () => {
-    const { html, messages } = await run('<div><span>text <div>inside</div> a span</span></div>\n\n# Title <div>block</div>\n');
+    const { html, messages } = await run(
+      '<div><span>text <div>inside</div> a span</span></div>\n\n# Title <div>block</div>\n',
+    );
     expect(html).toContain('<span>text <span>inside</span> a span</span>');
     expect(html).toContain('>Title <span>block</span></h2>');
     expect(messages).toEqual([
@@ -52,12 +59,15 @@ describe('raw HTML normalised to what the editions allow', () => {
   it('makes a list item outside a list a div', async () => {
     const { html, messages } = await run('<div><li>loose item</li></div>\n');
     expect(html).toContain('<div><div>loose item</div></div>');
-    expect(messages).toEqual(['7:6 html-normalized Made `<li>` a `<div>`: it stands only in `<ul>`, `<ol>`, `<menu>`; its content stays']);
+    expect(messages).toEqual([
+      '7:6 html-normalized Made `<li>` a `<div>`: it stands only in `<ul>`, `<ol>`, `<menu>`; its content stays',
+    ]);
   });
 
   it('removes attributes whose names XML cannot hold, and declares the XLink namespace in SVG', async () => {
     const { xhtml, wellFormed, messages } = await run(
-      '<div a\'b="1" foo:bar="2">x</div>\n\n<svg width="10" height="10"><a xlink:href="#t"><rect width="5" height="5"/></a></svg>\n',
+      '<div a\'b="1" foo:bar="2">x</div>\n\n<svg width="10" height="10"><a xlink:href="#t"><rect ' +
+        'width="5" height="5"/></a></svg>\n',
     );
     expect(wellFormed).toEqual([]);
     expect(xhtml).toContain('xmlns:xlink="http://www.w3.org/1999/xlink"');

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { comparePartialDates, formatPartialDate, isoPartialDate, parsePartialDate } from '../../src/data/partial-date.js';
+import {
+  comparePartialDates,
+  formatPartialDate,
+  isoPartialDate,
+  parsePartialDate,
+} from '../../src/data/partial-date.js';
 
 describe('partial dates', () => {
   it('keeps the precision the source gives', () => {
@@ -23,6 +28,12 @@ describe('partial dates', () => {
 
   it('sorts a month before the days within it', () => {
     const dates = ['2017-06-05', '2017-06', '2017-05', '1972-09-29', '2017'].map((text) => parsePartialDate(text)!);
-    expect(dates.sort(comparePartialDates).map(isoPartialDate)).toEqual(['1972-09-29', '2017', '2017-05', '2017-06', '2017-06-05']);
+    expect(dates.sort(comparePartialDates).map(isoPartialDate)).toEqual([
+      '1972-09-29',
+      '2017',
+      '2017-05',
+      '2017-06',
+      '2017-06-05',
+    ]);
   });
 });

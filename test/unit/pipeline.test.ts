@@ -10,9 +10,17 @@ const frontMatter = '---\ntitle: T\nauthor: A\nlang: en-GB\n---\n\n';
 
 async function run(markdown: string, files: Record<string, string> = {}) {
   const file = new VFile({ path: path.join(root, 'report.md'), value: frontMatter + markdown });
-  const reader = memoryReader(Object.fromEntries(Object.entries(files).map(([name, text]) => [path.join(root, name), text])));
+  const reader = memoryReader(
+    Object.fromEntries(Object.entries(files).map(([name, text]) => [path.join(root, name), text])),
+  );
   const doc = await compile(file, { reader, projectRoot: root });
-  return { doc, html: toHtml(doc.tree), messages: [...file.messages, ...doc.dataFiles.flatMap((f) => f.messages)].map((m) => `${m.line}:${m.column} ${m.ruleId} ${m.reason}`) };
+  return {
+    doc,
+    html: toHtml(doc.tree),
+    messages: [...file.messages, ...doc.dataFiles.flatMap((f) => f.messages)].map(
+      (m) => `${m.line}:${m.column} ${m.ruleId} ${m.reason}`,
+    ),
+  };
 }
 
 describe('compile', () => {
@@ -37,16 +45,27 @@ describe('compile', () => {
       'data/e.csv': 'date,event,source\n2017-07-08,Summit,The text\n2017-05,Forum,The text\n',
     });
     expect(messages).toEqual([]);
-    expect(html).toContain('<figure id="tbl-events" class="data-table"><figcaption><span class="figure-label">Table 1.</span> Events</figcaption>');
+    expect(html).toContain(
+      '<figure id="tbl-events" class="data-table"><figcaption><span class="figure-label">Table ' +
+        '1.</span> Events</figcaption>',
+    );
     expect(html.indexOf('May 2017')).toBeLessThan(html.indexOf('8 July 2017'));
     expect(html).toContain('<p class="table-source"><em>Source:</em> The text.</p>');
-    expect(doc.targets.get('tbl-events')).toEqual({ id: 'tbl-events', kind: 'table', label: 'Table 1', caption: 'Events' });
+    expect(doc.targets.get('tbl-events')).toEqual({
+      id: 'tbl-events',
+      kind: 'table',
+      label: 'Table 1',
+      caption: 'Events',
+    });
   });
 
   it('reports a missing data file, an unknown attribute and an unknown directive at their lines', async () => {
-    const { messages } = await run('::table[X]{#t src="data/none.csv" color="red"}\n\n::diagram{src="x"}\n\n:::aside\nText\n:::\n');
+    const { messages } = await run(
+      '::table[X]{#t src="data/none.csv" color="red"}\n\n::diagram{src="x"}\n\n:::aside\nText\n:::\n',
+    );
     expect(messages).toEqual([
-      '7:1 directive-attribute Unknown attribute `color` on `::table` (known: id, src, columns, sort, where, format, align, total, change)',
+      '7:1 directive-attribute Unknown attribute `color` on `::table` (known: id, src, columns, ' +
+        'sort, where, format, align, total, change)',
       '7:1 data-missing Cannot find data file `data/none.csv` (looked for /project/data/none.csv)',
       '9:1 directive-unknown Unknown directive `::diagram`',
       '11:1 directive-unknown Unknown directive `:::aside`',
@@ -55,7 +74,9 @@ describe('compile', () => {
 
   it('refuses a data file outside the project folder', async () => {
     const { messages } = await run('::table[X]{#t src="../secret.csv"}\n');
-    expect(messages).toEqual(['7:1 data-outside-project Data file `../secret.csv` is outside the project folder /project']);
+    expect(messages).toEqual([
+      '7:1 data-outside-project Data file `../secret.csv` is outside the project folder /project',
+    ]);
   });
 
   it('reports duplicate ids', async () => {

@@ -30,8 +30,10 @@ describe('the print page', () => {
     expect(toHtml(nav)).toBe(
       '<nav class="toc" role="doc-toc" aria-labelledby="toc-title"><h2 id="toc-title">Contents</h2><ol>' +
         '<li><a href="#a"><span class="toc-text">A</span><span class="toc-page" data-page-of="a"></span></a>' +
-        '<ol><li><a href="#a1"><span class="toc-text">A.1</span><span class="toc-page" data-page-of="a1">4</span></a></li></ol></li>' +
-        '<li><a href="#b"><span class="toc-text">B</span><span class="toc-page" data-page-of="b"></span></a></li></ol></nav>',
+        '<ol><li><a href="#a1"><span class="toc-text">A.1</span><span class="toc-page" ' +
+        'data-page-of="a1">4</span></a></li></ol></li>' +
+        '<li><a href="#b"><span class="toc-text">B</span><span class="toc-page" ' +
+        'data-page-of="b"></span></a></li></ol></nav>',
     );
   });
 

@@ -9,7 +9,9 @@ import { temporaryFolder } from '../helpers/tools.js';
 function check(text: string, name = 'imprint.config.yaml') {
   const file = new VFile({ path: path.join('/project', name), value: text });
   const config = parseProjectConfig(file);
-  const messages = [...file.messages].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)).map((message) => `${message.line}:${message.column} ${message.ruleId} ${message.reason}`);
+  const messages = [...file.messages]
+    .sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
+    .map((message) => `${message.line}:${message.column} ${message.ruleId} ${message.reason}`);
   return { config, messages };
 }
 
@@ -62,17 +64,31 @@ describe('the project configuration file', () => {
 
   it('reports every problem at its line and column', () => {
     const { config, messages } = check(
-      ['out: dist', 'formats: [html, docx]', 'paper: a5', 'concurency: 2', 'browser:', '  timeout: -1', '  path: /x', 'strict: yes please', ''].join(
-        '\n',
-      ),
+      [
+        'out: dist',
+        'formats: [html, docx]',
+        'paper: a5',
+        'concurency: 2',
+        'browser:',
+        '  timeout: -1',
+        '  path: /x',
+        'strict: yes please',
+        '',
+      ].join('\n'),
     );
     expect(config).toBeUndefined();
     expect(messages).toEqual([
       expect.stringMatching(/^2:17 config-schema Configuration `formats\.1` must be one of html, pdf, epub$/),
       expect.stringMatching(/^3:8 config-schema Configuration `paper` must be one of a4, letter$/),
-      expect.stringMatching(/^4:1 config-schema Unknown configuration key `concurency` \(known: manuscripts, out, formats/),
-      expect.stringMatching(/^6:12 config-schema Configuration `browser\.timeout` must be a number of seconds above 0$/),
-      expect.stringMatching(/^7:3 config-schema Unknown configuration key `browser\.path` \(known: executable, ws-endpoint, timeout\)$/),
+      expect.stringMatching(
+        /^4:1 config-schema Unknown configuration key `concurency` \(known: manuscripts, out, formats/,
+      ),
+      expect.stringMatching(
+        /^6:12 config-schema Configuration `browser\.timeout` must be a number of seconds above 0$/,
+      ),
+      expect.stringMatching(
+        /^7:3 config-schema Unknown configuration key `browser\.path` \(known: executable, ws-endpoint, timeout\)$/,
+      ),
       expect.stringMatching(/^8:9 config-schema Configuration `strict` must be a boolean, not a string$/),
     ]);
   });
@@ -108,11 +124,19 @@ describe('the project configuration file', () => {
 
 describe('the configuration’s defaults against the front matter', () => {
   const metadataOf = (yaml: string, overrides: Parameters<typeof resolveFrontMatter>[2]) =>
-    resolveFrontMatter(new VFile({ path: 'report.md', value: `---\n${yaml}\n---\n` }), { value: yaml, offset: 4 }, overrides);
+    resolveFrontMatter(
+      new VFile({ path: 'report.md', value: `---\n${yaml}\n---\n` }),
+      { value: yaml, offset: 4 },
+      overrides,
+    );
   const defaults = { paper: 'letter' as const, publisher: 'Series Press', series: 'Notes' };
 
   it('fills what the front matter leaves out', () => {
-    expect(metadataOf('title: T\nauthor: A', { defaults })).toMatchObject({ paper: 'letter', publisher: 'Series Press', series: 'Notes' });
+    expect(metadataOf('title: T\nauthor: A', { defaults })).toMatchObject({
+      paper: 'letter',
+      publisher: 'Series Press',
+      series: 'Notes',
+    });
   });
 
   it('yields to the front matter, and --paper wins over both', () => {

@@ -7,7 +7,10 @@ describe('the reporter', () => {
   it('prints each message as file:line:column, severity, reason, rule and source, sorted, with a summary', () => {
     const manuscript = new VFile({ path: '/p/report.md' });
     warn(manuscript, 'Second', { place: { line: 9, column: 2 }, ruleId: 'front-matter-schema' });
-    error(manuscript, 'First', { place: { start: { line: 3, column: 1 }, end: { line: 3, column: 8 } }, ruleId: 'directive-unknown' });
+    error(manuscript, 'First', {
+      place: { start: { line: 3, column: 1 }, end: { line: 3, column: 8 } },
+      ruleId: 'directive-unknown',
+    });
     const data = new VFile({ path: '/p/data/x.csv' });
     error(data, 'Bad row', { place: { line: 4, column: 1 }, ruleId: 'data-schema' });
     expect(formatReport([manuscript, data], { cwd: '/p' })).toBe(

@@ -13,7 +13,8 @@ describe('shards', () => {
   it('parses K/N and refuses anything else', () => {
     expect(parseShard('2/3')).toEqual({ index: 2, count: 3 });
     expect(parseShard(' 1 / 1 ')).toEqual({ index: 1, count: 1 });
-    for (const bad of ['0/2', '3/2', '1/0', '1', '1/2/3', 'a/b', '-1/2', '1.5/2', '']) expect(parseShard(bad)).toBeUndefined();
+    for (const bad of ['0/2', '3/2', '1/0', '1', '1/2/3', 'a/b', '-1/2', '1.5/2', ''])
+      expect(parseShard(bad)).toBeUndefined();
     expect(formatShard({ index: 2, count: 5 })).toBe('2/5');
   });
 
@@ -35,13 +36,17 @@ describe('bounded concurrency', () => {
     let running = 0;
     let most = 0;
     const seen: number[] = [];
-    await eachLimited(Array.from({ length: 9 }, (_, index) => index), 3, async (item) => {
-      running++;
-      most = Math.max(most, running);
-      await new Promise((resolve) => setTimeout(resolve, 5 + (item % 3) * 5));
-      seen.push(item);
-      running--;
-    });
+    await eachLimited(
+      Array.from({ length: 9 }, (_, index) => index),
+      3,
+      async (item) => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setTimeout(resolve, 5 + (item % 3) * 5));
+        seen.push(item);
+        running--;
+      },
+    );
     expect(most).toBe(3);
     expect(seen.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
   });
@@ -49,10 +54,15 @@ describe('bounded concurrency', () => {
   it('starts nothing more once aborted, and stops at the first failure', async () => {
     const controller = new AbortController();
     const started: number[] = [];
-    await eachLimited([1, 2, 3, 4], 1, async (item) => {
-      started.push(item);
-      if (item === 2) controller.abort();
-    }, controller.signal);
+    await eachLimited(
+      [1, 2, 3, 4],
+      1,
+      async (item) => {
+        started.push(item);
+        if (item === 2) controller.abort();
+      },
+      controller.signal,
+    );
     expect(started).toEqual([1, 2]);
     const failing = eachLimited([1, 2, 3], 1, async (item) => {
       if (item === 1) throw new Error('broken');
@@ -102,7 +112,8 @@ describe('the manuscripts of a run', () => {
     for (const name of ['one.md', 'two.md', 'three.md']) await writeFile(path.join(dir, 'notes', name), 'x');
     await writeFile(
       path.join(dir, 'imprint.config.yaml'),
-      'manuscripts: [notes/*.md]\nout: release\npublisher: Config Press\nseries: Notes\nformats: [pdf]\nbrowser:\n  executable: /opt/chrome\n  timeout: 5\n',
+      'manuscripts: [notes/*.md]\nout: release\npublisher: Config Press\nseries: Notes\nformats: ' +
+        '[pdf]\nbrowser:\n  executable: /opt/chrome\n  timeout: 5\n',
     );
     const plain = await resolveRun({ cwd: dir });
     expect(plain.files.flatMap((file) => file.messages)).toEqual([]);

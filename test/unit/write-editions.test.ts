@@ -42,20 +42,31 @@ describe('the set of files a build writes', () => {
     await expect(readdir(path.dirname(out))).rejects.toThrow(/ENOENT/);
   });
 
-  it('refuses a second writer while the folder is locked, naming the holder, and takes a lock whose holder is gone', async () => {
-    const out = await outFolder();
-    await mkdir(out);
-    const first = await OutputSet.open(out);
-    await expect(OutputSet.open(out)).rejects.toThrow(
-      new RegExp(`Another imprint build is writing into ${out}: .*\\(process ${process.pid} on `),
-    );
-    await first.close();
-    // A lock left by a process that no longer runs.
-    await writeFile(path.join(out, lockFileName), JSON.stringify({ pid: 2 ** 22 + 7, host: (await import('node:os')).hostname(), command: 'imprint build', since: '' }));
-    const second = await OutputSet.open(out);
-    await second.close();
-    expect(await readdir(out)).toEqual([]);
-  });
+  it(
+    'refuses a second writer while the folder is locked, naming the holder, and takes a lock whose ' + 'holder is gone',
+    async () => {
+      const out = await outFolder();
+      await mkdir(out);
+      const first = await OutputSet.open(out);
+      await expect(OutputSet.open(out)).rejects.toThrow(
+        new RegExp(`Another imprint build is writing into ${out}: .*\\(process ${process.pid} on `),
+      );
+      await first.close();
+      // A lock left by a process that no longer runs.
+      await writeFile(
+        path.join(out, lockFileName),
+        JSON.stringify({
+          pid: 2 ** 22 + 7,
+          host: (await import('node:os')).hostname(),
+          command: 'imprint build',
+          since: '',
+        }),
+      );
+      const second = await OutputSet.open(out);
+      await second.close();
+      expect(await readdir(out)).toEqual([]);
+    },
+  );
 
   it('completes a set a killed build had begun to move in, and removes what other builds left', async () => {
     const out = await outFolder();
@@ -67,7 +78,10 @@ describe('the set of files a build writes', () => {
     await writeFile(path.join(out, 'SHA256SUMS'), 'old sums');
     await writeFile(path.join(staging, 'a.pdf'), 'new pdf');
     await writeFile(path.join(staging, 'SHA256SUMS'), 'new sums');
-    await writeFile(path.join(out, journalFileName), JSON.stringify({ staging: '.imprint-staging-abc123', files: ['a.html', 'a.pdf', 'SHA256SUMS'] }));
+    await writeFile(
+      path.join(out, journalFileName),
+      JSON.stringify({ staging: '.imprint-staging-abc123', files: ['a.html', 'a.pdf', 'SHA256SUMS'] }),
+    );
     // Left by other killed builds: a staging folder never committed, a file written through a temporary name.
     await mkdir(path.join(out, '.imprint-staging-xyz789'));
     await writeFile(path.join(out, '.imprint-staging-xyz789', 'a.pdf'), 'never committed');

@@ -71,10 +71,13 @@ export async function buildCommand(argv: string[], io: Io): Promise<number> {
   const paper = values.paper === undefined ? undefined : parsePaper(values.paper);
   if (paper !== undefined && paper !== 'a4' && paper !== 'letter') return usageError(paper);
   const shard = values.shard === undefined ? undefined : parseShard(values.shard);
-  if (values.shard !== undefined && !shard) return usageError(`--shard takes K/N with 1 ≤ K ≤ N, such as 1/4 (got ${values.shard})`);
+  if (values.shard !== undefined && !shard)
+    return usageError(`--shard takes K/N with 1 ≤ K ≤ N, such as 1/4 (got ${values.shard})`);
   const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
-  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) return usageError(`--jobs takes a whole number of 1 or more (got ${values.jobs})`);
-  if (values.config !== undefined && values['no-config']) return usageError('--config and --no-config cannot be used together');
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1))
+    return usageError(`--jobs takes a whole number of 1 or more (got ${values.jobs})`);
+  if (values.config !== undefined && values['no-config'])
+    return usageError('--config and --no-config cannot be used together');
   const timeoutMs = values['browser-timeout'] === undefined ? undefined : parseTimeout(values['browser-timeout']);
   if (typeof timeoutMs === 'string') return usageError(timeoutMs);
   const wsEndpoint = values['browser-ws-endpoint'] ?? (process.env.IMPRINT_BROWSER_WS_ENDPOINT || undefined);
@@ -118,13 +121,16 @@ export async function buildCommand(argv: string[], io: Io): Promise<number> {
         const manifest = shown(result.manifestPath);
         io.stderr(`manifest ${manifest} and ${path.join(path.dirname(manifest), 'SHA256SUMS')}\n`);
       }
-      if (result.reports.length > 0) io.stderr(`${summary(result.reports)} in ${seconds(performance.now() - started)}\n`);
+      if (result.reports.length > 0)
+        io.stderr(`${summary(result.reports)} in ${seconds(performance.now() - started)}\n`);
     }
     return result.ok ? exitCodes.ok : exitCodes.inputs;
   } catch (cause) {
     live.clear();
     if (controller.signal.aborted) {
-      io.stderr('imprint: interrupted; reports finished before are written and in the manifest, no other edition was written\n');
+      io.stderr(
+        'imprint: interrupted; reports finished before are written and in the manifest, no other edition was written\n',
+      );
       return exitCodes.interrupted;
     }
     if (cause instanceof EnvironmentError) {
@@ -163,16 +169,27 @@ function progress(event: ProgressEvent, io: Io, live: LiveProgress): void {
   const stages = event.stages.map(({ stage, ms }) => `${stage} ${ms.toFixed(0)} ms`).join(', ');
   const timing = `in ${seconds(event.ms)}${stages ? ` (${stages})` : ''}`;
   if (!report.ok) {
-    const errors = report.files.reduce((sum, file) => sum + file.messages.filter((message) => message.fatal === true).length, 0);
-    const warnings = report.files.reduce((sum, file) => sum + file.messages.filter((message) => message.fatal === false).length, 0);
-    const problems = errors > 0 ? `${errors} error${errors === 1 ? '' : 's'}` : `${warnings} warning${warnings === 1 ? '' : 's'} (--strict)`;
+    const errors = report.files.reduce(
+      (sum, file) => sum + file.messages.filter((message) => message.fatal === true).length,
+      0,
+    );
+    const warnings = report.files.reduce(
+      (sum, file) => sum + file.messages.filter((message) => message.fatal === false).length,
+      0,
+    );
+    const problems =
+      errors > 0
+        ? `${errors} error${errors === 1 ? '' : 's'}`
+        : `${warnings} warning${warnings === 1 ? '' : 's'} (--strict)`;
     io.stderr(`${counter} ${event.manuscript}  failed: ${problems}, listed below; nothing written\n`);
     return;
   }
   const built = report.editions.filter((edition) => edition.status === 'built');
   const unchanged = report.editions.filter((edition) => edition.status === 'unchanged');
   const parts = [
-    built.length > 0 ? `built ${built.map((edition) => `${path.basename(edition.path)} (${formatBytes(edition.bytes.byteLength)})`).join(', ')}` : '',
+    built.length > 0
+      ? `built ${built.map((edition) => `${path.basename(edition.path)} (${sizeOf(edition)})`).join(', ')}`
+      : '',
     unchanged.length > 0 ? `unchanged ${unchanged.map((edition) => path.basename(edition.path)).join(', ')}` : '',
   ].filter(Boolean);
   io.stderr(`${counter} ${event.manuscript}  ${parts.join('; ')}  ${timing}\n`);
@@ -253,9 +270,13 @@ function formatCount(wanted: readonly string[] | undefined): number {
 
 function summary(reports: ReadonlyArray<{ ok: boolean; editions: ReadonlyArray<{ status: string }> }>): string {
   const failed = reports.filter((report) => !report.ok).length;
-  const unchanged = reports.filter((report) => report.ok && report.editions.every((edition) => edition.status === 'unchanged')).length;
+  const unchanged = reports.filter(
+    (report) => report.ok && report.editions.every((edition) => edition.status === 'unchanged'),
+  ).length;
   const built = reports.length - failed - unchanged;
-  const parts = [`${built} built`, unchanged ? `${unchanged} unchanged` : '', failed ? `${failed} failed` : ''].filter(Boolean);
+  const parts = [`${built} built`, unchanged ? `${unchanged} unchanged` : '', failed ? `${failed} failed` : ''].filter(
+    Boolean,
+  );
   return `${reports.length} report${reports.length === 1 ? '' : 's'}: ${parts.join(', ')},`;
 }
 
@@ -266,4 +287,9 @@ function seconds(ms: number): string {
 function shown(file: string): string {
   const relative = path.relative(process.cwd(), file);
   return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
+
+/** An edition's size, as the summary line shows it. */
+function sizeOf(edition: { bytes: Uint8Array }): string {
+  return formatBytes(edition.bytes.byteLength);
 }

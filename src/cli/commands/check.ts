@@ -56,10 +56,12 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
   const checked = result.manuscripts.map((manuscript) => path.relative(process.cwd(), manuscript) || manuscript);
   printMessages(result.files, values, io);
   if (!values.quiet && !values.json) {
-    const count = (fatal: boolean) => result.files.reduce((sum, file) => sum + file.messages.filter((message) => message.fatal === fatal).length, 0);
+    const count = (fatal: boolean) =>
+      result.files.reduce((sum, file) => sum + file.messages.filter((message) => message.fatal === fatal).length, 0);
     const errors = count(true);
     const warnings = count(false);
-    if (errors === 0 && warnings === 0) io.stderr(`checked ${checked.join(', ')}: the prose agrees with the data, no problems\n`);
+    if (errors === 0 && warnings === 0)
+      io.stderr(`checked ${checked.join(', ')}: the prose agrees with the data, no problems\n`);
     else if (result.ok) io.stderr('warnings do not fail the check; --strict makes them\n');
   }
   return result.ok ? exitCodes.ok : exitCodes.inputs;

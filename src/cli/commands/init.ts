@@ -25,18 +25,22 @@ export async function initCommand(argv: string[], io: Io): Promise<number> {
     io,
   );
   if (typeof parsed === 'number') return parsed;
-  if (parsed.positionals.length > 1) return usageError(io, `init takes one folder (got ${parsed.positionals.join(' ')})`);
+  if (parsed.positionals.length > 1)
+    return usageError(io, `init takes one folder (got ${parsed.positionals.join(' ')})`);
   const dir = path.resolve(parsed.positionals[0] ?? '.');
   const shown = path.relative(process.cwd(), dir) || '.';
   const result = await startProject(dir, { force: parsed.values.force });
   if (result.written.length === 0) {
     io.stderr(
-      `imprint: ${shown} already has ${result.existing.length === 1 ? 'a file' : 'files'} the starter would overwrite: ` +
-        `${result.existing.join(', ')}\nNothing was written; --force overwrites ${result.existing.length === 1 ? 'it' : 'them'}.\n`,
+      `imprint: ${shown} already has ${result.existing.length === 1 ? 'a file' : 'files'} the ` +
+        `starter would overwrite: ` +
+        `${result.existing.join(', ')}\nNothing was written; --force overwrites ` +
+        `${result.existing.length === 1 ? 'it' : 'them'}.\n`,
     );
     return exitCodes.environment;
   }
-  const next = shown === '.' ? 'imprint build' : `cd ${shown.includes(' ') ? JSON.stringify(shown) : shown} && imprint build`;
+  const next =
+    shown === '.' ? 'imprint build' : `cd ${shown.includes(' ') ? JSON.stringify(shown) : shown} && imprint build`;
   io.stdout(
     [
       `Started a project in ${shown}${result.existing.length > 0 ? ` (overwrote ${result.existing.join(', ')})` : ''}:`,

@@ -35,7 +35,10 @@ export async function manifestCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parsed;
   const [action, ...manifests] = positionals;
   if (action !== 'merge') {
-    io.stderr(`imprint: ${action === undefined ? 'missing' : `unknown`} manifest action${action ? ` \`${action}\`` : ''}\n\n${manifestUsage}\n`);
+    io.stderr(
+      `imprint: ${action === undefined ? 'missing' : `unknown`} manifest ` +
+        `action${action ? ` \`${action}\`` : ''}\n\n${manifestUsage}\n`,
+    );
     return exitCodes.environment;
   }
   if (manifests.length === 0 || values.out === undefined) {
@@ -57,7 +60,8 @@ export async function manifestCommand(argv: string[], io: Io): Promise<number> {
     const editions = result.manifest.reports.reduce((sum, report) => sum + report.editions.length, 0);
     const reports = result.manifest.reports.length;
     io.stderr(
-      `merged ${manifests.length} manifest${manifests.length === 1 ? '' : 's'}: ${reports} report${reports === 1 ? '' : 's'}, ` +
+      `merged ${manifests.length} manifest${manifests.length === 1 ? '' : 's'}: ` +
+        `${reports} report${reports === 1 ? '' : 's'}, ` +
         `${editions} edition${editions === 1 ? '' : 's'} in ${values.out}${path.sep}` +
         ` (manifest.json, SHA256SUMS)\n`,
     );

@@ -62,7 +62,7 @@ export async function previewCommand(argv: string[], io: Io): Promise<number> {
     ...(values['allow-remote'] ? { allowRemote: true } : {}),
   };
 
-  let server;
+  let server: Awaited<ReturnType<typeof startPreviewServer>>;
   try {
     server = await startPreviewServer({ port, ...(values.host ? { host: values.host } : {}) });
   } catch (cause) {
@@ -89,7 +89,12 @@ export async function previewCommand(argv: string[], io: Io): Promise<number> {
         preview.show(new TextDecoder().decode(html.bytes));
         io.stderr(`${reason}: page reloaded (${seconds} s)\n`);
       } else {
-        preview.showProblems(formatReport(result.files.filter((file) => file.messages.length > 0), { quiet: false }));
+        preview.showProblems(
+          formatReport(
+            result.files.filter((file) => file.messages.length > 0),
+            { quiet: false },
+          ),
+        );
         io.stderr(`${reason}: problems, shown on the page (${seconds} s)\n`);
       }
     } catch (cause) {
@@ -121,7 +126,9 @@ export async function previewCommand(argv: string[], io: Io): Promise<number> {
           if (stopping) return;
           if (files.includes(printCss)) forgetLoadedTemplates();
           const names = [...new Set(files.map((file) => path.relative(process.cwd(), file) || file))];
-          await refresh(`${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} changed`);
+          await refresh(
+            `${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} changed`,
+          );
           follow();
         });
       },

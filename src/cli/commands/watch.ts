@@ -1,6 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { build, EnvironmentError, forgetLoadedTemplates, startBrowser, type BuildOptions, type WarmBrowser } from '../../api.js';
+import {
+  build,
+  EnvironmentError,
+  forgetLoadedTemplates,
+  startBrowser,
+  type BuildOptions,
+  type WarmBrowser,
+} from '../../api.js';
 import { defaultTemplateDir, templateFiles } from '../../writers/print-page/templates.js';
 import { watchFiles } from '../../run/watch-files.js';
 import { parseCommand, parseFormats, parsePaper, parseTimeout, usageError } from '../arguments.js';
@@ -133,12 +140,20 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
       const report = result.reports[0];
       if (report && report.inputs.length > 0) inputs = [...new Set([manuscript, ...report.inputs])];
       lastFailed = !result.ok;
-      const made = report?.editions.filter((edition) => edition.status === 'built').map((edition) => path.basename(edition.path)) ?? [];
+      const made =
+        report?.editions
+          .filter((edition) => edition.status === 'built')
+          .map((edition) => path.basename(edition.path)) ?? [];
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
-      if (!result.ok) io.stderr(`${reason}: problems, listed above; the editions in ${shown(outDir)} are the last good ones (${seconds} s)\n`);
+      if (!result.ok)
+        io.stderr(
+          `${reason}: problems, listed above; the editions in ${shown(outDir)} are the last good ones (${seconds} s)\n`,
+        );
       else if (made.length === 0) io.stderr(`${reason}: every edition up to date (${seconds} s)\n`);
       else {
-        const detail = values.quiet ? '' : ` (${[...stages].map(([stage, ms]) => `${stage} ${ms.toFixed(0)} ms`).join(', ')})`;
+        const detail = values.quiet
+          ? ''
+          : ` (${[...stages].map(([stage, ms]) => `${stage} ${ms.toFixed(0)} ms`).join(', ')})`;
         io.stderr(`${reason}: built ${made.join(', ')} in ${seconds} s${detail}\n`);
       }
       return true;
@@ -173,7 +188,9 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
           if (stopping) return;
           if (files.some((file) => templates.includes(file))) forgetLoadedTemplates();
           const names = [...new Set(files.map(shown))];
-          const ok = await rebuild(`${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} changed`);
+          const ok = await rebuild(
+            `${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} changed`,
+          );
           follow();
           if (!ok) {
             failed = true;
@@ -185,7 +202,11 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
     /** Watch what the last build read and the templates; after a failure, any file saved beside the manuscript too. */
     const follow = () => watcher.watch([...inputs, ...templates], lastFailed ? [path.dirname(manuscript)] : []);
     follow();
-    io.stderr(`ready: watching ${shown(manuscript)}, the ${inputs.length - 1} file${inputs.length === 2 ? '' : 's'} it reads and the templates in ${shown(templateFolder)} (Ctrl-C stops)\n`);
+    io.stderr(
+      `ready: watching ${shown(manuscript)}, the ` +
+        `${inputs.length - 1} file${inputs.length === 2 ? '' : 's'} it reads and the templates in ` +
+        `${shown(templateFolder)} (Ctrl-C stops)\n`,
+    );
     const stop = async () => {
       stopping = true;
       process.off('SIGINT', stop);

@@ -28,7 +28,9 @@ let primaryDialects: Record<string, string> | undefined;
 /** The CSL locale that serves a BCP 47 language tag: itself, its language's primary dialect, else en-US. */
 export function cslLocale(lang: string): string {
   if (!primaryDialects) {
-    const index = JSON.parse(readFileSync(`${cslDir}locales/locales.json`, 'utf8')) as { 'primary-dialects': Record<string, string> };
+    const index = JSON.parse(readFileSync(`${cslDir}locales/locales.json`, 'utf8')) as {
+      'primary-dialects': Record<string, string>;
+    };
     primaryDialects = index['primary-dialects'];
   }
   const [language = 'en', ...rest] = lang.split('-');

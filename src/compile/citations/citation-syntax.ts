@@ -98,7 +98,8 @@ export function findCitations(text: string): FoundCitation[] {
       parts.push(cited);
       offset += part.length + 1;
     }
-    if (ok && parts.length > 0) found.push({ start: match.index!, end: match.index! + match[0].length, inText: false, works: parts });
+    if (ok && parts.length > 0)
+      found.push({ start: match.index!, end: match.index! + match[0].length, inText: false, works: parts });
   }
   const taken = (index: number) => found.some((citation) => index >= citation.start && index < citation.end);
   for (const match of text.matchAll(inText)) {

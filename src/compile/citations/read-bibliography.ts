@@ -41,7 +41,10 @@ export interface ReadBibliographyOptions {
  * `references:` mapping). A file that does not parse and a key defined twice
  * are reported on that file at their line and column.
  */
-export async function readBibliography(references: readonly string[], options: ReadBibliographyOptions): Promise<Bibliography> {
+export async function readBibliography(
+  references: readonly string[],
+  options: ReadBibliographyOptions,
+): Promise<Bibliography> {
   const { manuscript, place } = options;
   const entries = new Map<string, BibliographyEntry>();
   const files: VFile[] = [];
@@ -62,13 +65,20 @@ export async function readBibliography(references: readonly string[], options: R
     files.push(file);
     const text = decodeText(bytes);
     if (text === undefined) {
-      error(file, 'The bibliography is not UTF-8 text', { place: { line: 1, column: 1 }, ruleId: 'bibliography-syntax' });
+      error(file, 'The bibliography is not UTF-8 text', {
+        place: { line: 1, column: 1 },
+        ruleId: 'bibliography-syntax',
+      });
       continue;
     }
     file.value = text;
     const extension = path.extname(where.absolute).toLowerCase();
     const found =
-      extension === '.json' ? readCslJson(file) : extension === '.yaml' || extension === '.yml' ? readCslYaml(file) : readBibtex(file);
+      extension === '.json'
+        ? readCslJson(file)
+        : extension === '.yaml' || extension === '.yml'
+          ? readCslYaml(file)
+          : readBibtex(file);
     for (const entry of found) {
       const first = entries.get(entry.key);
       if (first) {
@@ -95,7 +105,11 @@ function readBibtex(file: VFile): BibliographyEntry[] {
   const text = String(file.value);
   let items: CslItem[];
   try {
-    items = plugins.input.chain(text, { forceType: '@biblatex/text', target: '@csl/list+object', generateGraph: false }) as CslItem[];
+    items = plugins.input.chain(text, {
+      forceType: '@biblatex/text',
+      target: '@csl/list+object',
+      generateGraph: false,
+    }) as CslItem[];
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
     const at = /at line (\d+) col (\d+)/.exec(message);
@@ -123,7 +137,12 @@ function readBibtex(file: VFile): BibliographyEntry[] {
     const nth = seen.get(key) ?? 0;
     seen.set(key, nth + 1);
     const offset = places.get(key)?.[nth];
-    result.push({ key, item: { ...item, id: key }, file, place: offset === undefined ? undefined : pointAt(file, offset) });
+    result.push({
+      key,
+      item: { ...item, id: key },
+      file,
+      place: offset === undefined ? undefined : pointAt(file, offset),
+    });
   }
   // Keys the parser merged (a duplicate it kept once) are still reported where they are written.
   for (const [key, offsets] of places) {
@@ -156,7 +175,10 @@ function readCslJson(file: VFile): BibliographyEntry[] {
   }
   const list = Array.isArray(value) ? value : isRecord(value) && Array.isArray(value.items) ? value.items : undefined;
   if (!list) {
-    error(file, 'A CSL JSON bibliography is a list of works, each with an `id`', { place: { line: 1, column: 1 }, ruleId: 'bibliography-syntax' });
+    error(file, 'A CSL JSON bibliography is a list of works, each with an `id`', {
+      place: { line: 1, column: 1 },
+      ruleId: 'bibliography-syntax',
+    });
     return [];
   }
   const places = new Map<string, number[]>();
@@ -169,15 +191,27 @@ function readCslJson(file: VFile): BibliographyEntry[] {
   const seen = new Map<string, number>();
   const result: BibliographyEntry[] = [];
   list.forEach((work: unknown, index: number) => {
-    if (!isRecord(work) || (typeof work.id !== 'string' && typeof work.id !== 'number') || String(work.id).trim() === '') {
-      error(file, `Work ${index + 1} of the bibliography has no \`id\``, { place: { line: 1, column: 1 }, ruleId: 'bibliography-syntax' });
+    if (
+      !isRecord(work) ||
+      (typeof work.id !== 'string' && typeof work.id !== 'number') ||
+      String(work.id).trim() === ''
+    ) {
+      error(file, `Work ${index + 1} of the bibliography has no \`id\``, {
+        place: { line: 1, column: 1 },
+        ruleId: 'bibliography-syntax',
+      });
       return;
     }
     const key = String(work.id);
     const nth = seen.get(key) ?? 0;
     seen.set(key, nth + 1);
     const offset = places.get(key)?.[nth];
-    result.push({ key, item: normaliseDates({ ...work, id: key }), file, place: offset === undefined ? undefined : pointAt(file, offset) });
+    result.push({
+      key,
+      item: normaliseDates({ ...work, id: key }),
+      file,
+      place: offset === undefined ? undefined : pointAt(file, offset),
+    });
   });
   return result;
 }
@@ -203,7 +237,10 @@ function readCslYaml(file: VFile): BibliographyEntry[] {
   list.forEach((work: unknown, index: number) => {
     const id = isRecord(work) ? work.id : undefined;
     if (!isRecord(work) || (typeof id !== 'string' && typeof id !== 'number') || String(id).trim() === '') {
-      error(file, `Work ${index + 1} of the bibliography has no \`id\``, { place: source.placeOf([...at, index]), ruleId: 'bibliography-syntax' });
+      error(file, `Work ${index + 1} of the bibliography has no \`id\``, {
+        place: source.placeOf([...at, index]),
+        ruleId: 'bibliography-syntax',
+      });
       return;
     }
     const key = String(id);

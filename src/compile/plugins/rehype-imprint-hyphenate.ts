@@ -29,13 +29,39 @@ const loaded = new Map<string, Hyphenator | undefined>();
  * (a break in a word narrows its column's minimum width, so an automatic
  * table layout would squeeze short columns and split names like "Ham-burg").
  */
-const skipped = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'code', 'pre', 'kbd', 'samp', 'var', 'script', 'style', 'svg', 'math', 'time', 'td', 'th']);
+const skipped = new Set([
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'code',
+  'pre',
+  'kbd',
+  'samp',
+  'var',
+  'script',
+  'style',
+  'svg',
+  'math',
+  'time',
+  'td',
+  'th',
+]);
 
 /** Scripts that break between characters: no patterns, no hyphens. */
 const unhyphenated = new Set(['zh', 'ja', 'ko', 'und']);
 
 /** The default pattern set of a language named without a region, where the package has several. */
-const preferred: Record<string, string> = { en: 'en-us', de: 'de-1996', el: 'el-monoton', mn: 'mn-cyrl', sr: 'sr-cyrl', la: 'la' };
+const preferred: Record<string, string> = {
+  en: 'en-us',
+  de: 'de-1996',
+  el: 'el-monoton',
+  mn: 'mn-cyrl',
+  sr: 'sr-cyrl',
+  la: 'la',
+};
 
 /** Shortest start and end of a word left by a break (TeX's \lefthyphenmin and \righthyphenmin). */
 function minima(code: string): [number, number] {

@@ -15,10 +15,16 @@ const rehypeImprintLinks: Plugin<[], Root> = function () {
   return (tree, file) => {
     visit(tree, 'element', (node) => {
       if (!isLocalFileLink(node)) return;
-      warn(file, `Link to \`${decodeReference(String(node.properties.href))}\`, a file beside the manuscript: the PDF and the EPUB do not hold it, so they keep the text without the link (link to a full URL to reach it from every edition)`, {
-        place: node.position,
-        ruleId: 'link-outside-book',
-      });
+      warn(
+        file,
+        `Link to \`${decodeReference(String(node.properties.href))}\`, a file beside the manuscript: ` +
+          `the PDF and the EPUB do not hold it, so they keep the text without the link (link to a ` +
+          `full URL to reach it from every edition)`,
+        {
+          place: node.position,
+          ruleId: 'link-outside-book',
+        },
+      );
     });
   };
 };

@@ -29,16 +29,102 @@ export default rehypeImprintNormalize;
 
 /** Phrasing content (HTML's content categories): what may stand in a paragraph. */
 const phrasing = new Set([
-  'a', 'abbr', 'audio', 'b', 'bdi', 'bdo', 'br', 'button', 'canvas', 'cite', 'code', 'data', 'datalist', 'del', 'dfn',
-  'em', 'embed', 'i', 'iframe', 'img', 'input', 'ins', 'kbd', 'label', 'map', 'mark', 'math', 'meter', 'noscript',
-  'object', 'output', 'picture', 'progress', 'q', 'ruby', 's', 'samp', 'script', 'select', 'slot', 'small', 'span',
-  'strong', 'sub', 'sup', 'svg', 'template', 'textarea', 'time', 'u', 'var', 'video', 'wbr',
+  'a',
+  'abbr',
+  'audio',
+  'b',
+  'bdi',
+  'bdo',
+  'br',
+  'button',
+  'canvas',
+  'cite',
+  'code',
+  'data',
+  'datalist',
+  'del',
+  'dfn',
+  'em',
+  'embed',
+  'i',
+  'iframe',
+  'img',
+  'input',
+  'ins',
+  'kbd',
+  'label',
+  'map',
+  'mark',
+  'math',
+  'meter',
+  'noscript',
+  'object',
+  'output',
+  'picture',
+  'progress',
+  'q',
+  'ruby',
+  's',
+  'samp',
+  'script',
+  'select',
+  'slot',
+  'small',
+  'span',
+  'strong',
+  'sub',
+  'sup',
+  'svg',
+  'template',
+  'textarea',
+  'time',
+  'u',
+  'var',
+  'video',
+  'wbr',
 ]);
 /** Elements whose content must be phrasing content. */
 const phrasingOnly = new Set([
-  'abbr', 'b', 'bdi', 'bdo', 'cite', 'code', 'data', 'dfn', 'em', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'i', 'kbd', 'label',
-  'mark', 'p', 'pre', 'q', 'rp', 'rt', 's', 'samp', 'small', 'span', 'strong', 'sub', 'sup', 'time', 'u', 'var',
-  'legend', 'summary', 'dt', 'output', 'meter', 'progress',
+  'abbr',
+  'b',
+  'bdi',
+  'bdo',
+  'cite',
+  'code',
+  'data',
+  'dfn',
+  'em',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'i',
+  'kbd',
+  'label',
+  'mark',
+  'p',
+  'pre',
+  'q',
+  'rp',
+  'rt',
+  's',
+  'samp',
+  'small',
+  'span',
+  'strong',
+  'sub',
+  'sup',
+  'time',
+  'u',
+  'var',
+  'legend',
+  'summary',
+  'dt',
+  'output',
+  'meter',
+  'progress',
 ]);
 /** Elements whose content model is their parent's. */
 const transparent = new Set(['a', 'ins', 'del', 'map', 'object', 'audio', 'video', 'canvas', 'slot', 'noscript']);
@@ -66,15 +152,38 @@ const parents: Record<string, readonly string[]> = {
   option: ['select', 'datalist', 'optgroup'],
 };
 /** Attributes HTML no longer has (layout is the templates' work), which the EPUB's XHTML may not hold. */
-const obsolete = new Set(['language', 'bgColor', 'vAlign', 'hSpace', 'vSpace', 'clear', 'noWrap', 'noShade', 'compact', 'background', 'charOff', 'char', 'axis']);
+const obsolete = new Set([
+  'language',
+  'bgColor',
+  'vAlign',
+  'hSpace',
+  'vSpace',
+  'clear',
+  'noWrap',
+  'noShade',
+  'compact',
+  'background',
+  'charOff',
+  'char',
+  'axis',
+]);
 /** Attributes that stay on an element renamed to `span` or `div`. */
 const global = new Set(['id', 'className', 'lang', 'dir', 'title', 'hidden', 'translate', 'role', 'style']);
-/** An XML name (letters, digits and `-._:`, not starting with a digit, `-` or `.`), the form an XHTML attribute's name takes. */
+/**
+ * An XML name (letters, digits and `-._:`, not starting with a digit, `-` or `.`), the form an XHTML attribute's name
+ * takes.
+ */
 const xmlName = /^[\p{L}_:][\p{L}\p{N}_:.\-\u00B7\u0300-\u036F\u203F-\u2040]*$/u;
 /** Elements whose `width` and `height` are a number of pixels. */
 const sized = new Set(['img', 'canvas', 'video', 'iframe', 'embed', 'object', 'input', 'source']);
 
-function normalize(element: Element, parent: string | undefined, inPhrasing: boolean, inLink: boolean, file: VFile): ElementContent[] {
+function normalize(
+  element: Element,
+  parent: string | undefined,
+  inPhrasing: boolean,
+  inLink: boolean,
+  file: VFile,
+): ElementContent[] {
   const name = element.tagName;
   if (name === 'svg' || name === 'math') return [element];
   if (name === 'a' && typeof element.properties.name === 'string' && element.properties.name !== '') {
@@ -85,18 +194,31 @@ function normalize(element: Element, parent: string | undefined, inPhrasing: boo
   for (const key of Object.keys(element.properties)) {
     const attribute = find(html, key).attribute;
     if (xmlName.test(attribute) && (!attribute.includes(':') || /^(?:xml|xlink|xmlns|epub):/.test(attribute))) continue;
-    changed(file, element, `Removed the attribute \`${attribute}\` from \`<${name}>\`: its name is not one a document can hold`);
+    changed(
+      file,
+      element,
+      `Removed the attribute \`${attribute}\` from \`<${name}>\`: its name is not one a document can hold`,
+    );
     delete element.properties[key];
   }
 
   for (const key of Object.keys(element.properties)) {
     if (key in html.property || /^(?:data|aria)[A-Z0-9]/.test(key) || key.includes(':')) continue;
-    changed(file, element, `Removed the attribute \`${find(html, key).attribute}\` from \`<${name}>\`: HTML has no such attribute`);
+    changed(
+      file,
+      element,
+      `Removed the attribute \`${find(html, key).attribute}\` from \`<${name}>\`: HTML has no such attribute`,
+    );
     delete element.properties[key];
   }
   for (const key of Object.keys(element.properties)) {
     if (!obsolete.has(key)) continue;
-    changed(file, element, `Removed the obsolete attribute \`${find(html, key).attribute}\` from \`<${name}>\`: use a class and the templates' styles`);
+    changed(
+      file,
+      element,
+      `Removed the obsolete attribute \`${find(html, key).attribute}\` from \`<${name}>\`: use a ` +
+        `class and the templates' styles`,
+    );
     delete element.properties[key];
   }
   // An inline element left open (`<a href="x">` with no `</a>`) takes in everything after it, headings too:
@@ -107,7 +229,12 @@ function normalize(element: Element, parent: string | undefined, inPhrasing: boo
     if (heading >= 0) {
       hoisted = element.children.splice(heading);
       const at = hoisted[0]!.position?.start.line;
-      changed(file, element, `Closed \`<${name}>\` before the heading${at ? ` at line ${at}` : ''}: it was left open, and a heading cannot stand inside it`);
+      changed(
+        file,
+        element,
+        `Closed \`<${name}>\` before the heading${at ? ` at line ${at}` : ''}: it was left open, and ` +
+          `a heading cannot stand inside it`,
+      );
     }
   }
   const required = parents[name];
@@ -123,7 +250,8 @@ function normalize(element: Element, parent: string | undefined, inPhrasing: boo
       : `it cannot stand inside ${parent ? `\`<${parent}>\`` : 'phrasing content'}`;
     changed(file, element, `Made \`<${name}>\` a \`<${replacement}>\`: ${why}; its content stays`);
     element.tagName = replacement;
-    for (const key of Object.keys(element.properties)) if (!global.has(key) && !key.startsWith('data')) delete element.properties[key];
+    for (const key of Object.keys(element.properties))
+      if (!global.has(key) && !key.startsWith('data')) delete element.properties[key];
   }
   const tag = element.tagName;
   const childPhrasing = transparent.has(tag) ? inPhrasing : phrasingOnly.has(tag);
@@ -132,19 +260,36 @@ function normalize(element: Element, parent: string | undefined, inPhrasing: boo
   return [element, ...normalizeChildren(hoisted, parent, inPhrasing, inLink, file)];
 }
 
-function normalizeChildren(children: ElementContent[], parent: string | undefined, inPhrasing: boolean, inLink: boolean, file: VFile): ElementContent[] {
-  return children.flatMap((child) => (child.type === 'element' ? normalize(child, parent, inPhrasing, inLink, file) : [child]));
+function normalizeChildren(
+  children: ElementContent[],
+  parent: string | undefined,
+  inPhrasing: boolean,
+  inLink: boolean,
+  file: VFile,
+): ElementContent[] {
+  return children.flatMap((child) =>
+    child.type === 'element' ? normalize(child, parent, inPhrasing, inLink, file) : [child],
+  );
 }
 
 /** A list holds list items only: anything else in it goes into one. */
 function listItems(list: Element, file: VFile): void {
-  const stray = list.children.some((child) => (child.type === 'element' ? child.tagName !== 'li' && child.tagName !== 'script' && child.tagName !== 'template' : child.type === 'text' && child.value.trim() !== ''));
+  const stray = list.children.some((child) =>
+    child.type === 'element'
+      ? child.tagName !== 'li' && child.tagName !== 'script' && child.tagName !== 'template'
+      : child.type === 'text' && child.value.trim() !== '',
+  );
   if (!stray) return;
-  changed(file, list, `Put content that stood directly in \`<${list.tagName}>\` into list items: a list holds only \`<li>\``);
+  changed(
+    file,
+    list,
+    `Put content that stood directly in \`<${list.tagName}>\` into list items: a list holds only \`<li>\``,
+  );
   const items: ElementContent[] = [];
   let loose: ElementContent[] = [];
   const flush = () => {
-    if (loose.some((node) => node.type !== 'text' || node.value.trim() !== '')) items.push({ type: 'element', tagName: 'li', properties: {}, children: loose });
+    if (loose.some((node) => node.type !== 'text' || node.value.trim() !== ''))
+      items.push({ type: 'element', tagName: 'li', properties: {}, children: loose });
     loose = [];
   };
   for (const child of list.children) {
@@ -161,7 +306,8 @@ function listItems(list: Element, file: VFile): void {
 function sizes(element: Element, file: VFile): void {
   for (const key of ['width', 'height'] as const) {
     const value = element.properties[key];
-    if (value === undefined || value === null || (typeof value === 'number' && Number.isInteger(value) && value >= 0)) continue;
+    if (value === undefined || value === null || (typeof value === 'number' && Number.isInteger(value) && value >= 0))
+      continue;
     const text = String(value).trim();
     delete element.properties[key];
     const pixels = /^(\d+)(?:\.\d*)?(?:px)?$/i.exec(text);
@@ -170,7 +316,8 @@ function sizes(element: Element, file: VFile): void {
       continue;
     }
     if (/^\d+(?:\.\d+)?(?:%|em|rem|ex|ch|vw|vh|cm|mm|in|pt|pc)$/i.test(text)) {
-      const style = typeof element.properties.style === 'string' ? element.properties.style.trim().replace(/;?$/, ';') : '';
+      const style =
+        typeof element.properties.style === 'string' ? element.properties.style.trim().replace(/;?$/, ';') : '';
       element.properties.style = `${style}${style ? ' ' : ''}${key}: ${text}`;
       continue;
     }

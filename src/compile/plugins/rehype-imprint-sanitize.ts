@@ -73,9 +73,8 @@ function sanitizeChildren(
 
 function sanitizeElement(element: Element, file: VFile, context: Namespace): ElementContent[] {
   const name = element.tagName;
-  const namespace: Namespace = context === 'html' && name === 'svg' ? 'svg' : context === 'html' && name === 'math'
-    ? 'math'
-    : context;
+  const namespace: Namespace =
+    context === 'html' && name === 'svg' ? 'svg' : context === 'html' && name === 'math' ? 'math' : context;
   const place = element.position;
   const schema = schemas[namespace];
   const allowed = schema.tagNames?.includes(name) === true && !(name === 'input' && !isTaskCheckbox(element));
@@ -95,7 +94,11 @@ function sanitizeElement(element: Element, file: VFile, context: Namespace): Ele
   const before = element.children.length;
   element.children = sanitizeChildren(element.children, file, namespace, name) as ElementContent[];
   // A paragraph that held only what was dropped goes too.
-  if (name === 'p' && before > 0 && element.children.every((child) => child.type === 'text' && child.value.trim() === '')) {
+  if (
+    name === 'p' &&
+    before > 0 &&
+    element.children.every((child) => child.type === 'text' && child.value.trim() === '')
+  ) {
     return [];
   }
   return [element];
@@ -156,8 +159,10 @@ function isTaskCheckbox(element: Element): boolean {
 
 function reason(name: string, namespace: Namespace): string {
   if (name === 'script' || name === 'noscript') return 'a manuscript cannot run scripts';
-  if (name === 'style' || name === 'link') return 'styles come from the templates, and a manuscript cannot load a style sheet';
-  if (name === 'meta' || name === 'base' || name === 'title' || name === 'head') return 'the document’s head is made by imprint';
+  if (name === 'style' || name === 'link')
+    return 'styles come from the templates, and a manuscript cannot load a style sheet';
+  if (name === 'meta' || name === 'base' || name === 'title' || name === 'head')
+    return 'the document’s head is made by imprint';
   if (['iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'param', 'portal'].includes(name)) {
     return 'a manuscript cannot embed other documents';
   }
@@ -181,13 +186,11 @@ function attributeName(key: string, namespace: Namespace): string {
  * are percent-encoded. A well-formed URI is left as it is.
  */
 export function wellFormedUri(uri: string): string {
-  return uri
-    .replace(/%(?![0-9A-Fa-f]{2})/g, '%25')
-    .replace(/[^A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]/gu, (character) => {
-      try {
-        return encodeURIComponent(character);
-      } catch {
-        return '%EF%BF%BD';
-      }
-    });
+  return uri.replace(/%(?![0-9A-Fa-f]{2})/g, '%25').replace(/[^A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]/gu, (character) => {
+    try {
+      return encodeURIComponent(character);
+    } catch {
+      return '%EF%BF%BD';
+    }
+  });
 }

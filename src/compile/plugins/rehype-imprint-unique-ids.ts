@@ -21,7 +21,12 @@ const rehypeImprintUniqueIds: Plugin<[], Root> = function () {
       }
       const place = node.position ?? earlier.position;
       // A figure or table id used twice was reported already, where the directives are read.
-      const reported = file.messages.some((message) => message.ruleId === 'duplicate-id' && message.line === place?.start.line && message.column === place?.start.column);
+      const reported = file.messages.some(
+        (message) =>
+          message.ruleId === 'duplicate-id' &&
+          message.line === place?.start.line &&
+          message.column === place?.start.column,
+      );
       if (reported) return;
       const where = earlier.position ? `line ${earlier.position.start.line}` : 'a generated element';
       error(file, `Duplicate id \`#${id}\`: it is also used at ${where}`, { place, ruleId: 'duplicate-id' });

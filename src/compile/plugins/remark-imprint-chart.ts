@@ -53,12 +53,18 @@ const remarkImprintChart: Plugin<[RemarkImprintChartOptions], Root> = function (
         if (!directive) return;
         const kind = directive.attributes.type;
         if (!kind || !(chartTypes as readonly string[]).includes(kind)) {
-          attributeError(file, directive, 'type', kind ? `is \`${kind}\`; use ${chartTypes.join(' or ')}` : `is missing: use ${chartTypes.join(' or ')}`);
+          attributeError(
+            file,
+            directive,
+            'type',
+            kind ? `is \`${kind}\`; use ${chartTypes.join(' or ')}` : `is missing: use ${chartTypes.join(' or ')}`,
+          );
           directive.ok = false;
         }
         const table = await options.loadTable(directive.src, node.position);
         if (!table || !directive.ok) return;
-        const figure = kind === 'bar' ? buildBarChart(directive, table, lang, file) : buildTimeline(directive, table, lang, file);
+        const figure =
+          kind === 'bar' ? buildBarChart(directive, table, lang, file) : buildTimeline(directive, table, lang, file);
         if (figure) replaceWithFigure(node, figure);
       }),
     );
@@ -80,16 +86,32 @@ function problem(context: Context, name: string, text: string): void {
 }
 
 /** The column an attribute names, or the first column that `fits` when the attribute is absent. */
-function pickColumn(context: Context, name: string, fits: (column: DataColumn) => boolean, wanted: string): DataColumn | undefined {
+function pickColumn(
+  context: Context,
+  name: string,
+  fits: (column: DataColumn) => boolean,
+  wanted: string,
+): DataColumn | undefined {
   const key = context.directive.attributes[name];
   if (key) {
     const column = columnOf(context.table, key);
-    if (!column) problem(context, name, `names \`${key}\`, which ${context.table.file.basename} does not have (it has: ${context.table.columns.map((c) => c.key).join(', ')})`);
+    if (!column)
+      problem(
+        context,
+        name,
+        `names \`${key}\`, which ${context.table.file.basename} does not have (it has: ` +
+          `${context.table.columns.map((c) => c.key).join(', ')})`,
+      );
     else if (!fits(column)) problem(context, name, `names \`${key}\`, a ${column.type} column; it needs ${wanted}`);
     return column && fits(column) ? column : undefined;
   }
   const found = context.table.columns.find(fits);
-  if (!found) problem(context, name, `is missing, and ${context.table.file.basename} has no ${wanted.replace(/^an? /, '')} to use`);
+  if (!found)
+    problem(
+      context,
+      name,
+      `is missing, and ${context.table.file.basename} has no ${wanted.replace(/^an? /, '')} to use`,
+    );
   return found;
 }
 
@@ -106,7 +128,10 @@ function selectRows(context: Context, lang: string): DataRow[] {
     const key = sort.replace(/^[-+]/, '').trim();
     const column = columnOf(context.table, key);
     if (!column) problem(context, 'sort', `names \`${key}\`, which ${context.table.file.basename} does not have`);
-    else rows = [...rows].sort((a, b) => (descending ? -1 : 1) * compareCells(a.values[key] ?? null, b.values[key] ?? null, column, lang));
+    else
+      rows = [...rows].sort(
+        (a, b) => (descending ? -1 : 1) * compareCells(a.values[key] ?? null, b.values[key] ?? null, column, lang),
+      );
   }
   return rows;
 }
@@ -117,9 +142,19 @@ const cellText = (row: DataRow, column: DataColumn | undefined, lang: string): s
   return value === null || value === undefined || value === '' ? undefined : formatCell(value, column, lang);
 };
 
-function buildBarChart(directive: FigureDirective, table: DataTable, lang: string, file: VFile): ImprintFigure | undefined {
+function buildBarChart(
+  directive: FigureDirective,
+  table: DataTable,
+  lang: string,
+  file: VFile,
+): ImprintFigure | undefined {
   const context: Context = { directive, table, file, ok: true };
-  const value = pickColumn(context, 'value', (column) => isNumeric(column.type) && column.type !== 'year', 'a money, number, integer or percent column');
+  const value = pickColumn(
+    context,
+    'value',
+    (column) => isNumeric(column.type) && column.type !== 'year',
+    'a money, number, integer or percent column',
+  );
   const label = pickColumn(context, 'label', (column) => column.type === 'text', 'a text column');
   const detail = directive.attributes.detail ? pickColumn(context, 'detail', () => true, 'a column') : undefined;
   const rows = selectRows(context, lang);
@@ -142,24 +177,35 @@ function buildBarChart(directive: FigureDirective, table: DataTable, lang: strin
   if (directive.attributes.change !== undefined) {
     const spec = parseChangeSpec(directive.attributes.change, table);
     if (!spec.ok) problem(context, 'change', spec.problem);
-    else if (spec.value.keys.some((key) => key !== value.key)) problem(context, 'change', `can only show the change of the chart's value, \`${value.key}\``);
+    else if (spec.value.keys.some((key) => key !== value.key))
+      problem(context, 'change', `can only show the change of the chart's value, \`${value.key}\``);
     else {
       const computed = computeChange(withValue, value, spec.value);
       if (!computed.ok) problem(context, 'change', computed.problem);
       else {
         (file.data.changes ??= []).push({ table, change: computed.value });
         const amount = formatDifference(computed.value.difference, value, lang);
-        const relative = computed.value.percent === undefined ? '' : ` (${formatPercent(computed.value.percent, lang, true)})`;
-        change = { from: withValue.indexOf(computed.value.from.row), to: withValue.indexOf(computed.value.to.row), text: amount + relative };
+        const relative =
+          computed.value.percent === undefined ? '' : ` (${formatPercent(computed.value.percent, lang, true)})`;
+        change = {
+          from: withValue.indexOf(computed.value.from.row),
+          to: withValue.indexOf(computed.value.to.row),
+          text: amount + relative,
+        };
         const word = computed.value.difference > 0 ? 'Increase' : computed.value.difference < 0 ? 'Decrease' : 'Change';
-        const span = computed.value.fromLabel && computed.value.toLabel ? ` from ${computed.value.fromLabel} to ${computed.value.toLabel}` : '';
+        const span =
+          computed.value.fromLabel && computed.value.toLabel
+            ? ` from ${computed.value.fromLabel} to ${computed.value.toLabel}`
+            : '';
         changeSentence = ` ${word}${span}: ${amount}${relative}.`;
       }
     }
   }
   if (!context.ok) return undefined;
 
-  const missing = rows.filter((row) => row.values[value.key] === null || row.values[value.key] === undefined).map((row) => cellText(row, label, lang) ?? '');
+  const missing = rows
+    .filter((row) => row.values[value.key] === null || row.values[value.key] === undefined)
+    .map((row) => cellText(row, label, lang) ?? '');
   const unit = unitOf(value, lang);
   const missingHeading = `No ${value.label.toLowerCase()} given`;
   const description =
@@ -181,7 +227,12 @@ function buildBarChart(directive: FigureDirective, table: DataTable, lang: strin
 
 /** The unit of a value column's numbers, for the axis: `US$ billion`, `%`. */
 function unitOf(column: DataColumn, lang: string): string | undefined {
-  const scaleWord = column.scale === 'one' ? '' : new Intl.NumberFormat(lang, { notation: 'compact', compactDisplay: 'long' }).format(scales[column.scale]).replace(/^1\s*/, '');
+  const scaleWord =
+    column.scale === 'one'
+      ? ''
+      : new Intl.NumberFormat(lang, { notation: 'compact', compactDisplay: 'long' })
+          .format(scales[column.scale])
+          .replace(/^1\s*/, '');
   if (column.type === 'money') {
     const symbol =
       new Intl.NumberFormat(lang, { style: 'currency', currency: column.currency ?? 'USD', currencyDisplay: 'symbol' })
@@ -193,9 +244,15 @@ function unitOf(column: DataColumn, lang: string): string | undefined {
   return scaleWord || undefined;
 }
 
-function buildTimeline(directive: FigureDirective, table: DataTable, lang: string, file: VFile): ImprintFigure | undefined {
+function buildTimeline(
+  directive: FigureDirective,
+  table: DataTable,
+  lang: string,
+  file: VFile,
+): ImprintFigure | undefined {
   const context: Context = { directive, table, file, ok: true };
-  if (directive.attributes.value) problem(context, 'value', 'belongs to bar charts; a timeline places its rows by `date`');
+  if (directive.attributes.value)
+    problem(context, 'value', 'belongs to bar charts; a timeline places its rows by `date`');
   if (directive.attributes.change !== undefined) problem(context, 'change', 'belongs to bar charts');
   if (directive.attributes.sort) problem(context, 'sort', 'does not apply: a timeline is always in date order');
   const date = pickColumn(context, 'date', (column) => column.type === 'date', 'a date column');
@@ -206,7 +263,10 @@ function buildTimeline(directive: FigureDirective, table: DataTable, lang: strin
   const dated = rows
     .map((row, index) => ({ row, index, date: parsePartialDate(String(row.values[date.key] ?? '')) }))
     .filter((entry) => entry.date !== undefined)
-    .sort((a, b) => compareCells(a.row.values[date.key] ?? null, b.row.values[date.key] ?? null, date, lang) || a.index - b.index);
+    .sort(
+      (a, b) =>
+        compareCells(a.row.values[date.key] ?? null, b.row.values[date.key] ?? null, date, lang) || a.index - b.index,
+    );
   if (dated.length === 0) {
     problem(context, 'date', `names \`${date.key}\`, which no row of the chart has a date in`);
     return undefined;
@@ -223,13 +283,23 @@ function buildTimeline(directive: FigureDirective, table: DataTable, lang: strin
   const svg = timeline({
     id: directive.id,
     events,
-    title: `Timeline of ${events.length} ${events.length === 1 ? 'event' : 'events'}, ${first.dateText} to ${last.dateText}`,
-    description: events.map((event) => `${event.dateText}: ${event.label}${event.detail ? ` (${event.detail})` : ''}.`).join(' '),
+    title:
+      `Timeline of ${events.length} ${events.length === 1 ? 'event' : 'events'}, ` +
+      `${first.dateText} to ${last.dateText}`,
+    description: events
+      .map((event) => `${event.dateText}: ${event.label}${event.detail ? ` (${event.detail})` : ''}.`)
+      .join(' '),
     gapText: (years) =>
-      english ? `${years} ${years === 1 ? 'year' : 'years'} later` : new Intl.RelativeTimeFormat(lang, { numeric: 'always' }).format(years, 'year'),
+      english
+        ? `${years} ${years === 1 ? 'year' : 'years'} later`
+        : new Intl.RelativeTimeFormat(lang, { numeric: 'always' }).format(years, 'year'),
     legend: { day: 'exact day', month: 'month only', year: 'year only' },
   });
-  return figureOf(directive, svg, dated.map((entry) => entry.row));
+  return figureOf(
+    directive,
+    svg,
+    dated.map((entry) => entry.row),
+  );
 }
 
 function figureOf(directive: FigureDirective, svg: Element, rows: readonly DataRow[]): ImprintFigure {
@@ -241,7 +311,10 @@ function figureOf(directive: FigureDirective, svg: Element, rows: readonly DataR
     // The caption comes first, as a table's does (a figcaption must be the first or last child of its figure).
     children: [
       caption(directive.node.children),
-      { type: 'imprintGenerated', data: { hName: 'div', hProperties: { className: ['chart-drawing'] }, hChildren: [svg] } },
+      {
+        type: 'imprintGenerated',
+        data: { hName: 'div', hProperties: { className: ['chart-drawing'] }, hChildren: [svg] },
+      },
       sourceNote(rows),
     ],
     ...(directive.node.position ? { position: directive.node.position } : {}),
@@ -252,9 +325,12 @@ function figureOf(directive: FigureDirective, svg: Element, rows: readonly DataR
 export function sourceNote(rows: readonly DataRow[]): Paragraph {
   const sources: DataSource[] = [];
   for (const row of rows) {
-    if (!sources.some((source) => source.citation === row.source.citation && source.url === row.source.url)) sources.push(row.source);
+    if (!sources.some((source) => source.citation === row.source.citation && source.url === row.source.url))
+      sources.push(row.source);
   }
-  const children: PhrasingContent[] = [{ type: 'emphasis', children: [{ type: 'text', value: sources.length > 1 ? 'Sources:' : 'Source:' }] }];
+  const children: PhrasingContent[] = [
+    { type: 'emphasis', children: [{ type: 'text', value: sources.length > 1 ? 'Sources:' : 'Source:' }] },
+  ];
   sources.forEach((source, index) => {
     children.push({ type: 'text', value: ' ' }, ...sourceText(source.citation, source.url ? ', ' : ''));
     if (source.url) children.push({ type: 'link', url: source.url, children: [{ type: 'text', value: source.url }] });

@@ -25,7 +25,9 @@ const remarkImprintCheck: Plugin<[RemarkImprintCheckOptions], Root> = function (
     const tables = await options.tables();
     if (tables.length === 0) return;
     const lang = file.data.metadata?.lang ?? 'en';
-    for (const disagreement of findDisagreements(proseBlocks(tree, file), () => factsOf(tables, lang, file.data.changes ?? []))) {
+    for (const disagreement of findDisagreements(proseBlocks(tree, file), () =>
+      factsOf(tables, lang, file.data.changes ?? []),
+    )) {
       report(file, disagreement);
     }
   };

@@ -10,10 +10,16 @@ import type { VFile } from 'vfile';
 import { location } from 'vfile-location';
 import { error } from '../../diagnostics/report.js';
 import type { ImprintCitation } from '../../document/nodes.js';
-import { defaultStyle, formatCitations, shippedStyle, shippedStyles, type Cluster } from '../citations/citation-style.js';
+import {
+  defaultStyle,
+  formatCitations,
+  shippedStyle,
+  shippedStyles,
+  type Cluster,
+} from '../citations/citation-style.js';
 import { findCitations, type CitedWork, type FoundCitation } from '../citations/citation-syntax.js';
 import { referencesTitleFor } from '../citations/labels.js';
-import { readBibliography, type BibliographyEntry } from '../citations/read-bibliography.js';
+import { readBibliography } from '../citations/read-bibliography.js';
 import { decodeText } from '../read-manuscript.js';
 import { locateResource, readInProject, type ResourceReader } from '../resources.js';
 import { nearest } from './remark-imprint-ref.js';
@@ -67,10 +73,15 @@ const remarkImprintCitations: Plugin<[CitationOptions], Root> = function (option
     if (named.length === 0) {
       for (const occurrence of occurrences) {
         if (occurrence.found.inText || occurrence.source) continue;
-        error(file, `Citation of \`@${occurrence.found.works[0]!.key}\`, but the manuscript names no bibliography: add \`bibliography:\` to the front matter`, {
-          place: placeIn(file, occurrence, occurrence.found.works[0]!.at),
-          ruleId: 'citation-missing',
-        });
+        error(
+          file,
+          `Citation of \`@${occurrence.found.works[0]!.key}\`, but the manuscript names no ` +
+            `bibliography: add \`bibliography:\` to the front matter`,
+          {
+            place: placeIn(file, occurrence, occurrence.found.works[0]!.at),
+            ruleId: 'citation-missing',
+          },
+        );
       }
       for (const { parent, node } of directives) parent.children.splice(parent.children.indexOf(node), 1);
       return;
@@ -89,7 +100,8 @@ const remarkImprintCitations: Plugin<[CitationOptions], Root> = function (option
 
     // Check every key; a data source that is not a key stays the text it is.
     const known = [...bibliography.entries.keys()];
-    const unreadable = bibliography.files.length < named.length || bibliography.files.some((f) => f.messages.some((m) => m.fatal));
+    const unreadable =
+      bibliography.files.length < named.length || bibliography.files.some((f) => f.messages.some((m) => m.fatal));
     const cited: Occurrence[] = [];
     for (const occurrence of occurrences) {
       if (occurrence.source) {
@@ -117,11 +129,16 @@ const remarkImprintCitations: Plugin<[CitationOptions], Root> = function (option
     try {
       formatted = formatCitations(style.xml, metadata?.lang ?? 'en', items, clusters, entryId);
     } catch (cause) {
-      error(file, `The citation style \`${style.name}\` cannot be used: ${cause instanceof Error ? cause.message : String(cause)}`, {
-        place: placeOfFrontMatterKey(file, 'csl'),
-        ruleId: 'citation-style',
-        cause,
-      });
+      error(
+        file,
+        `The citation style \`${style.name}\` cannot be used: ` +
+          `${cause instanceof Error ? cause.message : String(cause)}`,
+        {
+          place: placeOfFrontMatterKey(file, 'csl'),
+          ruleId: 'citation-style',
+          cause,
+        },
+      );
       return;
     }
 
@@ -136,7 +153,12 @@ const remarkImprintCitations: Plugin<[CitationOptions], Root> = function (option
       const author = occurrence.found.inText && !occurrence.source ? formatted.authorOnly(keys[0]!) : undefined;
       if (formatted.isNoteStyle && !occurrence.inNote && !occurrence.source) {
         const identifier = `imprint-citation-${notes.length + 1}`;
-        notes.push({ type: 'footnoteDefinition', identifier, label: identifier, children: [{ type: 'paragraph', children: [citation] }] });
+        notes.push({
+          type: 'footnoteDefinition',
+          identifier,
+          label: identifier,
+          children: [{ type: 'paragraph', children: [citation] }],
+        });
         nodes = [
           ...(author ? [citationNode(author, keys, occurrence.node.position)] : []),
           { type: 'footnoteReference', identifier, label: identifier },
@@ -166,7 +188,10 @@ const remarkImprintCitations: Plugin<[CitationOptions], Root> = function (option
     const blocks = bibliographyBlocks(formatted.entries, metadata?.lang ?? 'en');
     const [first, ...others] = directives;
     for (const other of others) {
-      error(file, 'The bibliography is set once: remove this `::bibliography`', { place: other.node.position, ruleId: 'directive-attribute' });
+      error(file, 'The bibliography is set once: remove this `::bibliography`', {
+        place: other.node.position,
+        ruleId: 'directive-attribute',
+      });
       other.parent.children.splice(other.parent.children.indexOf(other.node), 1);
     }
     if (first) {
@@ -178,9 +203,15 @@ const remarkImprintCitations: Plugin<[CitationOptions], Root> = function (option
     } else if (formatted.entries.length > 0) {
       // A report that ends with a heading and nothing under it (`# References`, as Pandoc's users write) gets
       // the entries under that heading.
-      const content = tree.children.filter((child) => child.type !== 'footnoteDefinition' && child.type !== 'definition');
+      const content = tree.children.filter(
+        (child) => child.type !== 'footnoteDefinition' && child.type !== 'definition',
+      );
       const last = content[content.length - 1];
-      tree.children.splice(last ? tree.children.indexOf(last) + 1 : tree.children.length, 0, ...(last?.type === 'heading' ? blocks.slice(1) : blocks));
+      tree.children.splice(
+        last ? tree.children.indexOf(last) + 1 : tree.children.length,
+        0,
+        ...(last?.type === 'heading' ? blocks.slice(1) : blocks),
+      );
     }
   };
 };
@@ -191,7 +222,7 @@ function cslItem(work: CitedWork, inText: boolean): CitationItem {
   return {
     id: work.key,
     locator: work.locator,
-    label: work.locator === undefined ? undefined : work.label ?? 'page',
+    label: work.locator === undefined ? undefined : (work.label ?? 'page'),
     prefix: work.prefix,
     suffix: work.suffix === undefined || work.suffix.startsWith(',') ? work.suffix : ` ${work.suffix}`,
     'suppress-author': work.suppressAuthor === true || inText,
@@ -203,7 +234,11 @@ function citationNode(html: string, keys: string[], position: Position | undefin
   return {
     type: 'imprintCitation',
     keys,
-    data: { hName: 'span', hProperties: { className: ['citation'], dataCites: keys.join(' ') }, hChildren: htmlChildren(html) },
+    data: {
+      hName: 'span',
+      hProperties: { className: ['citation'], dataCites: keys.join(' ') },
+      hChildren: htmlChildren(html),
+    },
     position,
   };
 }
@@ -254,7 +289,9 @@ function collect(tree: Root, file: VFile): Occurrence[] {
     }
     if (node.type !== 'text') return undefined;
     const parent = ancestors[ancestors.length - 1] as Parent;
-    const definition = ancestors.find((ancestor): ancestor is FootnoteDefinition => ancestor.type === 'footnoteDefinition');
+    const definition = ancestors.find(
+      (ancestor): ancestor is FootnoteDefinition => ancestor.type === 'footnoteDefinition',
+    );
     const source = (node.data as { imprintSource?: boolean } | undefined)?.imprintSource === true;
     if (source) {
       const key = node.value.trim().replace(/^@/, '');
@@ -278,7 +315,7 @@ function collect(tree: Root, file: VFile): Occurrence[] {
         parent,
         found,
         inNote,
-        noteIndex: inNote ? noteNumbers.get(definition.identifier) ?? notes : ++notes,
+        noteIndex: inNote ? (noteNumbers.get(definition.identifier) ?? notes) : ++notes,
         source: false,
       });
     }
@@ -343,7 +380,8 @@ async function readStyle(
   if (shipped) return { name, xml: shipped };
   const place = placeOfFrontMatterKey(file, 'csl');
   const where = locateResource(name, options.projectRoot, path.dirname(file.path));
-  const bytes = where.kind === 'file' ? await readInProject(options.reader, options.projectRoot, where.absolute) : undefined;
+  const bytes =
+    where.kind === 'file' ? await readInProject(options.reader, options.projectRoot, where.absolute) : undefined;
   const text = bytes && !('refused' in bytes) ? decodeText(bytes) : undefined;
   if (text === undefined || !/<style[\s>]/.test(text)) {
     const why = text === undefined ? 'is neither a shipped style nor a CSL file of the project' : 'is not a CSL style';

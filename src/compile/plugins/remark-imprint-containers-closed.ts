@@ -19,7 +19,12 @@ const remarkImprintContainersClosed: Plugin<[], Root> = function () {
       // The closing fence, possibly inside a list item or quote (`> :::`).
       if (/^[\s>]*:{3,}\s*$/.test(lastLine)) return;
       error(file, `The container \`:::${node.name}\` opened here is never closed: end it with a line \`:::\``, {
-        place: node.position ? { start: node.position.start, end: { line: node.position.start.line, column: node.position.start.column + 3 + node.name.length } } : undefined,
+        place: node.position
+          ? {
+              start: node.position.start,
+              end: { line: node.position.start.line, column: node.position.start.column + 3 + node.name.length },
+            }
+          : undefined,
         ruleId: 'directive-unterminated',
       });
     });

@@ -5,9 +5,22 @@ import type { List, ListItem, Paragraph, PhrasingContent, Root } from 'mdast';
 import type { Plugin } from 'unified';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
-import { displayFormats, isNumeric, type Align, type DataColumn, type DisplayFormat } from '../../data/column-schema.js';
+import {
+  displayFormats,
+  isNumeric,
+  type Align,
+  type DataColumn,
+  type DisplayFormat,
+} from '../../data/column-schema.js';
 import { compareCells, formatCell, formatDifference, formatPercent } from '../../data/format-cell.js';
-import { computeChange, computeTotal, matches, parseChangeSpec, parseConditions, type Change } from '../../data/summary.js';
+import {
+  computeChange,
+  computeTotal,
+  matches,
+  parseChangeSpec,
+  parseConditions,
+  type Change,
+} from '../../data/summary.js';
 import type { DataRow, DataSource, DataTable } from '../../data/table-data.js';
 import { sourceText } from './shared/source-text.js';
 import {
@@ -68,7 +81,12 @@ interface Shown extends DataColumn {
 }
 
 /** The table figure, or undefined after reporting why the directive's attributes cannot be applied. */
-export function buildTable(directive: FigureDirective, table: DataTable, lang: string, file: VFile): ImprintFigure | undefined {
+export function buildTable(
+  directive: FigureDirective,
+  table: DataTable,
+  lang: string,
+  file: VFile,
+): ImprintFigure | undefined {
   const { attributes } = directive;
   let ok = true;
   const problem = (name: string, text: string) => {
@@ -88,7 +106,11 @@ export function buildTable(directive: FigureDirective, table: DataTable, lang: s
     if (parseProblem) problem(name, parseProblem);
     for (const [key, value] of entries) {
       const column = columns.find((candidate) => candidate.key === key);
-      if (!column) problem(name, `names \`${key}\`, which is not a column of the table (its columns: ${columns.map((c) => c.key).join(', ')})`);
+      if (!column)
+        problem(
+          name,
+          `names \`${key}\`, which is not a column of the table (its columns: ${columns.map((c) => c.key).join(', ')})`,
+        );
       else {
         const valueProblem = apply(column, value);
         if (valueProblem) problem(name, valueProblem);
@@ -113,12 +135,19 @@ export function buildTable(directive: FigureDirective, table: DataTable, lang: s
 
   const footer: Element[] = [];
   if (attributes.total) {
-    const keys = attributes.total.split(',').map((key) => key.trim()).filter(Boolean);
+    const keys = attributes.total
+      .split(',')
+      .map((key) => key.trim())
+      .filter(Boolean);
     const totals = new Map<string, string>();
     for (const key of keys) {
       const column = columns.find((candidate) => candidate.key === key);
       if (!column) problem('total', `names \`${key}\`, which is not a column of the table`);
-      else if (!isNumeric(column.type) || column.type === 'year') problem('total', `names \`${key}\`, a ${column.type} column: totals add money, number, integer or percent columns`);
+      else if (!isNumeric(column.type) || column.type === 'year')
+        problem(
+          'total',
+          `names \`${key}\`, a ${column.type} column: totals add money, number, integer or percent columns`,
+        );
       else totals.set(key, formatCell(computeTotal(rows, column), column, lang, column.shownAs));
     }
     if (totals.size > 0) footer.push(summaryRow('Total', columns, totals, 'table-total'));
@@ -126,7 +155,8 @@ export function buildTable(directive: FigureDirective, table: DataTable, lang: s
   if (attributes.change !== undefined) {
     const spec = parseChangeSpec(attributes.change, table);
     if (!spec.ok) problem('change', spec.problem);
-    else if (spec.value.keys.length === 0) problem('change', 'names no column: write `change="COLUMN from KEY=VALUE to KEY=VALUE"`');
+    else if (spec.value.keys.length === 0)
+      problem('change', 'names no column: write `change="COLUMN from KEY=VALUE to KEY=VALUE"`');
     else {
       for (const key of spec.value.keys) {
         const column = columns.find((candidate) => candidate.key === key);
@@ -147,16 +177,26 @@ export function buildTable(directive: FigureDirective, table: DataTable, lang: s
   return figureOf(directive, columns, rows, footer, lang);
 }
 
-function chooseColumns(table: DataTable, spec: string | undefined, problem: (text: string) => void): Shown[] | undefined {
+function chooseColumns(
+  table: DataTable,
+  spec: string | undefined,
+  problem: (text: string) => void,
+): Shown[] | undefined {
   if (!spec) return table.columns.map((column) => ({ ...column }));
   const chosen: Shown[] = [];
-  for (const part of spec.split(',').map((piece) => piece.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((piece) => piece.trim())
+    .filter(Boolean)) {
     const colon = part.indexOf(':');
     const key = (colon === -1 ? part : part.slice(0, colon)).trim();
     const label = colon === -1 ? '' : part.slice(colon + 1).trim();
     const column = columnOf(table, key);
     if (!column) {
-      problem(`names \`${key}\`, which ${table.file.basename} does not have (it has: ${table.columns.map((c) => c.key).join(', ')})`);
+      problem(
+        `names \`${key}\`, which ${table.file.basename} does not have (it has: ` +
+          `${table.columns.map((c) => c.key).join(', ')})`,
+      );
       return undefined;
     }
     chosen.push(label ? { ...column, label } : { ...column });
@@ -169,7 +209,11 @@ function chooseColumns(table: DataTable, spec: string | undefined, problem: (tex
 }
 
 function setFormat(column: Shown, value: string): string | undefined {
-  const allowed: Record<string, readonly string[]> = { money: ['short', 'long', 'plain'], number: ['short', 'long', 'plain'], date: ['long', 'short', 'iso'] };
+  const allowed: Record<string, readonly string[]> = {
+    money: ['short', 'long', 'plain'],
+    number: ['short', 'long', 'plain'],
+    date: ['long', 'short', 'iso'],
+  };
   const choices = allowed[column.type];
   if (!choices || !(displayFormats as readonly string[]).includes(value) || !choices.includes(value)) {
     return choices
@@ -181,17 +225,25 @@ function setFormat(column: Shown, value: string): string | undefined {
 }
 
 function setAlign(column: Shown, value: string): string | undefined {
-  if (value !== 'left' && value !== 'right' && value !== 'center') return `gives \`${column.key}\` the alignment \`${value}\`; use left, right or center`;
+  if (value !== 'left' && value !== 'right' && value !== 'center')
+    return `gives \`${column.key}\` the alignment \`${value}\`; use left, right or center`;
   column.align = value as Align;
   return undefined;
 }
 
 function sortRows(rows: readonly DataRow[], table: DataTable, spec: string, lang: string): DataRow[] | string {
   const keys: Array<{ column: DataColumn; order: number }> = [];
-  for (const part of spec.split(',').map((piece) => piece.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((piece) => piece.trim())
+    .filter(Boolean)) {
     const key = part.replace(/^[-+]/, '').trim();
     const column = columnOf(table, key);
-    if (!column) return `names \`${key}\`, which ${table.file.basename} does not have (it has: ${table.columns.map((c) => c.key).join(', ')})`;
+    if (!column)
+      return (
+        `names \`${key}\`, which ${table.file.basename} does not have (it has: ` +
+        `${table.columns.map((c) => c.key).join(', ')})`
+      );
     keys.push({ column, order: part.startsWith('-') ? -1 : 1 });
   }
   return rows
@@ -211,7 +263,10 @@ function sortRows(rows: readonly DataRow[], table: DataTable, spec: string, lang
 }
 
 function alignClass(column: DataColumn): string[] | undefined {
-  const classes = [...(column.align === 'left' ? [] : [`align-${column.align}`]), ...(isNumeric(column.type) && column.type !== 'year' ? ['numeric'] : [])];
+  const classes = [
+    ...(column.align === 'left' ? [] : [`align-${column.align}`]),
+    ...(isNumeric(column.type) && column.type !== 'year' ? ['numeric'] : []),
+  ];
   return classes.length > 0 ? classes : undefined;
 }
 
@@ -234,16 +289,20 @@ function summaryRow(label: string, columns: Shown[], values: Map<string, string>
 function changeRow(change: Change, columns: Shown[], selectorKey: string | undefined, lang: string): Element {
   const word = change.difference > 0 ? 'Increase' : change.difference < 0 ? 'Decrease' : 'Change';
   const selectorShown = selectorKey !== undefined && columns.some((column) => column.key === selectorKey);
-  const label = change.fromLabel && change.toLabel && !selectorShown ? `${word}, ${change.fromLabel} to ${change.toLabel}` : word;
-  const amount = formatDifference(change.difference, { ...change.column, ...(columnsFormat(columns, change.column.key)) }, lang);
+  const label =
+    change.fromLabel && change.toLabel && !selectorShown ? `${word}, ${change.fromLabel} to ${change.toLabel}` : word;
+  const amount = formatDifference(
+    change.difference,
+    { ...change.column, ...columnsFormat(columns, change.column.key) },
+    lang,
+  );
   const relative = change.percent === undefined ? '' : ` (${formatPercent(change.percent, lang, true)})`;
   const values = new Map<string, string>([[change.column.key, amount + relative]]);
   if (selectorShown && change.fromLabel && change.toLabel) {
     const column = columns.find((candidate) => candidate.key === selectorKey)!;
-    values.set(
-      selectorKey!,
-      `${formatCell(change.from.row.values[selectorKey!] ?? null, column, lang)}\u2013${formatCell(change.to.row.values[selectorKey!] ?? null, column, lang)}`,
-    );
+    const from = formatCell(change.from.row.values[selectorKey!] ?? null, column, lang);
+    const to = formatCell(change.to.row.values[selectorKey!] ?? null, column, lang);
+    values.set(selectorKey!, `${from}\u2013${to}`);
   }
   return summaryRow(label, columns, values, 'table-change');
 }
@@ -253,7 +312,13 @@ function columnsFormat(columns: Shown[], key: string): Partial<DataColumn> {
   return column?.shownAs ? { format: column.shownAs } : {};
 }
 
-function figureOf(directive: FigureDirective, columns: Shown[], rows: readonly DataRow[], footer: Element[], lang: string): ImprintFigure {
+function figureOf(
+  directive: FigureDirective,
+  columns: Shown[],
+  rows: readonly DataRow[],
+  footer: Element[],
+  lang: string,
+): ImprintFigure {
   const { id } = directive;
   const sources: DataSource[] = [];
   const sourceIndex = rows.map((row) => {
@@ -263,7 +328,8 @@ function figureOf(directive: FigureDirective, columns: Shown[], rows: readonly D
     return sources.length - 1;
   });
   const lettered = sources.length > 1;
-  const letter = (index: number) => String.fromCharCode(97 + (index % 26)) + (index >= 26 ? String(Math.floor(index / 26)) : '');
+  const letter = (index: number) =>
+    String.fromCharCode(97 + (index % 26)) + (index >= 26 ? String(Math.floor(index / 26)) : '');
   const sourceId = (index: number) => `${id}-source-${letter(index)}`;
 
   const head = h('thead', [
@@ -276,9 +342,19 @@ function figureOf(directive: FigureDirective, columns: Shown[], rows: readonly D
     'tbody',
     rows.map((row, rowIndex) =>
       h('tr', [
-        ...columns.map((column) => h('td', { className: alignClass(column) }, formatCell(row.values[column.key] ?? null, column, lang, column.shownAs))),
+        ...columns.map((column) =>
+          h(
+            'td',
+            { className: alignClass(column) },
+            formatCell(row.values[column.key] ?? null, column, lang, column.shownAs),
+          ),
+        ),
         ...(lettered
-          ? [h('td', { className: ['align-center'] }, [h('a', { href: `#${sourceId(sourceIndex[rowIndex]!)}` }, letter(sourceIndex[rowIndex]!))])]
+          ? [
+              h('td', { className: ['align-center'] }, [
+                h('a', { href: `#${sourceId(sourceIndex[rowIndex]!)}` }, letter(sourceIndex[rowIndex]!)),
+              ]),
+            ]
           : []),
       ]),
     ),
@@ -295,7 +371,9 @@ function figureOf(directive: FigureDirective, columns: Shown[], rows: readonly D
 
   const citation = (source: DataSource): PhrasingContent[] => [
     ...sourceText(source.citation, source.url ? '. ' : '.'),
-    ...(source.url ? [{ type: 'link' as const, url: source.url, children: [{ type: 'text' as const, value: source.url }] }] : []),
+    ...(source.url
+      ? [{ type: 'link' as const, url: source.url, children: [{ type: 'text' as const, value: source.url }] }]
+      : []),
   ];
   const note: Paragraph | List = lettered
     ? {
@@ -315,7 +393,11 @@ function figureOf(directive: FigureDirective, columns: Shown[], rows: readonly D
     : {
         type: 'paragraph',
         data: { hProperties: { className: ['table-source'] } },
-        children: [{ type: 'emphasis', children: [{ type: 'text', value: 'Source:' }] }, { type: 'text', value: ' ' }, ...citation(sources[0]!)],
+        children: [
+          { type: 'emphasis', children: [{ type: 'text', value: 'Source:' }] },
+          { type: 'text', value: ' ' },
+          ...citation(sources[0]!),
+        ],
       };
 
   const children = lettered

@@ -18,13 +18,20 @@ const remarkImprintDirectivesKnown: Plugin<[RemarkImprintDirectivesKnownOptions?
   const known = new Set(options?.known ?? []);
   return (tree, file) => {
     visit(tree, (node, index, parent) => {
-      if ((node.type === 'leafDirective' || node.type === 'containerDirective' || node.type === 'textDirective') && known.has(node.name)) {
+      if (
+        (node.type === 'leafDirective' || node.type === 'containerDirective' || node.type === 'textDirective') &&
+        known.has(node.name)
+      ) {
         return SKIP;
       }
       if (node.type === 'textDirective') {
         const bare = node.children.length === 0 && Object.keys(node.attributes ?? {}).length === 0;
         if (bare && parent && index !== undefined) {
-          parent.children.splice(index, 1, { type: 'text', value: `:${node.name}`, ...(node.position ? { position: node.position } : {}) });
+          parent.children.splice(index, 1, {
+            type: 'text',
+            value: `:${node.name}`,
+            ...(node.position ? { position: node.position } : {}),
+          });
           return SKIP;
         }
         error(file, `Unknown directive \`:${node.name}\``, { place: node.position, ruleId: 'directive-unknown' });
@@ -32,7 +39,10 @@ const remarkImprintDirectivesKnown: Plugin<[RemarkImprintDirectivesKnownOptions?
       }
       if (node.type === 'leafDirective' || node.type === 'containerDirective') {
         const marker = node.type === 'leafDirective' ? '::' : ':::';
-        error(file, `Unknown directive \`${marker}${node.name}\``, { place: node.position, ruleId: 'directive-unknown' });
+        error(file, `Unknown directive \`${marker}${node.name}\``, {
+          place: node.position,
+          ruleId: 'directive-unknown',
+        });
         return SKIP;
       }
       return undefined;

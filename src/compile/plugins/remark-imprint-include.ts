@@ -42,7 +42,8 @@ const remarkImprintInclude: Plugin<[RemarkImprintIncludeOptions], Root> = functi
     async function expand(parent: Root, chain: string[], fromDir: string, place: Position | undefined): Promise<void> {
       const found: Array<{ node: LeafDirective; parent: { children: RootContent[] }; index: number }> = [];
       visit(parent, 'leafDirective', (node, index, container) => {
-        if (node.name === 'include' && container && index !== undefined) found.push({ node, parent: container as { children: RootContent[] }, index });
+        if (node.name === 'include' && container && index !== undefined)
+          found.push({ node, parent: container as { children: RootContent[] }, index });
       });
       // Last first, so the indexes of the earlier ones stay right.
       for (const { node, parent: container, index } of found.reverse()) {
@@ -52,47 +53,76 @@ const remarkImprintInclude: Plugin<[RemarkImprintIncludeOptions], Root> = functi
       }
     }
 
-    async function read(node: LeafDirective, chain: string[], fromDir: string, at: Position | undefined): Promise<RootContent[]> {
+    async function read(
+      node: LeafDirective,
+      chain: string[],
+      fromDir: string,
+      at: Position | undefined,
+    ): Promise<RootContent[]> {
       const src = node.attributes?.src;
       const others = Object.keys(node.attributes ?? {}).filter((key) => key !== 'src');
       if (!src || others.length > 0 || node.children.length > 0) {
-        error(file, 'Write an include as `::include{src="part.md"}`, with the path of a Markdown file of the project and nothing else', { place: at, ruleId: 'directive-attribute' });
+        error(
+          file,
+          'Write an include as `::include{src="part.md"}`, with the path of a Markdown file of the ' +
+            'project and nothing else',
+          { place: at, ruleId: 'directive-attribute' },
+        );
         return [];
       }
       const location = locateResource(src, options.projectRoot, fromDir);
       if (location.kind !== 'file') {
-        const reason = location.kind === 'refused' ? location.reason : 'is not a file of the project: only files of the project can be included';
+        const reason =
+          location.kind === 'refused'
+            ? location.reason
+            : 'is not a file of the project: only files of the project can be included';
         error(file, `Included file \`${src}\` ${reason}`, { place: at, ruleId: 'include-outside-project' });
         return [];
       }
       const absolute = location.absolute;
       if (chain.includes(absolute)) {
         const names = [...chain, absolute].map((entry) => path.relative(options.projectRoot, entry) || entry);
-        error(file, `Included file \`${src}\` includes itself: ${names.join(' → ')}`, { place: at, ruleId: 'include-cycle' });
+        error(file, `Included file \`${src}\` includes itself: ${names.join(' → ')}`, {
+          place: at,
+          ruleId: 'include-cycle',
+        });
         return [];
       }
       if (chain.length > limits.includeDepth) {
         const names = [...chain, absolute].map((entry) => path.relative(options.projectRoot, entry) || entry);
-        error(file, `Included files nested more than ${limits.includeDepth} deep (\`limits: include-depth\`): ${names.join(' → ')}`, {
-          place: at,
-          ruleId: 'limit-includes',
-        });
+        error(
+          file,
+          `Included files nested more than ${limits.includeDepth} deep (\`limits: include-depth\`): ` +
+            `${names.join(' → ')}`,
+          {
+            place: at,
+            ruleId: 'limit-includes',
+          },
+        );
         return [];
       }
       followed++;
       if (followed > limits.includes) {
         // Said once, at the first include over the limit; the ones after it are left out without a word each.
         if (followed === limits.includes + 1) {
-          error(file, `More than ${limits.includes} includes followed in this report (\`limits: includes\`): files that include each other many times multiply`, {
-            place: at,
-            ruleId: 'limit-includes',
-          });
+          error(
+            file,
+            `More than ${limits.includes} includes followed in this report (\`limits: includes\`): ` +
+              `files that include each other many times multiply`,
+            {
+              place: at,
+              ruleId: 'limit-includes',
+            },
+          );
         }
         return [];
       }
       const bytes = await readInProject(options.reader, options.projectRoot, absolute);
       if (bytes === undefined) {
-        error(file, `Cannot find included file \`${src}\` (looked for ${absolute})`, { place: at, ruleId: 'include-missing' });
+        error(file, `Cannot find included file \`${src}\` (looked for ${absolute})`, {
+          place: at,
+          ruleId: 'include-missing',
+        });
         return [];
       }
       if ('refused' in bytes) {
@@ -134,7 +164,10 @@ function rebase(tree: Root, includedDir: string, manuscriptDir: string, at: Posi
     const marked = node as { data?: Record<string, unknown> };
     marked.data = { ...marked.data, imprintIncluded: true };
     if (node.type === 'image') (node as Image).url = move((node as Image).url);
-    if ((node.type === 'leafDirective' || node.type === 'containerDirective' || node.type === 'textDirective') && node.name !== 'include') {
+    if (
+      (node.type === 'leafDirective' || node.type === 'containerDirective' || node.type === 'textDirective') &&
+      node.name !== 'include'
+    ) {
       const src = node.attributes?.src;
       if (typeof src === 'string' && node.attributes) node.attributes.src = move(src);
     }

@@ -55,7 +55,8 @@ const remarkImprintMath: Plugin<[], Root> = function () {
         error(
           file,
           label.id
-            ? 'An `:eq[#id]` numbers the display equation (`$$…$$`) right before it: put it on the line after the closing `$$`'
+            ? 'An `:eq[#id]` numbers the display equation (`$$…$$`) right before it: put it on the ' +
+                'line after the closing `$$`'
             : 'Write an equation number as `:eq[#eq-id]`, with the id that references to it use',
           {
             place: node.position,

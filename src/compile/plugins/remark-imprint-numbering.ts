@@ -6,7 +6,12 @@ import { visit } from 'unist-util-visit';
 import { error } from '../../diagnostics/report.js';
 import type { FigureKind, ImprintFigure, Target } from '../../document/nodes.js';
 
-const labels: Record<FigureKind, string> = { table: 'Table', figure: 'Figure', listing: 'Listing', equation: 'Equation' };
+const labels: Record<FigureKind, string> = {
+  table: 'Table',
+  figure: 'Figure',
+  listing: 'Listing',
+  equation: 'Equation',
+};
 
 /**
  * Number tables and figures in reading order ("Table 1."), give every heading
@@ -23,10 +28,14 @@ const remarkImprintNumbering: Plugin<[], Root> = function () {
     visit(tree, 'imprintFigure', (node) => {
       const earlier = claimed.get(node.identifier);
       if (earlier) {
-        error(file, `Duplicate id \`#${node.identifier}\`: it is also used at line ${earlier.position?.start.line ?? '?'}`, {
-          place: node.position,
-          ruleId: 'duplicate-id',
-        });
+        error(
+          file,
+          `Duplicate id \`#${node.identifier}\`: it is also used at line ${earlier.position?.start.line ?? '?'}`,
+          {
+            place: node.position,
+            ruleId: 'duplicate-id',
+          },
+        );
         return;
       }
       claimed.set(node.identifier, node);
@@ -54,7 +63,12 @@ const remarkImprintNumbering: Plugin<[], Root> = function () {
         const label = `${labels[node.kind]} ${number}`;
         const caption = node.children.find((child) => child.data?.hName === 'figcaption');
         const captionText = caption ? toString(caption).trim() : '';
-        targets.set(node.identifier, { id: node.identifier, kind: node.kind, label, caption: captionText || undefined });
+        targets.set(node.identifier, {
+          id: node.identifier,
+          kind: node.kind,
+          label,
+          caption: captionText || undefined,
+        });
         if (node.kind === 'equation') {
           // A display equation is numbered at its right margin: "(1)".
           node.children.push({
@@ -63,11 +77,14 @@ const remarkImprintNumbering: Plugin<[], Root> = function () {
             data: { hName: 'span', hProperties: { className: ['equation-number'] } },
           } as unknown as ImprintFigure['children'][number]);
         } else if (caption && 'children' in caption) {
-          (caption.children as unknown[]).unshift({
-            type: 'text',
-            value: `${label}.`,
-            data: { hName: 'span', hProperties: { className: ['figure-label'] } },
-          }, { type: 'text', value: ' ' });
+          (caption.children as unknown[]).unshift(
+            {
+              type: 'text',
+              value: `${label}.`,
+              data: { hName: 'span', hProperties: { className: ['figure-label'] } },
+            },
+            { type: 'text', value: ' ' },
+          );
         }
       } else if (node.type === 'heading') {
         const id = headingId(toString(node), `section-${section + 1}`);

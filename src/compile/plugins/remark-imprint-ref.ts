@@ -27,10 +27,15 @@ const remarkImprintRef: Plugin<[], Root> = function () {
       const written = toString(node).trim();
       const unknown = Object.keys(node.attributes ?? {});
       if (!written.startsWith('#') || written.length === 1 || /\s/.test(written) || unknown.length > 0) {
-        error(file, `Write a reference as \`:ref[#id]\`, with the id of a table, figure or heading${unknown.length > 0 ? ` (no attributes; found ${unknown.join(', ')})` : ''}`, {
-          place: node.position,
-          ruleId: 'directive-attribute',
-        });
+        error(
+          file,
+          `Write a reference as \`:ref[#id]\`, with the id of a table, figure or ` +
+            `heading${unknown.length > 0 ? ` (no attributes; found ${unknown.join(', ')})` : ''}`,
+          {
+            place: node.position,
+            ruleId: 'directive-attribute',
+          },
+        );
         return SKIP;
       }
       const id = written.slice(1);
@@ -38,10 +43,15 @@ const remarkImprintRef: Plugin<[], Root> = function () {
       if (!target && failed.has(id)) return SKIP;
       if (!target) {
         const near = nearest(id, [...targets.keys()]);
-        error(file, `Reference to \`#${id}\`, but no table, figure or heading has that id${near ? ` (did you mean \`#${near}\`?)` : ''}`, {
-          place: node.position,
-          ruleId: 'reference-missing',
-        });
+        error(
+          file,
+          `Reference to \`#${id}\`, but no table, figure or heading has that ` +
+            `id${near ? ` (did you mean \`#${near}\`?)` : ''}`,
+          {
+            place: node.position,
+            ruleId: 'reference-missing',
+          },
+        );
         return SKIP;
       }
       const link: Link = {

@@ -28,7 +28,10 @@ const remarkImprintSpan: Plugin<[], Root> = function () {
       const lang = attributes.lang?.trim();
       const dir = attributes.dir?.trim();
       if (dir !== undefined && !['ltr', 'rtl', 'auto'].includes(dir)) {
-        error(file, `\`:span\` takes \`dir\` as ltr, rtl or auto (got \`${dir}\`)`, { place: node.position, ruleId: 'directive-attribute' });
+        error(file, `\`:span\` takes \`dir\` as ltr, rtl or auto (got \`${dir}\`)`, {
+          place: node.position,
+          ruleId: 'directive-attribute',
+        });
         return;
       }
       // `:span[YouTube]{dir=ltr}`: a run of text in the other direction, isolated from the text around it.

@@ -19,5 +19,7 @@ export function urlScheme(value: string): string | undefined {
 /** Whether a reader may follow this link: the web, mail, or a place in the document or beside it (no scheme). */
 export function isFollowableLink(value: string): boolean {
   const scheme = urlScheme(value);
-  return scheme === undefined ? !urlAsBrowsersRead(value).startsWith('//') : ['http', 'https', 'mailto'].includes(scheme);
+  return scheme === undefined
+    ? !urlAsBrowsersRead(value).startsWith('//')
+    : ['http', 'https', 'mailto'].includes(scheme);
 }

@@ -43,12 +43,17 @@ export function accessibilityMetadata(book: BookContents): AccessibilityMetadata
   sentences.push(
     described
       ? 'This publication meets the requirements of EPUB Accessibility 1.1 and WCAG 2.2 Level AA.'
-      : `This publication does not claim WCAG conformance: ${book.visualsWithoutText} of its ${book.visuals} figures ${book.visualsWithoutText === 1 ? 'has' : 'have'} no text alternative.`,
+      : `This publication does not claim WCAG conformance: ${book.visualsWithoutText} of its ` +
+          `${book.visuals} figures ${book.visualsWithoutText === 1 ? 'has' : 'have'} no text alternative.`,
   );
   sentences.push(
-    'It has a table of contents with a link to every heading, headings that follow the structure of the report, and a single logical reading order.',
+    'It has a table of contents with a link to every heading, headings that follow the structure of ' +
+      'the report, and a single logical reading order.',
   );
-  if (book.pageNumbers) sentences.push('Page-break markers and a page list give the page numbers of the PDF edition, so pages can be cited in both.');
+  if (book.pageNumbers)
+    sentences.push(
+      'Page-break markers and a page list give the page numbers of the PDF edition, so pages can be cited in both.',
+    );
   if (book.tables > 0) {
     sentences.push(
       book.tables === 1
@@ -66,7 +71,9 @@ export function accessibilityMetadata(book: BookContents): AccessibilityMetadata
           : `All ${book.visuals} of its figures (images and charts) have a text alternative.`,
     );
   }
-  sentences.push('Text can be resized and restyled by the reading system. There are no flashing, motion or sound hazards.');
+  sentences.push(
+    'Text can be resized and restyled by the reading system. There are no flashing, motion or sound hazards.',
+  );
 
   return {
     accessModes: visual ? ['textual', 'visual'] : ['textual'],

@@ -31,13 +31,23 @@ export function splitChapters(tree: Root, metadata: Metadata): EpubChapter[] {
     else sections[sections.length - 1]!.children.push(node);
   }
   // A report without top-level sections is one chapter, not a long title page.
-  const loose = sections.length === 0 && lead.some((node) => node.type === 'element' || (node.type === 'text' && node.value.trim() !== ''));
-  if (loose) sections.push({ type: 'element', tagName: 'section', properties: { className: ['level-1'] }, children: lead.splice(0) });
+  const loose =
+    sections.length === 0 &&
+    lead.some((node) => node.type === 'element' || (node.type === 'text' && node.value.trim() !== ''));
+  if (loose)
+    sections.push({
+      type: 'element',
+      tagName: 'section',
+      properties: { className: ['level-1'] },
+      children: lead.splice(0),
+    });
   const chapters: EpubChapter[] = [
     { filename: 'title.xhtml', title: metadata.title, kind: 'titlepage', body: titlePage(metadata, lead) },
   ];
   sections.forEach((section, index) => {
-    const heading = section.children.find((child): child is Element => child.type === 'element' && headingRank(child) !== undefined);
+    const heading = section.children.find(
+      (child): child is Element => child.type === 'element' && headingRank(child) !== undefined,
+    );
     section.properties['epub:type'] = 'chapter';
     section.properties.role = 'doc-chapter';
     chapters.push({
@@ -57,7 +67,10 @@ function isTopLevel(node: Element): boolean {
 }
 
 function titlePage(metadata: Metadata, lead: ElementContent[]): Element {
-  return h('section', { className: ['title-page'], 'epub:type': 'titlepage', ariaLabel: 'Title page' }, [...titlePageLines(metadata), ...lead]);
+  return h('section', { className: ['title-page'], 'epub:type': 'titlepage', ariaLabel: 'Title page' }, [
+    ...titlePageLines(metadata),
+    ...lead,
+  ]);
 }
 
 /** Ids of the elements inside `node`. */

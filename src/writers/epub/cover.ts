@@ -3,9 +3,15 @@ import subsetFont from 'subset-font';
 import { families, fontFaces, type FontFace } from '../../assets/fonts.js';
 import type { Metadata } from '../../document/metadata.js';
 import { formatPartialDate } from '../../data/partial-date.js';
-import { harfBuzz, type HarfBuzz, shapeLine, type ShapedGlyph, type ShapingFace, shapingFace } from '../../assets/font-metrics.js';
+import {
+  harfBuzz,
+  type HarfBuzz,
+  shapeLine,
+  type ShapedGlyph,
+  type ShapingFace,
+  shapingFace,
+} from '../../assets/font-metrics.js';
 import { inRanges, parseUnicodeRange, sfntOf } from './fonts.js';
-
 
 /** How the cover template asks for a block of text. */
 export interface TextOptions {
@@ -54,7 +60,8 @@ export interface CoverImage {
  */
 export async function renderCover(template: string, metadata: Metadata): Promise<CoverImage> {
   const author = metadata.authors.join(', ');
-  const alt = `Cover: ${metadata.title}${metadata.subtitle ? `: ${metadata.subtitle}` : ''}${author ? `, by ${author}` : ''}`;
+  const subtitle = metadata.subtitle ? `: ${metadata.subtitle}` : '';
+  const alt = `Cover: ${metadata.title}${subtitle}${author ? `, by ${author}` : ''}`;
   const data = {
     title: metadata.title,
     subtitle: metadata.subtitle ?? '',
@@ -78,7 +85,10 @@ export async function renderCover(template: string, metadata: Metadata): Promise
     },
   });
   const setter = await TextSetter.load(wanted, metadata.lang);
-  const svg = render(template, { ...data, text: (value: unknown, options: TextOptions) => setter.set(String(value ?? ''), options) });
+  const svg = render(template, {
+    ...data,
+    text: (value: unknown, options: TextOptions) => setter.set(String(value ?? ''), options),
+  });
   return { svg, alt };
 }
 
@@ -97,14 +107,17 @@ class TextSetter {
     const hb = await harfBuzz();
     const japaneseFirst = /^ja\b/i.test(lang);
     const cjk = fontFaces().filter((face) => face.cjk);
-    if (japaneseFirst) cjk.sort((a, b) => Number(b.family === families.japanese) - Number(a.family === families.japanese));
+    if (japaneseFirst)
+      cjk.sort((a, b) => Number(b.family === families.japanese) - Number(a.family === families.japanese));
     const faces = new Map<string, ShapingFace[]>();
     for (const [key, blocks] of wanted) {
       const text = blocks.map((block) => block.text).join('');
       if (text === '') continue;
       const [weight, style] = key.split('-');
       const candidates: FontFace[] = [
-        ...fontFaces().filter((face) => face.family === families.text && String(face.weight) === weight && face.style === style),
+        ...fontFaces().filter(
+          (face) => face.family === families.text && String(face.weight) === weight && face.style === style,
+        ),
         ...cjk,
       ];
       const loaded: ShapingFace[] = [];
@@ -128,7 +141,11 @@ class TextSetter {
     const minSize = options.minSize ?? options.size * 0.5;
     let size = options.size;
     let lines = this.wrap(text, size, options);
-    while (size > minSize && (lines.length > (options.maxLines ?? Infinity) || lines.some((line) => this.width(line, size, options) > options.width))) {
+    while (
+      size > minSize &&
+      (lines.length > (options.maxLines ?? Infinity) ||
+        lines.some((line) => this.width(line, size, options) > options.width))
+    ) {
       size = Math.max(minSize, size * 0.92);
       lines = this.wrap(text, size, options);
     }
@@ -139,7 +156,11 @@ class TextSetter {
       const baseline = options.y + size * (ascender + index * lineHeight);
       const width = this.width(line, size, options);
       const x =
-        options.align === 'middle' ? options.x + (options.width - width) / 2 : options.align === 'end' ? options.x + options.width - width : options.x;
+        options.align === 'middle'
+          ? options.x + (options.width - width) / 2
+          : options.align === 'end'
+            ? options.x + options.width - width
+            : options.x;
       const d = this.outline(line, size, options, x, baseline);
       if (d) paths.push(`<path d="${d}"/>`);
     });
@@ -154,7 +175,10 @@ class TextSetter {
 
   /** Break `text` into lines no wider than `options.width` where it can: at spaces, and between CJK characters. */
   private wrap(text: string, size: number, options: TextOptions): string[] {
-    const tokens = text.trim().split(/(?<=\s)|(?=[\u3000-\u9fff\uf900-\ufaff])|(?<=[\u3000-\u9fff\uf900-\ufaff])/u).filter(Boolean);
+    const tokens = text
+      .trim()
+      .split(/(?<=\s)|(?=[\u3000-\u9fff\uf900-\ufaff])|(?<=[\u3000-\u9fff\uf900-\ufaff])/u)
+      .filter(Boolean);
     const lines: string[] = [];
     let current = '';
     for (const token of tokens) {
@@ -182,7 +206,9 @@ class TextSetter {
       const originX = pen + glyph.dx * scale;
       const originY = baseline - glyph.dy * scale;
       for (const command of glyph.face.font.glyphToJson(glyph.id)) {
-        const values = command.values.map((value, index) => round(index % 2 === 0 ? originX + value * scale : originY - value * scale));
+        const values = command.values.map((value, index) =>
+          round(index % 2 === 0 ? originX + value * scale : originY - value * scale),
+        );
         parts.push(command.type + values.join(' '));
       }
       pen += glyph.advance * scale;

@@ -72,14 +72,21 @@ export interface EpubEdition {
  * and (given the PDF's page map) a page list. Packaged by epub-gen-memory
  * (writers/epub/package.ts), with the images the document shows.
  */
-export async function epubEdition(doc: ReportDocument, templates: Templates, options: EpubOptions = {}): Promise<EpubEdition> {
+export async function epubEdition(
+  doc: ReportDocument,
+  templates: Templates,
+  options: EpubOptions = {},
+): Promise<EpubEdition> {
   const { metadata } = doc;
-  const { chapters, footnotes, pageBreaks, notes, cover, nav, text } = await assemble(doc, templates, options.pageMap, doc.file);
+  const { chapters, pageBreaks, notes, cover, nav, text } = await assemble(doc, templates, options.pageMap, doc.file);
   const images = packageImages(doc.images);
   const a11y = accessibilityMetadata(bookContents(chapters, pageBreaks, notes.size));
   const xhtml = chapters.map((chapter) => toXhtml(chapter.body));
   const prepared = options.fonts ? await options.fonts : undefined;
-  const fonts = prepared && sameCharacters(prepared.text, text) ? prepared.fonts : await embedFonts(textFaces(metadata, doc.tree), text);
+  const fonts =
+    prepared && sameCharacters(prepared.text, text)
+      ? prepared.fonts
+      : await embedFonts(textFaces(metadata, doc.tree), text);
   const css = `${fontFaceRules(fonts)}\n${templates.epubCss}`;
 
   const modified = new Date(options.sourceDateEpoch === undefined ? Date.now() : options.sourceDateEpoch * 1000);
@@ -111,7 +118,10 @@ export async function epubEdition(doc: ReportDocument, templates: Templates, opt
         keywords: metadata.keywords,
         series: metadata.series,
         generator: `${toolName} ${toolVersion}`,
-        pageSource: pageBreaks.length > 0 ? `${metadata.title}, PDF edition (${metadata.paper === 'letter' ? 'US Letter' : 'A4'})` : undefined,
+        pageSource:
+          pageBreaks.length > 0
+            ? `${metadata.title}, PDF edition (${metadata.paper === 'letter' ? 'US Letter' : 'A4'})`
+            : undefined,
         a11y,
         nav,
       },
@@ -161,8 +171,10 @@ function manifestProperties(body: Parameters<typeof contains>[0]): string | unde
 function epubFigureLists(doc: ReportDocument): NonNullable<NavigationInput['lists']> {
   const targets = [...doc.targets.values()];
   const lists: NonNullable<NavigationInput['lists']> = [];
-  if (doc.metadata.listOfFigures) lists.push({ type: 'loi', title: listTitles.figures, targets: listedTargets(targets, 'figures') });
-  if (doc.metadata.listOfTables) lists.push({ type: 'lot', title: listTitles.tables, targets: listedTargets(targets, 'tables') });
+  if (doc.metadata.listOfFigures)
+    lists.push({ type: 'loi', title: listTitles.figures, targets: listedTargets(targets, 'figures') });
+  if (doc.metadata.listOfTables)
+    lists.push({ type: 'lot', title: listTitles.tables, targets: listedTargets(targets, 'tables') });
   return lists.filter((list) => list.targets.length > 0);
 }
 
@@ -171,15 +183,24 @@ function epubFigureLists(doc: ReportDocument): NonNullable<NavigationInput['list
  * so the book is not written. Placed at the start of the chapter's section in the manuscript when the file is a
  * chapter, with the file, line and column inside the EPUB.
  */
-function reportMalformed(malformed: readonly MalformedFile[], chapters: readonly EpubChapter[], file: ReportDocument['file']): void {
+function reportMalformed(
+  malformed: readonly MalformedFile[],
+  chapters: readonly EpubChapter[],
+  file: ReportDocument['file'],
+): void {
   for (const { path, problems } of malformed) {
     const chapter = chapters.find((candidate) => path.endsWith(`/${candidate.filename}`));
     const first = problems[0]!;
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
-    error(file, `The EPUB's \`${path}\` is not well-formed XML at line ${first.line}, column ${first.column}: ${first.message}${more}`, {
-      place: chapter?.body.position,
-      ruleId: 'epub-invalid',
-    });
+    error(
+      file,
+      `The EPUB's \`${path}\` is not well-formed XML at line ${first.line}, column ${first.column}: ` +
+        `${first.message}${more}`,
+      {
+        place: chapter?.body.position,
+        ruleId: 'epub-invalid',
+      },
+    );
   }
 }
 
@@ -207,12 +228,19 @@ interface Book {
  * the page map) and navigation. With `file`, links between chapters are
  * resolved and a link to nowhere is reported on it.
  */
-async function assemble(doc: ReportDocument, templates: Templates, pageMap: PageMap | undefined, file: ReportDocument['file'] | undefined): Promise<Book> {
+async function assemble(
+  doc: ReportDocument,
+  templates: Templates,
+  pageMap: PageMap | undefined,
+  file: ReportDocument['file'] | undefined,
+): Promise<Book> {
   const { metadata } = doc;
   // The shared tree stays as it is: the other editions read it at the same time.
   const tree = structuredClone(doc.tree) as Root;
   setImageSources(tree, doc.images, (image) => image.name);
-  const takenIds = new Set(idsIn({ type: 'element', tagName: 'div', properties: {}, children: tree.children as Element['children'] }));
+  const takenIds = new Set(
+    idsIn({ type: 'element', tagName: 'div', properties: {}, children: tree.children as Element['children'] }),
+  );
   const pageBreaks = pageMap ? insertPageBreaks(tree, pageMap, takenIds) : [];
   const footnotes = takeFootnotes(tree);
 
@@ -311,8 +339,19 @@ function zipDate(date: Date): Date {
 export function bookIdentifier(metadata: Metadata): string {
   if (metadata.identifier) return metadata.identifier;
   const hash = createHash('sha1')
-    .update(['imprint', metadata.title, ...metadata.authors, metadata.date ? isoPartialDate(metadata.date) : ''].join('\u0000'))
+    .update(
+      ['imprint', metadata.title, ...metadata.authors, metadata.date ? isoPartialDate(metadata.date) : ''].join(
+        '\u0000',
+      ),
+    )
     .digest('hex');
   const variant = ((parseInt(hash.slice(16, 18), 16) & 0x3f) | 0x80).toString(16);
-  return `urn:uuid:${hash.slice(0, 8)}-${hash.slice(8, 12)}-5${hash.slice(13, 16)}-${variant}${hash.slice(18, 20)}-${hash.slice(20, 32)}`;
+  const parts = [
+    hash.slice(0, 8),
+    hash.slice(8, 12),
+    `5${hash.slice(13, 16)}`,
+    variant + hash.slice(18, 20),
+    hash.slice(20, 32),
+  ];
+  return `urn:uuid:${parts.join('-')}`;
 }

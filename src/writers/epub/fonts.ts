@@ -47,7 +47,9 @@ export async function embedFonts(faces: readonly FontFace[], text: string): Prom
       if (code < 0x20) return false;
       return ranges ? inRanges(ranges, code) : code > 0xff;
     });
-    return wanted.length === 0 || (ranges === undefined && wanted.every((character) => always.includes(character))) ? [] : wanted;
+    return wanted.length === 0 || (ranges === undefined && wanted.every((character) => always.includes(character)))
+      ? []
+      : wanted;
   };
   // A file declared under several families (a script's face under the text family too) is subset once, for all.
   const byFile = new Map<string, Set<string>>();

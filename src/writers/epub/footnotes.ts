@@ -38,7 +38,9 @@ export function takeFootnotes(tree: Root): Footnotes | undefined {
     return parent.children.some((child) => child.type === 'element' && visit(child));
   };
   if (!visit(tree) || !found) return undefined;
-  const heading = found.children.find((child): child is Element => child.type === 'element' && headingRank(child) !== undefined);
+  const heading = found.children.find(
+    (child): child is Element => child.type === 'element' && headingRank(child) !== undefined,
+  );
   const list = found.children.find((child): child is Element => child.type === 'element' && child.tagName === 'ol');
   const notes = new Map<string, Note>();
   let number = 0;
@@ -123,7 +125,9 @@ export function placeFootnotes(chapter: Element, footnotes: Footnotes): number {
   visit(chapter);
   if (cited.size === 0) return 0;
 
-  const firstHeading = chapter.children.find((child): child is Element => child.type === 'element' && headingRank(child) !== undefined);
+  const firstHeading = chapter.children.find(
+    (child): child is Element => child.type === 'element' && headingRank(child) !== undefined,
+  );
   const rank = Math.min(6, (firstHeading ? headingRank(firstHeading)! : 1) + 1);
   const asides: Element[] = [];
   for (const [noteId, references] of cited) {

@@ -16,6 +16,7 @@ export interface PackagedImage {
  */
 export function packageImages(images: ReadonlyMap<string, ResolvedImage>): PackagedImage[] {
   const byName = new Map<string, PackagedImage>();
-  for (const image of images.values()) byName.set(image.name, { href: image.name, mediaType: image.mediaType, bytes: image.bytes });
+  for (const image of images.values())
+    byName.set(image.name, { href: image.name, mediaType: image.mediaType, bytes: image.bytes });
   return [...byName.values()].sort((a, b) => (a.href < b.href ? -1 : a.href > b.href ? 1 : 0));
 }

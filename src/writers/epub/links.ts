@@ -14,7 +14,15 @@ export function fileOfIds(chapters: readonly EpubChapter[]): Map<string, string>
   return files;
 }
 
-const idReferences = ['ariaDescribedBy', 'ariaLabelledBy', 'ariaControls', 'ariaOwns', 'ariaFlowTo', 'headers', 'htmlFor'] as const;
+const idReferences = [
+  'ariaDescribedBy',
+  'ariaLabelledBy',
+  'ariaControls',
+  'ariaOwns',
+  'ariaFlowTo',
+  'headers',
+  'htmlFor',
+] as const;
 
 /**
  * Point every link inside the book at the file that now holds its target

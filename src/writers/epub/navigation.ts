@@ -79,7 +79,8 @@ export function navigation(input: NavigationInput): Navigation {
   // A report without headings still has a contents entry (a navigation list cannot be empty): its text.
   if (toc.length === 0) {
     const start = first('chapter') ?? first('titlepage');
-    if (start) toc.push({ title: start.kind === 'chapter' ? start.title : 'Title page', href: start.filename, children: [] });
+    if (start)
+      toc.push({ title: start.kind === 'chapter' ? start.title : 'Title page', href: start.filename, children: [] });
   }
 
   const landmarks: Landmark[] = [];
@@ -95,20 +96,24 @@ export function navigation(input: NavigationInput): Navigation {
   // is read in the EPUB (at the end of the chapter that cites it), not where the PDF prints it.
   const pageOf = new Map(input.pageBreaks.map((pageBreak) => [pageBreak.id, pageBreak.page]));
   const pages = input.chapters.flatMap((chapter) =>
-    selectAll(chapter.body, (element) => isPageBreak(element) && pageOf.has(String(element.properties.id))).map((element) => {
-      const id = String(element.properties.id);
-      return { label: String(pageOf.get(id)), href: `${chapter.filename}#${id}` };
-    }),
+    selectAll(chapter.body, (element) => isPageBreak(element) && pageOf.has(String(element.properties.id))).map(
+      (element) => {
+        const id = String(element.properties.id);
+        return { label: String(pageOf.get(id)), href: `${chapter.filename}#${id}` };
+      },
+    ),
   );
 
-  const lists = (input.lists ?? []).map((list) => ({
-    type: list.type,
-    title: list.title,
-    entries: list.targets.flatMap((target) => {
-      const file = input.files.get(target.id);
-      return file ? [{ title: `${target.label}. ${target.caption ?? ''}`.trim(), href: `${file}#${target.id}` }] : [];
-    }),
-  })).filter((list) => list.entries.length > 0);
+  const lists = (input.lists ?? [])
+    .map((list) => ({
+      type: list.type,
+      title: list.title,
+      entries: list.targets.flatMap((target) => {
+        const file = input.files.get(target.id);
+        return file ? [{ title: `${target.label}. ${target.caption ?? ''}`.trim(), href: `${file}#${target.id}` }] : [];
+      }),
+    }))
+    .filter((list) => list.entries.length > 0);
 
   return { toc, depth: Math.max(1, depth), landmarks, pages, lists };
 }

@@ -68,9 +68,15 @@ export function loadPackager(): Promise<Packager> {
       malformed: MalformedFile[] = [];
 
       constructor(input: PackageInput) {
-        const cover = input.cover ? { cover: new File([Buffer.from(input.cover.bytes)], input.cover.filename, { type: input.cover.mediaType }) } : {};
+        const cover = input.cover
+          ? { cover: new File([Buffer.from(input.cover.bytes)], input.cover.filename, { type: input.cover.mediaType }) }
+          : {};
         super(
-          { ...input.options, ...cover, fonts: input.fonts.map((font) => ({ filename: font.filename, url: `imprint:${font.filename}` })) },
+          {
+            ...input.options,
+            ...cover,
+            fonts: input.fonts.map((font) => ({ filename: font.filename, url: `imprint:${font.filename}` })),
+          },
           // The content is set below, after the packager's HTML normalization, which would damage it.
           input.chapters.map(({ xhtml: _xhtml, ...chapter }) => ({ ...chapter, content: '' })),
         );

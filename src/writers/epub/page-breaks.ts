@@ -11,8 +11,30 @@ export interface PageBreak {
 
 /** Elements whose children cannot include a `<span>` (text inside them is only inter-element whitespace). */
 const noPhrasing = new Set([
-  'table', 'thead', 'tbody', 'tfoot', 'tr', 'colgroup', 'ul', 'ol', 'dl', 'select', 'optgroup', 'datalist', 'hgroup',
-  'picture', 'audio', 'video', 'object', 'iframe', 'script', 'style', 'template', 'textarea', 'option', 'title',
+  'table',
+  'thead',
+  'tbody',
+  'tfoot',
+  'tr',
+  'colgroup',
+  'ul',
+  'ol',
+  'dl',
+  'select',
+  'optgroup',
+  'datalist',
+  'hgroup',
+  'picture',
+  'audio',
+  'video',
+  'object',
+  'iframe',
+  'script',
+  'style',
+  'template',
+  'textarea',
+  'option',
+  'title',
 ]);
 /** Foreign content: a marker cannot go inside. */
 const foreign = new Set(['svg', 'math']);
@@ -45,7 +67,9 @@ export function insertPageBreaks(tree: Root, pageMap: PageMap, takenIds: Set<str
   for (const start of starts) {
     const block = blocks[start.block];
     if (!block) {
-      throw new Error(`Page ${start.page} begins in block ${start.block}, but the document has ${blocks.length} blocks`);
+      throw new Error(
+        `Page ${start.page} begins in block ${start.block}, but the document has ${blocks.length} blocks`,
+      );
     }
     let id = `page-${start.page}`;
     for (let n = 2; takenIds.has(id); n++) id = `page-${start.page}-${n}`;

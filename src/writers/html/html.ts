@@ -15,12 +15,15 @@ export async function htmlEdition(doc: ReportDocument, templates: Templates): Pr
   const faces = facesFor(doc.metadata, doc.tree);
   // A script's face is declared under the text and code families too, once for each weight and style: inlined
   // whole each time, one Korean face would add megabytes. Those files are subset to the document's characters.
-  const aliased = new Set(faces.filter((face) => face.script && face.unicodeRange && face.family === families.text).map((face) => face.name));
+  const aliased = new Set(
+    faces.filter((face) => face.script && face.unicodeRange && face.family === families.text).map((face) => face.name),
+  );
   const subsets = await embedFonts(
     faces.filter((face) => aliased.has(face.name)),
     documentText(doc.metadata, doc.tree),
   );
-  for (const font of subsets) urls.set(font.face.name, `data:${font.mediaType};base64,${Buffer.from(font.bytes).toString('base64')}`);
+  for (const font of subsets)
+    urls.set(font.face.name, `data:${font.mediaType};base64,${Buffer.from(font.bytes).toString('base64')}`);
   await Promise.all(
     faces
       .filter((face) => !aliased.has(face.name))
@@ -32,7 +35,11 @@ export async function htmlEdition(doc: ReportDocument, templates: Templates): Pr
   let tree = doc.tree;
   if (hasImages(tree)) {
     tree = structuredClone(doc.tree);
-    setImageSources(tree, doc.images, (image) => `data:${image.mediaType};base64,${Buffer.from(image.bytes).toString('base64')}`);
+    setImageSources(
+      tree,
+      doc.images,
+      (image) => `data:${image.mediaType};base64,${Buffer.from(image.bytes).toString('base64')}`,
+    );
   }
   return printDocument({
     metadata: doc.metadata,

@@ -50,7 +50,20 @@ export function measureInPage(settings: MeasureSettings): MeasuredLayout {
   };
 
   // What can begin a page: text that is not blank, and content without text (images, SVG, rules).
-  const replaced = new Set(['IMG', 'SVG', 'svg', 'VIDEO', 'CANVAS', 'IFRAME', 'OBJECT', 'EMBED', 'HR', 'PICTURE', 'MATH', 'math']);
+  const replaced = new Set([
+    'IMG',
+    'SVG',
+    'svg',
+    'VIDEO',
+    'CANVAS',
+    'IFRAME',
+    'OBJECT',
+    'EMBED',
+    'HR',
+    'PICTURE',
+    'MATH',
+    'math',
+  ]);
   const atoms: Node[] = [];
   // Those of figures deferred in print, kept apart: they begin a page only when nothing else does.
   const deferredAtoms: Node[] = [];
@@ -61,7 +74,11 @@ export function measureInPage(settings: MeasureSettings): MeasuredLayout {
       } else if (child.nodeType === 1) {
         const element = child as Element;
         if (replaced.has(element.tagName)) into.push(child);
-        else collect(child, settings.deferredAttribute && element.hasAttribute(settings.deferredAttribute) ? deferredAtoms : into);
+        else
+          collect(
+            child,
+            settings.deferredAttribute && element.hasAttribute(settings.deferredAttribute) ? deferredAtoms : into,
+          );
       }
     }
   };
@@ -273,7 +290,13 @@ export function keepLinesInPage(settings: KeepLinesSettings): number {
     for (;;) {
       const previous = target.previousElementSibling;
       if (previous && /^H[1-6]$/.test(previous.tagName)) target = previous;
-      else if (!previous && target.parentElement && target.parentElement !== body && target.parentElement !== document.body) target = target.parentElement;
+      else if (
+        !previous &&
+        target.parentElement &&
+        target.parentElement !== body &&
+        target.parentElement !== document.body
+      )
+        target = target.parentElement;
       else break;
     }
     if (target.hasAttribute(settings.breakAttribute)) continue;
@@ -305,7 +328,9 @@ export function fitFiguresInPage(settings: FitFiguresSettings): number {
   const columnOf = (rect: DOMRect) => Math.max(0, Math.floor((rect.left - origin.left + 1) / settings.width));
   let fitted = 0;
   for (const figure of body.querySelectorAll('figure')) {
-    const drawing = figure.querySelector(':scope > img, :scope > svg, :scope > picture, :scope > .chart-drawing > svg, :scope > .chart-drawing > img');
+    const drawing = figure.querySelector(
+      ':scope > img, :scope > svg, :scope > picture, :scope > .chart-drawing > svg, :scope > .chart-drawing > img',
+    );
     if (!drawing || (drawing as HTMLElement).style.maxWidth) continue;
     const previous = figure.previousElementSibling;
     if (!previous) continue;
@@ -361,9 +386,13 @@ export function deferFiguresInPage(settings: DeferFiguresSettings): number {
   const drawings = 'img, svg, picture';
   /** A paragraph that holds nothing but an image: kept whole like a figure. */
   const imageOnly = (element: Element) =>
-    element.tagName === 'P' && element.children.length === 1 && element.children[0]!.matches(drawings) && !/\S/.test(element.textContent ?? '');
+    element.tagName === 'P' &&
+    element.children.length === 1 &&
+    element.children[0]!.matches(drawings) &&
+    !/\S/.test(element.textContent ?? '');
   /** A page (or, in the measuring layout, column) break forced before the element: a figure never passes one. */
-  const forced = (element: Element) => ['page', 'column', 'left', 'right', 'recto', 'verso'].includes(getComputedStyle(element).breakBefore);
+  const forced = (element: Element) =>
+    ['page', 'column', 'left', 'right', 'recto', 'verso'].includes(getComputedStyle(element).breakBefore);
   /**
    * The block that comes after `element` in reading order, stepping out of sections and into the next one's
    * first child; none past a forced break (a new chapter).
@@ -385,8 +414,15 @@ export function deferFiguresInPage(settings: DeferFiguresSettings): number {
     return null;
   };
   let deferred = 0;
-  for (const figure of [...body.querySelectorAll(`figure:not([${settings.deferredAttribute}]), p:not([${settings.deferredAttribute}])`)]) {
-    if (figure.tagName === 'P' ? !imageOnly(figure) : !figure.querySelector(':scope > img, :scope > svg, :scope > picture, :scope > .chart-drawing')) continue;
+  for (const figure of [
+    ...body.querySelectorAll(`figure:not([${settings.deferredAttribute}]), p:not([${settings.deferredAttribute}])`),
+  ]) {
+    if (
+      figure.tagName === 'P'
+        ? !imageOnly(figure)
+        : !figure.querySelector(':scope > img, :scope > svg, :scope > picture, :scope > .chart-drawing')
+    )
+      continue;
     const previous = figure.previousElementSibling;
     if (!previous) continue;
     const figureRects = figure.getClientRects();
@@ -408,7 +444,11 @@ export function deferFiguresInPage(settings: DeferFiguresSettings): number {
       const heading = /^H[1-6]$/.test(next.tagName);
       if (filled + height > empty) {
         const line = parseFloat(style.lineHeight) || 1.2 * parseFloat(style.fontSize);
-        const broken = !heading && next.tagName === 'P' && empty - filled >= 2 * line + parseFloat(style.marginTop) && height >= 4 * line;
+        const broken =
+          !heading &&
+          next.tagName === 'P' &&
+          empty - filled >= 2 * line + parseFloat(style.marginTop) &&
+          height >= 4 * line;
         if (broken) after = next;
         break;
       }

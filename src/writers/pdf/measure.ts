@@ -37,7 +37,8 @@ export const wideTableClass = 'wide-table';
  * for the page break their words anywhere.
  */
 export async function measure(page: PrintPage, settings: MeasureSettings): Promise<MeasuredLayout> {
-  const script = `(${inPage(loosenWideTablesInPage, { className: wideTableClass })}, ${inPage(measureInPage, settings)})`;
+  const script =
+    `(${inPage(loosenWideTablesInPage, { className: wideTableClass })}, ` + `${inPage(measureInPage, settings)})`;
   for (let attempt = 0; ; attempt++) {
     const measured = await page.evaluateForPrint<MeasuredLayout>('measuring the layout', script);
     if (measured.print) return measured;
@@ -53,8 +54,13 @@ export async function measure(page: PrintPage, settings: MeasureSettings): Promi
  * again when any changed.
  */
 export async function correct(page: PrintPage, settings: CorrectionSettings): Promise<Corrections> {
-  const script = `[${inPage(fitFiguresInPage, settings.fit)}, ${inPage(deferFiguresInPage, settings.defer)}, ${inPage(keepLinesInPage, settings.keepLines)}]`;
-  const [fitted, deferred, moved] = await page.evaluateForPrint<[number, number, number]>('measuring the layout', script);
+  const script =
+    `[${inPage(fitFiguresInPage, settings.fit)}, ` +
+    `${inPage(deferFiguresInPage, settings.defer)}, ${inPage(keepLinesInPage, settings.keepLines)}]`;
+  const [fitted, deferred, moved] = await page.evaluateForPrint<[number, number, number]>(
+    'measuring the layout',
+    script,
+  );
   return { fitted, deferred, moved };
 }
 

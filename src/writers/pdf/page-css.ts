@@ -120,7 +120,10 @@ function cssRules(css: string): CssRule[] {
       const open = findOutsideStrings(text, '{', at, to);
       if (open < 0) return;
       const close = matchingBrace(text, open, to);
-      const prelude = text.slice(at, open).replace(/^[\s;]+/, '').trim();
+      const prelude = text
+        .slice(at, open)
+        .replace(/^[\s;]+/, '')
+        .trim();
       // Statements like `@import …;` before the block belong to no rule.
       const statementEnd = prelude.lastIndexOf(';');
       const cleanPrelude = statementEnd >= 0 ? prelude.slice(statementEnd + 1).trim() : prelude;
@@ -129,7 +132,10 @@ function cssRules(css: string): CssRule[] {
       } else if (/^@(supports|layer)\b/i.test(cleanPrelude)) {
         parseBlock(open + 1, close);
       } else if (/^@page\b/i.test(cleanPrelude) || !cleanPrelude.startsWith('@')) {
-        rules.push({ prelude: cleanPrelude.replace(/\s+/g, ' '), declarations: declarationsOf(text.slice(open + 1, close)) });
+        rules.push({
+          prelude: cleanPrelude.replace(/\s+/g, ' '),
+          declarations: declarationsOf(text.slice(open + 1, close)),
+        });
       }
       at = close + 1;
     }

@@ -6,16 +6,7 @@
  * the structure tree (tags), bookmarks and links stay as Chromium made them.
  */
 
-export type PdfValue =
-  | null
-  | boolean
-  | number
-  | string
-  | PdfName
-  | PdfRef
-  | PdfString
-  | PdfValue[]
-  | PdfDict;
+export type PdfValue = null | boolean | number | string | PdfName | PdfRef | PdfString | PdfValue[] | PdfDict;
 
 export class PdfName {
   constructor(readonly name: string) {}
@@ -68,7 +59,12 @@ class Lexer {
 
   private word(): string {
     const start = this.at;
-    while (this.at < this.bytes.length && !whitespace.has(this.bytes[this.at]!) && !delimiters.has(this.bytes[this.at]!)) this.at++;
+    while (
+      this.at < this.bytes.length &&
+      !whitespace.has(this.bytes[this.at]!) &&
+      !delimiters.has(this.bytes[this.at]!)
+    )
+      this.at++;
     return latin1(this.bytes, start, this.at);
   }
 
@@ -113,7 +109,8 @@ class Lexer {
       const hex = latin1(this.bytes, this.at + 1, end).replace(/\s+/g, '');
       this.at = end + 1;
       let out = '';
-      for (let index = 0; index < hex.length; index += 2) out += String.fromCharCode(parseInt(hex.slice(index, index + 2).padEnd(2, '0'), 16));
+      for (let index = 0; index < hex.length; index += 2)
+        out += String.fromCharCode(parseInt(hex.slice(index, index + 2).padEnd(2, '0'), 16));
       return new PdfString(out);
     }
     const token = this.word();
@@ -145,11 +142,12 @@ class Lexer {
       const byte = this.bytes[this.at++]!;
       if (byte === 0x5c) {
         const next = this.bytes[this.at++]!;
-        const escapes: Record<number, string> = { 0x6e: '\n', 0x72: '\r', 0x74: '\t', 0x62: '\b', 0x66: '\f' };
+        const escapes: Record<number, string> = { 110: '\n', 114: '\r', 116: '\t', 98: '\b', 102: '\f' };
         if (escapes[next] !== undefined) out += escapes[next];
         else if (next >= 0x30 && next <= 0x37) {
           let octal = String.fromCharCode(next);
-          while (octal.length < 3 && this.bytes[this.at]! >= 0x30 && this.bytes[this.at]! <= 0x37) octal += String.fromCharCode(this.bytes[this.at++]!);
+          while (octal.length < 3 && this.bytes[this.at]! >= 0x30 && this.bytes[this.at]! <= 0x37)
+            octal += String.fromCharCode(this.bytes[this.at++]!);
           out += String.fromCharCode(parseInt(octal, 8) & 0xff);
         } else if (next === 0x0d) {
           if (this.bytes[this.at] === 0x0a) this.at++;
@@ -196,7 +194,8 @@ export class PdfFile {
     const match = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail);
     if (!match) throw new PdfFormatError('no startxref at the end of the file');
     const start = Number(match[1]);
-    if (latin1(bytes, start, start + 4) !== 'xref') throw new PdfFormatError('the file has no classic cross-reference table');
+    if (latin1(bytes, start, start + 4) !== 'xref')
+      throw new PdfFormatError('the file has no classic cross-reference table');
     const xref = this.readXref(start);
     this.xref = xref.section;
     const lexer = new Lexer(bytes, xref.trailerAt);
@@ -210,12 +209,17 @@ export class PdfFile {
     const headerEnd = this.bytes.indexOf(0x0a, start + 5);
     const header = latin1(this.bytes, start + 4, headerEnd).trim();
     const [first, count] = header.split(/\s+/).map(Number);
-    if (first === undefined || count === undefined || Number.isNaN(count)) throw new PdfFormatError('unreadable cross-reference table');
+    if (first === undefined || count === undefined || Number.isNaN(count))
+      throw new PdfFormatError('unreadable cross-reference table');
     const entries: XrefEntry[] = [];
     let at = headerEnd + 1;
     for (let index = 0; index < count; index++, at += 20) {
       const line = latin1(this.bytes, at, at + 18);
-      entries.push({ offset: Number(line.slice(0, 10)), generation: Number(line.slice(11, 16)), inUse: line[17] === 'n' });
+      entries.push({
+        offset: Number(line.slice(0, 10)),
+        generation: Number(line.slice(11, 16)),
+        inUse: line[17] === 'n',
+      });
     }
     const rest = latin1(this.bytes, at, Math.min(this.bytes.length, at + 32));
     if (!/^\s*trailer/.test(rest)) throw new PdfFormatError('the cross-reference table has more than one section');
@@ -233,7 +237,8 @@ export class PdfFile {
     const offset = this.offsetOf(num);
     if (offset === undefined) return null;
     const header = /^\s*(\d+)\s+(\d+)\s+obj/.exec(latin1(this.bytes, offset, Math.min(this.bytes.length, offset + 32)));
-    if (!header || Number(header[1]) !== num) throw new PdfFormatError(`object ${num} is not where the cross-reference table says`);
+    if (!header || Number(header[1]) !== num)
+      throw new PdfFormatError(`object ${num} is not where the cross-reference table says`);
     const value = new Lexer(this.bytes, offset + header[0].length).value();
     this.cache.set(num, value);
     return value;
@@ -328,7 +333,11 @@ export class PdfFile {
       if (typeof length !== 'number') throw new PdfFormatError(`stream ${num} has no length`);
       at += stream[0].length + length;
     }
-    const end = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length).indexOf('endobj', at, 'latin1');
+    const end = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length).indexOf(
+      'endobj',
+      at,
+      'latin1',
+    );
     if (end < 0) throw new PdfFormatError(`object ${num} has no endobj`);
     return end + 'endobj'.length;
   }
@@ -381,18 +390,26 @@ export class PdfFile {
     const table = this.xref.entries
       .map((entry) => {
         const offset = entry.inUse ? entry.offset + shiftOf(entry.offset) : entry.offset;
-        return `${String(offset).padStart(10, '0')} ${String(entry.generation).padStart(5, '0')} ${entry.inUse ? 'n' : 'f'} \n`;
+        const generation = String(entry.generation).padStart(5, '0');
+        return `${String(offset).padStart(10, '0')} ${generation} ${entry.inUse ? 'n' : 'f'} \n`;
       })
       .join('');
     const trailerStart = entriesStart + this.xref.entries.length * 20;
-    const trailerText = latin1(this.bytes, trailerStart, this.bytes.length).replace(/startxref\s+\d+/, `startxref\n${xrefStart + delta}`);
+    const trailerText = latin1(this.bytes, trailerStart, this.bytes.length).replace(
+      /startxref\s+\d+/,
+      `startxref\n${xrefStart + delta}`,
+    );
     pieces.push(Buffer.from(table, 'latin1'), Buffer.from(trailerText, 'latin1'));
     return Buffer.concat(pieces);
   }
 
   /** The height of a page (its MediaBox), in points. */
   pageHeight(num: number): number | undefined {
-    for (let node = this.dict(new PdfRef(num, 0)), depth = 0; node && depth < 64; node = this.dict(node.get('Parent')), depth++) {
+    for (
+      let node = this.dict(new PdfRef(num, 0)), depth = 0;
+      node && depth < 64;
+      node = this.dict(node.get('Parent')), depth++
+    ) {
       const box = this.resolve(node.get('MediaBox'));
       if (Array.isArray(box) && typeof box[1] === 'number' && typeof box[3] === 'number') return box[3] - box[1];
     }
@@ -436,12 +453,14 @@ export function destinationId(name: string): string {
 export function serialize(value: PdfValue): string {
   if (value === null) return 'null';
   if (typeof value === 'boolean') return String(value);
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Math.round(value * 1000) / 1000);
+  if (typeof value === 'number')
+    return Number.isInteger(value) ? String(value) : String(Math.round(value * 1000) / 1000);
   if (value instanceof PdfName) return `/${escapeName(value.name)}`;
   if (value instanceof PdfRef) return `${value.num} ${value.gen} R`;
   if (value instanceof PdfString) {
     let hex = '';
-    for (let index = 0; index < value.bytes.length; index++) hex += value.bytes.charCodeAt(index).toString(16).padStart(2, '0');
+    for (let index = 0; index < value.bytes.length; index++)
+      hex += value.bytes.charCodeAt(index).toString(16).padStart(2, '0');
     return `<${hex}>`;
   }
   if (Array.isArray(value)) return `[${value.map(serialize).join(' ')}]`;
@@ -450,7 +469,11 @@ export function serialize(value: PdfValue): string {
 
 function escapeName(name: string): string {
   return [...Buffer.from(name, 'utf8')]
-    .map((byte) => (byte > 0x20 && byte < 0x7f && !delimiters.has(byte) && byte !== 0x23 ? String.fromCharCode(byte) : `#${byte.toString(16).padStart(2, '0')}`))
+    .map((byte) =>
+      byte > 0x20 && byte < 0x7f && !delimiters.has(byte) && byte !== 0x23
+        ? String.fromCharCode(byte)
+        : `#${byte.toString(16).padStart(2, '0')}`,
+    )
     .join('');
 }
 
@@ -458,12 +481,14 @@ function escapeName(name: string): string {
 export function pdfText(value: string): string {
   if (/^[\x20-\x7e]*$/.test(value)) return `(${value.replace(/[\\()]/g, '\\$&')})`;
   let hex = 'FEFF';
-  for (let index = 0; index < value.length; index++) hex += value.charCodeAt(index).toString(16).toUpperCase().padStart(4, '0');
+  for (let index = 0; index < value.length; index++)
+    hex += value.charCodeAt(index).toString(16).toUpperCase().padStart(4, '0');
   return `<${hex}>`;
 }
 
 /** A PDF date (`D:YYYYMMDDHHmmSS+00'00'`) for a moment, in UTC. */
 export function pdfDate(date: Date): string {
   const two = (value: number) => String(value).padStart(2, '0');
-  return `D:${date.getUTCFullYear()}${two(date.getUTCMonth() + 1)}${two(date.getUTCDate())}${two(date.getUTCHours())}${two(date.getUTCMinutes())}${two(date.getUTCSeconds())}+00'00'`;
+  const day = `${date.getUTCFullYear()}${two(date.getUTCMonth() + 1)}${two(date.getUTCDate())}`;
+  return `D:${day}${two(date.getUTCHours())}${two(date.getUTCMinutes())}${two(date.getUTCSeconds())}+00'00'`;
 }

@@ -1,9 +1,24 @@
 import type { BrowserSession } from '../../browser/session.js';
-import { layOutPrint, printPageSource, type OnPrintStage, type PrintPageSource, type PrintedPdf, type PrintLayout, type PrintOptions } from './print-layout.js';
+import {
+  layOutPrint,
+  printPageSource,
+  type OnPrintStage,
+  type PrintPageSource,
+  type PrintedPdf,
+  type PrintLayout,
+  type PrintOptions,
+} from './print-layout.js';
 import type { Templates } from '../print-page/templates.js';
 import type { ReportDocument } from '../../document/report-document.js';
 
-export type { OnPrintStage, PrintPageSource, PrintedPdf, PrintLayout, PrintOptions, PrintStage } from './print-layout.js';
+export type {
+  OnPrintStage,
+  PrintPageSource,
+  PrintedPdf,
+  PrintLayout,
+  PrintOptions,
+  PrintStage,
+} from './print-layout.js';
 
 /**
  * Lay out the print page in Chromium and measure where its pages fall (the

@@ -5,7 +5,15 @@ import { correct, fillPageNumbers, measure, type MeasuredLayout } from './measur
 import type { ReportDocument } from '../../document/report-document.js';
 import type { PageMap } from '../../document/page-map.js';
 import type { Direction } from '../../document/metadata.js';
-import { contentsTitle, facesFor, keepBreakAttribute, pageCss, printDocument, printPagePolicy, runningHead } from '../print-page/print-document.js';
+import {
+  contentsTitle,
+  facesFor,
+  keepBreakAttribute,
+  pageCss,
+  printDocument,
+  printPagePolicy,
+  runningHead,
+} from '../print-page/print-document.js';
 import type { Templates } from '../print-page/templates.js';
 import { finishPdf } from './finish-pdf.js';
 import { columnBreakCss, pageArea, type PageArea } from './page-css.js';
@@ -92,7 +100,8 @@ export async function printPageSource(doc: ReportDocument, templates: Templates)
       assets.set(`/fonts/${face.name}`, { body: await fontBytes(face), contentType: 'font/woff2', unchanging: true });
     }),
   );
-  for (const image of doc.images.values()) assets.set(`/${image.name}`, { body: image.bytes, contentType: image.mediaType });
+  for (const image of doc.images.values())
+    assets.set(`/${image.name}`, { body: image.bytes, contentType: image.mediaType });
   const styleSheets = [templates.printCss, pageCss(doc.metadata, doc.outline)];
   const area = pageArea(styleSheets, doc.metadata.paper);
   const html = printDocument({
@@ -117,7 +126,8 @@ export async function layOutPrint(
   /** The print page, when it was made ahead (`printPageSource`). */
   source?: Promise<PrintPageSource>,
 ): Promise<PrintLayout> {
-  const { html, assets, area, fonts } = await (source ?? timed(onStage, 'template', () => printPageSource(doc, templates)));
+  const { html, assets, area, fonts } = await (source ??
+    timed(onStage, 'template', () => printPageSource(doc, templates)));
   const page = await timed(onStage, 'load', () =>
     browser.openPage({
       html,
@@ -129,7 +139,12 @@ export async function layOutPrint(
   );
   try {
     const measureStarted = performance.now();
-    let measured = await measure(page, { width: area.width, blockAttribute, bodySelector, deferredAttribute: deferredFigureAttribute });
+    let measured = await measure(page, {
+      width: area.width,
+      blockAttribute,
+      bodySelector,
+      deferredAttribute: deferredFigureAttribute,
+    });
     // Widows and orphans the browser left: move those paragraphs whole and measure again (a move
     // shifts what follows, so a few rounds at most).
     for (let round = 0; round < maxKeepRounds; round++) {
@@ -141,7 +156,12 @@ export async function layOutPrint(
         keepLines: { ...columns, minimum: minimumLines, breakAttribute: keepBreakAttribute },
       });
       if (fitted === 0 && deferred === 0 && moved === 0) break;
-      measured = await measure(page, { width: area.width, blockAttribute, bodySelector, deferredAttribute: deferredFigureAttribute });
+      measured = await measure(page, {
+        width: area.width,
+        blockAttribute,
+        bodySelector,
+        deferredAttribute: deferredFigureAttribute,
+      });
     }
     const tops = new Map(measured.ids.map(([id, , top]) => [id, top]));
     onStage?.('measure', performance.now() - measureStarted);
@@ -158,7 +178,13 @@ export async function layOutPrint(
  * the folios (whatever faces the template gives its margin boxes).
  */
 function marginFonts(doc: ReportDocument, declared: readonly FontFace[]): Array<{ font: string; text: string }> {
-  const text = [doc.metadata.shortTitle, ...(doc.metadata.chapters ? doc.outline.filter((entry) => entry.depth === 1).map((entry) => runningHead(entry.text)) : []), '0123456789 /…'].join(' ');
+  const text = [
+    doc.metadata.shortTitle,
+    ...(doc.metadata.chapters
+      ? doc.outline.filter((entry) => entry.depth === 1).map((entry) => runningHead(entry.text))
+      : []),
+    '0123456789 /…',
+  ].join(' ');
   const faces = new Map<string, { font: string; text: string }>();
   for (const face of declared.filter((candidate) => !candidate.math)) {
     const font = `${face.style} ${face.weight} 16px "${face.family}"`;
@@ -177,7 +203,8 @@ export function measureCss(area: PageArea, breaks: string, dir: Direction = 'ltr
     ...(dir === 'rtl' ? ['body { direction: ltr !important; }', 'body > * { direction: rtl; }'] : []),
     `html, body { margin: 0 !important; padding: 0 !important; border: 0 !important; }`,
     `html { width: ${area.width}px !important; }`,
-    `body { width: ${area.width}px !important; height: ${area.height}px !important; columns: ${area.width}px !important; ` +
+    `body { width: ${area.width}px !important; height: ${area.height}px !important; columns: ` +
+      `${area.width}px !important; ` +
       'column-gap: 0 !important; column-fill: auto !important; overflow: visible !important; }',
     breaks,
   ].join('\n');
@@ -204,7 +231,9 @@ class MeasuredPrintLayout implements PrintLayout {
 
   async print(options: PrintOptions = {}): Promise<PrintedPdf> {
     // The contents page's targets: headings, whole blocks, whose destinations Chromium places reliably.
-    const checked = new Set(this.doc.outline.filter((entry) => entry.depth <= this.doc.metadata.tocDepth).map((entry) => entry.id));
+    const checked = new Set(
+      this.doc.outline.filter((entry) => entry.depth <= this.doc.metadata.tocDepth).map((entry) => entry.id),
+    );
     let map = this.pageMap;
     let disagreements: PrintedPdf['disagreements'] = [];
     for (let printings = 1; ; printings++) {

@@ -35,7 +35,12 @@ function copyTree(tree: Root): Root {
       const properties = { ...node.properties };
       // Paper cannot be clicked open: a `<details>` prints open, or its content would be left out.
       if (node.tagName === 'details') properties.open = true;
-      return { type: 'element', tagName: node.tagName, properties, children: keepBackLinks(node.children.map(copy)) } as T;
+      return {
+        type: 'element',
+        tagName: node.tagName,
+        properties,
+        children: keepBackLinks(node.children.map(copy)),
+      } as T;
     }
     if (node.type === 'root') return { type: 'root', children: node.children.map(copy) } as T;
     if ('value' in node) return { type: node.type, value: node.value } as T;
@@ -52,7 +57,12 @@ function copyTree(tree: Root): Root {
 function keepBackLinks<T extends RootContent>(children: T[]): T[] {
   children.forEach((child, index) => {
     const before = children[index - 1];
-    if (child.type === 'element' && child.properties.dataFootnoteBackref !== undefined && before?.type === 'text' && before.value.endsWith(' ')) {
+    if (
+      child.type === 'element' &&
+      child.properties.dataFootnoteBackref !== undefined &&
+      before?.type === 'text' &&
+      before.value.endsWith(' ')
+    ) {
       before.value = `${before.value.slice(0, -1)}\u00a0`;
     }
   });

@@ -62,7 +62,10 @@ export async function reportMissingGlyphs(file: VFile, metadata: Metadata, tree:
   visit(tree, 'text', (node) => note(node.value, node.position?.start));
   if (first.size === 0) return;
 
-  const candidates = faces.map((face) => ({ face, ranges: face.unicodeRange ? parseUnicodeRange(face.unicodeRange) : undefined }));
+  const candidates = faces.map((face) => ({
+    face,
+    ranges: face.unicodeRange ? parseUnicodeRange(face.unicodeRange) : undefined,
+  }));
   for (const [code, place] of first) {
     let drawn = false;
     for (const { face, ranges } of candidates) {
@@ -74,9 +77,13 @@ export async function reportMissingGlyphs(file: VFile, metadata: Metadata, tree:
     }
     if (drawn) continue;
     const name = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-    warn(file, `No face imprint ships can draw ${name} “${String.fromCodePoint(code)}”: it would print as an empty box`, {
-      ...(place ? { place } : {}),
-      ruleId: 'glyph-missing',
-    });
+    warn(
+      file,
+      `No face imprint ships can draw ${name} “${String.fromCodePoint(code)}”: it would print as an empty box`,
+      {
+        ...(place ? { place } : {}),
+        ruleId: 'glyph-missing',
+      },
+    );
   }
 }

@@ -63,7 +63,9 @@ export function printDocument(input: PrintDocumentInput): string {
           h('title', metadata.title),
           ...metadata.authors.map((author) => h('meta', { name: 'author', content: author })),
           metadata.description ? h('meta', { name: 'description', content: metadata.description }) : undefined,
-          metadata.keywords.length > 0 ? h('meta', { name: 'keywords', content: metadata.keywords.join(', ') }) : undefined,
+          metadata.keywords.length > 0
+            ? h('meta', { name: 'keywords', content: metadata.keywords.join(', ') })
+            : undefined,
           h('meta', { name: 'generator', content: `${toolName} ${toolVersion}` }),
           h('style', fontFaceCss(faces, input.fontUrl)),
           h('style', input.printCss),
@@ -96,9 +98,13 @@ export function pageCss(metadata: Metadata, outline: readonly OutlineEntry[]): s
   const rtl = metadata.dir === 'rtl';
   const [titleBox, chapterBox] = rtl ? ['top-right', 'top-left'] : ['top-left', 'top-right'];
   const rules = [
-    `@page { size: ${metadata.paper === 'letter' ? 'letter' : 'A4'}; @${titleBox} { content: ${cssString(metadata.shortTitle)}; } }`,
+    `@page { size: ${metadata.paper === 'letter' ? 'letter' : 'A4'}; @${titleBox} { content: ` +
+      `${cssString(metadata.shortTitle)}; } }`,
   ];
-  if (rtl) rules.push('@page { @top-right { text-align: right; direction: rtl; } @top-left { text-align: left; direction: rtl; } }');
+  if (rtl)
+    rules.push(
+      '@page { @top-right { text-align: right; direction: rtl; } @top-left { text-align: left; direction: rtl; } }',
+    );
   if (metadata.chapters) {
     outline
       .filter((entry) => entry.depth === 1)
@@ -112,7 +118,9 @@ export function pageCss(metadata: Metadata, outline: readonly OutlineEntry[]): s
   }
   // The measuring pass asks for a page break here to move a paragraph whole rather than leave a widow or an orphan.
   rules.push(`[${keepBreakAttribute}] { break-before: page; }`);
-  rules.push('@page :first { @top-left { content: none; } @top-right { content: none; } @bottom-center { content: none; } }');
+  rules.push(
+    '@page :first { @top-left { content: none; } @top-right { content: none; } @bottom-center { content: none; } }',
+  );
   return rules.join('\n');
 }
 
@@ -177,7 +185,11 @@ export function listedTargets(targets: readonly Target[], kind: 'figures' | 'tab
  * `lot`), after the contents: each entry's label and caption, linked, with
  * its page filled in like the contents page's (`data-page-of`).
  */
-export function figureLists(metadata: Metadata, targets: readonly Target[], pageNumbers?: ReadonlyMap<string, number>): Element[] {
+export function figureLists(
+  metadata: Metadata,
+  targets: readonly Target[],
+  pageNumbers?: ReadonlyMap<string, number>,
+): Element[] {
   const lists: Element[] = [];
   for (const kind of ['figures', 'tables'] as const) {
     const wanted = kind === 'figures' ? metadata.listOfFigures : metadata.listOfTables;
@@ -225,7 +237,9 @@ export function documentText(metadata: Metadata, tree: Root): string {
 /** Whether the tree holds a formula (MathML), which the math face sets. */
 export function hasMath(tree: Root): boolean {
   const walk = (node: Root | ElementContent): boolean =>
-    node.type === 'element' && node.tagName === 'math' ? true : 'children' in node && node.children.some((child) => walk(child as ElementContent));
+    node.type === 'element' && node.tagName === 'math'
+      ? true
+      : 'children' in node && node.children.some((child) => walk(child as ElementContent));
   return walk(tree);
 }
 

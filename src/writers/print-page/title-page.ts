@@ -15,7 +15,11 @@ export function titlePageLines(metadata: Metadata): Element[] {
     metadata.subtitle ? h('p', { className: ['subtitle'] }, metadata.subtitle) : undefined,
     metadata.authors.length > 0 ? h('p', { className: ['author'] }, metadata.authors.join(', ')) : undefined,
     metadata.date
-      ? h('p', { className: ['date'] }, h('time', { dateTime: isoPartialDate(metadata.date) }, formatPartialDate(metadata.date, metadata.lang)))
+      ? h(
+          'p',
+          { className: ['date'] },
+          h('time', { dateTime: isoPartialDate(metadata.date) }, formatPartialDate(metadata.date, metadata.lang)),
+        )
       : undefined,
     metadata.publisher ? h('p', { className: ['publisher'] }, metadata.publisher) : undefined,
   ];

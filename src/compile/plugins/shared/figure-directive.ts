@@ -15,7 +15,9 @@ export interface FigureDirective {
   id: string;
   src: string;
   attributes: Record<string, string>;
-  /** False when a problem (reported) stops the figure; its data file is still read, for the data file's own messages. */
+  /**
+   * False when a problem (reported) stops the figure; its data file is still read, for the data file's own messages.
+   */
   ok: boolean;
 }
 
@@ -45,16 +47,25 @@ export function readFigureDirective(
   }
   const id = attributes.id;
   if (!id) {
-    error(file, `A \`::${node.name}\` needs an id, as in \`${example}\``, { place: node.position, ruleId: 'directive-attribute' });
+    error(file, `A \`::${node.name}\` needs an id, as in \`${example}\``, {
+      place: node.position,
+      ruleId: 'directive-attribute',
+    });
     ok = false;
   }
   const src = attributes.src;
   if (!src) {
-    error(file, `A \`::${node.name}\` needs \`src\`: the data file it is built from`, { place: node.position, ruleId: 'directive-attribute' });
+    error(file, `A \`::${node.name}\` needs \`src\`: the data file it is built from`, {
+      place: node.position,
+      ruleId: 'directive-attribute',
+    });
     ok = false;
   }
   if (node.children.length === 0) {
-    error(file, `A \`::${node.name}\` needs a caption, as in \`${example}\``, { place: node.position, ruleId: 'directive-attribute' });
+    error(file, `A \`::${node.name}\` needs a caption, as in \`${example}\``, {
+      place: node.position,
+      ruleId: 'directive-attribute',
+    });
     ok = false;
   }
   if (!src) return undefined;
@@ -63,7 +74,10 @@ export function readFigureDirective(
 
 /** Report a problem with one attribute's value at the directive. */
 export function attributeError(file: VFile, directive: FigureDirective, name: string, problem: string): void {
-  error(file, `\`${name}\` on \`::${directive.node.name}\` ${problem}`, { place: directive.node.position, ruleId: 'directive-attribute' });
+  error(file, `\`${name}\` on \`::${directive.node.name}\` ${problem}`, {
+    place: directive.node.position,
+    ruleId: 'directive-attribute',
+  });
 }
 
 /** A column of `table` by key, or a reported problem. */
@@ -85,7 +99,10 @@ export function replaceWithFigure(node: LeafDirective, figure: ImprintFigure): v
 /** `a:x, b:y` → Map{a → x, b → y}; problems name the part that does not parse. */
 export function keyValueList(spec: string): { entries: Array<[string, string]>; problem?: string } {
   const entries: Array<[string, string]> = [];
-  for (const part of spec.split(',').map((piece) => piece.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((piece) => piece.trim())
+    .filter(Boolean)) {
     const colon = part.indexOf(':');
     if (colon <= 0) return { entries, problem: `has \`${part}\`: write KEY:VALUE pairs, comma separated` };
     entries.push([part.slice(0, colon).trim(), part.slice(colon + 1).trim()]);
