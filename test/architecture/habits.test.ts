@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 /** Habits of the code that the formatter does not keep by itself (Biome does not break long strings). */
 const root = path.resolve(import.meta.dirname, '../..');
 const tracked = (...patterns: string[]) =>
-  execFileSync('git', ['ls-files', ...patterns], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
+  execFileSync('git', ['ls-files', ...patterns], { cwd: root, encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
 
 /**
  * Whether each line of a file begins inside a template literal: the backticks before it are odd in number (a
