@@ -108,7 +108,7 @@ describe('a build killed with SIGKILL', () => {
   it('while the report loads in Chromium leaves no Chromium process', async () => {
     const killed = await killWhen(
       ['build', '--no-config', '--force', long, '--out', path.join(dir, 'b')],
-      (_output, processes) => pageRenderers(processes).length > 0,
+      (_output, processes) => browserMain(processes) !== undefined && pageRenderers(processes).length > 0,
     );
     await expectNothingLeft(killed);
   });
@@ -124,7 +124,7 @@ describe('imprint watch killed with SIGKILL', () => {
   it('during its first build leaves no Chromium process', async () => {
     const killed = await killWhen(
       ['watch', long, '--out', path.join(dir, 'd')],
-      (_output, processes) => pageRenderers(processes).length > 0,
+      (_output, processes) => browserMain(processes) !== undefined && pageRenderers(processes).length > 0,
     );
     await expectNothingLeft(killed);
   });
