@@ -100,20 +100,6 @@ function protocolTimeoutMs(timeoutMs: number): number {
   return Math.min(timeoutMs * 100, 2 ** 31 - 1);
 }
 
-/** Wait for `work`, or no longer than `ms`; its outcome after that is ignored. */
-async function withinMs(work: Promise<unknown> | undefined, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-    timer.unref();
-  });
-  try {
-    await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** How long a browser is given to close before it is killed. */
 const closeGraceMs = 5_000;
 
@@ -231,10 +217,9 @@ export class BrowserSession {
     // A browser that stopped answering never confirms the close: wait no longer than for a step (the session's
     // close kills the browser, and the page with it).
     const close = () =>
-      withinMs(
-        (context ? context.close() : tab?.close())?.catch(() => undefined),
-        this.timeoutMs,
-      );
+      guarded('closing', this.timeoutMs, async () => {
+        await (context ? context.close() : tab?.close());
+      }).catch(() => undefined);
     try {
       const page = tab ?? (await context!.newPage());
       // A page whose renderer crashes answers nothing more: fail at once rather than at the timeout.
