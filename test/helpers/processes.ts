@@ -17,7 +17,7 @@ export interface MarkedProcess {
   group: number;
   /** One letter, as in ps: R, S, T (stopped), Z (zombie, already dead) … */
   state: string;
-  /** Its command line (in `left()`, as it is now: a process the zygote forks first shows the zygote's). */
+  /** Its command line, the latest seen (first seen between fork and exec, a process shows its parent's). */
   command: string;
 }
 
@@ -78,7 +78,13 @@ export function watchProcesses(marker: string): {
     const table = processTable();
     const live = table.filter((found) => !dead(found.state));
     for (const found of live) {
-      if (seen.has(key(found))) continue;
+      const known = seen.get(key(found));
+      if (known) {
+        // The command it has taken since: a process first seen between fork and exec shows its parent's
+        // command line (a browser's, imprint's), a zygote's child the zygote's until it names itself.
+        if (found.command) known.command = found.command;
+        continue;
+      }
       const parent = table.find((other) => other.pid === found.parent);
       const related = groups.has(found.group) || (parent && seen.has(key(parent))) || found.marked(needle);
       if (!related) continue;
