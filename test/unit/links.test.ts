@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Element } from 'hast';
 import { VFile } from 'vfile';
 import { describe, expect, it } from 'vitest';
 import { diskReader } from '../../src/compile/resources.js';
@@ -6,6 +7,7 @@ import { compile } from '../../src/compile/pipeline.js';
 import { printTree } from '../../src/writers/pdf/print-tree.js';
 import { toHtml } from 'hast-util-to-html';
 import { namesLocalFile } from '../../src/uri.js';
+import { unlink } from '../../src/compile/plugins/rehype-imprint-links.js';
 
 const front = '---\ntitle: Links\nauthor: A. Writer\nlang: en-GB\n---\n\n';
 
@@ -35,5 +37,24 @@ describe('links to files beside the manuscript', () => {
     expect(printed).not.toContain('notes/other.md');
     expect(printed).not.toContain('up.html');
     expect(printed).toContain('https://example.org/a');
+  });
+});
+
+describe('a link made text', () => {
+  it('is a span around phrasing content, and a div around blocks (a link left open in raw HTML holds them)', () => {
+    const link = (children: Element['children']): Element => ({
+      type: 'element',
+      tagName: 'a',
+      properties: { href: '#nowhere', id: 'kept' },
+      children,
+    });
+    const inline = link([{ type: 'element', tagName: 'em', properties: {}, children: [{ type: 'text', value: 'x' }] }]);
+    unlink(inline);
+    expect(toHtml(inline)).toBe('<span id="kept"><em>x</em></span>');
+    const blocks = link([
+      { type: 'element', tagName: 'pre', properties: {}, children: [{ type: 'text', value: 'x' }] },
+    ]);
+    unlink(blocks);
+    expect(toHtml(blocks)).toBe('<div id="kept"><pre>x</pre></div>');
   });
 });

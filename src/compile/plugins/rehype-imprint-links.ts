@@ -3,6 +3,7 @@ import type { Plugin } from 'unified';
 import { visit } from 'unist-util-visit';
 import { warn } from '../../diagnostics/report.js';
 import { decodeReference, namesLocalFile } from '../../uri.js';
+import { phrasing } from './rehype-imprint-normalize.js';
 
 /**
  * A link to a file beside the manuscript (`[notes](notes.md)`) works in the
@@ -38,10 +39,19 @@ export function isLocalFileLink(node: Element): boolean {
 /** Make the links to files beside the manuscript text, for the editions that do not hold those files (PDF, EPUB). */
 export function unlinkLocalFiles(tree: Root | Element): void {
   visit(tree, 'element', (node) => {
-    if (!isLocalFileLink(node)) return;
-    node.tagName = 'span';
-    delete node.properties.href;
+    if (isLocalFileLink(node)) unlink(node);
   });
+}
+
+/**
+ * Make a link text: a `span` where it holds phrasing content, and a `div` where it holds blocks (a link is
+ * transparent, so one left open in raw HTML can hold a code block; it then stands among blocks, where a `div`
+ * may stand and a `span` may not).
+ */
+export function unlink(node: Element): void {
+  const blocks = node.children.some((child) => child.type === 'element' && !phrasing.has(child.tagName));
+  node.tagName = blocks ? 'div' : 'span';
+  delete node.properties.href;
 }
 
 export default rehypeImprintLinks;

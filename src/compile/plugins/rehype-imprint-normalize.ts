@@ -28,7 +28,7 @@ const rehypeImprintNormalize: Plugin<[], Root> = function () {
 export default rehypeImprintNormalize;
 
 /** Phrasing content (HTML's content categories): what may stand in a paragraph. */
-const phrasing = new Set([
+export const phrasing: ReadonlySet<string> = new Set([
   'a',
   'abbr',
   'audio',

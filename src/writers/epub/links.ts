@@ -3,7 +3,7 @@ import type { VFile } from 'vfile';
 import { warn } from '../../diagnostics/report.js';
 import { idsIn, selectAll, type EpubChapter } from './chapters.js';
 import { decodeReference } from '../../uri.js';
-import { unlinkLocalFiles } from '../../compile/plugins/rehype-imprint-links.js';
+import { unlink, unlinkLocalFiles } from '../../compile/plugins/rehype-imprint-links.js';
 
 /** Where each id of the book is: the file of the chapter that holds it. */
 export function fileOfIds(chapters: readonly EpubChapter[]): Map<string, string> {
@@ -67,9 +67,4 @@ export function linkChapters(chapters: readonly EpubChapter[], file?: VFile): vo
       }
     }
   }
-}
-
-function unlink(element: Element): void {
-  element.tagName = 'span';
-  delete element.properties.href;
 }
