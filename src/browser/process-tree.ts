@@ -42,6 +42,20 @@ export function killProcessGroup(group: number): void {
   }
 }
 
+/** Whether a process has ended: it is gone, or a zombie (ended, not yet reaped by its parent). */
+export function ended(pid: number): boolean {
+  if (!readable('/proc')) {
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch (cause) {
+      return (cause as NodeJS.ErrnoException).code === 'ESRCH';
+    }
+  }
+  const stat = statOf(pid);
+  return stat === undefined || stat.state === 'Z';
+}
+
 interface Stat {
   state: string;
   group: number;

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -40,6 +40,19 @@ export async function removeAbandonedProfiles(folder = tmpdir()): Promise<string
     removed.push(abandoned);
   }
   return removed;
+}
+
+/**
+ * The process id of the browser that holds a profile folder, once it has taken it: Chromium's lock names the host
+ * and the process (`SingletonLock` → `host-1234`). Undefined before that, or where there is no such lock.
+ */
+export async function profileHolder(folder: string): Promise<number | undefined> {
+  try {
+    const pid = Number(/-(\d+)$/.exec(await readlink(path.join(folder, 'SingletonLock')))?.[1]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function ownerOf(name: string): number | undefined {

@@ -1,7 +1,7 @@
 import puppeteer, { type Browser, type Page, type Protocol } from 'puppeteer-core';
 import { EnvironmentError, locateBrowser, type LocatedBrowser } from './locate.js';
-import { killProcessGroup } from './process-tree.js';
-import { makeProfileFolder, removeProfileFolder } from './profile.js';
+import { ended, killProcessGroup } from './process-tree.js';
+import { makeProfileFolder, profileHolder, removeProfileFolder } from './profile.js';
 import { puppeteerCachedBrowser } from './puppeteer-cache.js';
 
 /** The only module that talks to Chromium: launch or connect, print, close. */
@@ -164,8 +164,10 @@ export class BrowserSession {
     });
     const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
     const profile = await makeProfileFolder();
+    // Aborted, Puppeteer kills the browser's process group.
+    const abort = new AbortController();
     try {
-      const browser = await puppeteer.launch({
+      const launching = puppeteer.launch({
         executablePath: located.executablePath,
         headless: true,
         pipe: options.endpoint !== true,
@@ -178,9 +180,12 @@ export class BrowserSession {
         handleSIGINT: false,
         handleSIGTERM: false,
         handleSIGHUP: false,
+        signal: abort.signal,
       });
+      const browser = await untilStarted(launching, profile, timeoutMs);
       return new BrowserSession(browser, located, true, timeoutMs, options.keepWarm ?? false, profile);
     } catch (cause) {
+      abort.abort();
       await removeProfileFolder(profile);
       throw new EnvironmentError(
         `Cannot start the browser at ${located.executablePath}: ${launchFailure(cause, timeoutMs)}`,
@@ -610,6 +615,37 @@ async function guarded<T>(doing: string, timeoutMs: number, work: () => Promise<
   }
 }
 
+/** How often a starting browser is looked at in the process table. */
+const startPollMs = 100;
+
+/**
+ * Puppeteer's launch, bounded: it waits without a bound for the browser to attach to its first targets, so a
+ * browser that stops answering, or is killed, while it starts would hold the build for ever (or end the process
+ * with nothing settled, once its pipe has closed). It fails when the browser's process has ended (the profile's
+ * lock names it), or after the wait it is given; the caller then kills the browser.
+ */
+async function untilStarted(launching: Promise<Browser>, profile: string, timeoutMs: number): Promise<Browser> {
+  launching.catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const started = performance.now();
+  const watched = new Promise<never>((_, reject) => {
+    let holder: number | undefined;
+    timer = setInterval(async () => {
+      holder ??= await profileHolder(profile);
+      if (holder !== undefined && ended(holder)) {
+        reject(new Error('Target closed while starting'));
+      } else if (performance.now() - started > timeoutMs + 1_000) {
+        reject(new Error(`Timed out after ${timeoutMs} ms while starting`));
+      }
+    }, startPollMs);
+  });
+  try {
+    return await Promise.race([launching, watched]);
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 /**
  * Why a launch failed, in a line or a few: Puppeteer's first line ("Failed to
  * launch the browser process: Code: 1") and the last lines the browser wrote
@@ -623,6 +659,10 @@ function launchFailure(cause: unknown, timeoutMs: number): string {
   }
   if (/Protocol error \(Target\.setDiscoverTargets\): Target closed/.test(messageOf(cause))) {
     return 'the browser exited before it answered on its DevTools pipe';
+  }
+  if (/Target closed/.test(messageOf(cause))) return 'the browser stopped (it crashed or was closed) while starting';
+  if (/^Timed out after \d+ ms while starting/.test(messageOf(cause))) {
+    return `Timed out after ${timeoutMs} ms: the browser did not finish starting`;
   }
   const first = messageOf(cause).replace(/\s+/g, ' ').trim();
   const full = cause instanceof Error ? cause.message : '';
