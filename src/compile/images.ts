@@ -85,7 +85,8 @@ type ImageRule =
   | 'image-remote'
   | 'image-invalid'
   | 'image-too-complex'
-  | 'limit-image-pixels';
+  | 'limit-image-pixels'
+  | 'file-unreadable';
 
 /** An image read, and what was removed from it (an SVG's scripts, say) for a warning. */
 interface Loaded {
@@ -129,7 +130,8 @@ async function load(
       const read = await readInProject(options.reader, options.projectRoot, location.absolute);
       if (read === undefined)
         return { problem: `cannot be found (looked for ${location.absolute})`, ruleId: 'image-missing' };
-      if ('refused' in read) return { problem: read.refused, ruleId: 'image-outside-project' };
+      if ('refused' in read)
+        return { problem: read.refused, ruleId: read.unreadable ? 'file-unreadable' : 'image-outside-project' };
       bytes = read;
       break;
     }

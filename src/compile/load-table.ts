@@ -3,7 +3,7 @@ import type { Position } from 'unist';
 import { VFile } from 'vfile';
 import { error } from '../diagnostics/report.js';
 import { decodeText } from './read-manuscript.js';
-import { locateResource, readInProject, type ResourceReader } from './resources.js';
+import { locateResource, readInProject, type Refusal, type ResourceReader } from './resources.js';
 import { readDataTable, schemaPathOf, type DataTable } from '../data/table-data.js';
 
 export interface TableLoaderOptions {
@@ -48,7 +48,7 @@ export function createTableLoader(options: TableLoaderOptions): TableLoader {
    * A file of the project as text; undefined when there is none, or the reason it is refused (a link out of the
    * project).
    */
-  const readText = async (absolute: string): Promise<VFile | undefined | { refused: string }> => {
+  const readText = async (absolute: string): Promise<VFile | undefined | Refusal> => {
     const bytes = await readInProject(reader, projectRoot, absolute);
     if (bytes === undefined || 'refused' in bytes) return bytes;
     return textFile(bytes, absolute);
@@ -99,7 +99,7 @@ export function createTableLoader(options: TableLoaderOptions): TableLoader {
             if (read && 'refused' in read) {
               error(manuscript, `Data file \`${reference}\` ${read.refused}`, {
                 place,
-                ruleId: 'data-outside-project',
+                ruleId: read.unreadable ? 'file-unreadable' : 'data-outside-project',
               });
               return undefined;
             }

@@ -1,7 +1,7 @@
 import { VFile } from 'vfile';
 import { location as vfileLocation } from 'vfile-location';
 import { error, warn } from '../diagnostics/report.js';
-import type { ResourceReader } from './resources.js';
+import { readOrRefuse, type ResourceReader } from './resources.js';
 
 /**
  * Read a manuscript into a vfile. A manuscript that is missing, empty or not
@@ -13,9 +13,13 @@ export async function readManuscript(
   cwd = process.cwd(),
 ): Promise<VFile> {
   const file = new VFile({ path: absolutePath, cwd });
-  const bytes = await reader.read(absolutePath);
+  const bytes = await readOrRefuse(reader, absolutePath);
   if (bytes === undefined) {
     error(file, 'Cannot find the manuscript: no file at this path', { ruleId: 'manuscript-missing' });
+    return file;
+  }
+  if ('refused' in bytes) {
+    error(file, `The manuscript ${bytes.refused}`, { ruleId: 'manuscript-unreadable' });
     return file;
   }
   const text = decodeText(bytes);

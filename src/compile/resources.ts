@@ -1,5 +1,6 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { errnoOf, reasonOf } from '../diagnostics/file-errors.js';
 import { decodeReference } from '../uri.js';
 
 /**
@@ -31,15 +32,17 @@ export const diskReader: ResourceReader = {
   async realPath(absolutePath) {
     try {
       return await realpath(absolutePath);
-    } catch {
-      return undefined;
+    } catch (cause) {
+      if (absent(cause)) return undefined;
+      throw cause;
     }
   },
   async linkCount(absolutePath) {
     try {
       return (await stat(absolutePath)).nlink;
-    } catch {
-      return undefined;
+    } catch (cause) {
+      if (absent(cause)) return undefined;
+      throw cause;
     }
   },
   fetch(url) {
@@ -49,12 +52,44 @@ export const diskReader: ResourceReader = {
     try {
       return await readFile(absolutePath);
     } catch (cause) {
-      const code = (cause as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
+      if (absent(cause) || errnoOf(cause) === 'EISDIR') return undefined;
       throw cause;
     }
   },
 };
+
+/** A file-system error that means there is no such file (any other is a file that is there and cannot be read). */
+function absent(cause: unknown): boolean {
+  const code = errnoOf(cause);
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/**
+ * A file that cannot be used: `refused` says why, after its reference ("is outside the project folder …",
+ * "cannot be read: permission denied (EACCES)"); `unreadable` when it is there but the system would not read it.
+ */
+export interface Refusal {
+  refused: string;
+  unreadable?: true;
+}
+
+/** Read a file with `reader`: its bytes, undefined when there is none, or why it cannot be read. */
+export async function readOrRefuse(
+  reader: ResourceReader,
+  absolutePath: string,
+): Promise<Uint8Array | undefined | Refusal> {
+  try {
+    return await reader.read(absolutePath);
+  } catch (cause) {
+    return refusalOf(cause);
+  }
+}
+
+/** A file-system error as a refusal; any other error is thrown on. */
+function refusalOf(cause: unknown): Refusal {
+  if (errnoOf(cause) === undefined) throw cause;
+  return { refused: `cannot be read: ${reasonOf(cause)}`, unreadable: true };
+}
 
 /**
  * The body of a remote resource, read as it streams in and abandoned (the
@@ -165,7 +200,19 @@ export async function readInProject(
   reader: ResourceReader,
   projectRoot: string,
   absolute: string,
-): Promise<Uint8Array | undefined | { refused: string }> {
+): Promise<Uint8Array | undefined | Refusal> {
+  try {
+    return await checkedRead(reader, projectRoot, absolute);
+  } catch (cause) {
+    return refusalOf(cause);
+  }
+}
+
+async function checkedRead(
+  reader: ResourceReader,
+  projectRoot: string,
+  absolute: string,
+): Promise<Uint8Array | undefined | Refusal> {
   if (reader.realPath) {
     const [real, realRoot] = await Promise.all([reader.realPath(absolute), reader.realPath(projectRoot)]);
     if (real === undefined) return undefined;

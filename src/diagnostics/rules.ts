@@ -6,6 +6,7 @@
 export const ruleIds = [
   // reading the manuscript
   'manuscript-missing',
+  'manuscript-unreadable',
   'manuscript-empty',
   'manuscript-binary',
   'text-control-character',
@@ -22,6 +23,8 @@ export const ruleIds = [
   'callout-type',
   // data files
   'data-missing',
+  // a file the manuscript names is there but cannot be read (permissions, a device error)
+  'file-unreadable',
   'data-syntax',
   'data-schema',
   'data-outside-project',

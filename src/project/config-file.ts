@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { errnoOf, reasonOf } from '../diagnostics/file-errors.js';
 import type { Limits } from '../compile/limits.js';
 import path from 'node:path';
 import { VFile } from 'vfile';
@@ -152,6 +153,10 @@ export async function loadProjectConfig(options: LoadConfigOptions): Promise<Loa
     error(file, 'Cannot find the configuration file: no file at this path', { ruleId: 'config-missing' });
     return { file };
   }
+  if ('unreadable' in bytes) {
+    error(file, `Cannot read the configuration file: ${bytes.unreadable}`, { ruleId: 'file-unreadable' });
+    return { file };
+  }
   const textValue = decodeText(bytes);
   if (textValue === undefined) {
     error(file, 'The configuration file is not UTF-8 text', { place: { line: 1, column: 1 }, ruleId: 'config-syntax' });
@@ -287,10 +292,13 @@ function typeName(value: unknown): string {
   return typeof value === 'object' ? 'a mapping' : `a ${typeof value}`;
 }
 
-async function readBytes(file: string): Promise<Uint8Array | undefined> {
+/** The file's bytes, undefined when there is none, or why it cannot be read (`permission denied (EACCES)`). */
+async function readBytes(file: string): Promise<Uint8Array | undefined | { unreadable: string }> {
   try {
     return await readFile(file);
-  } catch {
-    return undefined;
+  } catch (cause) {
+    const code = errnoOf(cause);
+    if (code === undefined || code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
+    return { unreadable: reasonOf(cause) };
   }
 }

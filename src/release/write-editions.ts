@@ -3,6 +3,7 @@ import { link, mkdir, mkdtemp, open, readdir, readFile, rename, rm, rmdir, unlin
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { EnvironmentError } from '../browser/locate.js';
+import { reasonOf } from '../diagnostics/file-errors.js';
 
 /**
  * The files a build writes into its output folder (every report's editions,
@@ -308,20 +309,4 @@ function startTimeOf(pid: number): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** What went wrong with a file, with its path: "permission denied (EACCES)", "no space left on the device (ENOSPC)". */
-export function reasonOf(cause: unknown): string {
-  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
-  const known: Record<string, string> = {
-    EACCES: 'permission denied',
-    EPERM: 'operation not permitted',
-    ENOSPC: 'no space left on the device',
-    EDQUOT: 'disk quota exceeded',
-    EROFS: 'the file system is read-only',
-    ENOTDIR: 'a part of the path is not a folder',
-    EISDIR: 'it is a folder',
-  };
-  if (code && known[code]) return `${known[code]} (${code})`;
-  return cause instanceof Error ? cause.message : String(cause);
 }

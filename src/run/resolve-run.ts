@@ -143,7 +143,8 @@ export async function resolveRun(request: RunRequest): Promise<{ run?: ResolvedR
 async function missingManuscripts(manuscripts: readonly string[], reader: ResourceReader, cwd: string, bare: boolean) {
   const files: VFile[] = [];
   for (const manuscript of manuscripts) {
-    const found = reader.realPath ? await reader.realPath(manuscript) : await reader.read(manuscript);
+    // A manuscript that is there but cannot be read is reported when it is read (`manuscript-unreadable`).
+    const found = await (reader.realPath ? reader.realPath(manuscript) : reader.read(manuscript)).catch(() => true);
     if (found !== undefined) continue;
     const file = new VFile({ path: manuscript, cwd });
     const reason = bare

@@ -58,7 +58,10 @@ export async function readBibliography(
     const bytes = await readInProject(options.reader, options.projectRoot, where.absolute);
     if (bytes === undefined || 'refused' in bytes) {
       const reason = bytes ? bytes.refused : `cannot be found (looked for ${where.absolute})`;
-      error(manuscript, `Bibliography \`${reference}\` ${reason}`, { place, ruleId: 'bibliography-missing' });
+      error(manuscript, `Bibliography \`${reference}\` ${reason}`, {
+        place,
+        ruleId: bytes?.unreadable ? 'file-unreadable' : 'bibliography-missing',
+      });
       continue;
     }
     const file = new VFile({ path: where.absolute, cwd: manuscript.cwd });

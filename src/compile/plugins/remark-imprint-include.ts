@@ -126,7 +126,10 @@ const remarkImprintInclude: Plugin<[RemarkImprintIncludeOptions], Root> = functi
         return [];
       }
       if ('refused' in bytes) {
-        error(file, `Included file \`${src}\` ${bytes.refused}`, { place: at, ruleId: 'include-outside-project' });
+        error(file, `Included file \`${src}\` ${bytes.refused}`, {
+          place: at,
+          ruleId: bytes.unreadable ? 'file-unreadable' : 'include-outside-project',
+        });
         return [];
       }
       const text = decodeText(bytes);

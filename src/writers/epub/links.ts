@@ -1,4 +1,3 @@
-import type { Element } from 'hast';
 import type { VFile } from 'vfile';
 import { warn } from '../../diagnostics/report.js';
 import { idsIn, selectAll, type EpubChapter } from './chapters.js';

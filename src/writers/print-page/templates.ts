@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EnvironmentError } from '../../browser/locate.js';
+import { errnoOf, reasonOf } from '../../diagnostics/file-errors.js';
 
 /** The styles and page shells users can edit, read from a template folder. */
 export interface Templates {
@@ -42,10 +44,16 @@ export function loadTemplates(dir: string = defaultTemplateDir): Promise<Templat
   let pending = loaded.get(dir);
   if (!pending) {
     const read = (name: string) =>
-      readFile(path.join(dir, name), 'utf8').catch((cause: NodeJS.ErrnoException) => {
-        if (cause.code !== 'ENOENT' || path.resolve(dir) === path.resolve(defaultTemplateDir)) throw cause;
-        return readFile(path.join(defaultTemplateDir, name), 'utf8');
-      });
+      readFile(path.join(dir, name), 'utf8')
+        .catch((cause: NodeJS.ErrnoException) => {
+          if (cause.code !== 'ENOENT' || path.resolve(dir) === path.resolve(defaultTemplateDir)) throw cause;
+          return readFile(path.join(defaultTemplateDir, name), 'utf8');
+        })
+        .catch((cause: unknown) => {
+          // A template that is there and cannot be read (permissions, a folder in its place): say which.
+          if (errnoOf(cause) === undefined) throw cause;
+          throw new EnvironmentError(`Cannot read the template ${path.join(dir, name)}: ${reasonOf(cause)}`);
+        });
     pending = Promise.all([
       read('print.css'),
       read('epub.css'),
