@@ -18,7 +18,10 @@ export interface Limits {
   includes: number;
   /** Deepest chain of files including each other. */
   includeDepth: number;
-  /** Most rows in one table. */
+  /**
+   * Most rows in one table (Markdown, HTML or generated from data): parsing and laying out a table take time
+   * that grows with its rows, and a table of this many is hundreds of pages already.
+   */
   tableRows: number;
   /** Most pixels (width × height) in one image. */
   imagePixels: number;
@@ -29,7 +32,7 @@ export const defaultLimits: Readonly<Limits> = {
   inlineDelimiters: 1_000,
   includes: 256,
   includeDepth: 16,
-  tableRows: 50_000,
+  tableRows: 10_000,
   imagePixels: 50_000_000,
 };
 
@@ -76,6 +79,38 @@ export function withinSourceLimits(
       break;
     }
     offset += line.length + 1;
+  }
+
+  // Table rows: the lines of a Markdown table (from its delimiter row to the first blank line), and the `<tr>`
+  // tags of an HTML table (from its `<table>`).
+  const delimiterRow = /^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
+  const tableRowsError = (offset: number) => {
+    error(
+      file,
+      `A table of more than ${limits.tableRows} rows here: split it, or raise the limit (\`limits: table-rows\`)`,
+      { place: placeOf(offset), ruleId: 'limit-table-rows' },
+    );
+    within = false;
+  };
+  offset = 0;
+  let rows = -1;
+  for (const line of text.split('\n')) {
+    if (rows >= 0 && line.trim() === '') rows = -1;
+    else if (rows >= 0 && ++rows > limits.tableRows) {
+      tableRowsError(offset);
+      break;
+    } else if (rows < 0 && line.includes('|') && delimiterRow.test(line)) rows = 0;
+    offset += line.length + 1;
+  }
+  if (within) {
+    let htmlRows = 0;
+    for (const match of text.matchAll(/<(table|tr)\b/gi)) {
+      if (match[1]!.toLowerCase() === 'table') htmlRows = 0;
+      else if (++htmlRows > limits.tableRows) {
+        tableRowsError(match.index);
+        break;
+      }
+    }
   }
 
   // HTML elements: opened and closed anywhere in the text.

@@ -86,7 +86,7 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     })
     .use(remarkImprintContainersClosed)
     .use(remarkImprintFrontMatter, options.overrides ?? {})
-    .use(remarkImprintDataTable, { loadTable })
+    .use(remarkImprintDataTable, { loadTable, maxRows: (options.limits ?? defaultLimits).tableRows })
     .use(remarkImprintChart, { loadTable })
     .use(remarkImprintMath)
     .use(remarkImprintCode)

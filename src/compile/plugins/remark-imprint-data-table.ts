@@ -34,6 +34,8 @@ import {
   type LoadTable,
 } from './shared/figure-directive.js';
 import type { ImprintFigure, ImprintGenerated } from '../../document/nodes.js';
+import { error } from '../../diagnostics/report.js';
+import { defaultLimits } from '../limits.js';
 
 export interface RemarkImprintDataTableOptions {
   /**
@@ -41,6 +43,8 @@ export interface RemarkImprintDataTableOptions {
    * (missing file, parse and schema errors) and returns undefined on failure.
    */
   loadTable: LoadTable;
+  /** Most rows one table may show (`limits: table-rows`); default {@link defaultLimits}. */
+  maxRows?: number;
 }
 
 const knownAttributes = ['id', 'src', 'columns', 'sort', 'where', 'format', 'align', 'total', 'change'];
@@ -66,7 +70,7 @@ const remarkImprintDataTable: Plugin<[RemarkImprintDataTableOptions], Root> = fu
         if (!directive) return;
         const table = await options.loadTable(directive.src, node.position);
         if (!table || !directive.ok) return;
-        const figure = buildTable(directive, table, lang, file);
+        const figure = buildTable(directive, table, lang, file, options.maxRows ?? defaultLimits.tableRows);
         if (figure) replaceWithFigure(node, figure);
       }),
     );
@@ -86,6 +90,7 @@ export function buildTable(
   table: DataTable,
   lang: string,
   file: VFile,
+  maxRows: number = defaultLimits.tableRows,
 ): ImprintFigure | undefined {
   const { attributes } = directive;
   let ok = true;
@@ -126,6 +131,15 @@ export function buildTable(
       rows = rows.filter((row) => matches(row, conditions.value));
       if (rows.length === 0) problem('where', `matches no row of ${table.file.basename}`);
     }
+  }
+  if (ok && rows.length > maxRows) {
+    error(
+      file,
+      `This table would show ${rows.length} rows of ${table.file.basename}: the limit is ${maxRows}; select ` +
+        'fewer with `where`, split it, or raise the limit (`limits: table-rows`)',
+      { ...(directive.node.position ? { place: directive.node.position } : {}), ruleId: 'limit-table-rows' },
+    );
+    return undefined;
   }
   if (attributes.sort) {
     const sorted = sortRows(rows, table, attributes.sort, lang);
