@@ -11,8 +11,24 @@ import {
   type NotePlacement,
   type Paper,
 } from '../document/metadata.js';
+import { labelKeys, labelsFor, type Labels } from '../document/labels.js';
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
+
+/** `labels:` the words imprint writes itself, by key (`contents: Inhalt`): front matter and configuration file. */
+export const labelsSchema = z.strictObject(
+  Object.fromEntries(Object.keys(labelKeys).map((key) => [key, nonEmpty.optional()])) as Record<
+    string,
+    z.ZodOptional<typeof nonEmpty>
+  >,
+);
+
+/** The words given under `labels:`, by their keys in {@link Labels}. */
+export function labelOverrides(given: Record<string, string | undefined> | undefined): Partial<Labels> {
+  const labels: Partial<Labels> = {};
+  for (const [key, value] of Object.entries(given ?? {})) if (value !== undefined) labels[labelKeys[key]!] = value;
+  return labels;
+}
 
 /** Front matter as authors write it. */
 export const FrontMatter = z.object({
@@ -44,6 +60,7 @@ export const FrontMatter = z.object({
   notes: z.enum(['page', 'end']).optional(),
   'notes-numbering': z.enum(['document', 'chapter']).optional(),
   dir: z.enum(['ltr', 'rtl']).optional(),
+  labels: labelsSchema.optional(),
 });
 export type FrontMatter = z.infer<typeof FrontMatter>;
 
@@ -61,6 +78,8 @@ export interface MetadataDefaults {
   csl?: string;
   notes?: NotePlacement;
   notesNumbering?: NoteNumbering;
+  /** Words over the shipped ones for the document's language (`labels:`). */
+  labels?: Partial<Labels>;
 }
 
 /** What the manuscript says when its front matter does not (or it has none). */
@@ -178,6 +197,7 @@ function metadataFrom(
     csl: data.csl ?? overrides.defaults?.csl,
     notes: data.notes ?? overrides.defaults?.notes,
     notesNumbering: data['notes-numbering'] ?? overrides.defaults?.notesNumbering,
+    labels: labelsFor(data.lang ?? 'en', { ...overrides.defaults?.labels, ...labelOverrides(data.labels) }),
   };
 }
 

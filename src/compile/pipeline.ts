@@ -25,6 +25,7 @@ import rehypeImprintSanitize from './plugins/rehype-imprint-sanitize.js';
 import rehypeImprintHeadings from './plugins/rehype-imprint-headings.js';
 import rehypeImprintSections from './plugins/rehype-imprint-sections.js';
 import { headingRank } from '../document/headings.js';
+import { labelsFor, labelsOf } from '../document/labels.js';
 import rehypeImprintUniqueIds from './plugins/rehype-imprint-unique-ids.js';
 import remarkImprintCallout from './plugins/remark-imprint-callout.js';
 import remarkImprintCaptions from './plugins/remark-imprint-captions.js';
@@ -71,6 +72,9 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
   });
   const loadTable = loader.load;
   const bibliographyFiles: VFile[] = [];
+  // The words of the notes section, in the document's language: known once the front matter is read (the
+  // step before remark-rehype sets them), and read by remark-rehype when it runs (its options are read then).
+  let words = labelsFor('en');
 
   const processor = unified()
     .use(remarkParse)
@@ -100,15 +104,20 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     .use(remarkImprintDirectivesKnown, {
       known: ['table', 'chart', 'ref', 'span', 'include', 'eq', 'callout', 'bibliography'],
     })
+    .use(() => (_tree: MdastRoot, file: VFile) => {
+      words = labelsOf(file.data.metadata);
+    })
     .use(remarkRehype, {
       // Raw HTML is parsed (rehype-raw) and made safe (rehype-imprint-sanitize) right after.
       allowDangerousHtml: true,
       // A text directive left in place (one with an error, reported already) stays phrasing content.
       handlers: { textDirective: textDirectiveAsSpan },
       footnoteBackContent: '↑',
-      footnoteBackLabel: (index) => `Back to reference ${index + 1}`,
+      footnoteBackLabel: (index) => `${words.backToReference} ${index + 1}`,
       // The notes are a top-level part of the report (an `h2` once headings shift), listed in the contents.
-      footnoteLabel: 'Notes',
+      get footnoteLabel() {
+        return words.notes;
+      },
       footnoteLabelTagName: 'h1',
       footnoteLabelProperties: {},
     })

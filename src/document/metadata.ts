@@ -1,4 +1,5 @@
 import type { PartialDate } from '../data/partial-date.js';
+import type { Labels } from './labels.js';
 
 export type Paper = 'a4' | 'letter';
 
@@ -61,4 +62,6 @@ export interface Metadata {
   notes?: NotePlacement;
   /** `document` when absent. */
   notesNumbering?: NoteNumbering;
+  /** The words imprint writes itself, in the document's language (`labelsOf` gives them when absent). */
+  labels?: Labels;
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { VFile } from 'vfile';
 import { z } from 'zod';
 import type { BrowserOptions } from '../browser/session.js';
-import type { MetadataDefaults } from '../compile/front-matter.js';
+import { labelOverrides, labelsSchema, type MetadataDefaults } from '../compile/front-matter.js';
 import type { Paper } from '../document/metadata.js';
 import { parseYaml } from '../data/yaml-source.js';
 import { error } from '../diagnostics/report.js';
@@ -44,6 +44,8 @@ export const ProjectConfigFile = z.strictObject({
   csl: text.optional(),
   notes: z.enum(['page', 'end']).optional(),
   'notes-numbering': z.enum(['document', 'chapter']).optional(),
+  /** The words imprint writes itself, over the shipped ones for each manuscript's language. */
+  labels: labelsSchema.optional(),
   /** Reports built at once. */
   concurrency: z.number().int().min(1).max(256).optional(),
   strict: z.boolean().optional(),
@@ -221,6 +223,7 @@ export function parseProjectConfig(file: VFile): ProjectConfig | undefined {
     csl: data.csl === undefined || !data.csl.endsWith('.csl') ? data.csl : path.resolve(dir, data.csl),
     notes: data.notes,
     notesNumbering: data['notes-numbering'],
+    ...(data.labels ? { labels: labelOverrides(data.labels) } : {}),
   };
   const defaults: MetadataDefaults = {
     ...citations,

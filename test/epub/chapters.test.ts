@@ -14,6 +14,7 @@ import { fileOfIds, linkChapters } from '../../src/writers/epub/links.js';
 import { navigation } from '../../src/writers/epub/navigation.js';
 import { toXhtml } from '../../src/writers/epub/xhtml.js';
 import { loadTemplates } from '../../src/writers/print-page/templates.js';
+import { labelsFor } from '../../src/document/labels.js';
 import { temporaryFolder } from '../helpers/tools.js';
 
 const metadata: Metadata = {
@@ -225,7 +226,7 @@ describe('chapters, notes and links', () => {
       exclude: new Set(['footnote-label']),
       pageBreaks: [],
       navFile: 'toc.xhtml',
-      tocTitle: 'Contents',
+      labels: labelsFor('en'),
     });
     expect(nav.toc).toEqual([
       { title: 'One', href: 'chapter-001.xhtml#one', children: [] },

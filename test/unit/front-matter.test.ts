@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { VFile } from 'vfile';
 import { FrontMatter, nearestKey, resolveFrontMatter } from '../../src/compile/front-matter.js';
+import { labelKeys, labelsFor } from '../../src/document/labels.js';
 
 function resolve(yaml: string) {
   const source = `---\n${yaml}\n---\n\n# Body\n`;
@@ -34,7 +35,35 @@ describe('front matter', () => {
       keywords: ['China', 'Japan'],
       paper: 'a4',
       tocDepth: 2,
+      labels: labelsFor('en'),
     });
+  });
+
+  it("gives the words imprint writes in the document's language, each one overridable under `labels:`", () => {
+    const german = resolve('title: Bericht\nlang: de-AT\nlabels:\n  contents: Inhaltsverzeichnis');
+    expect(german.messages).toEqual([]);
+    expect(german.metadata?.labels).toMatchObject({
+      contents: 'Inhaltsverzeichnis',
+      table: 'Tabelle',
+      notes: 'Anmerkungen',
+    });
+    expect(resolve('title: 報告\nlang: zh-TW').metadata?.labels).toMatchObject({ contents: '目錄', figure: '圖' });
+    expect(resolve('title: 报告\nlang: zh-Hans').metadata?.labels).toMatchObject({ contents: '目录', figure: '图' });
+    // A language imprint has no words for stays English.
+    expect(resolve('title: Raport\nlang: pl').metadata?.labels?.contents).toBe('Contents');
+    // An unknown label is an error at its key.
+    const wrong = resolve('title: R\nlabels:\n  contentz: Index');
+    expect(wrong.metadata).toBeUndefined();
+    expect(wrong.messages).toEqual([expect.objectContaining({ line: 4, ruleId: 'front-matter-schema' })]);
+  });
+
+  it('ships the words for twelve languages and English, every key filled', () => {
+    for (const lang of ['en', 'fr', 'de', 'es', 'pt', 'it', 'ru', 'ar', 'he', 'zh', 'zh-Hant', 'ja', 'ko']) {
+      const labels = labelsFor(lang);
+      expect(Object.keys(labels).sort(), lang).toEqual(Object.values(labelKeys).sort());
+      for (const value of Object.values(labels)) expect(value.trim(), lang).not.toBe('');
+      if (lang !== 'en') expect(labels.contents, lang).not.toBe('Contents');
+    }
   });
 
   it('reports a wrong type at the value, with its line and column', () => {

@@ -16,6 +16,17 @@ function check(text: string, name = 'imprint.config.yaml') {
 }
 
 describe('the project configuration file', () => {
+  it('overrides the words imprint writes under `labels:`, and the front matter overrides it in turn', () => {
+    const { config, messages } = check('labels:\n  contents: Table of Contents\n  source: Data\n');
+    expect(messages).toEqual([]);
+    expect(config?.defaults.labels).toEqual({ contents: 'Table of Contents', source: 'Data' });
+    const file = new VFile({ path: '/project/report.md' });
+    const text = 'title: R\nlang: fr\nlabels:\n  source: Données';
+    const metadata = resolveFrontMatter(file, { value: text, offset: 4 }, { defaults: config!.defaults });
+    expect(metadata?.labels).toMatchObject({ contents: 'Table of Contents', source: 'Données', table: 'Tableau' });
+    expect(check('labels:\n  figur: Abb.\n').messages).toEqual([expect.stringMatching(/^2:3 config-schema /)]);
+  });
+
   it('resolves paths against its own folder and gathers the shared defaults', () => {
     const { config, messages } = check(
       [

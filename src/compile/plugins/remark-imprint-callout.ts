@@ -3,17 +3,10 @@ import type { ContainerDirective } from 'mdast-util-directive';
 import type { Plugin } from 'unified';
 import { visit } from 'unist-util-visit';
 import { error } from '../../diagnostics/report.js';
+import { labelsOf } from '../../document/labels.js';
 
 export const calloutTypes = ['note', 'tip', 'important', 'warning', 'caution'] as const;
 export type CalloutType = (typeof calloutTypes)[number];
-
-const titles: Record<CalloutType, string> = {
-  note: 'Note',
-  tip: 'Tip',
-  important: 'Important',
-  warning: 'Warning',
-  caution: 'Caution',
-};
 
 /**
  * Callouts: GitHub's alerts (`> [!NOTE]`, `[!TIP]`, `[!IMPORTANT]`,
@@ -24,6 +17,7 @@ const titles: Record<CalloutType, string> = {
  */
 const remarkImprintCallout: Plugin<[], Root> = function () {
   return (tree, file) => {
+    const titles: Record<CalloutType, string> = labelsOf(file.data.metadata);
     visit(tree, (node) => {
       if (node.type === 'blockquote') {
         const type = alertType(node);

@@ -22,6 +22,7 @@ import {
   type LoadTable,
 } from './shared/figure-directive.js';
 import type { ImprintFigure } from '../../document/nodes.js';
+import { changeWord, labelsOf, withColon, type Labels } from '../../document/labels.js';
 import { loadTextMetrics } from '../../assets/font-metrics.js';
 
 export interface RemarkImprintChartOptions {
@@ -148,6 +149,7 @@ function buildBarChart(
   lang: string,
   file: VFile,
 ): ImprintFigure | undefined {
+  const labels = labelsOf(file.data.metadata);
   const context: Context = { directive, table, file, ok: true };
   const value = pickColumn(
     context,
@@ -192,12 +194,12 @@ function buildBarChart(
           to: withValue.indexOf(computed.value.to.row),
           text: amount + relative,
         };
-        const word = computed.value.difference > 0 ? 'Increase' : computed.value.difference < 0 ? 'Decrease' : 'Change';
+        const word = changeWord(computed.value.difference, labels);
         const span =
           computed.value.fromLabel && computed.value.toLabel
-            ? ` from ${computed.value.fromLabel} to ${computed.value.toLabel}`
+            ? `, ${computed.value.fromLabel}\u2013${computed.value.toLabel}`
             : '';
-        changeSentence = ` ${word}${span}: ${amount}${relative}.`;
+        changeSentence = ` ${withColon(`${word}${span}`, lang)} ${amount}${relative}.`;
       }
     }
   }
@@ -207,7 +209,7 @@ function buildBarChart(
     .filter((row) => row.values[value.key] === null || row.values[value.key] === undefined)
     .map((row) => cellText(row, label, lang) ?? '');
   const unit = unitOf(value, lang);
-  const missingHeading = `No ${value.label.toLowerCase()} given`;
+  const missingHeading = `${value.label} (${labels.notGiven})`;
   const description =
     bars.map((bar) => `${bar.label}${bar.detail ? `, ${bar.detail}` : ''}: ${bar.valueText}.`).join(' ') +
     changeSentence +
@@ -222,7 +224,7 @@ function buildBarChart(
     title: `Bar chart of ${value.label.toLowerCase()} by ${label.label.toLowerCase()}`,
     description,
   });
-  return figureOf(directive, svg, rows);
+  return figureOf(directive, svg, rows, file);
 }
 
 /** The unit of a value column's numbers, for the axis: `US$ billion`, `%`. */
@@ -299,10 +301,11 @@ function buildTimeline(
     directive,
     svg,
     dated.map((entry) => entry.row),
+    file,
   );
 }
 
-function figureOf(directive: FigureDirective, svg: Element, rows: readonly DataRow[]): ImprintFigure {
+function figureOf(directive: FigureDirective, svg: Element, rows: readonly DataRow[], file: VFile): ImprintFigure {
   return {
     type: 'imprintFigure',
     kind: 'figure',
@@ -315,21 +318,24 @@ function figureOf(directive: FigureDirective, svg: Element, rows: readonly DataR
         type: 'imprintGenerated',
         data: { hName: 'div', hProperties: { className: ['chart-drawing'] }, hChildren: [svg] },
       },
-      sourceNote(rows),
+      sourceNote(rows, labelsOf(file.data.metadata), file.data.metadata?.lang ?? 'en'),
     ],
     ...(directive.node.position ? { position: directive.node.position } : {}),
   };
 }
 
 /** `Source: …` (or `Sources: …; …`) from the rows a figure shows. */
-export function sourceNote(rows: readonly DataRow[]): Paragraph {
+export function sourceNote(rows: readonly DataRow[], labels: Labels, lang: string): Paragraph {
   const sources: DataSource[] = [];
   for (const row of rows) {
     if (!sources.some((source) => source.citation === row.source.citation && source.url === row.source.url))
       sources.push(row.source);
   }
   const children: PhrasingContent[] = [
-    { type: 'emphasis', children: [{ type: 'text', value: sources.length > 1 ? 'Sources:' : 'Source:' }] },
+    {
+      type: 'emphasis',
+      children: [{ type: 'text', value: withColon(sources.length > 1 ? labels.sources : labels.source, lang) }],
+    },
   ];
   sources.forEach((source, index) => {
     children.push({ type: 'text', value: ' ' }, ...sourceText(source.citation, source.url ? ', ' : ''));

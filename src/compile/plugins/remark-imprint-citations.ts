@@ -18,7 +18,7 @@ import {
   type Cluster,
 } from '../citations/citation-style.js';
 import { findCitations, type CitedWork, type FoundCitation } from '../citations/citation-syntax.js';
-import { referencesTitleFor } from '../citations/labels.js';
+import { labelsOf } from '../../document/labels.js';
 import { readBibliography } from '../citations/read-bibliography.js';
 import { decodeText } from '../read-manuscript.js';
 import { locateResource, readInProject, type ResourceReader } from '../resources.js';
@@ -185,7 +185,7 @@ const remarkImprintCitations: Plugin<[CitationOptions], Root> = function (option
     tree.children.push(...notes);
 
     // The bibliography: where `::bibliography` stands (the first one), else at the end.
-    const blocks = bibliographyBlocks(formatted.entries, metadata?.lang ?? 'en');
+    const blocks = bibliographyBlocks(formatted.entries, labelsOf(metadata).references);
     const [first, ...others] = directives;
     for (const other of others) {
       error(file, 'The bibliography is set once: remove this `::bibliography`', {
@@ -248,11 +248,11 @@ function htmlChildren(html: string): ElementContent[] {
 }
 
 /** The bibliography's heading and its entries, each with the id citations link to. */
-function bibliographyBlocks(entries: Array<{ id: string; html: string }>, lang: string): RootContent[] {
+function bibliographyBlocks(entries: Array<{ id: string; html: string }>, title: string): RootContent[] {
   const heading: Heading = {
     type: 'heading',
     depth: 1,
-    children: [{ type: 'text', value: referencesTitleFor(lang) }],
+    children: [{ type: 'text', value: title }],
     data: { hProperties: { id: 'references' } },
   };
   const body: ImprintCitation = {

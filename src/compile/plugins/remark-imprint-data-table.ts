@@ -34,6 +34,7 @@ import {
   type LoadTable,
 } from './shared/figure-directive.js';
 import type { ImprintFigure, ImprintGenerated } from '../../document/nodes.js';
+import { changeWord, labelsOf, withColon, type Labels } from '../../document/labels.js';
 import { error } from '../../diagnostics/report.js';
 import { defaultLimits } from '../limits.js';
 
@@ -164,7 +165,7 @@ export function buildTable(
         );
       else totals.set(key, formatCell(computeTotal(rows, column), column, lang, column.shownAs));
     }
-    if (totals.size > 0) footer.push(summaryRow('Total', columns, totals, 'table-total'));
+    if (totals.size > 0) footer.push(summaryRow(labelsOf(file.data.metadata).total, columns, totals, 'table-total'));
   }
   if (attributes.change !== undefined) {
     const spec = parseChangeSpec(attributes.change, table);
@@ -181,14 +182,14 @@ export function buildTable(
         const change = computeChange(rows, column, spec.value);
         if (!change.ok) problem('change', change.problem);
         else {
-          footer.push(changeRow(change.value, columns, spec.value.from?.key, lang));
+          footer.push(changeRow(change.value, columns, spec.value.from?.key, lang, labelsOf(file.data.metadata)));
           (file.data.changes ??= []).push({ table, change: change.value });
         }
       }
     }
   }
   if (!ok) return undefined;
-  return figureOf(directive, columns, rows, footer, lang);
+  return figureOf(directive, columns, rows, footer, lang, labelsOf(file.data.metadata));
 }
 
 function chooseColumns(
@@ -300,11 +301,17 @@ function summaryRow(label: string, columns: Shown[], values: Map<string, string>
   );
 }
 
-function changeRow(change: Change, columns: Shown[], selectorKey: string | undefined, lang: string): Element {
-  const word = change.difference > 0 ? 'Increase' : change.difference < 0 ? 'Decrease' : 'Change';
+function changeRow(
+  change: Change,
+  columns: Shown[],
+  selectorKey: string | undefined,
+  lang: string,
+  labels: Labels,
+): Element {
+  const word = changeWord(change.difference, labels);
   const selectorShown = selectorKey !== undefined && columns.some((column) => column.key === selectorKey);
   const label =
-    change.fromLabel && change.toLabel && !selectorShown ? `${word}, ${change.fromLabel} to ${change.toLabel}` : word;
+    change.fromLabel && change.toLabel && !selectorShown ? `${word}, ${change.fromLabel}\u2013${change.toLabel}` : word;
   const amount = formatDifference(
     change.difference,
     { ...change.column, ...columnsFormat(columns, change.column.key) },
@@ -332,6 +339,7 @@ function figureOf(
   rows: readonly DataRow[],
   footer: Element[],
   lang: string,
+  labels: Labels,
 ): ImprintFigure {
   const { id } = directive;
   const sources: DataSource[] = [];
@@ -349,7 +357,7 @@ function figureOf(
   const head = h('thead', [
     h('tr', [
       ...columns.map((column) => h('th', { scope: 'col', className: alignClass(column) }, column.label)),
-      ...(lettered ? [h('th', { scope: 'col', className: ['align-center'] }, 'Source')] : []),
+      ...(lettered ? [h('th', { scope: 'col', className: ['align-center'] }, labels.source)] : []),
     ]),
   ]);
   const body = h(
@@ -408,7 +416,7 @@ function figureOf(
         type: 'paragraph',
         data: { hProperties: { className: ['table-source'] } },
         children: [
-          { type: 'emphasis', children: [{ type: 'text', value: 'Source:' }] },
+          { type: 'emphasis', children: [{ type: 'text', value: withColon(labels.source, lang) }] },
           { type: 'text', value: ' ' },
           ...citation(sources[0]!),
         ],
@@ -421,7 +429,12 @@ function figureOf(
         {
           type: 'paragraph' as const,
           data: { hProperties: { className: ['table-sources-label'] } },
-          children: [{ type: 'emphasis' as const, children: [{ type: 'text' as const, value: 'Sources:' }] }],
+          children: [
+            {
+              type: 'emphasis' as const,
+              children: [{ type: 'text' as const, value: withColon(labels.sources, lang) }],
+            },
+          ],
         },
         note,
       ]

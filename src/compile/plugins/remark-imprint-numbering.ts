@@ -4,14 +4,8 @@ import { toString } from 'mdast-util-to-string';
 import type { Plugin } from 'unified';
 import { visit } from 'unist-util-visit';
 import { error } from '../../diagnostics/report.js';
+import { labelsOf } from '../../document/labels.js';
 import type { FigureKind, ImprintFigure, Target } from '../../document/nodes.js';
-
-const labels: Record<FigureKind, string> = {
-  table: 'Table',
-  figure: 'Figure',
-  listing: 'Listing',
-  equation: 'Equation',
-};
 
 /**
  * Number tables and figures in reading order ("Table 1."), give every heading
@@ -19,6 +13,13 @@ const labels: Record<FigureKind, string> = {
  */
 const remarkImprintNumbering: Plugin<[], Root> = function () {
   return (tree, file) => {
+    const words = labelsOf(file.data.metadata);
+    const labels: Record<FigureKind, string> = {
+      table: words.table,
+      figure: words.figure,
+      listing: words.listing,
+      equation: words.equation,
+    };
     const targets = new Map<string, Target>();
     const counters: Record<FigureKind, number> = { table: 0, figure: 0, listing: 0, equation: 0 };
     const slugger = new GithubSlugger();

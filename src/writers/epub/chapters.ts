@@ -2,6 +2,7 @@ import type { Element, ElementContent, Root } from 'hast';
 import { toString } from 'hast-util-to-string';
 import { h } from 'hastscript';
 import type { Metadata } from '../../document/metadata.js';
+import { labelsOf } from '../../document/labels.js';
 import { headingRank } from '../../document/headings.js';
 import { titlePageLines } from '../print-page/title-page.js';
 
@@ -67,10 +68,11 @@ function isTopLevel(node: Element): boolean {
 }
 
 function titlePage(metadata: Metadata, lead: ElementContent[]): Element {
-  return h('section', { className: ['title-page'], 'epub:type': 'titlepage', ariaLabel: 'Title page' }, [
-    ...titlePageLines(metadata),
-    ...lead,
-  ]);
+  return h(
+    'section',
+    { className: ['title-page'], 'epub:type': 'titlepage', ariaLabel: labelsOf(metadata).titlePage },
+    [...titlePageLines(metadata), ...lead],
+  );
 }
 
 /** Ids of the elements inside `node`. */

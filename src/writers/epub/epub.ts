@@ -16,7 +16,8 @@ import { loadPackager, packageEpub, type MalformedFile } from './package.js';
 import { error } from '../../diagnostics/report.js';
 import { insertPageBreaks, keepFirstPageBreaks, type PageBreak } from './page-breaks.js';
 import { toXhtml } from './xhtml.js';
-import { facesFor, listedTargets, listTitles } from '../print-page/print-document.js';
+import { facesFor, listedTargets } from '../print-page/print-document.js';
+import { labelsOf } from '../../document/labels.js';
 import type { Templates } from '../print-page/templates.js';
 import { toolName, toolVersion } from '../../version.js';
 import type { ReportDocument } from '../../document/report-document.js';
@@ -56,7 +57,6 @@ export function prepareEpubEdition(doc: ReportDocument, templates: Templates): P
   return fonts;
 }
 
-const tocTitle = 'Contents';
 const navFile = 'toc.xhtml';
 
 /** The EPUB file and what its writer knows of it. */
@@ -97,7 +97,7 @@ export async function epubEdition(
       lang: metadata.lang,
       ...(metadata.description ? { description: metadata.description } : {}),
       ...(metadata.publisher ? { publisher: metadata.publisher } : {}),
-      tocTitle,
+      tocTitle: labelsOf(metadata).contents,
       prependChapterTitles: false,
       version: 3,
       verbose: false,
@@ -124,6 +124,7 @@ export async function epubEdition(
             : undefined,
         a11y,
         nav,
+        labels: labelsOf(metadata),
       },
     },
     chapters: chapters.map((chapter, index) => ({
@@ -172,9 +173,9 @@ function epubFigureLists(doc: ReportDocument): NonNullable<NavigationInput['list
   const targets = [...doc.targets.values()];
   const lists: NonNullable<NavigationInput['lists']> = [];
   if (doc.metadata.listOfFigures)
-    lists.push({ type: 'loi', title: listTitles.figures, targets: listedTargets(targets, 'figures') });
+    lists.push({ type: 'loi', title: labelsOf(doc.metadata).figures, targets: listedTargets(targets, 'figures') });
   if (doc.metadata.listOfTables)
-    lists.push({ type: 'lot', title: listTitles.tables, targets: listedTargets(targets, 'tables') });
+    lists.push({ type: 'lot', title: labelsOf(doc.metadata).tables, targets: listedTargets(targets, 'tables') });
   return lists.filter((list) => list.targets.length > 0);
 }
 
@@ -245,7 +246,8 @@ async function assemble(
   const footnotes = takeFootnotes(tree);
 
   const cover = await renderCover(templates.epub.coverSvg, metadata);
-  const chapters: EpubChapter[] = [coverChapter(cover.alt), ...splitChapters(tree, metadata)];
+  const labels = labelsOf(metadata);
+  const chapters: EpubChapter[] = [coverChapter(cover.alt, labels.cover), ...splitChapters(tree, metadata)];
   const notes = new Set<string>();
   if (footnotes) {
     for (const chapter of chapters) {
@@ -266,29 +268,29 @@ async function assemble(
     exclude: new Set(footnotes ? [footnotes.labelId] : []),
     pageBreaks,
     navFile,
-    tocTitle,
+    labels,
     lists: epubFigureLists(doc),
   });
   const text = [
     ...chapters.map((chapter) => toString(chapter.body)),
-    tocTitle,
+    labels.contents,
     ...flatten(nav.toc).map((entry) => entry.title),
     ...nav.landmarks.map((landmark) => landmark.title),
     ...nav.lists.flatMap((list) => [list.title, ...list.entries.map((entry) => entry.title)]),
-    'Landmarks Pages',
+    `${labels.landmarks} ${labels.pages}`,
   ].join('\n');
   return { chapters, footnotes, pageBreaks, notes, cover, nav, text };
 }
 
-function coverChapter(alt: string): EpubChapter {
+function coverChapter(alt: string, title: string): EpubChapter {
   return {
     filename: 'cover.xhtml',
-    title: 'Cover',
+    title,
     kind: 'cover',
     body: {
       type: 'element',
       tagName: 'section',
-      properties: { className: ['cover'], ariaLabel: 'Cover' },
+      properties: { className: ['cover'], ariaLabel: title },
       children: [
         {
           type: 'element',

@@ -1,5 +1,6 @@
 import type { OutlineEntry } from '../../compile/pipeline.js';
 import type { Target } from '../../document/nodes.js';
+import type { Labels } from '../../document/labels.js';
 import { selectAll, type EpubChapter } from './chapters.js';
 import { isPageBreak, type PageBreak } from './page-breaks.js';
 
@@ -50,7 +51,8 @@ export interface NavigationInput {
   pageBreaks: readonly PageBreak[];
   /** File name and title of the navigation document itself. */
   navFile: string;
-  tocTitle: string;
+  /** The words of the contents and landmarks, in the document's language. */
+  labels: Pick<Labels, 'contents' | 'cover' | 'titlePage' | 'startOfContent'>;
   /** The figures and tables to list, when the front matter asks for lists of them. */
   lists?: Array<{ type: FigureList['type']; title: string; targets: Target[] }>;
 }
@@ -80,17 +82,21 @@ export function navigation(input: NavigationInput): Navigation {
   if (toc.length === 0) {
     const start = first('chapter') ?? first('titlepage');
     if (start)
-      toc.push({ title: start.kind === 'chapter' ? start.title : 'Title page', href: start.filename, children: [] });
+      toc.push({
+        title: start.kind === 'chapter' ? start.title : input.labels.titlePage,
+        href: start.filename,
+        children: [],
+      });
   }
 
   const landmarks: Landmark[] = [];
   const cover = first('cover');
-  if (cover) landmarks.push({ type: 'cover', title: 'Cover', href: cover.filename });
+  if (cover) landmarks.push({ type: 'cover', title: input.labels.cover, href: cover.filename });
   const title = first('titlepage');
-  if (title) landmarks.push({ type: 'titlepage', title: 'Title page', href: title.filename });
-  landmarks.push({ type: 'toc', title: input.tocTitle, href: `${input.navFile}#toc` });
+  if (title) landmarks.push({ type: 'titlepage', title: input.labels.titlePage, href: title.filename });
+  landmarks.push({ type: 'toc', title: input.labels.contents, href: `${input.navFile}#toc` });
   const body = first('chapter');
-  if (body) landmarks.push({ type: 'bodymatter', title: 'Start of content', href: body.filename });
+  if (body) landmarks.push({ type: 'bodymatter', title: input.labels.startOfContent, href: body.filename });
 
   // In reading order, as reading systems and epubcheck expect: a page that begins inside a note comes where the note
   // is read in the EPUB (at the end of the chapter that cites it), not where the PDF prints it.

@@ -5,8 +5,8 @@ import { correct, fillPageNumbers, measure, type MeasuredLayout } from './measur
 import type { ReportDocument } from '../../document/report-document.js';
 import type { PageMap } from '../../document/page-map.js';
 import type { Direction } from '../../document/metadata.js';
+import { labelsOf } from '../../document/labels.js';
 import {
-  contentsTitle,
   facesFor,
   keepBreakAttribute,
   pageCss,
@@ -261,7 +261,11 @@ class MeasuredPrintLayout implements PrintLayout {
           .map(([id]) => ({ name: id, page: map.pageOfId.get(id)!, top: this.tops.get(id) ?? 0 }));
         const bytes = await finishPdf(pdf, this.doc.metadata, {
           ...options,
-          headings: [this.doc.metadata.title, contentsTitle, ...this.doc.outline.map((entry) => entry.text)],
+          headings: [
+            this.doc.metadata.title,
+            labelsOf(this.doc.metadata).contents,
+            ...this.doc.outline.map((entry) => entry.text),
+          ],
           ...(wrong.length === 0 ? { destinations, pageAreaTop: this.pageAreaTop } : {}),
         });
         this.onStage?.('finish', performance.now() - finishStarted);

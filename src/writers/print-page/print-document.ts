@@ -2,6 +2,7 @@ import type { Element, ElementContent, Root } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import { h } from 'hastscript';
 import type { Metadata } from '../../document/metadata.js';
+import { labelsOf } from '../../document/labels.js';
 import type { Target } from '../../document/nodes.js';
 import { documentFaces, fontFaceCss, type FontFace } from '../../assets/fonts.js';
 import type { OutlineEntry } from '../../compile/pipeline.js';
@@ -74,7 +75,7 @@ export function printDocument(input: PrintDocumentInput): string {
         ]),
         h('body', { className: [`paper-${metadata.paper}`] }, [
           titlePage(metadata),
-          contents(input.outline, metadata.tocDepth, input.pageNumbers),
+          contents(input.outline, metadata.tocDepth, input.pageNumbers, labelsOf(metadata).contents),
           ...figureLists(metadata, [...(input.targets?.values() ?? [])], input.pageNumbers),
           h('main', { className: ['body'] }, input.tree.children as ElementContent[]),
         ]),
@@ -137,11 +138,13 @@ function titlePage(metadata: Metadata): Element {
   return h('header', { className: ['title-page'] }, titlePageLines(metadata));
 }
 
-/** The heading of the contents page. */
-export const contentsTitle = 'Contents';
-
 /** The contents list, nested by heading depth, down to `depth`. */
-export function contents(outline: OutlineEntry[], depth: number, pageNumbers?: ReadonlyMap<string, number>): Element {
+export function contents(
+  outline: OutlineEntry[],
+  depth: number,
+  pageNumbers?: ReadonlyMap<string, number>,
+  title = labelsOf(undefined).contents,
+): Element {
   const root: Element = h('ol');
   const entries = outline.filter((entry) => entry.depth <= depth);
   const stack: Array<{ depth: number; list: Element; last?: Element }> = [
@@ -167,13 +170,10 @@ export function contents(outline: OutlineEntry[], depth: number, pageNumbers?: R
     top.last = item;
   }
   return h('nav', { className: ['toc'], role: 'doc-toc', ariaLabelledBy: 'toc-title' }, [
-    h('h2', { id: 'toc-title' }, contentsTitle),
+    h('h2', { id: 'toc-title' }, title),
     root,
   ]);
 }
-
-/** The headings of the lists of figures and tables. */
-export const listTitles = { figures: 'Figures', tables: 'Tables' } as const;
 
 /** The figures (charts, images) and the tables the lists name, in reading order. */
 export function listedTargets(targets: readonly Target[], kind: 'figures' | 'tables'): Target[] {
@@ -198,7 +198,7 @@ export function figureLists(
     const titleId = `list-of-${kind}-title`;
     lists.push(
       h('nav', { className: ['toc', 'figure-list', `list-of-${kind}`], ariaLabelledBy: titleId }, [
-        h('h2', { id: titleId }, listTitles[kind]),
+        h('h2', { id: titleId }, labelsOf(metadata)[kind]),
         h(
           'ol',
           entries.map((target) => {
