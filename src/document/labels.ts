@@ -469,11 +469,6 @@ function shippedFor(lang: string): Labels {
   return shippedLabels[primary] ?? english;
 }
 
-/** Whether imprint ships its words in this language (else they are English, unless the project gives them). */
-export function hasShippedLabels(lang: string): boolean {
-  return shippedLabels[lang.toLowerCase().split('-')[0]!] !== undefined;
-}
-
 /** The words for a document in `lang`, with any the project or the front matter gives instead. */
 export function labelsFor(lang: string, overrides: Partial<Labels> = {}): Labels {
   return { ...shippedFor(lang), ...overrides };
