@@ -90,11 +90,11 @@ export function stepTimeoutMs(timeoutMs: number, bytes: number): number {
 }
 
 /**
- * Puppeteer's bound on any one call to a browser imprint connects to. Each step is bounded by its own wait, which
- * grows with the document (`stepTimeoutMs`): measuring a megabyte-long paragraph is one call of minutes. So this
- * is only a backstop, far above any step's wait (and below the largest delay a timer takes). A browser imprint
- * launches over a pipe keeps the plain wait for every call, because Puppeteer bounds the pipe's handshake with
- * it; on such a browser one call on a very long document is limited by the plain wait (`--browser-timeout`).
+ * Puppeteer's bound on any one call to the browser. Each step is bounded by its own wait, which grows with the
+ * document (`stepTimeoutMs`): measuring a megabyte-long paragraph is one call of minutes. So this is only a
+ * backstop, far above any step's wait (and below the largest delay a timer takes). The launch is bounded by
+ * `untilStarted`, not by this: Puppeteer bounds the pipe's handshake with it, and a wait that short would cut a
+ * long document's one call short too.
  */
 function protocolTimeoutMs(timeoutMs: number): number {
   return Math.min(timeoutMs * 100, 2 ** 31 - 1);
@@ -174,9 +174,8 @@ export class BrowserSession {
         userDataDir: profile,
         args: [...launchArgs, ...(isRoot ? ['--no-sandbox'] : [])],
         timeout: timeoutMs,
-        // Over the pipe, the handshake itself is bounded by this: a launched browser that never answers must fail
-        // within the wait. So a launched browser keeps the plain wait for each call (see `protocolTimeoutMs`).
-        protocolTimeout: timeoutMs,
+        // The launch as a whole, the pipe's handshake included, is bounded by `untilStarted`.
+        protocolTimeout: protocolTimeoutMs(timeoutMs),
         handleSIGINT: false,
         handleSIGTERM: false,
         handleSIGHUP: false,
