@@ -148,7 +148,7 @@ describe('large inputs', () => {
     expect(line.length).toBeGreaterThan(1_000_000);
     // The browser's wait is sized to the work: a loaded two-core machine lays out a megabyte-long line in minutes.
     const result = await buildOf(`${front}# One\n\n${line}\n\nThe end.\n`, {}, ['--browser-timeout', '600']);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(result.messages.filter((message) => message.severity === 'error')).toEqual([]);
     const html = await readFile(path.join(result.out, 'report.html'), 'utf8');
     expect(html).toContain('word96 word0');
