@@ -17,12 +17,12 @@ import { recordManifest } from './release/record-manifest.js';
 import { eachLimited } from './run/pool.js';
 import { resolveRun, type ResolvedRun } from './run/resolve-run.js';
 import type { ReportResult, RunShared } from './run/run-report.js';
-import { loadTemplates } from './writers/print-page/templates.js';
+import { loadTemplates, type Theme } from './writers/print-page/templates.js';
 
 export { EnvironmentError } from './browser/locate.js';
 export type { CheckOptions, CheckResult } from './run/check.js';
 export type { BrowserOptions } from './browser/session.js';
-export { forgetLoadedTemplates } from './writers/print-page/templates.js';
+export { forgetLoadedTemplates, themes, type Theme } from './writers/print-page/templates.js';
 export type { MetadataDefaults } from './compile/front-matter.js';
 export type { Paper } from './document/metadata.js';
 export { formats };
@@ -101,6 +101,8 @@ export interface BuildOptions {
   projectRoot?: string;
   /** Folder of print.css, epub.css and epub/*.ejs; default the shipped templates. */
   templateDir?: string;
+  /** A shipped theme laid over the templates (`book`, `brief`); over the configuration file's. */
+  theme?: Theme;
   /** Warnings fail the build too. */
   strict?: boolean;
   /**
@@ -206,7 +208,7 @@ async function buildInto(
     return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : manuscript;
   };
   const previous = write ? await previousManifest(run.outDir) : undefined;
-  const templates = await loadTemplates(run.templateDir);
+  const templates = await loadTemplates(run.templateDir, run.theme);
   const fingerprints = new Map<string, Promise<string>>();
 
   // One browser for the whole run, started on first use. When nothing says the

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { BrowserOptions } from '../browser/session.js';
 import { labelOverrides, labelsSchema, type MetadataDefaults } from '../compile/front-matter.js';
 import type { Paper } from '../document/metadata.js';
+import { themes, type Theme } from '../writers/print-page/templates.js';
 import { parseYaml } from '../data/yaml-source.js';
 import { error } from '../diagnostics/report.js';
 import { decodeText } from '../compile/read-manuscript.js';
@@ -30,6 +31,8 @@ export const ProjectConfigFile = z.strictObject({
     .optional(),
   /** Template folder (print.css, epub.css, epub/*.ejs). */
   templates: text.optional(),
+  /** A shipped theme laid over the templates. */
+  theme: z.enum(themes).optional(),
   /** Folder every path a manuscript names must stay inside. */
   root: text.optional(),
   /** Defaults for every manuscript's front matter. */
@@ -95,6 +98,7 @@ export interface ProjectConfig {
   outDir?: string;
   formats?: Array<'html' | 'pdf' | 'epub'>;
   templateDir?: string;
+  theme?: Theme;
   projectRoot?: string;
   defaults: MetadataDefaults;
   concurrency?: number;
@@ -243,6 +247,7 @@ export function parseProjectConfig(file: VFile): ProjectConfig | undefined {
     ...(data.out ? { outDir: resolve(data.out)! } : {}),
     ...(data.formats ? { formats: [...new Set(data.formats)] } : {}),
     ...(data.templates ? { templateDir: resolve(data.templates)! } : {}),
+    ...(data.theme ? { theme: data.theme } : {}),
     ...(data.root ? { projectRoot: resolve(data.root)! } : {}),
     defaults,
     ...(data.concurrency ? { concurrency: data.concurrency } : {}),

@@ -11,6 +11,7 @@ import { error, hasErrors } from '../diagnostics/report.js';
 import { loadProjectConfig, type ProjectConfig } from '../project/config-file.js';
 import { expandManuscripts, nameConflicts, type ManuscriptPattern } from '../project/manuscripts.js';
 import { shareOf, type Shard } from '../project/shard.js';
+import type { Theme } from '../writers/print-page/templates.js';
 
 /** The manuscript built when neither the command line nor a configuration file names one. */
 export const defaultManuscript = 'manuscript/report.md';
@@ -28,6 +29,7 @@ export interface RunRequest {
   defaults?: MetadataDefaults;
   projectRoot?: string;
   templateDir?: string;
+  theme?: Theme;
   strict?: boolean;
   allowRemote?: boolean;
   /** Over the configuration file's `limits:`, limit by limit. */
@@ -52,6 +54,8 @@ export interface ResolvedRun {
   outDir: string;
   formats: Format[];
   templateDir?: string;
+  /** The shipped theme laid over the templates. */
+  theme?: Theme;
   projectRoot?: string;
   paper?: Paper;
   defaults: MetadataDefaults;
@@ -109,6 +113,7 @@ export async function resolveRun(request: RunRequest): Promise<{ run?: ResolvedR
   const projectRoot = request.projectRoot !== undefined ? path.resolve(cwd, request.projectRoot) : config?.projectRoot;
   const templateDir = request.templateDir !== undefined ? path.resolve(cwd, request.templateDir) : config?.templateDir;
   const paper = request.paper;
+  const theme = request.theme ?? config?.theme;
   const wanted = request.formats ?? config?.formats ?? formats;
   return {
     files,
@@ -122,6 +127,7 @@ export async function resolveRun(request: RunRequest): Promise<{ run?: ResolvedR
       outDir,
       formats: formats.filter((format) => wanted.includes(format)),
       ...(templateDir ? { templateDir } : {}),
+      ...(theme ? { theme } : {}),
       ...(projectRoot ? { projectRoot } : {}),
       ...(paper ? { paper } : {}),
       defaults: { ...config?.defaults, ...request.defaults },

@@ -16,6 +16,13 @@ function check(text: string, name = 'imprint.config.yaml') {
 }
 
 describe('the project configuration file', () => {
+  it('chooses a shipped theme with `theme:`, and refuses one it does not ship at its line', () => {
+    expect(check('theme: book\n').config?.theme).toBe('book');
+    expect(check('out: x\ntheme: fancy\n').messages).toEqual([
+      expect.stringMatching(/^2:8 config-schema .*book.*brief/),
+    ]);
+  });
+
   it('overrides the words imprint writes under `labels:`, and the front matter overrides it in turn', () => {
     const { config, messages } = check('labels:\n  contents: Table of Contents\n  source: Data\n');
     expect(messages).toEqual([]);

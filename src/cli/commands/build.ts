@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { build, EnvironmentError, parseShard, type BuildOptions, type ProgressEvent } from '../../api.js';
+import { build, EnvironmentError, parseShard, themes, type BuildOptions, type ProgressEvent, type Theme } from '../../api.js';
 import { parseCommand, parseFormats, parsePaper, parseTimeout, usageError as reportUsage } from '../arguments.js';
 import { exitCodes, formatBytes, printMessages, ProgressLine, type Io } from '../io.js';
 
@@ -27,6 +27,7 @@ Options:
                                 (also IMPRINT_BROWSER_WS_ENDPOINT)
       --root DIR                folder the manuscript's files must stay inside (default: its folder)
       --templates DIR           template folder (default: the shipped templates)
+      --theme book|brief        a shipped theme laid over the templates
       --allow-remote            fetch remote (http, https) images and data files while
                                 building (default: refuse them; the browser never
                                 loads anything itself)
@@ -53,6 +54,7 @@ export async function buildCommand(argv: string[], io: Io): Promise<number> {
       'browser-ws-endpoint': { type: 'string' },
       root: { type: 'string' },
       templates: { type: 'string' },
+      theme: { type: 'string' },
       strict: { type: 'boolean' },
       'allow-remote': { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q', default: false },
@@ -80,6 +82,8 @@ export async function buildCommand(argv: string[], io: Io): Promise<number> {
     return usageError('--config and --no-config cannot be used together');
   const timeoutMs = values['browser-timeout'] === undefined ? undefined : parseTimeout(values['browser-timeout']);
   if (typeof timeoutMs === 'string') return usageError(timeoutMs);
+  if (values.theme !== undefined && !(themes as readonly string[]).includes(values.theme))
+    return usageError(`--theme takes ${themes.join(' or ')} (got ${values.theme})`);
   const wsEndpoint = values['browser-ws-endpoint'] ?? (process.env.IMPRINT_BROWSER_WS_ENDPOINT || undefined);
 
   const controller = new AbortController();
@@ -107,6 +111,7 @@ export async function buildCommand(argv: string[], io: Io): Promise<number> {
     },
     ...(values.root !== undefined ? { projectRoot: values.root } : {}),
     ...(values.templates !== undefined ? { templateDir: values.templates } : {}),
+    ...(values.theme !== undefined ? { theme: values.theme as Theme } : {}),
     ...(values.strict !== undefined ? { strict: values.strict } : {}),
     ...(values['allow-remote'] !== undefined ? { allowRemote: values['allow-remote'] } : {}),
     signal: controller.signal,

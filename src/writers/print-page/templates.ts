@@ -28,6 +28,13 @@ export const templateFiles: readonly string[] = [
   'epub/cover.svg.ejs',
 ];
 
+/**
+ * The shipped themes: style sheets laid over the template folder's own (`theme: book`), each changing the look of
+ * every edition while keeping the page model the measuring pass reads.
+ */
+export const themes = ['book', 'brief'] as const;
+export type Theme = (typeof themes)[number];
+
 const loaded = new Map<string, Promise<Templates>>();
 
 /** Read template folders afresh from now on (`imprint watch`, after a template changed). */
@@ -40,8 +47,9 @@ export function forgetLoadedTemplates(): void {
  * it changes: any other is the shipped one (so a folder made for an earlier
  * version keeps working when a template is added).
  */
-export function loadTemplates(dir: string = defaultTemplateDir): Promise<Templates> {
-  let pending = loaded.get(dir);
+export function loadTemplates(dir: string = defaultTemplateDir, theme?: Theme): Promise<Templates> {
+  const key = `${dir}\u0000${theme ?? ''}`;
+  let pending = loaded.get(key);
   if (!pending) {
     const read = (name: string) =>
       readFile(path.join(dir, name), 'utf8')
@@ -62,12 +70,15 @@ export function loadTemplates(dir: string = defaultTemplateDir): Promise<Templat
       read('epub/toc.ncx.ejs'),
       read('epub/chapter.xhtml.ejs'),
       read('epub/cover.svg.ejs'),
-    ]).then(([printCss, epubCss, contentOpf, navXhtml, tocNcx, chapterXhtml, coverSvg]) => ({
-      printCss,
-      epubCss,
+      theme ? readFile(path.join(defaultTemplateDir, 'themes', theme, 'print.css'), 'utf8') : '',
+      theme ? readFile(path.join(defaultTemplateDir, 'themes', theme, 'epub.css'), 'utf8') : '',
+    ]).then(([printCss, epubCss, contentOpf, navXhtml, tocNcx, chapterXhtml, coverSvg, themePrint, themeEpub]) => ({
+      // The theme's rules come after the template's, and win where they say otherwise.
+      printCss: themePrint ? `${printCss}\n${themePrint}` : printCss,
+      epubCss: themeEpub ? `${epubCss}\n${themeEpub}` : epubCss,
       epub: { contentOpf, navXhtml, tocNcx, chapterXhtml, coverSvg },
     }));
-    loaded.set(dir, pending);
+    loaded.set(key, pending);
   }
   return pending;
 }

@@ -1,0 +1,86 @@
+import path from 'node:path';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { build, type Theme } from '../../src/api.js';
+import { epubFiles } from '../helpers/epub.js';
+import { bookmarks, pageTexts, pageWords, qpdfJson, type Word } from '../helpers/pdf.js';
+import { contentsEntries, contentsProblems } from '../helpers/print-checks.js';
+import { epubcheck } from '../helpers/tools.js';
+
+/**
+ * The shipped themes (`theme: book`, `theme: brief`), each in every edition of the default report: the theme's
+ * rules reach the HTML edition and the EPUB (which epubcheck passes), the PDF's contents page still gives the
+ * pages the headings are printed on, and the page is set as the theme says: mirrored margins in the book, the
+ * brief's narrower ones.
+ */
+const manuscript = path.resolve(import.meta.dirname, '../../manuscript/report.md');
+const mm = 72 / 25.4;
+
+interface Editions {
+  html: string;
+  pdf: Uint8Array;
+  epub: Uint8Array;
+}
+
+async function editions(theme: Theme | undefined): Promise<Editions> {
+  const result = await build({
+    manuscripts: [manuscript],
+    formats: ['html', 'pdf', 'epub'],
+    write: false,
+    config: false,
+    ...(theme ? { theme } : {}),
+    browser: { wsEndpoint: inject('browserWSEndpoint') },
+  });
+  expect(result.files.flatMap((file) => file.messages.map(String))).toEqual([]);
+  const bytes = (format: string) => result.reports[0]!.editions.find((edition) => edition.format === format)!.bytes;
+  return { html: new TextDecoder().decode(bytes('html')), pdf: bytes('pdf'), epub: bytes('epub') };
+}
+
+/** The left edge of the body text on each page after the contents: the leftmost word below the running head. */
+function leftEdges(pages: Word[][]): number[] {
+  return pages.slice(2).map((words) => Math.min(...words.filter((word) => word.yMin > 30 * mm).map((w) => w.xMin)));
+}
+
+describe('the shipped themes', () => {
+  const built = new Map<string, Editions>();
+
+  beforeAll(async () => {
+    for (const theme of [undefined, 'book', 'brief'] as const) built.set(theme ?? 'default', await editions(theme));
+  }, 600_000);
+
+  for (const theme of ['book', 'brief'] as const) {
+    it(`${theme}: its rules reach the HTML edition and the EPUB, which epubcheck passes`, async () => {
+      const { html, epub } = built.get(theme)!;
+      expect(html).toContain(`imprint theme "${theme}"`);
+      expect(built.get('default')!.html).not.toContain('imprint theme');
+      const css = [...(await epubFiles(epub))].find(([name]) => name.endsWith('style.css'))![1];
+      expect(css).toContain(`imprint theme "${theme}"`);
+      const checked = await epubcheck(epub);
+      expect(checked).toMatchObject({ fatals: 0, errors: 0, warnings: 0 });
+    });
+
+    it(`${theme}: the contents page gives the pages the headings are printed on`, async () => {
+      const { pdf } = built.get(theme)!;
+      const layout = await pageTexts(pdf, true);
+      const entries = contentsEntries(layout);
+      expect(entries.length).toBeGreaterThan(3);
+      expect(contentsProblems(entries, bookmarks(await qpdfJson(pdf)), await pageTexts(pdf))).toEqual([]);
+    });
+  }
+
+  it('book: mirrored margins, the wider one on the inner edge, and the same text width on every page', async () => {
+    const edges = leftEdges(await pageWords(built.get('book')!.pdf));
+    expect(edges.length).toBeGreaterThan(2);
+    // Page 3 is a right-hand page: its inner (left) margin is 24 mm; a left-hand page's is 14 mm.
+    for (const [index, edge] of edges.entries()) {
+      const page = index + 3;
+      expect(edge / mm, `page ${page}`).toBeCloseTo(page % 2 === 1 ? 24 : 14, 0);
+    }
+  });
+
+  it('brief: the narrower margins of its page, against the default 20 mm', async () => {
+    const brief = leftEdges(await pageWords(built.get('brief')!.pdf));
+    const plain = leftEdges(await pageWords(built.get('default')!.pdf));
+    for (const edge of brief) expect(edge / mm).toBeCloseTo(18, 0);
+    for (const edge of plain) expect(edge / mm).toBeCloseTo(20, 0);
+  });
+});
