@@ -23,27 +23,55 @@ export interface ChartRootInput {
 export function chartRoot(input: ChartRootInput): Element {
   const titleId = `${input.id}-title`;
   const descId = `${input.id}-desc`;
-  return s(
-    'svg',
-    {
-      xmlns: 'http://www.w3.org/2000/svg',
-      viewBox: `0 0 ${chartWidth} ${n(input.height)}`,
-      width: chartWidth,
-      height: n(input.height),
-      role: 'img',
-      ariaLabelledBy: `${titleId} ${descId}`,
-      className: ['chart'],
-      fontFamily,
-      fill: palette.ink,
-      style: 'font-variant-numeric: lining-nums tabular-nums',
-    },
-    [
-      s('title', { id: titleId }, input.title),
-      s('desc', { id: descId }, input.description),
-      ...(input.defs ? [input.defs] : []),
-      s('g', { ariaHidden: 'true' }, input.children),
-    ],
+  return withColourClasses(
+    s(
+      'svg',
+      {
+        xmlns: 'http://www.w3.org/2000/svg',
+        viewBox: `0 0 ${chartWidth} ${n(input.height)}`,
+        width: chartWidth,
+        height: n(input.height),
+        role: 'img',
+        ariaLabelledBy: `${titleId} ${descId}`,
+        className: ['chart'],
+        fontFamily,
+        fill: palette.ink,
+        style: 'font-variant-numeric: lining-nums tabular-nums',
+      },
+      [
+        s('title', { id: titleId }, input.title),
+        s('desc', { id: descId }, input.description),
+        ...(input.defs ? [input.defs] : []),
+        s('g', { ariaHidden: 'true' }, input.children),
+      ],
+    ),
   );
+}
+
+/** The role of each colour of the palette, as the templates name it (`--chart-accent`). */
+const colourRoles = new Map<string, string>(
+  Object.entries(palette).map(([name, value]) => [value.toLowerCase(), name === 'blue' ? 'accent' : name]),
+);
+
+/**
+ * Name the colour of every mark by its role (`chart-fill-accent`, `chart-stroke-grid`): the templates' style
+ * sheets colour the marks from custom properties (`--chart-accent`), so a theme or a house style recolours every
+ * chart, and the palette stays as presentation attributes, which a reading system without custom properties
+ * shows.
+ */
+function withColourClasses(element: Element): Element {
+  const classes: string[] = [];
+  for (const paint of ['fill', 'stroke'] as const) {
+    const value = element.properties[paint];
+    const role = typeof value === 'string' ? colourRoles.get(value.toLowerCase()) : undefined;
+    if (role) classes.push(`chart-${paint}-${role}`);
+  }
+  if (classes.length > 0) {
+    const existing = element.properties.className;
+    element.properties.className = [...(Array.isArray(existing) ? existing.map(String) : []), ...classes];
+  }
+  for (const child of element.children) if (child.type === 'element') withColourClasses(child);
+  return element;
 }
 
 export function text(

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { build, type Theme } from '../../src/api.js';
 import { epubFiles } from '../helpers/epub.js';
-import { bookmarks, pageTexts, pageWords, qpdfJson, type Word } from '../helpers/pdf.js';
+import { bookmarks, pageTexts, pageWords, pixelsOfColour, qpdfJson, type Word } from '../helpers/pdf.js';
 import { contentsEntries, contentsProblems } from '../helpers/print-checks.js';
 import { epubcheck } from '../helpers/tools.js';
 
@@ -75,6 +75,20 @@ describe('the shipped themes', () => {
       const page = index + 3;
       expect(edge / mm, `page ${page}`).toBeCloseTo(page % 2 === 1 ? 24 : 14, 0);
     }
+  });
+
+  it('brief: its charts drawn in its accent colour, taken from the custom property the charts read', async () => {
+    const { html, pdf } = built.get('brief')!;
+    expect(html).toMatch(/class="chart-fill-accent"|class="[^"]*chart-stroke-accent/);
+    const plain = built.get('default')!.pdf;
+    const chartPage = (await pageTexts(plain)).findIndex((text) => text.includes('Figure 1.')) + 1;
+    expect(chartPage).toBeGreaterThan(2);
+    const briefPage = (await pageTexts(pdf)).findIndex((text) => text.includes('Figure 1.')) + 1;
+    // The default's Okabe–Ito blue, against the brief's darker one: each shows only its own.
+    expect(await pixelsOfColour(plain, chartPage, '#0072b2', 50, 12)).toBeGreaterThan(50);
+    expect(await pixelsOfColour(plain, chartPage, '#0b4f8a', 50, 12)).toBeLessThan(10);
+    expect(await pixelsOfColour(pdf, briefPage, '#0b4f8a', 50, 12)).toBeGreaterThan(50);
+    expect(await pixelsOfColour(pdf, briefPage, '#0072b2', 50, 12)).toBeLessThan(10);
   });
 
   it('brief: the narrower margins of its page, against the default 20 mm', async () => {

@@ -182,3 +182,26 @@ export async function qpdfCheck(pdf: Uint8Array): Promise<{ ok: boolean; output:
   const output = `${result.stdout}${result.stderr}`;
   return { ok: !('failed' in result) && /No syntax or stream encoding errors found/.test(output), output };
 }
+
+/** How many pixels of a page, rendered at `dpi` (pdftoppm), are within `tolerance` of a colour (`#0072b2`). */
+export async function pixelsOfColour(pdf: Uint8Array, page: number, colour: string, dpi = 50, tolerance = 24) {
+  const file = await onDisk(pdf);
+  const { stdout } = await run('pdftoppm', ['-r', String(dpi), '-f', String(page), '-l', String(page), file], {
+    ...big,
+    encoding: 'buffer',
+  });
+  // P6: "P6\n<width> <height>\n255\n" then RGB bytes.
+  const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(stdout.subarray(0, 64).toString('latin1'))!;
+  const pixels = stdout.subarray(header[0].length);
+  const [r, g, b] = [1, 3, 5].map((at) => Number.parseInt(colour.slice(at, at + 2), 16)) as [number, number, number];
+  let count = 0;
+  for (let at = 0; at + 2 < pixels.length; at += 3) {
+    if (
+      Math.abs(pixels[at]! - r) <= tolerance &&
+      Math.abs(pixels[at + 1]! - g) <= tolerance &&
+      Math.abs(pixels[at + 2]! - b) <= tolerance
+    )
+      count++;
+  }
+  return count;
+}
