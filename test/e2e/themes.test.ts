@@ -1,16 +1,18 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { build, type Theme } from '../../src/api.js';
 import { epubFiles } from '../helpers/epub.js';
 import { bookmarks, pageTexts, pageWords, pixelsOfColour, qpdfJson, type Word } from '../helpers/pdf.js';
 import { contentsEntries, contentsProblems } from '../helpers/print-checks.js';
-import { epubcheck } from '../helpers/tools.js';
+import { epubcheck, temporaryFolder } from '../helpers/tools.js';
 
 /**
  * The shipped themes (`theme: book`, `theme: brief`), each in every edition of the default report: the theme's
  * rules reach the HTML edition and the EPUB (which epubcheck passes), the PDF's contents page still gives the
  * pages the headings are printed on, and the page is set as the theme says: mirrored margins in the book, the
- * brief's narrower ones.
+ * brief's narrower ones. And a house style whose margins only Chromium can resolve (`calc()`, `var()`) is
+ * measured as Chromium lays it out.
  */
 const manuscript = path.resolve(import.meta.dirname, '../../manuscript/report.md');
 const mm = 72 / 25.4;
@@ -96,5 +98,30 @@ describe('the shipped themes', () => {
     const plain = leftEdges(await pageWords(built.get('default')!.pdf));
     for (const edge of brief) expect(edge / mm).toBeCloseTo(18, 0);
     for (const edge of plain) expect(edge / mm).toBeCloseTo(20, 0);
+  });
+});
+
+describe('a house style whose page margins are calc() and var()', () => {
+  it('is measured as Chromium lays it out: printed once, the contents right, the margins where they are set', async () => {
+    const dir = await temporaryFolder();
+    const shipped = await readFile(path.resolve(import.meta.dirname, '../../templates/print.css'), 'utf8');
+    await writeFile(
+      path.join(dir, 'print.css'),
+      `:root { --side: 15mm; }\n${shipped}\n@page { margin: calc(20mm + 10mm) var(--side) calc(2 * 15mm) var(--side); }\n`,
+    );
+    const result = await build({
+      manuscripts: [manuscript],
+      formats: ['pdf'],
+      write: false,
+      config: false,
+      templateDir: dir,
+      browser: { wsEndpoint: inject('browserWSEndpoint') },
+    });
+    // No page-layout-mismatch: the measuring pass had the page area the PDF was printed with.
+    expect(result.files.flatMap((file) => file.messages.map(String))).toEqual([]);
+    const pdf = result.reports[0]!.editions[0]!.bytes;
+    const entries = contentsEntries(await pageTexts(pdf, true));
+    expect(contentsProblems(entries, bookmarks(await qpdfJson(pdf)), await pageTexts(pdf))).toEqual([]);
+    for (const edge of leftEdges(await pageWords(pdf))) expect(edge / mm).toBeCloseTo(15, 0);
   });
 });

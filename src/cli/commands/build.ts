@@ -1,5 +1,13 @@
 import path from 'node:path';
-import { build, EnvironmentError, parseShard, themes, type BuildOptions, type ProgressEvent, type Theme } from '../../api.js';
+import {
+  build,
+  EnvironmentError,
+  parseShard,
+  themes,
+  type BuildOptions,
+  type ProgressEvent,
+  type Theme,
+} from '../../api.js';
 import { parseCommand, parseFormats, parsePaper, parseTimeout, usageError as reportUsage } from '../arguments.js';
 import { exitCodes, formatBytes, printMessages, ProgressLine, type Io } from '../io.js';
 

@@ -481,3 +481,113 @@ export function loosenWideTablesInPage(settings: { className: string }): number 
   }
   return loosened;
 }
+
+/** The page area as the page's own style sheets set it, read by Chromium: see {@link pageAreaInPage}. */
+export interface LaidOutPageArea {
+  width: number;
+  height: number;
+  top: number;
+}
+
+/**
+ * The page area of the body's pages (the page box less its margins, CSS pixels), from the `@page` rules Chromium
+ * parsed: every value it accepts, `calc()` and `var()` included, is resolved by Chromium itself, on an element
+ * given the value as its width. The page box is the last `size` given (a name such as A4, or two lengths, and an
+ * orientation); the margins, the last of each side. Rules for `:first`, `:left` and `:right` pages are left to
+ * those pages (a body page's text width is the same on left and right pages in every layout imprint measures).
+ * Runs in the page (see `inPage`): self-contained.
+ */
+export function pageAreaInPage(paper: { width: number; height: number }): LaidOutPageArea {
+  const millimetre = 96 / 25.4;
+  const named: Record<string, [number, number]> = {
+    a5: [148, 210],
+    a4: [210, 297],
+    a3: [297, 420],
+    b5: [176, 250],
+    b4: [250, 353],
+    'jis-b5': [182, 257],
+    'jis-b4': [257, 364],
+    letter: [215.9, 279.4],
+    legal: [215.9, 355.6],
+    ledger: [279.4, 431.8],
+  };
+  const probe = document.createElement('div');
+  probe.style.cssText = 'position: absolute; visibility: hidden; left: 0; top: 0; height: 0';
+  document.documentElement.append(probe);
+  const pixels = (value: string): number | undefined => {
+    probe.style.width = '';
+    probe.style.width = value;
+    if (probe.style.width === '') return undefined;
+    return probe.getBoundingClientRect().width;
+  };
+  /** The parts of a value separated by spaces outside parentheses: `calc(1mm + 2mm) 3mm`. */
+  const parts = (value: string): string[] => {
+    const found: string[] = [];
+    let depth = 0;
+    let part = '';
+    for (const character of value.trim()) {
+      if (character === '(') depth++;
+      else if (character === ')') depth--;
+      if (/\s/.test(character) && depth === 0) {
+        if (part) found.push(part);
+        part = '';
+      } else part += character;
+    }
+    if (part) found.push(part);
+    return found;
+  };
+  let box: [number, number] = [paper.width, paper.height];
+  const margins = { top: 0, right: 0, bottom: 0, left: 0 };
+  const sides = ['top', 'right', 'bottom', 'left'] as const;
+  const read = (rule: CSSPageRule) => {
+    const style = rule.style;
+    const size = parts(style.getPropertyValue('size').toLowerCase());
+    if (size.length > 0) {
+      const orientation = size.find((part) => part === 'landscape' || part === 'portrait');
+      const rest = size.filter((part) => part !== orientation);
+      let found: [number, number] | undefined;
+      const name = rest.length === 1 ? named[rest[0]!] : undefined;
+      if (name) found = [name[0] * millimetre, name[1] * millimetre];
+      else if (rest.length >= 1) {
+        const lengths = rest.map(pixels);
+        if (lengths.every((length) => length !== undefined))
+          found = [lengths[0]!, lengths[1] ?? lengths[0]!] as [number, number];
+      }
+      if (found) {
+        const [short, long] = [Math.min(...found), Math.max(...found)];
+        box = orientation === 'landscape' ? [long, short] : orientation === 'portrait' ? [short, long] : found;
+      }
+    }
+    const shorthand = parts(style.getPropertyValue('margin'));
+    const fromShorthand = shorthand.map(pixels);
+    for (const [index, side] of sides.entries()) {
+      const longhand = style.getPropertyValue(`margin-${side}`).trim();
+      let value = longhand ? pixels(longhand) : undefined;
+      if (value === undefined && shorthand.length > 0 && fromShorthand.every((part) => part !== undefined)) {
+        const [top, right = top, bottom = top, left = right] = fromShorthand as number[];
+        value = [top, right, bottom, left][index];
+      }
+      if (value !== undefined) margins[side] = value;
+    }
+  };
+  const visit = (rules: CSSRuleList) => {
+    for (const rule of Array.from(rules)) {
+      if (rule instanceof CSSMediaRule) {
+        if (matchMedia(rule.media.mediaText || 'all').matches) visit(rule.cssRules);
+      } else if (rule instanceof CSSPageRule && rule.selectorText.trim() === '') read(rule);
+    }
+  };
+  for (const sheet of Array.from(document.styleSheets)) {
+    try {
+      visit(sheet.cssRules);
+    } catch {
+      // A sheet whose rules cannot be read sets nothing here.
+    }
+  }
+  probe.remove();
+  return {
+    width: Math.ceil(box[0] - margins.left - margins.right - 1e-6),
+    height: Math.ceil(box[1] - margins.top - margins.bottom - 1e-6),
+    top: margins.top,
+  };
+}

@@ -8,9 +8,11 @@ import {
   keepLinesInPage,
   loosenWideTablesInPage,
   type KeepLinesSettings,
+  type LaidOutPageArea,
   type MeasuredLayout,
   measureInPage,
   type MeasureSettings,
+  pageAreaInPage,
 } from './measure-in-page.js';
 
 export type { MeasuredLayout, MeasureSettings } from './measure-in-page.js';
@@ -67,4 +69,26 @@ export async function correct(page: PrintPage, settings: CorrectionSettings): Pr
 /** Set the text of every `[data-page-of="id"]` to the page of that id; returns how many were set. */
 export function fillPageNumbers(page: PrintPage, pageOfId: ReadonlyMap<string, number>): Promise<number> {
   return page.evaluate<number>('filling in the contents', inPage(fillPageNumbersInPage, Object.fromEntries(pageOfId)));
+}
+
+/** The page area the page's style sheets set, as Chromium parsed and resolved them (see `pageAreaInPage`). */
+export function readPageArea(page: PrintPage, paper: { width: number; height: number }): Promise<LaidOutPageArea> {
+  return page.evaluate<LaidOutPageArea>('reading the page size', inPage(pageAreaInPage, paper));
+}
+
+/** Replace the text of the style sheet `selector` names (the measuring layout's), and lay the page out again. */
+export function replaceStyleSheet(page: PrintPage, selector: string, css: string): Promise<boolean> {
+  return page.evaluate<boolean>(
+    'preparing the page',
+    inPage(
+      ({ selector, css }: { selector: string; css: string }) => {
+        const sheet = document.querySelector(selector);
+        if (!sheet) return false;
+        sheet.textContent = css;
+        document.body.getBoundingClientRect();
+        return true;
+      },
+      { selector, css },
+    ),
+  );
 }

@@ -23,6 +23,11 @@ const pixelsPer: Record<string, number> = {
   pc: 16,
 };
 
+/** The size of a paper in CSS pixels. */
+export function paperPixels(paper: Paper): { width: number; height: number } {
+  return paperSize[paper];
+}
+
 export interface PageArea {
   /** Width of the page area in CSS pixels, as Chromium lays it out (whole pixels, rounded up). */
   width: number;

@@ -1,7 +1,7 @@
 import { fontBytes } from '../../assets/font-files.js';
 import type { FontFace } from '../../assets/fonts.js';
 import type { Asset, BrowserSession, PrintPage } from '../../browser/session.js';
-import { correct, fillPageNumbers, measure, type MeasuredLayout } from './measure.js';
+import { correct, fillPageNumbers, measure, readPageArea, replaceStyleSheet, type MeasuredLayout } from './measure.js';
 import type { ReportDocument } from '../../document/report-document.js';
 import type { PageMap } from '../../document/page-map.js';
 import type { Direction } from '../../document/metadata.js';
@@ -16,7 +16,7 @@ import {
 } from '../print-page/print-document.js';
 import type { Templates } from '../print-page/templates.js';
 import { finishPdf } from './finish-pdf.js';
-import { columnBreakCss, pageArea, type PageArea } from './page-css.js';
+import { columnBreakCss, pageArea, paperPixels, type PageArea } from './page-css.js';
 import { PdfFile } from './pdf-file.js';
 import { blockAttribute, printTree } from './print-tree.js';
 
@@ -88,6 +88,8 @@ export interface PrintPageSource {
   html: string;
   assets: Map<string, Asset>;
   area: PageArea;
+  /** The rules that force a column break in the measuring layout (see `columnBreakCss`). */
+  breaks: string;
   fonts: Array<{ font: string; text: string }>;
 }
 
@@ -104,6 +106,7 @@ export async function printPageSource(doc: ReportDocument, templates: Templates)
     assets.set(`/${image.name}`, { body: image.bytes, contentType: image.mediaType });
   const styleSheets = [templates.printCss, pageCss(doc.metadata, doc.outline)];
   const area = pageArea(styleSheets, doc.metadata.paper);
+  const breaks = columnBreakCss(styleSheets);
   const html = printDocument({
     metadata: doc.metadata,
     tree: printTree(doc.tree, doc.metadata.lang, doc.images),
@@ -112,9 +115,9 @@ export async function printPageSource(doc: ReportDocument, templates: Templates)
     printCss: templates.printCss,
     fontUrl: (face) => `/fonts/${face.name}`,
     contentSecurityPolicy: printPagePolicy,
-    measureCss: measureCss(area, columnBreakCss(styleSheets), doc.metadata.dir),
+    measureCss: measureCss(area, breaks, doc.metadata.dir),
   });
-  return { html, assets, area, fonts: marginFonts(doc, faces) };
+  return { html, assets, area, breaks, fonts: marginFonts(doc, faces) };
 }
 
 export async function layOutPrint(
@@ -126,8 +129,9 @@ export async function layOutPrint(
   /** The print page, when it was made ahead (`printPageSource`). */
   source?: Promise<PrintPageSource>,
 ): Promise<PrintLayout> {
-  const { html, assets, area, fonts } = await (source ??
-    timed(onStage, 'template', () => printPageSource(doc, templates)));
+  const made = await (source ?? timed(onStage, 'template', () => printPageSource(doc, templates)));
+  const { html, assets, fonts, breaks } = made;
+  let area = made.area;
   const page = await timed(onStage, 'load', () =>
     browser.openPage({
       html,
@@ -139,6 +143,18 @@ export async function layOutPrint(
   );
   try {
     const measureStarted = performance.now();
+    // The page area was read from the CSS text, so that the measuring layout is there at the first layout. Chromium
+    // reads every value (a margin of `calc()` or `var()`): where it makes the area another size, the measuring
+    // layout takes Chromium's.
+    const laidOut = await readPageArea(page, paperPixels(doc.metadata.paper));
+    if (
+      ['width', 'height', 'top'].some(
+        (key) => Math.abs(laidOut[key as keyof PageArea] - area[key as keyof PageArea]) > 0.5,
+      )
+    ) {
+      area = laidOut;
+      await replaceStyleSheet(page, measureSelector, measureCss(area, breaks, doc.metadata.dir));
+    }
     let measured = await measure(page, {
       width: area.width,
       blockAttribute,
