@@ -48,9 +48,32 @@ export function chartRoot(input: ChartRootInput): Element {
   );
 }
 
+/** The role a colour of the palette plays, as the style sheets name it: `accent` (the palette's blue), `sky-blue`. */
+function roleOf(name: string): string {
+  return name === 'blue' ? 'accent' : name.replace(/[A-Z]/g, (capital) => `-${capital.toLowerCase()}`);
+}
+
+/**
+ * The rules that colour each mark from the custom property of its colour's role (`--chart-accent`), with the
+ * palette as their defaults: set before the templates' style sheets, which set the properties to recolour every
+ * chart.
+ */
+export const chartColourCss = [
+  `:root { ${Object.entries(palette)
+    .map(([name, value]) => `--chart-${roleOf(name)}: ${value};`)
+    .join(' ')} --chart-font: ${fontFamily}; }`,
+  'svg.chart { font-family: var(--chart-font); }',
+  ...Object.keys(palette)
+    .map(roleOf)
+    .flatMap((role) => [
+      `svg.chart.chart-fill-${role}, svg.chart .chart-fill-${role} { fill: var(--chart-${role}); }`,
+      `svg.chart .chart-stroke-${role} { stroke: var(--chart-${role}); }`,
+    ]),
+].join('\n');
+
 /** The role of each colour of the palette, as the templates name it (`--chart-accent`). */
 const colourRoles = new Map<string, string>(
-  Object.entries(palette).map(([name, value]) => [value.toLowerCase(), name === 'blue' ? 'accent' : name]),
+  Object.entries(palette).map(([name, value]) => [value.toLowerCase(), roleOf(name)]),
 );
 
 /**

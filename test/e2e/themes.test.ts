@@ -102,12 +102,13 @@ describe('the shipped themes', () => {
 });
 
 describe('a house style whose page margins are calc() and var()', () => {
-  it('is measured as Chromium lays it out: printed once, the contents right, the margins where they are set', async () => {
+  it('is measured as Chromium lays it out: printed once, the contents right, the margins as set', async () => {
     const dir = await temporaryFolder();
     const shipped = await readFile(path.resolve(import.meta.dirname, '../../templates/print.css'), 'utf8');
     await writeFile(
       path.join(dir, 'print.css'),
-      `:root { --side: 15mm; }\n${shipped}\n@page { margin: calc(20mm + 10mm) var(--side) calc(2 * 15mm) var(--side); }\n`,
+      `:root { --side: 15mm; }\n${shipped}\n` +
+        '@page { margin: calc(20mm + 10mm) var(--side) calc(2 * 15mm) var(--side); }\n',
     );
     const result = await build({
       manuscripts: [manuscript],

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build, type BuildOptions } from '../../src/api.js';
+import { located } from '../helpers/messages.js';
 import { temporaryFolder } from '../helpers/tools.js';
 
 /**
@@ -28,16 +29,7 @@ async function buildText(body: string, options: Partial<BuildOptions> = {}, extr
     cwd: dir,
     ...options,
   });
-  const messages = result.files.flatMap((file) =>
-    file.messages.map((message) => ({
-      file: path.relative(dir, file.path),
-      line: message.line,
-      column: message.column,
-      ruleId: message.ruleId,
-      reason: message.reason,
-    })),
-  );
-  return { ok: result.ok, messages };
+  return { ok: result.ok, messages: located(result.files, dir) };
 }
 
 describe('limits on what a manuscript may ask', () => {

@@ -10,6 +10,7 @@ import { embedFonts, fontCharacters, fontFaceRules, type EmbeddedFont } from './
 import { placeFootnotes, takeFootnotes } from './footnotes.js';
 import { packageImages } from './images.js';
 import { setImageSources } from '../image-sources.js';
+import { chartColourCss } from '../../charts/svg.js';
 import { fileOfIds, linkChapters } from './links.js';
 import { navigation, type NavigationInput } from './navigation.js';
 import { loadPackager, packageEpub, type MalformedFile } from './package.js';
@@ -87,7 +88,7 @@ export async function epubEdition(
     prepared && sameCharacters(prepared.text, text)
       ? prepared.fonts
       : await embedFonts(textFaces(metadata, doc.tree), text);
-  const css = `${fontFaceRules(fonts)}\n${templates.epubCss}`;
+  const css = `${fontFaceRules(fonts)}\n${chartColourCss}\n${templates.epubCss}`;
 
   const modified = new Date(options.sourceDateEpoch === undefined ? Date.now() : options.sourceDateEpoch * 1000);
   const { bytes, malformed } = await packageEpub({

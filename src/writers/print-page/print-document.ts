@@ -5,6 +5,7 @@ import type { Metadata } from '../../document/metadata.js';
 import { labelsOf } from '../../document/labels.js';
 import type { Target } from '../../document/nodes.js';
 import { documentFaces, fontFaceCss, type FontFace } from '../../assets/fonts.js';
+import { chartColourCss } from '../../charts/svg.js';
 import type { OutlineEntry } from '../../compile/pipeline.js';
 import { cssString } from '../../compile/sanitize/css.js';
 import { toolName, toolVersion } from '../../version.js';
@@ -68,7 +69,7 @@ export function printDocument(input: PrintDocumentInput): string {
             ? h('meta', { name: 'keywords', content: metadata.keywords.join(', ') })
             : undefined,
           h('meta', { name: 'generator', content: `${toolName} ${toolVersion}` }),
-          h('style', fontFaceCss(faces, input.fontUrl)),
+          h('style', `${fontFaceCss(faces, input.fontUrl)}\n${chartColourCss}`),
           h('style', input.printCss),
           h('style', pageCss(metadata, input.outline)),
           input.measureCss === undefined ? undefined : h('style', { dataImprintMeasure: '' }, input.measureCss),
