@@ -632,9 +632,9 @@ async function untilStarted(launching: Promise<Browser>, profile: string, timeou
     timer = setInterval(async () => {
       holder ??= await profileHolder(profile);
       if (holder !== undefined && ended(holder)) {
-        reject(new Error('Target closed while starting'));
+        reject(new Error('the browser stopped (it crashed or was closed) while starting'));
       } else if (performance.now() - started > timeoutMs + 1_000) {
-        reject(new Error(`Timed out after ${timeoutMs} ms while starting`));
+        reject(new Error(`Timed out after ${timeoutMs} ms: the browser did not finish starting`));
       }
     }, startPollMs);
   });
@@ -659,10 +659,8 @@ function launchFailure(cause: unknown, timeoutMs: number): string {
   if (/Protocol error \(Target\.setDiscoverTargets\): Target closed/.test(messageOf(cause))) {
     return 'the browser exited before it answered on its DevTools pipe';
   }
+  // Closed after its first answer, while Puppeteer attached to its targets.
   if (/Target closed/.test(messageOf(cause))) return 'the browser stopped (it crashed or was closed) while starting';
-  if (/^Timed out after \d+ ms while starting/.test(messageOf(cause))) {
-    return `Timed out after ${timeoutMs} ms: the browser did not finish starting`;
-  }
   const first = messageOf(cause).replace(/\s+/g, ' ').trim();
   const full = cause instanceof Error ? cause.message : '';
   const said = /\nstderr:\n([\s\S]*?)\n\s*(?:TROUBLESHOOTING|$)/
