@@ -19,9 +19,12 @@ export interface ContentsEntry {
   on: number;
 }
 
-/** The entries of the contents pages (from `pdftotext -layout`): a title and the page number at the end of its line. */
-export function contentsEntries(layoutPages: string[]): ContentsEntry[] {
-  const first = layoutPages.findIndex((page) => /^\s*Contents\s*$/m.test(page));
+/**
+ * The entries of the contents pages (from `pdftotext -layout`), found by their heading (`title`, in the document's
+ * language): a title and the page number at the end of its line.
+ */
+export function contentsEntries(layoutPages: string[], title = 'Contents'): ContentsEntry[] {
+  const first = layoutPages.findIndex((page) => page.split('\n').some((line) => line.trim() === title));
   const entriesOf = (index: number) =>
     layoutPages[index]!.split('\n')
       .map((line) => /^\s*(\S.*?)\s{2,}(\d+)\s*$/.exec(line))

@@ -53,20 +53,23 @@ describe('a short report in chapters, without italics of its own', () => {
       const marks = bookmarks(await qpdfJson(pdf));
       expect(marks.map((mark) => [mark.depth, mark.title, mark.page])).toEqual([
         [0, 'Die Zusammenarbeit der Nachbarn', 1],
-        [1, 'Contents', 2],
+        // The words imprint writes are the document's language's (`lang: de`).
+        [1, 'Inhalt', 2],
         [1, 'Erstes Kapitel', 3],
         [1, 'Zweites Kapitel', 4],
-        [1, 'Notes', 5],
+        [1, 'Anmerkungen', 5],
       ]);
       const heads = new Map([
         [3, 'Erstes Kapitel'],
         [4, 'Zweites Kapitel'],
-        [5, 'Notes'],
+        [5, 'Anmerkungen'],
       ]);
       expect(runningHeadProblems(await pageWords(pdf), area, 'Zusammenarbeit', heads)).toEqual([]);
       expect((await pdfFonts(pdf)).some((font) => /SourceSerif4-Italic/.test(font.name))).toBe(true);
       const layout = await pageTexts(pdf, true);
-      expect(contentsProblems(contentsEntries(layout), marks, layout)).toEqual([]);
+      const entries = contentsEntries(layout, 'Inhalt');
+      expect(entries.map((entry) => entry.title)).toEqual(['Erstes Kapitel', 'Zweites Kapitel', 'Anmerkungen']);
+      expect(contentsProblems(entries, marks, layout)).toEqual([]);
     },
   );
 
