@@ -138,7 +138,7 @@ export function buildTable(
       file,
       `This table would show ${rows.length} rows of ${table.file.basename}: the limit is ${maxRows}; select ` +
         'fewer with `where`, split it, or raise the limit (`limits: table-rows`)',
-      { ...(directive.node.position ? { place: directive.node.position } : {}), ruleId: 'limit-table-rows' },
+      { place: directive.node.position, ruleId: 'limit-table-rows' },
     );
     return undefined;
   }
