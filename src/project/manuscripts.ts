@@ -50,7 +50,7 @@ export async function expandManuscripts(
     if (matches.length === 0) {
       const file = entry.file ?? new VFile({ path: path.resolve(entry.base, entry.pattern), cwd });
       error(file, `No manuscript matches \`${entry.pattern}\` (looked in ${entry.base})`, {
-        ...(entry.place ? { place: entry.place } : {}),
+        place: entry.place,
         ruleId: 'manuscript-unmatched',
       });
       if (!entry.file) files.push(file);

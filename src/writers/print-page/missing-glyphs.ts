@@ -80,10 +80,7 @@ export async function reportMissingGlyphs(file: VFile, metadata: Metadata, tree:
     warn(
       file,
       `No face imprint ships can draw ${name} “${String.fromCodePoint(code)}”: it would print as an empty box`,
-      {
-        ...(place ? { place } : {}),
-        ruleId: 'glyph-missing',
-      },
+      { place, ruleId: 'glyph-missing' },
     );
   }
 }
