@@ -24,6 +24,18 @@ async function run(markdown: string, files: Record<string, string> = {}) {
 }
 
 describe('compile', () => {
+  it("keeps a long heading's id within what a PDF destination may be named, twice over unique", async () => {
+    const title = '科技爱好者周刊（第 358 期）：如何拯救一家濒临倒闭的创业公司';
+    const { doc, messages } = await run(`# ${title}\n\nText.\n\n# ${title}\n\nMore.\n\n# A short one\n`);
+    expect(messages).toEqual([]);
+    const ids = doc.outline.map((entry) => entry.id);
+    expect(ids[0]).toBe('科技爱好者周刊第-358-期如何拯');
+    expect(ids[1]).toBe('科技爱好者周刊第-358-期如何拯-1');
+    expect(ids[2]).toBe('a-short-one');
+    // PDF names are held to 127 bytes; Chromium names each destination after its id, percent-encoded.
+    for (const id of ids) expect(encodeURIComponent(id).length).toBeLessThanOrEqual(127);
+  });
+
   it('shifts headings under the title, gives them ids and wraps sections', async () => {
     const { html, doc, messages } = await run('# One\n\nText.\n\n## Sub\n\nMore.\n\n# Two\n');
     expect(messages).toEqual([]);

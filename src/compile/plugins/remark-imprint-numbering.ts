@@ -1,4 +1,4 @@
-import GithubSlugger from 'github-slugger';
+import GithubSlugger, { slug } from 'github-slugger';
 import type { Heading, Root } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import type { Plugin } from 'unified';
@@ -51,8 +51,9 @@ const remarkImprintNumbering: Plugin<[], Root> = function () {
       }
     });
     const headingId = (text: string, fallback: string): string => {
-      let id = slugger.slug(text) || fallback;
-      while (written.has(id)) id = slugger.slug(text || fallback);
+      const base = shortSlug(text);
+      let id = slugger.slug(base) || fallback;
+      while (written.has(id)) id = slugger.slug(base || fallback);
       return id;
     };
 
@@ -99,3 +100,23 @@ const remarkImprintNumbering: Plugin<[], Root> = function () {
 };
 
 export default remarkImprintNumbering;
+
+/**
+ * Most bytes a heading's id may take once percent-encoded (as Chromium names the PDF's destinations after it):
+ * PDF readers are held to names of 127 bytes, and a heading of fifteen Chinese characters already passes that
+ * (poppler warns "name token is longer than what the specification says it can be"). A suffix for a repeated
+ * heading (`-1`) fits in what is left.
+ */
+const maxIdBytes = 120;
+
+/** The heading's slug, cut at a character so that it takes at most {@link maxIdBytes} percent-encoded. */
+export function shortSlug(text: string): string {
+  const whole = slug(text);
+  if (encodeURIComponent(whole).length <= maxIdBytes) return whole;
+  let cut = '';
+  for (const character of whole) {
+    if (encodeURIComponent(cut + character).length > maxIdBytes) break;
+    cut += character;
+  }
+  return cut.replace(/-+$/, '');
+}
