@@ -79,6 +79,28 @@ describe('the shipped themes', () => {
     }
   });
 
+  it('book, right to left: the first page is a left-hand one, the inner margin on the right of odd pages', async () => {
+    const dir = await temporaryFolder();
+    const paragraph = 'هذه فقرة تجريبية باللغة العربية لاختبار اتجاه النص من اليمين إلى اليسار في التقرير. '.repeat(6);
+    const sections = [1, 2, 3, 4, 5, 6].map((n) => `# القسم ${n}\n\n${Array(5).fill(paragraph).join('\n\n')}`);
+    await writeFile(path.join(dir, 'ar.md'), `---\ntitle: تقرير\nlang: ar\n---\n\n${sections.join('\n\n')}\n`);
+    const result = await build({
+      manuscripts: [path.join(dir, 'ar.md')],
+      formats: ['pdf'],
+      write: false,
+      config: false,
+      theme: 'book',
+      browser: { wsEndpoint: inject('browserWSEndpoint') },
+    });
+    expect(result.files.flatMap((file) => file.messages.map(String))).toEqual([]);
+    const edges = leftEdges(await pageWords(result.reports[0]!.editions[0]!.bytes));
+    expect(edges.length).toBeGreaterThan(2);
+    for (const [index, edge] of edges.entries()) {
+      const page = index + 3;
+      expect(edge / mm, `page ${page}`).toBeCloseTo(page % 2 === 1 ? 14 : 24, 0);
+    }
+  });
+
   it('brief: its charts drawn in its accent colour, taken from the custom property the charts read', async () => {
     const { html, pdf } = built.get('brief')!;
     expect(html).toMatch(/class="chart-fill-accent"|class="[^"]*chart-stroke-accent/);
