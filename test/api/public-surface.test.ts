@@ -18,8 +18,10 @@ describe('the public API (the package’s "exports")', () => {
       'mergeManifests',
       'parseShard',
       'startBrowser',
+      'themes',
     ]);
     expect(imprint.formats).toEqual(['html', 'pdf', 'epub']);
+    expect(imprint.themes).toEqual(['book', 'brief']);
     expect(imprint.manifestFileName).toBe('manifest.json');
     expect(imprint.checksumFileName).toBe('SHA256SUMS');
     expect(imprint.parseShard('2/3')).toEqual({ index: 2, count: 3 });
