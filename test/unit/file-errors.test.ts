@@ -1,10 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { build } from '../../src/api.js';
 import { diskReader, type ResourceReader } from '../../src/compile/resources.js';
 import { reasonOf } from '../../src/diagnostics/file-errors.js';
-import { located } from '../helpers/messages.js';
+import { buildHtml } from '../helpers/messages.js';
 import { temporaryFolder } from '../helpers/tools.js';
 
 /**
@@ -43,15 +42,8 @@ async function project(): Promise<string> {
 }
 
 async function run(dir: string, reader: ResourceReader) {
-  const result = await build({
-    manuscripts: [path.join(dir, 'report.md')],
-    formats: ['html'],
-    write: false,
-    config: false,
-    cwd: dir,
-    reader,
-  });
-  return { ok: result.ok, messages: located(result.files, dir) };
+  const { ok, messages } = await buildHtml(dir, { reader });
+  return { ok, messages };
 }
 
 describe('a file that cannot be read', () => {

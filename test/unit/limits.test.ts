@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build, type BuildOptions } from '../../src/api.js';
-import { located } from '../helpers/messages.js';
+import { buildHtml } from '../helpers/messages.js';
 import { temporaryFolder } from '../helpers/tools.js';
 
 /**
@@ -19,17 +19,9 @@ async function buildText(body: string, options: Partial<BuildOptions> = {}, extr
     await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
     await writeFile(path.join(dir, name), text);
   }
-  const manuscript = path.join(dir, 'report.md');
-  await writeFile(manuscript, `${header}${body}`);
-  const result = await build({
-    manuscripts: [manuscript],
-    formats: ['html'],
-    write: false,
-    config: false,
-    cwd: dir,
-    ...options,
-  });
-  return { ok: result.ok, messages: located(result.files, dir) };
+  await writeFile(path.join(dir, 'report.md'), `${header}${body}`);
+  const { ok, messages } = await buildHtml(dir, options);
+  return { ok, messages };
 }
 
 describe('limits on what a manuscript may ask', () => {
@@ -194,13 +186,7 @@ describe('limits on what a manuscript may ask', () => {
     const dir = await temporaryFolder();
     await writeFile(path.join(dir, 'huge.png'), png);
     await writeFile(path.join(dir, 'report.md'), `${header}Text.\n\n![A huge image](huge.png)\n`);
-    const result = await build({
-      manuscripts: [path.join(dir, 'report.md')],
-      formats: ['html'],
-      write: false,
-      config: false,
-      cwd: dir,
-    });
+    const result = await buildHtml(dir);
     expect(result.ok).toBe(false);
     expect(
       result.files.flatMap((file) =>
@@ -223,13 +209,7 @@ describe('limits on what a manuscript may ask', () => {
       path.join(dir, 'report.md'),
       `---\ntitle: Bomb\nauthor: A. Writer\n${levels.join('\n')}\n---\n\nText.\n`,
     );
-    const result = await build({
-      manuscripts: [path.join(dir, 'report.md')],
-      formats: ['html'],
-      write: false,
-      config: false,
-      cwd: dir,
-    });
+    const result = await buildHtml(dir);
     expect(result.ok).toBe(false);
     expect(
       result.files.flatMap((file) => file.messages.map((message) => [message.line, message.ruleId, message.reason])),
