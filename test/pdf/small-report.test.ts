@@ -57,21 +57,28 @@ describe('a short report in chapters, without italics of its own', () => {
         [1, 'Inhalt', 2],
         [1, 'Erstes Kapitel', 3],
         [1, 'Zweites Kapitel', 4],
-        [1, 'Anmerkungen', 5],
       ]);
       const heads = new Map([
         [3, 'Erstes Kapitel'],
         [4, 'Zweites Kapitel'],
-        [5, 'Anmerkungen'],
       ]);
       expect(runningHeadProblems(await pageWords(pdf), area, 'Zusammenarbeit', heads)).toEqual([]);
       expect((await pdfFonts(pdf)).some((font) => /SourceSerif4-Italic/.test(font.name))).toBe(true);
       const layout = await pageTexts(pdf, true);
       const entries = contentsEntries(layout, 'Inhalt');
-      expect(entries.map((entry) => entry.title)).toEqual(['Erstes Kapitel', 'Zweites Kapitel', 'Anmerkungen']);
+      expect(entries.map((entry) => entry.title)).toEqual(['Erstes Kapitel', 'Zweites Kapitel']);
       expect(contentsProblems(entries, marks, layout)).toEqual([]);
     },
   );
+
+  it('sets the note at the foot of the page that cites it (`notes: page`, the default), not at the end', async () => {
+    const texts = await pageTexts(pdf);
+    expect(texts).toHaveLength(4);
+    const page = texts.findIndex((text) => text.includes('Die Anmerkung zum ersten Kapitel'));
+    expect(page + 1).toBe(3);
+    // Below the text that cites it.
+    expect(texts[2]!.indexOf('Die Anmerkung')).toBeGreaterThan(texts[2]!.indexOf('sprach darüber'));
+  });
 
   it('sets the Japanese name in the Japanese face', async () => {
     expect((await pageTexts(pdf)).join('')).toContain('安倍晋三');

@@ -23,6 +23,11 @@ export interface MeasureSettings {
    * a page begins where its first other content does, and at such a figure only when nothing else begins there.
    */
   deferredAttribute?: string;
+  /**
+   * Attribute of the second part of a block split by a page's notes (see `placeNotesInPage`): how much of the
+   * block's text came before it.
+   */
+  offsetAttribute?: string;
 }
 
 export interface MeasuredLayout {
@@ -147,7 +152,11 @@ export function measureInPage(settings: MeasureSettings): MeasuredLayout {
       before = range.toString().replace(/\u00ad/g, '').length;
       beforeNode.set(node, before);
     }
-    return node.nodeType === 3 ? before + (node as Text).data.slice(0, offset).replace(/\u00ad/g, '').length : before;
+    const continued = settings.offsetAttribute ? Number(block.getAttribute(settings.offsetAttribute) ?? 0) : 0;
+    return (
+      continued +
+      (node.nodeType === 3 ? before + (node as Text).data.slice(0, offset).replace(/\u00ad/g, '').length : before)
+    );
   };
 
   const starts: Array<[number, number, number]> = [];
@@ -590,4 +599,492 @@ export function pageAreaInPage(paper: { width: number; height: number }): LaidOu
     height: Math.ceil(box[1] - margins.top - margins.bottom - 1e-6),
     top: margins.top,
   };
+}
+
+export interface PageNotesSettings extends ColumnSettings {
+  /** Selector of the section the notes are set in at the end of the document (it is taken out). */
+  notesSelector: string;
+  /** Selector of a reference to a note (a link to the note's `li`). */
+  referenceSelector: string;
+  /** Attribute of the block of notes at the foot of a page (the style sheets break the page after it). */
+  notesAttribute: string;
+  /** Attribute of the part of an element split by a page's notes that comes after them. */
+  continuedAttribute: string;
+  /** Attribute of the part that comes before them. */
+  splitAttribute: string;
+  /** Attribute of a page block's index (see `pageBlocks`): a continued block keeps its index. */
+  blockAttribute: string;
+  /** Attribute that holds how much of a continued block's text came before it (see `measureInPage`). */
+  offsetAttribute: string;
+  /** Fewest lines of a paragraph left on either side of a split. */
+  minimum: number;
+}
+
+/**
+ * Notes at the foot of the page they are cited on. The notes are taken out
+ * of their section at the end; then, page by page in the measuring layout,
+ * the notes of the references on the page are set in a block (`aside`) at the
+ * point where the page's text must end for them to fit below it: the element
+ * that runs across that point is split there (a paragraph at the start of a
+ * line, up to the section it is in) and the block, pushed to the foot of the
+ * page, asks for a page break after itself. A reference whose line would
+ * pass below that point goes to the next page with its note. A note longer
+ * than the room left is continued at the foot of the next page. Each page is
+ * laid out again before the next is set, so a page's notes always follow the
+ * pages before it. Returns how many notes were set.
+ *
+ * Serialised into the page like `measureInPage`.
+ */
+export function placeNotesInPage(settings: PageNotesSettings): number {
+  const body = document.querySelector(settings.bodySelector);
+  const section = body?.querySelector(settings.notesSelector);
+  if (!body || !section) return 0;
+  const notes = new Map<string, Element>();
+  for (const note of section.querySelectorAll('li[id]')) notes.set(note.id, note);
+  section.remove();
+  const origin = document.body.getBoundingClientRect();
+  const columnOf = (rect: DOMRect) => Math.max(0, Math.floor((rect.left - origin.left + 1) / settings.width));
+  const foot = origin.top + settings.height;
+  const range = document.createRange();
+  const drawn = (rects: DOMRectList | DOMRect[]) =>
+    Array.from(rects).filter((rect) => rect.width > 0 || rect.height > 0);
+  const lineHeight = (element: Element) => {
+    const style = getComputedStyle(element);
+    const height = parseFloat(style.lineHeight);
+    return Number.isFinite(height) ? height : 1.2 * parseFloat(style.fontSize);
+  };
+  /** Where a box's line ends: a text box is centred in its line. */
+  const lineBottom = (rect: DOMRect, parent: Element) => (rect.top + rect.bottom) / 2 + lineHeight(parent) / 2;
+  const noteOf = (reference: Element) => {
+    const href = reference.getAttribute('href') ?? '';
+    return href.startsWith('#') ? decodeURIComponent(href.slice(1)) : '';
+  };
+  const references = Array.from(body.querySelectorAll(settings.referenceSelector)).filter((reference) =>
+    notes.has(noteOf(reference)),
+  );
+  const flowTags = new Set(['SECTION', 'MAIN', 'ARTICLE', 'BODY']);
+  // Kept whole: the notes go before them.
+  const whole = 'table, figure, pre, h1, h2, h3, h4, h5, h6, svg, math, img, hr, .callout-title, details > summary';
+  const replaced = new Set(['IMG', 'SVG', 'svg', 'VIDEO', 'CANVAS', 'HR', 'MATH', 'math', 'PICTURE', 'IFRAME']);
+  const flowOf = (node: Node): Element => {
+    let element = node.nodeType === 3 ? node.parentElement! : (node as Element);
+    while (!flowTags.has(element.tagName) && element.parentElement) element = element.parentElement;
+    return element;
+  };
+
+  /** The next atom (text that is not blank, or a drawing) after `node` in document order, within the body. */
+  const nextAtom = (node: Node): Node | null => {
+    let current: Node | null = node;
+    // Not into a drawing (its parts are not atoms), nor into a block of notes set already.
+    let descend =
+      node.nodeType === 1 &&
+      !replaced.has((node as Element).tagName) &&
+      !(node as Element).hasAttribute(settings.notesAttribute);
+    for (;;) {
+      if (descend && current!.firstChild) current = current!.firstChild;
+      else {
+        while (current && current !== body && !current.nextSibling) current = current.parentNode;
+        if (!current || current === body) return null;
+        current = current.nextSibling;
+      }
+      if (!current) return null;
+      if (current.nodeType === 3) {
+        if (/\S/.test((current as Text).data)) return current;
+        descend = false;
+      } else if (current.nodeType === 1) {
+        const element = current as Element;
+        if (replaced.has(element.tagName)) return current;
+        descend = !element.hasAttribute(settings.notesAttribute);
+      } else descend = false;
+    }
+  };
+  const rectsOf = (node: Node): DOMRect[] => {
+    if (node.nodeType === 3) {
+      range.selectNodeContents(node);
+      return drawn(range.getClientRects());
+    }
+    return drawn((node as Element).getClientRects());
+  };
+  /** The first point at or after `from` whose line does not end in `column` above `limit`. */
+  const firstBelow = (
+    from: Node,
+    column: number,
+    limit: number,
+  ): { node: Node; offset: number; above: Node | null } | null => {
+    let above: Node | null = null;
+    for (let atom: Node | null = from; atom; atom = nextAtom(atom)) {
+      const rects = rectsOf(atom);
+      if (rects.length === 0) continue;
+      const parent = atom.nodeType === 3 ? atom.parentElement! : (atom as Element);
+      const past = (rect: DOMRect) =>
+        columnOf(rect) > column ||
+        (columnOf(rect) === column && (atom.nodeType === 3 ? lineBottom(rect, parent) : rect.bottom) > limit + 0.5);
+      if (!rects.some(past)) {
+        above = atom;
+        continue;
+      }
+      if (atom.nodeType !== 3 || past(rects[0]!)) return { node: atom, offset: 0, above };
+      // The first character of the first line that does not fit.
+      const text = atom as Text;
+      let low = 0;
+      let high = text.data.length;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        range.setStart(text, middle);
+        range.setEnd(text, middle + 1);
+        const boxes = drawn(range.getClientRects());
+        const box = boxes[boxes.length - 1];
+        if (!box || past(box)) high = middle;
+        else low = middle + 1;
+      }
+      // Back to the start of that line: after the blank or hyphen that ended the line before.
+      while (low < text.data.length && /\s/.test(text.data[low]!)) low++;
+      return { node: text, offset: low, above };
+    }
+    return null;
+  };
+
+  /** Lines of a block drawn in `column`, above and below a point: boxes that overlap vertically share a line. */
+  const linesAround = (block: Element, node: Node, offset: number, column: number) => {
+    const count = (rects: DOMRect[]) => {
+      const lines: Array<{ top: number; bottom: number }> = [];
+      for (const rect of rects) {
+        if (columnOf(rect) !== column) continue;
+        const line = lines.find((candidate) => rect.top < candidate.bottom - 1 && rect.bottom > candidate.top + 1);
+        if (line) {
+          line.top = Math.min(line.top, rect.top);
+          line.bottom = Math.max(line.bottom, rect.bottom);
+        } else lines.push({ top: rect.top, bottom: rect.bottom });
+      }
+      return lines.length;
+    };
+    // Boxes with an area only: a blank at the end of a line can report an empty box on the next page.
+    const boxes = () => Array.from(range.getClientRects()).filter((rect) => rect.width > 0 && rect.height > 0);
+    range.setStart(block, 0);
+    range.setEnd(node, offset);
+    const before = count(boxes());
+    // The first letter after a hyphenated break also reports the hyphen drawn before it, on the line before.
+    let top = -Infinity;
+    if (node.nodeType === 3 && offset < (node as Text).data.length) {
+      range.setStart(node, offset);
+      range.setEnd(node, offset + 1);
+      const own = boxes();
+      if (own.length > 0) top = own[own.length - 1]!.top;
+    }
+    range.setStart(node, offset);
+    range.setEnd(block, block.childNodes.length);
+    const rects = boxes().filter((rect) => columnOf(rect) !== column || rect.bottom > top + 1);
+    const after = new Set(rects.map((rect) => columnOf(rect))).size > 1 ? Infinity : count(rects);
+    return { before, after };
+  };
+
+  /** Where the notes go for text to end above `limit` in `column`: a node of a flow element to insert before. */
+  const insertionPoint = (
+    from: Node,
+    last: Node | null,
+    column: number,
+    limit: number,
+  ): { flow: Element; before: Node | null } => {
+    const below = firstBelow(from, column, limit);
+    /** The child of its flow that holds a node. */
+    const topOf = (node: Node) => {
+      let top = node;
+      while (top.parentNode && !flowTags.has((top.parentNode as Element).tagName)) top = top.parentNode;
+      return top;
+    };
+    // Right after the page's last content, in its own flow (the next page may begin another section).
+    const after = (node: Node) => ({ flow: flowOf(node), before: topOf(node).nextSibling });
+    if (!below) return after(last ?? from);
+    const previous = below.above ?? last;
+    if (previous && rectsOf(below.node).every((rect) => columnOf(rect) > column)) {
+      const rects = rectsOf(topOf(previous));
+      if (rects.length > 0 && columnOf(rects[rects.length - 1]!) <= column) return after(previous);
+    }
+    let { node, offset } = below;
+    const element = node.nodeType === 3 ? node.parentElement! : (node as Element);
+    // The outermost element kept whole (a figure, not the table in it).
+    let kept: Element | null = null;
+    for (let up: Element | null = element; up && !flowTags.has(up.tagName); up = up.parentElement)
+      if (up.matches(whole)) kept = up;
+    // A drawing, a table or a heading moves whole; so does what begins on a later page (the notes end this one).
+    const startsLater = rectsOf(node).every((rect) => columnOf(rect) > column);
+    if (kept && body.contains(kept)) {
+      node = kept;
+      offset = -1;
+    } else if (startsLater || node.nodeType !== 3) offset = -1;
+    let target: Node = node;
+    if (offset >= 0) {
+      // Inside a paragraph: keep at least `minimum` lines of it on each side, else move it whole.
+      const block = element.closest('p, li, dd, dt, blockquote, figcaption') ?? element;
+      const { before, after } = linesAround(block, node, offset, column);
+      if (before < settings.minimum || after < settings.minimum) {
+        target = block;
+        offset = -1;
+      }
+    }
+    // A heading is never left at the foot of a page: the notes go before it and what leads into it.
+    let top: Node = target;
+    while (top.parentElement && !flowTags.has(top.parentElement.tagName)) top = top.parentElement;
+    if (offset < 0 || top !== target) {
+      for (;;) {
+        const previous = (top as Element).previousElementSibling;
+        const starting = offset < 0 || (top.nodeType === 1 && top.contains(target) && isStart(top, target, offset));
+        if (starting && previous && /^H[1-6]$/.test(previous.tagName)) {
+          top = previous;
+          target = previous;
+          offset = -1;
+        } else break;
+      }
+    }
+    const flow = flowOf(target);
+    if (offset < 0) {
+      // Split the ancestors up to the flow before the node.
+      return { flow, before: split(target, flow) };
+    }
+    return { flow, before: splitText(target as Text, offset, flow) };
+  };
+  /** Whether nothing is drawn in `element` before the point. */
+  const isStart = (element: Node, node: Node, offset: number) => {
+    range.setStart(element, 0);
+    if (offset >= 0) range.setEnd(node, offset);
+    else range.setEndBefore(node);
+    return !/\S/.test(range.toString());
+  };
+  const textLength = (element: Element, node: Node) => {
+    range.setStart(element, 0);
+    range.setEndBefore(node);
+    return range.toString().replace(/\u00ad/g, '').length;
+  };
+  /** Split `node`'s ancestors below `flow` before `node`; returns the child of `flow` to insert before. */
+  const split = (node: Node, flow: Element): Node | null => {
+    let child: Node | null = node;
+    let parent = node.parentNode as Element;
+    while (parent !== flow) {
+      if (child === parent.firstChild || (child && isStart(parent, child, -1))) {
+        child = parent;
+      } else if (child === null) {
+        child = parent.nextSibling;
+      } else {
+        const rest = parent.cloneNode(false) as Element;
+        rest.removeAttribute('id');
+        rest.setAttribute(settings.continuedAttribute, '');
+        parent.setAttribute(settings.splitAttribute, '');
+        if (parent.hasAttribute(settings.blockAttribute)) {
+          const before = Number(parent.getAttribute(settings.offsetAttribute) ?? 0) + textLength(parent, child);
+          rest.setAttribute(settings.offsetAttribute, String(before));
+        }
+        if (parent.tagName === 'OL') {
+          const items = Array.from(parent.children).filter((item) => item.tagName === 'LI');
+          const index = items.findIndex((item) => item === child || item.contains(child));
+          const start = Number(parent.getAttribute('start') ?? 1);
+          // A continued item keeps its number and shows no marker of its own.
+          rest.setAttribute('start', String(start + Math.max(0, index)));
+        }
+        if (getComputedStyle(parent).textAlign === 'justify')
+          (parent as HTMLElement).style.setProperty('text-align-last', 'justify');
+        while (child) {
+          const next: Node | null = child.nextSibling;
+          rest.append(child);
+          child = next;
+        }
+        parent.after(rest);
+        child = rest;
+      }
+      parent = parent.parentNode as Element;
+    }
+    return child;
+  };
+  const splitText = (text: Text, offset: number, flow: Element): Node | null => {
+    if (offset <= 0) return split(text, flow);
+    if (offset >= text.data.length) return text.nextSibling ? split(text.nextSibling, flow) : split(text, flow);
+    const rest = text.splitText(offset);
+    const before = split(rest, flow);
+    // A word broken at a soft hyphen keeps its hyphen where the line ended (after the split has counted the
+    // text before it: the hyphen is drawn, not a character of the document's text).
+    if (text.data.endsWith('\u00ad')) text.data = `${text.data.slice(0, -1)}-`;
+    return before;
+  };
+
+  const block = (items: Element[]) => {
+    const aside = document.createElement('aside');
+    aside.setAttribute(settings.notesAttribute, '');
+    aside.className = 'page-notes';
+    // With no notes, the block only ends the page (a reference that goes to the next page with its note).
+    if (items.length === 0) return aside;
+    const list = document.createElement('ol');
+    list.append(...items);
+    aside.append(list);
+    return aside;
+  };
+  const numberOf = (reference: Element) => (reference.textContent ?? '').trim();
+
+  let placed = 0;
+  let next = 0;
+  let carried: Element[] = [];
+  /** Where the text of the next page begins, for a page that has only continued notes. */
+  let cursor: Node | null = null;
+  const columnOfNode = (node: Node) => {
+    const rects = rectsOf(node);
+    return rects.length === 0 ? -1 : columnOf(rects[0]!);
+  };
+  const seen = new Set<string>();
+  for (let column = 0, rounds = 0; next < references.length || carried.length > 0; rounds++) {
+    if (rounds > 4 * references.length + 1000)
+      throw new Error(
+        `notes: no progress at page ${column + 1} (${next} of ${references.length}, ${carried.length} continued)`,
+      );
+    // The references on this page whose notes are not set yet.
+    const here: Element[] = [];
+    let index = next;
+    for (; index < references.length; index++) {
+      const reference = references[index]!;
+      if (seen.has(noteOf(reference))) continue;
+      const at = columnOfNode(reference);
+      if (at > column) break;
+      here.push(reference);
+    }
+    if (here.length === 0 && carried.length === 0) {
+      // Nothing on this page: on to the page of the next reference.
+      while (next < references.length && seen.has(noteOf(references[next]!))) next++;
+      if (next >= references.length) break;
+      column = Math.max(column + 1, columnOfNode(references[next]!));
+      continue;
+    }
+    // The height of the notes of the first `count` references (after the notes continued from the page before).
+    const heights = new Map<number, number>();
+    let noteLine = 0;
+    const notesHeight = (count: number) => {
+      const known = heights.get(count);
+      if (known !== undefined) return known;
+      const aside = block([
+        ...carried.map((item) => item.cloneNode(true) as Element),
+        ...here.slice(0, count).map((reference) => {
+          const note = notes.get(noteOf(reference))!.cloneNode(true) as Element;
+          note.setAttribute('value', numberOf(reference));
+          return note;
+        }),
+      ]);
+      // Measured beside the flow, at the width of the page area.
+      aside.style.cssText = `position: absolute; visibility: hidden; left: 0; top: 0; width: ${settings.width}px`;
+      body.append(aside);
+      const height = aside.getBoundingClientRect().height + parseFloat(getComputedStyle(aside).marginTop);
+      noteLine = lineHeight(aside);
+      aside.remove();
+      heights.set(count, height);
+      return height;
+    };
+    // Each reference's line: its top, and its bottom (a line of the block it is in).
+    const lines = here.map((reference) => {
+      const top = Math.min(...rectsOf(reference).map((rect) => rect.top)) - 1;
+      const holder = reference.closest('p, li, td, th, dd, dt, figcaption, blockquote, div') ?? reference;
+      return { top, bottom: top + lineHeight(holder) };
+    });
+    // As many references as keep their notes whole on the page; the text ends above the line of the first
+    // reference left out, which goes to the next page with its note.
+    let count = here.length;
+    let limit = foot;
+    for (; count > 0; count--) {
+      limit = Math.min(foot - notesHeight(count), count < here.length ? lines[count]!.top + 1 : foot);
+      if (lines[count - 1]!.bottom <= limit + 0.5) break;
+    }
+    if (count === 0) {
+      limit = Math.min(foot - notesHeight(0), here.length > 0 ? lines[0]!.top + 1 : foot);
+      // Not even the first note fits whole below its reference: it begins here, below the text down to the
+      // next reference, and is continued on the next page; a reference too low for a few lines of its note
+      // goes to the next page.
+      const first = lines[0];
+      if (first) {
+        // The references on the first one's line go with it.
+        let same = 1;
+        while (same < here.length && lines[same]!.top < first.bottom - 1) same++;
+        const room = Math.min(notesHeight(same), notesHeight(0) + 4 * noteLine);
+        const end = Math.min(foot - room, same < here.length ? lines[same]!.top + 1 : foot);
+        // At the head of a page, the note begins there whatever room is left.
+        if (first.bottom <= end + 0.5 || first.top <= origin.top + (first.bottom - first.top) / 2) {
+          count = same;
+          limit = Math.max(end, first.bottom);
+        }
+      }
+    }
+    let chosen = here.slice(0, count);
+    const from: Node = chosen.length > 0 ? chosen[chosen.length - 1]! : (cursor ?? body);
+    const start: Node | null = chosen.length > 0 ? nextAtom(from) : from === body ? nextAtom(body) : from;
+    const point: { flow: Element; before: Node | null } = start
+      ? insertionPoint(start, chosen.length > 0 ? from : null, column, limit)
+      : { flow: flowOf(from), before: null };
+    // A reference in what went to the next page (a paragraph moved whole, a heading kept with it) goes with it.
+    const moved = (reference: Element) =>
+      point.before !== null &&
+      (point.before === reference ||
+        point.before.contains(reference) ||
+        (point.before.compareDocumentPosition(reference) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0);
+    chosen = chosen.filter((reference) => !moved(reference));
+    // The notes themselves, moved out of their section (their ids come with them).
+    const items = [
+      ...carried,
+      ...chosen.map((reference) => {
+        const note = notes.get(noteOf(reference))!;
+        note.setAttribute('value', numberOf(reference));
+        return note;
+      }),
+    ];
+    const real = block(items);
+    point.flow.insertBefore(real, point.before);
+    for (const reference of chosen) seen.add(noteOf(reference));
+    placed += chosen.length;
+    carried = [];
+    // A note too long for the room left is continued on the next page.
+    const overflow = (() => {
+      for (let atom = nextAtom(real.firstChild ?? real); atom && real.contains(atom); atom = nextAtom(atom)) {
+        const rects = rectsOf(atom);
+        if (rects.some((rect) => columnOf(rect) > column)) return atom;
+      }
+      return null;
+    })();
+    if (overflow) {
+      const list = real.querySelector('ol') ?? real;
+      let from: Node = overflow;
+      let offset = -1;
+      if (overflow.nodeType === 3) {
+        const rects = rectsOf(overflow);
+        if (columnOf(rects[0]!) === column) {
+          const text = overflow as Text;
+          let low = 0;
+          let high = text.data.length;
+          while (low < high) {
+            const middle = (low + high) >> 1;
+            range.setStart(text, middle);
+            range.setEnd(text, middle + 1);
+            const boxes = drawn(range.getClientRects());
+            const box = boxes[boxes.length - 1];
+            if (!box || columnOf(box) > column) high = middle;
+            else low = middle + 1;
+          }
+          from = text;
+          offset = low;
+        }
+      }
+      const first =
+        offset > 0 && offset < (from as Text).data.length
+          ? split((from as Text).splitText(offset), list)
+          : split(from, list);
+      for (let item = first; item; ) {
+        const following: Node | null = item.nextSibling;
+        if (item.nodeType === 1) carried.push(item as Element);
+        item.parentNode?.removeChild(item);
+        item = following;
+      }
+    }
+    // Pushed down to the foot of the page.
+    const rects = drawn(real.getClientRects());
+    const bottom = rects.length > 0 ? rects[rects.length - 1]!.bottom : foot;
+    if (rects.length > 0 && columnOf(rects[0]!) === column && bottom < foot - 1) {
+      real.style.marginTop = `${parseFloat(getComputedStyle(real).marginTop) + (foot - bottom - 1)}px`;
+    }
+    cursor = point.before ?? real.nextSibling;
+    next = index;
+    if (chosen.length < here.length) next = references.indexOf(here[chosen.length]!);
+    column++;
+  }
+  return placed;
 }

@@ -13,6 +13,8 @@ import {
   measureInPage,
   type MeasureSettings,
   pageAreaInPage,
+  type PageNotesSettings,
+  placeNotesInPage,
 } from './measure-in-page.js';
 
 export type { MeasuredLayout, MeasureSettings } from './measure-in-page.js';
@@ -91,4 +93,9 @@ export function replaceStyleSheet(page: PrintPage, selector: string, css: string
       { selector, css },
     ),
   );
+}
+
+/** Set the notes at the foot of the pages that cite them (see `placeNotesInPage`); returns how many. */
+export function placeNotes(page: PrintPage, settings: PageNotesSettings): Promise<number> {
+  return page.evaluateForPrint<number>('setting the notes', inPage(placeNotesInPage, settings));
 }

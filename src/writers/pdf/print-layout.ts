@@ -1,15 +1,28 @@
 import { fontBytes } from '../../assets/font-files.js';
 import type { FontFace } from '../../assets/fonts.js';
 import type { Asset, BrowserSession, PrintPage } from '../../browser/session.js';
-import { correct, fillPageNumbers, measure, readPageArea, replaceStyleSheet, type MeasuredLayout } from './measure.js';
+import {
+  correct,
+  fillPageNumbers,
+  measure,
+  placeNotes,
+  readPageArea,
+  replaceStyleSheet,
+  type MeasuredLayout,
+} from './measure.js';
 import type { ReportDocument } from '../../document/report-document.js';
 import type { PageMap } from '../../document/page-map.js';
 import type { Direction } from '../../document/metadata.js';
 import { labelsOf } from '../../document/labels.js';
 import {
   facesFor,
+  continuedAttribute,
   keepBreakAttribute,
+  notesAtFoot,
   pageCss,
+  pageNotesAttribute,
+  printOutline,
+  splitAttribute,
   printDocument,
   printPagePolicy,
   runningHead,
@@ -82,6 +95,8 @@ const minimumFigureScale = 0.7;
 const largestFigureGap = 0.15;
 const deferredFigureAttribute = 'data-imprint-deferred';
 const measureSelector = 'style[data-imprint-measure]';
+/** Attribute of the second part of a block split by a page's notes: how much of its text came before. */
+const offsetAttribute = 'data-imprint-offset';
 
 /** The print page as Chromium gets it: made without the browser, so it can be made while Chromium starts. */
 export interface PrintPageSource {
@@ -110,7 +125,7 @@ export async function printPageSource(doc: ReportDocument, templates: Templates)
   const html = printDocument({
     metadata: doc.metadata,
     tree: printTree(doc.tree, doc.metadata.lang, doc.images),
-    outline: doc.outline,
+    outline: printOutline(doc.metadata, doc.outline),
     targets: doc.targets,
     printCss: templates.printCss,
     fontUrl: (face) => `/fonts/${face.name}`,
@@ -160,6 +175,7 @@ export async function layOutPrint(
       blockAttribute,
       bodySelector,
       deferredAttribute: deferredFigureAttribute,
+      offsetAttribute,
     });
     // Widows and orphans the browser left: move those paragraphs whole and measure again (a move
     // shifts what follows, so a few rounds at most).
@@ -177,7 +193,32 @@ export async function layOutPrint(
         blockAttribute,
         bodySelector,
         deferredAttribute: deferredFigureAttribute,
+        offsetAttribute,
       });
+    }
+    // Notes at the foot of their pages go in last: they split the text where each page must end.
+    if (notesAtFoot(doc.metadata)) {
+      const placed = await placeNotes(page, {
+        width: area.width,
+        height: area.height,
+        bodySelector,
+        notesSelector: 'section[data-footnotes]',
+        referenceSelector: 'a[data-footnote-ref]',
+        notesAttribute: pageNotesAttribute,
+        continuedAttribute,
+        splitAttribute,
+        blockAttribute,
+        offsetAttribute,
+        minimum: minimumLines,
+      });
+      if (placed > 0)
+        measured = await measure(page, {
+          width: area.width,
+          blockAttribute,
+          bodySelector,
+          deferredAttribute: deferredFigureAttribute,
+          offsetAttribute,
+        });
     }
     const tops = new Map(measured.ids.map(([id, , top]) => [id, top]));
     onStage?.('measure', performance.now() - measureStarted);
@@ -248,7 +289,9 @@ class MeasuredPrintLayout implements PrintLayout {
   async print(options: PrintOptions = {}): Promise<PrintedPdf> {
     // The contents page's targets: headings, whole blocks, whose destinations Chromium places reliably.
     const checked = new Set(
-      this.doc.outline.filter((entry) => entry.depth <= this.doc.metadata.tocDepth).map((entry) => entry.id),
+      printOutline(this.doc.metadata, this.doc.outline)
+        .filter((entry) => entry.depth <= this.doc.metadata.tocDepth)
+        .map((entry) => entry.id),
     );
     let map = this.pageMap;
     let disagreements: PrintedPdf['disagreements'] = [];
@@ -280,7 +323,7 @@ class MeasuredPrintLayout implements PrintLayout {
           headings: [
             this.doc.metadata.title,
             labelsOf(this.doc.metadata).contents,
-            ...this.doc.outline.map((entry) => entry.text),
+            ...printOutline(this.doc.metadata, this.doc.outline).map((entry) => entry.text),
           ],
           ...(wrong.length === 0 ? { destinations, pageAreaTop: this.pageAreaTop } : {}),
         });

@@ -89,6 +89,24 @@ export function printDocument(input: PrintDocumentInput): string {
 /** Attribute the measuring pass sets on a block to move it (and the headings leading into it) to the next page. */
 export const keepBreakAttribute = 'data-imprint-page-break';
 
+/** Attribute of a block of notes set at the foot of a page: the page ends after it. */
+export const pageNotesAttribute = 'data-imprint-page-notes';
+/** Attributes of the two parts of an element split where a page ends above its notes: before and after them. */
+export const splitAttribute = 'data-imprint-split';
+export const continuedAttribute = 'data-imprint-continued';
+/** The id of the notes' heading at the end of the document (remark-rehype's). */
+const notesHeadingId = 'footnote-label';
+
+/** Whether the print edition sets notes at the foot of their pages (`notes: page`, the default). */
+export function notesAtFoot(metadata: Metadata): boolean {
+  return metadata.notes !== 'end';
+}
+
+/** The outline as the print edition has it: without the notes' heading when the notes are at the foot of pages. */
+export function printOutline(metadata: Metadata, outline: readonly OutlineEntry[]): OutlineEntry[] {
+  return notesAtFoot(metadata) ? outline.filter((entry) => entry.id !== notesHeadingId) : [...outline];
+}
+
 /**
  * The page rules imprint writes after the template's: the paper, the running
  * head (the short title; with chapters, also the chapter's title, on pages of
@@ -120,6 +138,16 @@ export function pageCss(metadata: Metadata, outline: readonly OutlineEntry[]): s
   }
   // The measuring pass asks for a page break here to move a paragraph whole rather than leave a widow or an orphan.
   rules.push(`[${keepBreakAttribute}] { break-before: page; }`);
+  // A page's notes end it; the element they split goes on without a gap, an indent or a second marker.
+  rules.push(
+    `[${pageNotesAttribute}] { break-after: page; }`,
+    `[${splitAttribute}] { margin-bottom: 0 !important; padding-bottom: 0 !important; border-bottom: none !important; }`,
+    `[${continuedAttribute}] { margin-top: 0 !important; padding-top: 0 !important; border-top: none !important; ` +
+      'text-indent: 0 !important; break-before: auto !important; }',
+    `li[${continuedAttribute}] { list-style-type: none; }`,
+    `[${pageNotesAttribute}]:empty { margin: 0 !important; padding: 0 !important; border: none !important; }`,
+    `[${pageNotesAttribute}]:empty::before { content: none !important; }`,
+  );
   rules.push(
     '@page :first { @top-left { content: none; } @top-right { content: none; } @bottom-center { content: none; } }',
   );
