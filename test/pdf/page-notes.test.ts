@@ -1,0 +1,150 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { build } from '../../src/api.js';
+import { bookmarks, destinations, links, pageTexts, pageWords, qpdfJson, type Word } from '../helpers/pdf.js';
+import { temporaryFolder } from '../helpers/tools.js';
+
+/** A seeded generator, so the manuscript is the same at every run. */
+function words(seed: number) {
+  const vocabulary = (
+    'the of and to in report policy relations between states trade investment pledges summit visit ' +
+    'minister foreign agreement economic security maritime dialogue'
+  ).split(' ');
+  let state = seed;
+  const next = () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+  const sentence = (length: number) => {
+    const text = Array.from({ length }, () => vocabulary[Math.floor(next() * vocabulary.length)]).join(' ');
+    return `${text[0]!.toUpperCase()}${text.slice(1)}`;
+  };
+  return { next, sentence };
+}
+
+/**
+ * Three chapters of paragraphs, numbered lists and quotations, a note cited every few sentences, and one note
+ * longer than a page (it must be continued on the next page's foot).
+ */
+function manuscript(notes: 'page' | 'end'): { text: string; count: number; long: number } {
+  const { next, sentence } = words(7);
+  const blocks: string[] = [];
+  const definitions: string[] = [];
+  let count = 0;
+  const long = 9;
+  for (let chapter = 1; chapter <= 3; chapter++) {
+    blocks.push(`# Chapter ${chapter}`);
+    for (let block = 0; block < 10; block++) {
+      const sentences = Array.from({ length: 3 + Math.floor(next() * 5) }, () => {
+        let text = sentence(8 + Math.floor(next() * 10));
+        if (next() < 0.3) {
+          count++;
+          text += `[^n${count}]`;
+          const body =
+            count === long
+              ? Array.from({ length: 60 }, () => `${sentence(14)}.`).join(' ')
+              : `${sentence(10 + Math.floor(next() * 10))}.`;
+          definitions.push(`[^n${count}]: Note ${count} begins. ${body}`);
+        }
+        return `${text}.`;
+      });
+      const kind = next();
+      if (kind < 0.15) blocks.push(sentences.map((text, index) => `${index + 1}. ${text}`).join('\n'));
+      else if (kind < 0.25) blocks.push(`> ${sentences.join(' ')}`);
+      else blocks.push(sentences.join(' '));
+    }
+  }
+  const front = ['---', 'title: Notes at the foot', 'author: A. Writer', 'chapters: true', `notes: ${notes}`, '---'];
+  return { text: [...front, '', ...blocks, '', ...definitions, ''].join('\n\n'), count, long };
+}
+
+async function printed(notes: 'page' | 'end') {
+  const dir = await temporaryFolder();
+  const { text, count, long } = manuscript(notes);
+  const file = path.join(dir, 'notes.md');
+  await writeFile(file, text);
+  const result = await build({
+    manuscripts: [file],
+    formats: ['pdf'],
+    write: false,
+    browser: { wsEndpoint: inject('browserWSEndpoint') },
+  });
+  expect(result.files.flatMap((entry) => entry.messages.map(String))).toEqual([]);
+  const pdf = result.reports[0]!.editions[0]!.bytes;
+  const json = await qpdfJson(pdf);
+  return { pdf, json, count, long, texts: await pageTexts(pdf), words: await pageWords(pdf) };
+}
+
+describe('notes at the foot of the page (`notes: page`)', () => {
+  let print: Awaited<ReturnType<typeof printed>>;
+  beforeAll(async () => {
+    print = await printed('page');
+  });
+
+  it('begins every note on the page that cites it, below the text, each linked both ways', () => {
+    const dests = destinations(print.json);
+    const all = links(print.json);
+    expect(print.count).toBeGreaterThan(15);
+    const problems: string[] = [];
+    for (let note = 1; note <= print.count; note++) {
+      const reference = all.find((link) => link.to === `user-content-fn-n${note}`);
+      const back = all.find((link) => link.to === `user-content-fnref-n${note}`);
+      if (!reference || !back) {
+        problems.push(`note ${note}: no link ${reference ? 'back' : 'to it'}`);
+        continue;
+      }
+      const page = dests.get(`user-content-fn-n${note}`);
+      if (page !== reference.page) problems.push(`note ${note}: cited on page ${reference.page}, set on ${page}`);
+      if (dests.get(`user-content-fnref-n${note}`) !== reference.page)
+        problems.push(`note ${note}: leads back to page ${dests.get(`user-content-fnref-n${note}`)}`);
+      // Below the last line of body text on its page.
+      const onPage: Word[] = print.words[reference.page - 1] ?? [];
+      const start = onPage.find(
+        (word, index) => word.text === 'Note' && onPage[index + 1]?.text === `${note}` && onPage[index + 2],
+      );
+      const cited = onPage.filter((word) => word.yMin < (start?.yMin ?? 0) && word.text !== 'Note');
+      if (!start) problems.push(`note ${note}: its text is not on page ${reference.page}`);
+      else if (onPage.some((word) => word.yMin > start.yMin + 1 && /^Chapter$/.test(word.text)))
+        problems.push(`note ${note}: a chapter heading below it`);
+      else if (cited.length === 0) problems.push(`note ${note}: no text above it`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('continues a note longer than the room left at the foot of the next page', () => {
+    const dests = destinations(print.json);
+    const back = links(print.json).find((link) => link.to === `user-content-fnref-n${print.long}`)!;
+    const begins = dests.get(`user-content-fn-n${print.long}`)!;
+    expect(back.page).toBeGreaterThan(begins);
+    // The next page holds body text above the note's rest.
+    const next = print.texts[begins]!;
+    expect(next).toMatch(/\S/);
+    expect(print.texts.join('\n')).toContain(`Note ${print.long} begins.`);
+  });
+
+  it('sets no notes part at the end, and keeps every chapter on pages of its own', () => {
+    const marks = bookmarks(print.json);
+    expect(marks.map((mark) => mark.title)).toEqual([
+      'Notes at the foot',
+      'Contents',
+      'Chapter 1',
+      'Chapter 2',
+      'Chapter 3',
+    ]);
+    // Every body page after the contents says which chapter it is in.
+    for (const [index, text] of print.texts.entries()) if (index >= 2) expect(text).toMatch(/Chapter [1-3]/);
+  });
+});
+
+describe('notes at the end (`notes: end`)', () => {
+  it('sets the notes together under their heading at the end, as before', async () => {
+    const print = await printed('end');
+    const marks = bookmarks(print.json);
+    expect(marks.at(-1)!.title).toBe('Notes');
+    const dests = destinations(print.json);
+    const notesPage = marks.at(-1)!.page;
+    for (let note = 1; note <= print.count; note++)
+      expect(dests.get(`user-content-fn-n${note}`)).toBeGreaterThanOrEqual(notesPage);
+  });
+});
