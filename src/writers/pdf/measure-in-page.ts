@@ -951,34 +951,37 @@ export function placeNotesInPage(settings: PageNotesSettings): number {
       continue;
     }
     // The height of the notes of the first `count` references (after the notes continued from the page before).
-    const heights = new Map<number, number>();
-    let noteLine = 0;
-    const notesHeight = (count: number) => {
-      const known = heights.get(count);
-      if (known !== undefined) return known;
-      const aside = block([
-        ...carried.map((item) => item.cloneNode(true) as Element),
-        ...here.slice(0, count).map((reference) => {
-          const note = notes.get(noteOf(reference))!.cloneNode(true) as Element;
-          note.setAttribute('value', numberOf(reference));
-          return note;
-        }),
-      ]);
-      // Measured beside the flow, at the width of the page area.
-      aside.style.cssText = `position: absolute; visibility: hidden; left: 0; top: 0; width: ${settings.width}px`;
-      body.append(aside);
-      const height = aside.getBoundingClientRect().height + parseFloat(getComputedStyle(aside).marginTop);
-      noteLine = lineHeight(aside);
-      aside.remove();
-      heights.set(count, height);
-      return height;
-    };
     // Each reference's line: its top, and its bottom (a line of the block it is in).
     const lines = here.map((reference) => {
       const top = Math.min(...rectsOf(reference).map((rect) => rect.top)) - 1;
       const holder = reference.closest('p, li, td, th, dd, dt, figcaption, blockquote, div') ?? reference;
       return { top, bottom: top + lineHeight(holder) };
     });
+    // The height of the block with the notes continued from the page before and the first `count` of this
+    // page's, all read from one layout of the block with every note (each layout of the flow costs a page's worth).
+    const measuring = block([
+      ...carried.map((item) => item.cloneNode(true) as Element),
+      ...here.map((reference) => {
+        const note = notes.get(noteOf(reference))!.cloneNode(true) as Element;
+        note.setAttribute('value', numberOf(reference));
+        return note;
+      }),
+    ]);
+    measuring.style.cssText = `position: absolute; visibility: hidden; left: 0; top: 0; width: ${settings.width}px`;
+    body.append(measuring);
+    const blockStyle = getComputedStyle(measuring);
+    const blockTop = measuring.getBoundingClientRect().top;
+    const ends = Array.from(measuring.querySelectorAll(':scope > ol > li')).map(
+      (item) => item.getBoundingClientRect().bottom + parseFloat(getComputedStyle(item).marginBottom),
+    );
+    const closing = parseFloat(blockStyle.paddingBottom) + parseFloat(blockStyle.borderBottomWidth);
+    const opening = parseFloat(blockStyle.marginTop);
+    const noteLine = lineHeight(measuring);
+    measuring.remove();
+    const notesHeight = (count: number) => {
+      const last = carried.length + count - 1;
+      return last < 0 ? 0 : opening + ends[last]! - blockTop + closing;
+    };
     // As many references as keep their notes whole on the page; the text ends above the line of the first
     // reference left out, which goes to the next page with its note.
     let count = here.length;
