@@ -23,6 +23,7 @@ import rehypeImprintLinks from './plugins/rehype-imprint-links.js';
 import rehypeImprintNormalize from './plugins/rehype-imprint-normalize.js';
 import rehypeImprintSanitize from './plugins/rehype-imprint-sanitize.js';
 import rehypeImprintHeadings from './plugins/rehype-imprint-headings.js';
+import rehypeImprintNoteNumbers from './plugins/rehype-imprint-note-numbers.js';
 import rehypeImprintSections from './plugins/rehype-imprint-sections.js';
 import { headingRank } from '../document/headings.js';
 import { labelsFor, labelsOf } from '../document/labels.js';
@@ -128,6 +129,7 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     .use(rehypeImprintHeadings)
     .use(rehypeImprintAlign)
     .use(rehypeImprintSections)
+    .use(rehypeImprintNoteNumbers)
     .use(rehypeImprintUniqueIds);
 
   let started = performance.now();

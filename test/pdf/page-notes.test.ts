@@ -3,7 +3,8 @@ import path from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { build } from '../../src/api.js';
 import { bookmarks, destinations, links, pageTexts, pageWords, qpdfJson, type Word } from '../helpers/pdf.js';
-import { temporaryFolder } from '../helpers/tools.js';
+import { epubFiles } from '../helpers/epub.js';
+import { epubcheck, temporaryFolder } from '../helpers/tools.js';
 
 /** A seeded generator, so the manuscript is the same at every run. */
 function words(seed: number) {
@@ -27,7 +28,7 @@ function words(seed: number) {
  * Three chapters of paragraphs, numbered lists and quotations, a note cited every few sentences, and one note
  * longer than a page (it must be continued on the next page's foot).
  */
-function manuscript(notes: 'page' | 'end'): { text: string; count: number; long: number } {
+function manuscript(notes: 'page' | 'end', numbering = 'document'): { text: string; count: number; long: number } {
   const { next, sentence } = words(7);
   const blocks: string[] = [];
   const definitions: string[] = [];
@@ -55,25 +56,36 @@ function manuscript(notes: 'page' | 'end'): { text: string; count: number; long:
       else blocks.push(sentences.join(' '));
     }
   }
-  const front = ['---', 'title: Notes at the foot', 'author: A. Writer', 'chapters: true', `notes: ${notes}`, '---'];
+  const front = [
+    '---',
+    'title: Notes at the foot',
+    'author: A. Writer',
+    'chapters: true',
+    `notes: ${notes}`,
+    `notes-numbering: ${numbering}`,
+    '---',
+  ];
   return { text: [...front, '', ...blocks, '', ...definitions, ''].join('\n\n'), count, long };
 }
 
-async function printed(notes: 'page' | 'end') {
+async function printed(notes: 'page' | 'end', numbering = 'document') {
   const dir = await temporaryFolder();
-  const { text, count, long } = manuscript(notes);
+  const { text, count, long } = manuscript(notes, numbering);
   const file = path.join(dir, 'notes.md');
   await writeFile(file, text);
   const result = await build({
     manuscripts: [file],
-    formats: ['pdf'],
+    formats: numbering === 'chapter' ? ['pdf', 'epub', 'html'] : ['pdf'],
     write: false,
     browser: { wsEndpoint: inject('browserWSEndpoint') },
   });
   expect(result.files.flatMap((entry) => entry.messages.map(String))).toEqual([]);
-  const pdf = result.reports[0]!.editions[0]!.bytes;
+  const editions = result.reports[0]!.editions;
+  const pdf = editions.find((edition) => edition.format === 'pdf')!.bytes;
+  const epub = editions.find((edition) => edition.format === 'epub')?.bytes;
+  const html = editions.find((edition) => edition.format === 'html')?.bytes;
   const json = await qpdfJson(pdf);
-  return { pdf, json, count, long, texts: await pageTexts(pdf), words: await pageWords(pdf) };
+  return { pdf, epub, html, json, count, long, texts: await pageTexts(pdf), words: await pageWords(pdf) };
 }
 
 describe('notes at the foot of the page (`notes: page`)', () => {
@@ -146,5 +158,57 @@ describe('notes at the end (`notes: end`)', () => {
     const notesPage = marks.at(-1)!.page;
     for (let note = 1; note <= print.count; note++)
       expect(dests.get(`user-content-fn-n${note}`)).toBeGreaterThanOrEqual(notesPage);
+  });
+});
+
+describe('notes numbered per chapter (`notes-numbering: chapter`)', () => {
+  it('numbers each chapter’s notes from 1 in every edition, the notes still at the foot of their pages', async () => {
+    const print = await printed('page', 'chapter');
+    const html = new TextDecoder().decode(print.html!);
+    const body = html.slice(0, html.indexOf('data-footnotes'));
+    // The references' numbers, chapter by chapter.
+    const chapters = body.split(/<h2[^>]*>Chapter /).slice(1);
+    const numbers = chapters.map((chapter) =>
+      [...chapter.matchAll(/data-footnote-ref[^>]*>(\d+)<\/a>/g)].map((match) => Number(match[1])),
+    );
+    expect(numbers).toHaveLength(3);
+    for (const list of numbers) {
+      expect(list.length).toBeGreaterThan(2);
+      expect(list).toEqual(list.map((_, index) => index + 1));
+    }
+    // The HTML edition's notes: a list per chapter, after the chapter's title, each note with its number.
+    const notes = html.slice(html.indexOf('data-footnotes'));
+    expect([...notes.matchAll(/<p class="notes-chapter">([^<]*)<\/p>/g)].map((match) => match[1])).toEqual([
+      'Chapter 1',
+      'Chapter 2',
+      'Chapter 3',
+    ]);
+    // The PDF: each note on the page of its reference, shown with its number in its chapter.
+    const dests = destinations(print.json);
+    const all = links(print.json);
+    let note = 0;
+    for (const [chapter, list] of numbers.entries()) {
+      for (const number of list) {
+        note++;
+        const reference = all.find((link) => link.to === `user-content-fn-n${note}`)!;
+        expect(dests.get(`user-content-fn-n${note}`), `note ${note}`).toBe(reference.page);
+        const words = print.words[reference.page - 1]!;
+        const shown = words.findIndex((word, index) => word.text === 'Note' && words[index + 1]?.text === `${note}`);
+        expect(words[shown - 1]?.text, `note ${note} in chapter ${chapter + 1}`).toBe(`${number}.`);
+      }
+    }
+    // The EPUB: each chapter's notes as pop-ups numbered from 1, and a valid book.
+    const files = await epubFiles(print.epub!);
+    const asides = [...files.entries()]
+      .filter(([name]) => /chapter-\d+\.xhtml$/.test(name))
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([, xhtml]) =>
+        [...xhtml.matchAll(/epub:type="footnote"[^>]*><p><span class="footnote-number">(\d+)\.<\/span>/g)].map(
+          (match) => Number(match[1]),
+        ),
+      )
+      .filter((list) => list.length > 0);
+    expect(asides).toEqual(numbers);
+    expect(await epubcheck(print.epub!)).toMatchObject({ errors: 0 });
   });
 });

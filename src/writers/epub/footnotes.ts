@@ -41,15 +41,17 @@ export function takeFootnotes(tree: Root): Footnotes | undefined {
   const heading = found.children.find(
     (child): child is Element => child.type === 'element' && headingRank(child) !== undefined,
   );
-  const list = found.children.find((child): child is Element => child.type === 'element' && child.tagName === 'ol');
+  // One list, or one per chapter (`notes-numbering: chapter`, each note carrying its number).
+  const lists = found.children.filter((child): child is Element => child.type === 'element' && child.tagName === 'ol');
   const notes = new Map<string, Note>();
   let number = 0;
   // Page-break markers outside the notes themselves (a page that begins with the notes' heading) go with the
   // next note, so they stay in the book when the heading and the list are taken apart.
-  let pending = pageBreaksOutside(found, list);
-  for (const item of list?.children ?? []) {
+  let pending = pageBreaksOutside(found, new Set(lists));
+  for (const item of lists.flatMap((list) => list.children)) {
     if (item.type !== 'element' || item.tagName !== 'li') continue;
-    number++;
+    const given = Number(item.properties.value);
+    number = item.properties.value !== undefined && Number.isInteger(given) ? given : number + 1;
     if (pending.length > 0) {
       const first = item.children.find((child): child is Element => child.type === 'element' && child.tagName === 'p');
       (first ?? item).children.unshift(...pending);
@@ -64,8 +66,8 @@ export function takeFootnotes(tree: Root): Footnotes | undefined {
   };
 }
 
-/** The page-break markers in `section` that are not inside one of the notes of `list`, taken out. */
-function pageBreaksOutside(section: Element, list: Element | undefined): Element[] {
+/** The page-break markers in `section` that are not inside one of the notes of `lists`, taken out. */
+function pageBreaksOutside(section: Element, lists: ReadonlySet<Element>): Element[] {
   const taken: Element[] = [];
   const visit = (parent: Element) => {
     parent.children = parent.children.filter((child) => {
@@ -74,7 +76,7 @@ function pageBreaksOutside(section: Element, list: Element | undefined): Element
         taken.push(child as Element);
         return false;
       }
-      if (parent === list && child.tagName === 'li') return true;
+      if (lists.has(parent) && child.tagName === 'li') return true;
       visit(child);
       return true;
     });
