@@ -51,6 +51,7 @@ describe('what the measuring pass reads from the print style sheets', () => {
       'nav.toc:not(:has(+ nav.figure-list)) { break-after: column !important }',
       'section:has(> h2[id="one"]) { break-before: column !important }',
       '[data-imprint-page-break] { break-before: column !important }',
+      '[data-imprint-page-notes] { break-after: column !important }',
       '.y { break-after: column !important }',
       '.w { break-before: column !important }',
     ]);

@@ -141,7 +141,8 @@ export function pageCss(metadata: Metadata, outline: readonly OutlineEntry[]): s
   // A page's notes end it; the element they split goes on without a gap, an indent or a second marker.
   rules.push(
     `[${pageNotesAttribute}] { break-after: page; }`,
-    `[${splitAttribute}] { margin-bottom: 0 !important; padding-bottom: 0 !important; border-bottom: none !important; }`,
+    `[${splitAttribute}] { margin-bottom: 0 !important; padding-bottom: 0 !important; ` +
+      'border-bottom: none !important; }',
     `[${continuedAttribute}] { margin-top: 0 !important; padding-top: 0 !important; border-top: none !important; ` +
       'text-indent: 0 !important; break-before: auto !important; }',
     `li[${continuedAttribute}] { list-style-type: none; }`,
