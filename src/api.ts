@@ -209,6 +209,8 @@ async function buildInto(
   };
   const previous = write ? await previousManifest(run.outDir) : undefined;
   const templates = await loadTemplates(run.templateDir, run.theme);
+  // A font the templates cannot load stops the run before anything is built, like a problem in the configuration.
+  if (hasErrors(templates.files)) return { ok: false, reports: [], files: [...settled, ...templates.files] };
   const fingerprints = new Map<string, Promise<string>>();
 
   // One browser for the whole run, started on first use. When nothing says the

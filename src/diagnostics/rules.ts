@@ -81,6 +81,12 @@ export const ruleIds = [
   'page-layout-unchecked',
   // scripts and fonts
   'glyph-missing',
+  // a template folder's style sheets and the fonts they bring
+  'template-css-syntax',
+  'template-font-missing',
+  'template-font-outside',
+  'template-font-invalid',
+  'template-font-remote',
 ] as const;
 
 export type RuleId = (typeof ruleIds)[number];

@@ -2,7 +2,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnvironmentError } from '../../browser/locate.js';
+import type { VFile } from 'vfile';
 import { errnoOf, reasonOf } from '../../diagnostics/file-errors.js';
+import { readTemplateFonts, styleSheetFile, type TemplateFont } from './template-fonts.js';
+
+export type { TemplateFont } from './template-fonts.js';
 
 /** The styles and page shells users can edit, read from a template folder. */
 export interface Templates {
@@ -12,6 +16,15 @@ export interface Templates {
   epubCss: string;
   /** EJS shells of the EPUB package (given to epub-gen-memory) and of its cover image. */
   epub: { contentOpf: string; navXhtml: string; tocNcx: string; chapterXhtml: string; coverSvg: string };
+  /**
+   * The font files the template's style sheets load with `@font-face`, which `printCss` and `epubCss` name by
+   * their `url` (see `readTemplateFonts`).
+   */
+  fonts: TemplateFont[];
+  /** Whether the print style sheets set a page size (`@page { size }`): it wins over a paper nobody named. */
+  setsPageSize: boolean;
+  /** The template's style sheets, with a message for each font they cannot load: an error stops the run. */
+  files: VFile[];
 }
 
 /** The template folder shipped with imprint. */
@@ -51,32 +64,50 @@ export function loadTemplates(dir: string = defaultTemplateDir, theme?: Theme): 
   const key = `${dir}\u0000${theme ?? ''}`;
   let pending = loaded.get(key);
   if (!pending) {
-    const read = (name: string) =>
+    const fileOf = (name: string) =>
       readFile(path.join(dir, name), 'utf8')
+        .then((text) => ({ text, path: path.join(dir, name) }))
         .catch((cause: NodeJS.ErrnoException) => {
           if (cause.code !== 'ENOENT' || path.resolve(dir) === path.resolve(defaultTemplateDir)) throw cause;
-          return readFile(path.join(defaultTemplateDir, name), 'utf8');
+          return readFile(path.join(defaultTemplateDir, name), 'utf8').then((text) => ({
+            text,
+            path: path.join(defaultTemplateDir, name),
+          }));
         })
         .catch((cause: unknown) => {
           // A template that is there and cannot be read (permissions, a folder in its place): say which.
           if (errnoOf(cause) === undefined) throw cause;
           throw new EnvironmentError(`Cannot read the template ${path.join(dir, name)}: ${reasonOf(cause)}`);
         });
+    const read = (name: string) => fileOf(name).then((file) => file.text);
+    // A style sheet's fonts are files of the folder it is in (the shipped one's, for a sheet the folder lacks).
+    const styleSheet = async (name: string) => {
+      const { text, path: filePath } = await fileOf(name);
+      const file = styleSheetFile(filePath, text);
+      return { file, ...(await readTemplateFonts(text, file, path.dirname(filePath))) };
+    };
+    const themeSheet = (name: string) =>
+      theme ? readFile(path.join(defaultTemplateDir, 'themes', theme, name), 'utf8') : Promise.resolve('');
     pending = Promise.all([
-      read('print.css'),
-      read('epub.css'),
+      styleSheet('print.css'),
+      styleSheet('epub.css'),
       read('epub/content.opf.ejs'),
       read('epub/toc.xhtml.ejs'),
       read('epub/toc.ncx.ejs'),
       read('epub/chapter.xhtml.ejs'),
       read('epub/cover.svg.ejs'),
-      theme ? readFile(path.join(defaultTemplateDir, 'themes', theme, 'print.css'), 'utf8') : '',
-      theme ? readFile(path.join(defaultTemplateDir, 'themes', theme, 'epub.css'), 'utf8') : '',
-    ]).then(([printCss, epubCss, contentOpf, navXhtml, tocNcx, chapterXhtml, coverSvg, themePrint, themeEpub]) => ({
+      themeSheet('print.css'),
+      themeSheet('epub.css'),
+    ]).then(([print, epub, contentOpf, navXhtml, tocNcx, chapterXhtml, coverSvg, themePrint, themeEpub]) => ({
       // The theme's rules come after the template's, and win where they say otherwise.
-      printCss: themePrint ? `${printCss}\n${themePrint}` : printCss,
-      epubCss: themeEpub ? `${epubCss}\n${themeEpub}` : epubCss,
+      printCss: themePrint ? `${print.css}\n${themePrint}` : print.css,
+      epubCss: themeEpub ? `${epub.css}\n${themeEpub}` : epub.css,
       epub: { contentOpf, navXhtml, tocNcx, chapterXhtml, coverSvg },
+      // A file both sheets load is one font.
+      fonts: [...new Map([...print.fonts, ...epub.fonts].map((font) => [font.url, font])).values()],
+      // The shipped themes set no page size (see decision 075).
+      setsPageSize: print.setsPageSize,
+      files: [print.file, epub.file].filter((file) => file.messages.length > 0),
     }));
     loaded.set(key, pending);
   }
