@@ -44,14 +44,7 @@ async function cachedSfnt(face: FontFace, woff2: Buffer): Promise<Buffer> {
     const kept = await readFile(file).catch(() => undefined);
     if (kept && isSfnt(kept)) return kept;
   }
-  // One conversion at a time: the converter's WebAssembly module is one instance, and
-  // conversions started together come back empty. The result is copied out of its memory.
-  const converted = conversions.then(async () => {
-    const { convert } = await import('fontverter');
-    return Buffer.from(await convert(woff2, 'sfnt'));
-  });
-  conversions = converted.catch(() => undefined);
-  const sfnt = await converted;
+  const sfnt = await toSfnt(woff2);
   if (file && folder) {
     // Written beside, then renamed: a build running at the same time reads a whole file or none.
     const partial = `${file}.${process.pid}.tmp`;
@@ -61,6 +54,22 @@ async function cachedSfnt(face: FontFace, woff2: Buffer): Promise<Buffer> {
       .catch(() => undefined);
   }
   return sfnt;
+}
+
+/**
+ * A font file (WOFF2, WOFF, TrueType or OpenType) as an OpenType (sfnt) font. One conversion at a time: the
+ * converter's WebAssembly module is one instance, and conversions started together come back empty. The result
+ * is copied out of its memory.
+ */
+export function toSfnt(bytes: Uint8Array): Promise<Buffer> {
+  const font = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (isSfnt(font)) return Promise.resolve(font);
+  const converted = conversions.then(async () => {
+    const { convert } = await import('fontverter');
+    return Buffer.from(await convert(font, 'sfnt'));
+  });
+  conversions = converted.catch(() => undefined);
+  return converted;
 }
 
 /** `node_modules/.cache/imprint/fonts` of the node_modules the shipped fonts are installed in. */

@@ -55,14 +55,16 @@ function roleOf(name: string): string {
 
 /**
  * The rules that colour each mark from the custom property of its colour's role (`--chart-accent`), with the
- * palette as their defaults: set before the templates' style sheets, which set the properties to recolour every
- * chart.
+ * palette as their defaults, and set its text in `--chart-font` (a template's own face too): set before the
+ * templates' style sheets, which set the properties to recolour every chart.
  */
 export const chartColourCss = [
   `:root { ${Object.entries(palette)
     .map(([name, value]) => `--chart-${roleOf(name)}: ${value};`)
     .join(' ')} --chart-font: ${fontFamily}; }`,
-  'svg.chart { font-family: var(--chart-font); }',
+  // A family of --chart-font that has no face, or a face without a character, falls back to the shipped faces,
+  // not to whatever the machine has.
+  `svg.chart { font-family: var(--chart-font), ${fontFamily.replace(/,\s*serif$/, '')}; }`,
   ...Object.keys(palette)
     .map(roleOf)
     .flatMap((role) => [

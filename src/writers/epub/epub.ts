@@ -6,7 +6,15 @@ import { isoPartialDate } from '../../data/partial-date.js';
 import { accessibilityMetadata, type BookContents } from './accessibility.js';
 import { contains, idsIn, selectAll, splitChapters, type EpubChapter } from './chapters.js';
 import { renderCover } from './cover.js';
-import { embedFonts, fontCharacters, fontFaceRules, type EmbeddedFont } from './fonts.js';
+import {
+  embedFonts,
+  embedTemplateFonts,
+  fontCharacters,
+  fontFaceRules,
+  withTemplateFonts,
+  type EmbeddedFont,
+  type EmbeddedTemplateFont,
+} from './fonts.js';
 import { placeFootnotes, takeFootnotes } from './footnotes.js';
 import { packageImages } from './images.js';
 import { setImageSources } from '../image-sources.js';
@@ -37,6 +45,8 @@ export interface EpubOptions {
 export interface PreparedFonts {
   text: string;
   fonts: EmbeddedFont[];
+  /** The template's own fonts. */
+  templateFonts: EmbeddedTemplateFont[];
 }
 
 /**
@@ -52,7 +62,7 @@ export function prepareEpubEdition(doc: ReportDocument, templates: Templates): P
   void loadPackager().catch(() => undefined);
   const fonts = (async () => {
     const { text } = await assemble(doc, templates, undefined, undefined);
-    return { text, fonts: await embedFonts(textFaces(doc.metadata, doc.tree), text) };
+    return { text, ...(await subsetFonts(doc, templates, text)) };
   })();
   fonts.catch(() => undefined);
   return fonts;
@@ -84,11 +94,9 @@ export async function epubEdition(
   const a11y = accessibilityMetadata(bookContents(chapters, pageBreaks, notes.size));
   const xhtml = chapters.map((chapter) => toXhtml(chapter.body));
   const prepared = options.fonts ? await options.fonts : undefined;
-  const fonts =
-    prepared && sameCharacters(prepared.text, text)
-      ? prepared.fonts
-      : await embedFonts(textFaces(metadata, doc.tree), text);
-  const css = `${fontFaceRules(fonts)}\n${chartColourCss}\n${templates.epubCss}`;
+  const { fonts, templateFonts } =
+    prepared && sameCharacters(prepared.text, text) ? prepared : await subsetFonts(doc, templates, text);
+  const css = `${fontFaceRules(fonts)}\n${chartColourCss}\n${withTemplateFonts(templates.epubCss, templateFonts)}`;
 
   const modified = new Date(options.sourceDateEpoch === undefined ? Date.now() : options.sourceDateEpoch * 1000);
   const { bytes, malformed } = await packageEpub({
@@ -140,7 +148,11 @@ export async function epubEdition(
       properties: manifestProperties(chapter.body),
     })),
     // A face declared under several families is one file.
-    fonts: [...new Map(fonts.map((font) => [font.filename, { filename: font.filename, bytes: font.bytes }])).values()],
+    fonts: [
+      ...new Map(
+        [...fonts, ...templateFonts].map((font) => [font.filename, { filename: font.filename, bytes: font.bytes }]),
+      ).values(),
+    ],
     images,
     cover: { filename: 'cover.svg', mediaType: 'image/svg+xml', bytes: new TextEncoder().encode(cover.svg) },
     date: zipDate(modified),
@@ -148,6 +160,16 @@ export async function epubEdition(
   reportMalformed(malformed, chapters, doc.file);
   // Every chapter is a content document of the reading order; the navigation document is not among them.
   return { bytes, chapters: chapters.length };
+}
+
+/** The shipped faces and the template's own fonts, each subset to the characters of `text`. */
+async function subsetFonts(
+  doc: ReportDocument,
+  templates: Templates,
+  text: string,
+): Promise<Pick<PreparedFonts, 'fonts' | 'templateFonts'>> {
+  const fonts = await embedFonts(textFaces(doc.metadata, doc.tree), text);
+  return { fonts, templateFonts: await embedTemplateFonts(templates.fonts, templates.epubCss, text) };
 }
 
 /**

@@ -1,5 +1,6 @@
-import { sfntOf } from '../../assets/font-files.js';
+import { sfntOf, toSfnt } from '../../assets/font-files.js';
 import type { FontFace } from '../../assets/fonts.js';
+import type { TemplateFont } from '../print-page/templates.js';
 
 export { sfntOf } from '../../assets/font-files.js';
 export { inRanges, parseUnicodeRange } from '../../assets/fonts.js';
@@ -82,6 +83,53 @@ export async function embedFonts(faces: readonly FontFace[], text: string): Prom
     embedded.push({ face, ...(await subset(face)) });
   }
   return embedded;
+}
+
+/** A font file a template brings, subset to the characters of the book, and the URL its style sheet names. */
+export interface EmbeddedTemplateFont {
+  /** The URL the loaded style sheet names the font by (`TemplateFont.url`). */
+  url: string;
+  /** File name in the package's `fonts/` folder. */
+  filename: string;
+  mediaType: 'font/ttf' | 'font/otf';
+  bytes: Uint8Array;
+}
+
+/**
+ * Subset each font the template's EPUB style sheet loads to the characters of `text` (with those every face
+ * keeps), as a plain OpenType file like the shipped faces': the template does not say which text it sets in
+ * the face, so every character of the book the font has is kept.
+ */
+export async function embedTemplateFonts(
+  fonts: readonly TemplateFont[],
+  css: string,
+  text: string,
+): Promise<EmbeddedTemplateFont[]> {
+  const wanted = [...fontCharacters(text)]
+    .filter((character) => character.codePointAt(0)! >= 0x20)
+    .sort()
+    .join('');
+  const embedded: EmbeddedTemplateFont[] = [];
+  for (const font of fonts.filter((candidate) => css.includes(candidate.url))) {
+    const { default: subsetFont } = await import('subset-font');
+    const bytes = await subsetFont(await toSfnt(font.bytes), wanted, { targetFormat: 'sfnt' });
+    const otf = bytes.toString('latin1', 0, 4) === 'OTTO';
+    const name = font.url.slice(font.url.lastIndexOf('/') + 1).replace(/\.[a-z0-9]+$/, '');
+    embedded.push({
+      url: font.url,
+      filename: `template-${name}.${otf ? 'otf' : 'ttf'}`,
+      mediaType: otf ? 'font/otf' : 'font/ttf',
+      bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    });
+  }
+  return embedded;
+}
+
+/** The EPUB style sheet with the template's fonts named by their files in the package's `fonts/` folder. */
+export function withTemplateFonts(css: string, fonts: readonly EmbeddedTemplateFont[]): string {
+  let named = css;
+  for (const font of fonts) named = named.replaceAll(font.url, `fonts/${font.filename}`);
+  return named;
 }
 
 /** The `@font-face` rules of the embedded fonts, for the style sheet next to the `fonts/` folder. */

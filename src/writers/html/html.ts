@@ -46,8 +46,20 @@ export async function htmlEdition(doc: ReportDocument, templates: Templates): Pr
     tree,
     outline: doc.outline,
     targets: doc.targets,
-    printCss: templates.printCss,
+    printCss: inlineTemplateFonts(templates),
     fontUrl: (face) => urls.get(face.name) ?? '',
     contentSecurityPolicy: htmlEditionPolicy,
   });
+}
+
+/**
+ * The print style sheet with the template's own fonts inlined as data: URLs, whole (the page's
+ * Content-Security-Policy allows fonts from data: URLs only).
+ */
+function inlineTemplateFonts(templates: Templates): string {
+  let css = templates.printCss;
+  for (const font of templates.fonts) {
+    css = css.replaceAll(font.url, `data:${font.mediaType};base64,${Buffer.from(font.bytes).toString('base64')}`);
+  }
+  return css;
 }

@@ -119,6 +119,8 @@ export async function printPageSource(doc: ReportDocument, templates: Templates)
   );
   for (const image of doc.images.values())
     assets.set(`/${image.name}`, { body: image.bytes, contentType: image.mediaType });
+  // The template's own fonts, at the URL its style sheet names them by (relative to the page's).
+  for (const font of templates.fonts) assets.set(`/${font.url}`, { body: font.bytes, contentType: font.mediaType });
   const styleSheets = [templates.printCss, pageCss(doc.metadata, doc.outline)];
   const area = pageArea(styleSheets, doc.metadata.paper);
   const breaks = columnBreakCss(styleSheets);
@@ -132,7 +134,7 @@ export async function printPageSource(doc: ReportDocument, templates: Templates)
     contentSecurityPolicy: printPagePolicy,
     measureCss: measureCss(area, breaks, doc.metadata.dir),
   });
-  return { html, assets, area, breaks, fonts: marginFonts(doc, faces) };
+  return { html, assets, area, breaks, fonts: marginFonts(doc, faces, templates) };
 }
 
 export async function layOutPrint(
@@ -231,10 +233,15 @@ export async function layOutPrint(
 
 /**
  * The faces the running heads and folios may be set in: every face the page
- * declares, for the characters of the short title, the chapters' titles and
- * the folios (whatever faces the template gives its margin boxes).
+ * declares (the shipped ones and the template's own), for the characters of
+ * the short title, the chapters' titles and the folios (whatever faces the
+ * template gives its margin boxes).
  */
-function marginFonts(doc: ReportDocument, declared: readonly FontFace[]): Array<{ font: string; text: string }> {
+function marginFonts(
+  doc: ReportDocument,
+  declared: readonly FontFace[],
+  templates: Templates,
+): Array<{ font: string; text: string }> {
   const text = [
     doc.metadata.shortTitle,
     ...(doc.metadata.chapters
@@ -247,6 +254,7 @@ function marginFonts(doc: ReportDocument, declared: readonly FontFace[]): Array<
     const font = `${face.style} ${face.weight} 16px "${face.family}"`;
     faces.set(font, { font, text });
   }
+  for (const font of templates.fonts.flatMap((template) => template.fonts)) faces.set(font, { font, text });
   return [...faces.values()];
 }
 
