@@ -188,6 +188,8 @@ function metadataFrom(
     ...(publisher ? { publisher } : {}),
     ...(series ? { series } : {}),
     paper: overrides.paper ?? (data.paper?.toLowerCase() as Paper | undefined) ?? overrides.defaults?.paper ?? 'a4',
+    paperNamed:
+      overrides.paper !== undefined || data.paper !== undefined || overrides.defaults?.paper !== undefined || undefined,
     tocDepth: data['toc-depth'] ?? 2,
     ...(data.chapters ? { chapters: true } : {}),
     listOfFigures: data.lof,

@@ -43,6 +43,11 @@ export interface Metadata {
   publisher?: string;
   series?: string;
   paper: Paper;
+  /**
+   * The paper was named (`--paper`, the front matter's or the configuration file's `paper:`): its size wins over
+   * a page size the template sets. Absent, `paper` is the default, and a template's `@page { size }` wins.
+   */
+  paperNamed?: boolean;
   /** Deepest heading level listed in tables of contents (1 = top-level sections). */
   tocDepth: number;
   /**

@@ -127,10 +127,7 @@ export async function epubEdition(
         keywords: metadata.keywords,
         series: metadata.series,
         generator: `${toolName} ${toolVersion}`,
-        pageSource:
-          pageBreaks.length > 0
-            ? `${metadata.title}, PDF edition (${metadata.paper === 'letter' ? 'US Letter' : 'A4'})`
-            : undefined,
+        pageSource: pageBreaks.length > 0 ? pageSource(metadata, templates) : undefined,
         a11y,
         nav,
         labels: labelsOf(metadata),
@@ -160,6 +157,12 @@ export async function epubEdition(
   reportMalformed(malformed, chapters, doc.file);
   // Every chapter is a content document of the reading order; the navigation document is not among them.
   return { bytes, chapters: chapters.length };
+}
+
+/** The edition the page list's numbers are from: the PDF, on the paper named or the template's page size. */
+function pageSource(metadata: Metadata, templates: Templates): string {
+  if (templates.setsPageSize && !metadata.paperNamed) return `${metadata.title}, PDF edition`;
+  return `${metadata.title}, PDF edition (${metadata.paper === 'letter' ? 'US Letter' : 'A4'})`;
 }
 
 /** The shipped faces and the template's own fonts, each subset to the characters of `text`. */

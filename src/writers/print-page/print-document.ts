@@ -69,7 +69,7 @@ export function printDocument(input: PrintDocumentInput): string {
             ? h('meta', { name: 'keywords', content: metadata.keywords.join(', ') })
             : undefined,
           h('meta', { name: 'generator', content: `${toolName} ${toolVersion}` }),
-          h('style', `${fontFaceCss(faces, input.fontUrl)}\n${chartColourCss}`),
+          h('style', `${fontFaceCss(faces, input.fontUrl)}\n${chartColourCss}\n${paperCss(metadata)}`),
           h('style', input.printCss),
           h('style', pageCss(metadata, input.outline)),
           input.measureCss === undefined ? undefined : h('style', { dataImprintMeasure: '' }, input.measureCss),
@@ -108,7 +108,15 @@ export function printOutline(metadata: Metadata, outline: readonly OutlineEntry[
 }
 
 /**
- * The page rules imprint writes after the template's: the paper, the running
+ * The paper's size, set before the template's style sheets: a template's `@page { size }` wins over it. A paper
+ * that was named (`metadata.paperNamed`) is set again after them, by `pageCss`, and wins.
+ */
+export function paperCss(metadata: Metadata): string {
+  return `@page { size: ${metadata.paper === 'letter' ? 'letter' : 'A4'}; }`;
+}
+
+/**
+ * The page rules imprint writes after the template's: the paper when it was named, the running
  * head (the short title; with chapters, also the chapter's title, on pages of
  * a named page per chapter, which is why each chapter begins a page), and no
  * running head or folio on the cover.
@@ -118,8 +126,8 @@ export function pageCss(metadata: Metadata, outline: readonly OutlineEntry[]): s
   const rtl = metadata.dir === 'rtl';
   const [titleBox, chapterBox] = rtl ? ['top-right', 'top-left'] : ['top-left', 'top-right'];
   const rules = [
-    `@page { size: ${metadata.paper === 'letter' ? 'letter' : 'A4'}; @${titleBox} { content: ` +
-      `${cssString(metadata.shortTitle)}; } }`,
+    `@page { ${metadata.paperNamed ? `size: ${metadata.paper === 'letter' ? 'letter' : 'A4'}; ` : ''}` +
+      `@${titleBox} { content: ${cssString(metadata.shortTitle)}; } }`,
   ];
   if (rtl)
     rules.push(
