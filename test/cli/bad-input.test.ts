@@ -121,6 +121,27 @@ describe('imprint build on bad input', () => {
     expect(result.stderr).toMatch(/exchanges\.csv:8:1/);
   });
 
+  it("reports a template's missing font at its url( in the style sheet, builds nothing and exits 1", async () => {
+    const templates = path.join(project, 'house');
+    await cp(path.join(repositoryRoot, 'test/fixtures/house-style'), templates, { recursive: true });
+    await rm(path.join(templates, 'fonts/House.woff2'));
+    const out = path.join(project, 'out');
+    const result = await imprint([
+      'build',
+      path.join(project, 'report.md'),
+      '--templates',
+      templates,
+      '--out',
+      out,
+      ...browserArgs(),
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/house\/print\.css:7:8\s+error\s+Font `fonts\/House\.woff2` cannot be found/);
+    expect(result.stderr).toContain('template-font-missing');
+    expectNoStackTrace(result.stderr);
+    await expect(readdir(out)).rejects.toThrow();
+  });
+
   it('never replaces a good earlier output and leaves no partial file when a build fails', async () => {
     const out = path.join(project, 'out');
     const good = await imprint(['build', path.join(project, 'report.md'), '--out', out, ...browserArgs()]);

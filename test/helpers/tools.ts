@@ -41,10 +41,10 @@ export function pdfInfo(pdf: Uint8Array): Promise<Record<string, string>> {
   });
 }
 
-/** `pdffonts` rows: name, type, embedded, subset. */
-export function pdfFonts(pdf: Uint8Array): Promise<Array<{ name: string; embedded: boolean }>> {
+/** `pdffonts` rows (of one page, given `page`): name, type, embedded, subset. */
+export function pdfFonts(pdf: Uint8Array, page?: number): Promise<Array<{ name: string; embedded: boolean }>> {
   return withFile(pdf, 'pdf', async (file) => {
-    const { stdout } = await run('pdffonts', [file]);
+    const { stdout } = await run('pdffonts', [...(page === undefined ? [] : ['-f', `${page}`, '-l', `${page}`]), file]);
     return stdout
       .split('\n')
       .slice(2)
