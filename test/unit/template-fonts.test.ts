@@ -1,4 +1,4 @@
-import { copyFile, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { VFile } from 'vfile';
@@ -85,11 +85,16 @@ describe("a template folder's fonts that cannot be used", () => {
     ]);
   });
 
-  it('a file that is not a font (by its first bytes, whatever its name): template-font-invalid', async () => {
+  it('not a font by its first bytes (whatever its name), or a font cut short: template-font-invalid', async () => {
     const { dir, templates } = await project(
-      sheet('@font-face { font-family: "Text"; src: url("fonts/Text.woff2") format("woff2"); }'),
+      sheet(
+        '@font-face { font-family: "Text"; src: url("fonts/Text.woff2") format("woff2"); }',
+        '@font-face { font-family: "Cut"; src: url("fonts/Cut.woff2") format("woff2"); }',
+      ),
     );
     await writeFile(path.join(templates, 'fonts/Text.woff2'), 'This is a text file, not a font at all.\n');
+    // The first 200 bytes of the font: its header says WOFF2, and the rest is missing.
+    await writeFile(path.join(templates, 'fonts/Cut.woff2'), (await readFile(fixtureFont)).subarray(0, 200));
     const { ok, messages } = await buildHtml(dir, { templateDir: templates });
     expect(ok).toBe(false);
     expect(messages).toEqual([
@@ -101,6 +106,13 @@ describe("a template folder's fonts that cannot be used", () => {
         reason:
           'Font `fonts/Text.woff2` is not a font file: a template may bring WOFF2, WOFF, TrueType or OpenType fonts',
       },
+      expect.objectContaining({
+        file: 'house/print.css',
+        line: 4,
+        column: 39,
+        ruleId: 'template-font-invalid',
+        reason: expect.stringMatching(/^Font `fonts\/Cut.woff2` cannot be read as a font: it does not decompress/),
+      }),
     ]);
   });
 

@@ -3,6 +3,8 @@ import path from 'node:path';
 import postcss, { type AtRule, type Declaration } from 'postcss';
 import { VFile } from 'vfile';
 import { location } from 'vfile-location';
+import { toSfnt } from '../../assets/font-files.js';
+import { harfBuzz } from '../../assets/font-metrics.js';
 import { diskReader, readInProject, resolveInProject, type ResourceReader } from '../../compile/resources.js';
 import { error } from '../../diagnostics/report.js';
 import type { RuleId } from '../../diagnostics/rules.js';
@@ -218,7 +220,27 @@ async function readSource(
       problem: 'is not a font file: a template may bring WOFF2, WOFF, TrueType or OpenType fonts',
       ruleId: 'template-font-invalid',
     };
+  const damage = await damageOf(bytes);
+  if (damage) return { problem: `cannot be read as a font: ${damage}`, ruleId: 'template-font-invalid' };
   return { bytes, mediaType };
+}
+
+/**
+ * Why a file that begins like a font is not one that can be used (cut short, damaged), or undefined: it must
+ * decompress, and HarfBuzz must find characters in it. Chromium would refuse such a face only while printing,
+ * and the EPUB could not subset it.
+ */
+async function damageOf(bytes: Uint8Array): Promise<string | undefined> {
+  let sfnt: Buffer;
+  try {
+    sfnt = await toSfnt(bytes);
+  } catch (cause) {
+    return `it does not decompress (${cause instanceof Error ? cause.message : String(cause)})`;
+  }
+  const hb = await harfBuzz();
+  // HarfBuzz frees the blob and the face when they are collected.
+  const face = new hb.Face(new hb.Blob(sfnt));
+  return face.collectUnicodes().length === 0 ? 'it maps no character to a glyph' : undefined;
 }
 
 function decodeDataUrl(url: string): Uint8Array | undefined {
