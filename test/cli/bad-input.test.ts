@@ -123,7 +123,7 @@ describe('imprint build on bad input', () => {
 
   it("reports a template's missing font at its url( in the style sheet, builds nothing and exits 1", async () => {
     const templates = path.join(project, 'house');
-    await cp(path.join(repositoryRoot, 'test/fixtures/house-style'), templates, { recursive: true });
+    await cp(path.join(repositoryRoot, 'test/templates/house-style'), templates, { recursive: true });
     await rm(path.join(templates, 'fonts/House.woff2'));
     const out = path.join(project, 'out');
     const result = await imprint([

@@ -9,14 +9,14 @@ import { contentsEntries, contentsProblems } from '../helpers/print-checks.js';
 import { epubcheck, pdfFonts, pdfInfo, temporaryFolder } from '../helpers/tools.js';
 
 /**
- * A template folder that brings its own face and page size (test/fixtures/house-style: `@font-face` to
+ * A template folder that brings its own face and page size (test/templates/house-style: `@font-face` to
  * fonts/House.woff2, `@page { size: 170mm 240mm }`), in every edition of the default report, built once: the PDF
  * embeds the face (subset) and is printed on the template's paper with its contents page right; the HTML edition
  * carries the font inline; the EPUB holds it subset to the book's characters and passes epubcheck. And a paper
  * named in the front matter wins over the template's size.
  */
 const manuscript = path.resolve(import.meta.dirname, '../../manuscript/report.md');
-const templateDir = path.resolve(import.meta.dirname, '../fixtures/house-style');
+const templateDir = path.resolve(import.meta.dirname, '../templates/house-style');
 const fontFile = path.join(templateDir, 'fonts/House.woff2');
 /** The name the font file gives itself, which pdffonts shows (after the subset's tag). */
 const houseName = /^[A-Z]{6}\+SourceCodeProExtraLight-ExtraLight$/;

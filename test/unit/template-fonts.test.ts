@@ -11,7 +11,7 @@ import { temporaryFolder } from '../helpers/tools.js';
  * a source that cannot be used is an error at the line and column of its `url(` in the style sheet, with its rule
  * id, and the run stops before any report is built (no browser is needed to say so).
  */
-const fixtureFont = path.resolve(import.meta.dirname, '../fixtures/house-style/fonts/House.woff2');
+const fixtureFont = path.resolve(import.meta.dirname, '../templates/house-style/fonts/House.woff2');
 
 async function project(printCss: string, epubCss?: string): Promise<{ dir: string; templates: string }> {
   const dir = await temporaryFolder();
