@@ -1,4 +1,4 @@
-import { sfntOf } from './font-files.js';
+import { sfntOf, toSfnt } from './font-files.js';
 import { families, fontFaces, inRanges, parseUnicodeRange, type FontFace } from './fonts.js';
 
 /**
@@ -118,12 +118,58 @@ export function loadTextMetrics(): Promise<void> {
 /** The width of `text` set in the text face at `style`, in user units (see `loadTextMetrics`). */
 export function measureText(text: string, style: TextStyle): number {
   if (!textMetrics) throw new Error('measureText: the text faces are not loaded (await loadTextMetrics() first)');
-  const faces = textMetrics.faces.get(`${style.weight ?? 400}-${style.style ?? 'normal'}`) ?? [];
+  return widthIn(textMetrics.faces.get(`${style.weight ?? 400}-${style.style ?? 'normal'}`) ?? [], text, style);
+}
+
+/** Measures chart text: `measureText`, or the same in a template's chart face (see `textMeasure`). */
+export type MeasureText = (text: string, style: TextStyle) => number;
+
+/** A face a template brings for chart text (`--chart-font`), as its file's bytes. */
+export interface ChartFace {
+  bytes: Uint8Array;
+  weight: number;
+  style: 'normal' | 'italic';
+}
+
+/**
+ * What chart text is measured with: the shipped text face, or, when a template sets its charts in a face of its
+ * own, that face first (its nearest weight and style), the shipped one for the characters it lacks.
+ */
+export async function textMeasure(chartFaces: readonly ChartFace[] = []): Promise<MeasureText> {
+  await loadTextMetrics();
+  const metrics = textMetrics!;
+  if (chartFaces.length === 0) return measureText;
+  const loaded = await Promise.all(
+    chartFaces.map(async (face) => ({
+      ...face,
+      shaping: shapingFace(metrics.hb, await toSfnt(face.bytes), undefined),
+    })),
+  );
+  const chosen = new Map<string, ShapingFace[]>();
+  return (text, style) => {
+    const key = `${style.weight ?? 400}-${style.style ?? 'normal'}`;
+    let faces = chosen.get(key);
+    if (!faces) {
+      const wanted = style.style ?? 'normal';
+      const nearest = [...loaded].sort(
+        (a, b) =>
+          Number(a.style !== wanted) - Number(b.style !== wanted) ||
+          Math.abs(a.weight - (style.weight ?? 400)) - Math.abs(b.weight - (style.weight ?? 400)),
+      )[0]!;
+      faces = [nearest.shaping, ...(metrics.faces.get(key) ?? [])];
+      chosen.set(key, faces);
+    }
+    return widthIn(faces, text, style);
+  };
+}
+
+function widthIn(faces: readonly ShapingFace[], text: string, style: TextStyle): number {
+  const metrics = textMetrics!;
   const upem = faces[0]?.upem ?? 1000;
   let width = 0;
   let covered = '';
   const flush = () => {
-    for (const glyph of shapeLine(textMetrics!.hb, faces, covered)) width += (glyph.advance / glyph.face.upem) * upem;
+    for (const glyph of shapeLine(metrics.hb, faces, covered)) width += (glyph.advance / glyph.face.upem) * upem;
     covered = '';
   };
   for (const character of text) {

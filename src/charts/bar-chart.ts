@@ -1,6 +1,6 @@
 import type { Element } from 'hast';
 import { s } from 'hastscript';
-import { measureText } from '../assets/font-metrics.js';
+import { type MeasureText, measureText } from '../assets/font-metrics.js';
 import { chartWidth, leading, n, niceTicks, palette, type, wrapText } from './layout.js';
 import { chartRoot, text } from './svg.js';
 
@@ -14,6 +14,8 @@ export interface Bar {
 }
 
 export interface BarChartInput {
+  /** How its text is measured: in the shipped text face unless a template sets charts in its own. */
+  measure?: MeasureText;
   /** The figure's id; the chart's own ids start with it. */
   id: string;
   bars: Bar[];
@@ -42,19 +44,20 @@ const rowGap = 14;
  * readers.
  */
 export function barChart(input: BarChartInput): Element {
+  const measure = input.measure ?? measureText;
   const { id, bars } = input;
   const lineHeight = type.body.size * leading;
   const detailHeight = type.small.size * leading;
-  const labels = bars.map((bar) => wrapText(bar.label, labelColumn, type.body));
+  const labels = bars.map((bar) => wrapText(bar.label, labelColumn, type.body, measure));
   const labelWidth = Math.min(
     labelColumn,
     Math.max(
-      ...labels.flat().map((line) => measureText(line, type.body)),
-      ...bars.map((bar) => (bar.detail ? measureText(bar.detail, type.small) : 0)),
+      ...labels.flat().map((line) => measure(line, type.body)),
+      ...bars.map((bar) => (bar.detail ? measure(bar.detail, type.small) : 0)),
     ),
   );
   const x0 = Math.ceil(labelWidth + 12);
-  const valueSpace = Math.max(...bars.map((bar) => measureText(bar.valueText, type.body))) + 10;
+  const valueSpace = Math.max(...bars.map((bar) => measure(bar.valueText, type.body))) + 10;
   const x1 = chartWidth - valueSpace;
   const ticks = niceTicks(Math.max(...bars.map((bar) => bar.value), 0));
   const top = ticks[ticks.length - 1]!;
@@ -132,18 +135,23 @@ export function barChart(input: BarChartInput): Element {
           strokeDasharray: '2 2',
         }),
       );
-      const annotationWidth = measureText(change.text, type.small);
+      const annotationWidth = measure(change.text, type.small);
       const centre = Math.min(
         Math.max((x(low) + x(high)) / 2, x0 + annotationWidth / 2),
         chartWidth - annotationWidth / 2,
       );
       marks.push(
-        haloed(text(change.text, centre, barY + barHeight + type.small.size + 2, type.small, palette.ink, 'middle')),
+        haloed(
+          text(change.text, centre, barY + barHeight + type.small.size + 2, type.small, palette.ink, 'middle'),
+          measure,
+        ),
       );
     } else {
       marks.push(rect(x(0), barY, x(bar.value) - x(0), barHeight, palette.blue));
     }
-    marks.push(haloed(text(bar.valueText, x(bar.value) + 5, barY + barHeight / 2 + type.body.size * 0.35, type.body)));
+    marks.push(
+      haloed(text(bar.valueText, x(bar.value) + 5, barY + barHeight / 2 + type.body.size * 0.35, type.body), measure),
+    );
   });
 
   let bottom = plotBottom + 12 + type.small.size * leading;
@@ -151,7 +159,12 @@ export function barChart(input: BarChartInput): Element {
   const notes: Element[] = [];
   if (input.missing && input.missing.labels.length > 0) {
     bottom += 8;
-    const lines = wrapText(`${input.missing.heading}: ${input.missing.labels.join('; ')}.`, chartWidth, type.note);
+    const lines = wrapText(
+      `${input.missing.heading}: ${input.missing.labels.join('; ')}.`,
+      chartWidth,
+      type.note,
+      measure,
+    );
     for (const line of lines) {
       bottom += type.note.size * leading;
       notes.push(text(line, 0, bottom, type.note, palette.muted));
@@ -195,11 +208,11 @@ function rect(x: number, y: number, width: number, height: number, fill: string,
  * legible. (A stroked outline would do the same on screen, but Chromium prints
  * stroked text as Type 3 fonts instead of the shipped face.)
  */
-function haloed(element: Element): Element {
+function haloed(element: Element, measure: MeasureText): Element {
   const properties = element.properties;
   const size = Number(properties.fontSize);
   const value = element.children.map((child) => (child.type === 'text' ? child.value : '')).join('');
-  const width = measureText(value, { size });
+  const width = measure(value, { size });
   const anchor = properties.textAnchor;
   const x = Number(properties.x) - (anchor === 'middle' ? width / 2 : anchor === 'end' ? width : 0);
   const y = Number(properties.y);

@@ -1,4 +1,4 @@
-import { measureText, type TextStyle } from '../assets/font-metrics.js';
+import { type MeasureText, measureText, type TextStyle } from '../assets/font-metrics.js';
 
 /**
  * What every chart shares: sizes, colours and text layout. Sizes are in the
@@ -40,13 +40,13 @@ export const palette = {
 export const fontFamily = "'Source Serif 4', 'Noto Serif SC', serif";
 
 /** Break `text` into lines no wider than `width` at `style`; a word longer than the line stands on its own line. */
-export function wrapText(text: string, width: number, style: TextStyle): string[] {
+export function wrapText(text: string, width: number, style: TextStyle, measure: MeasureText = measureText): string[] {
   const words = text.trim().split(/\s+/).filter(Boolean);
   const lines: string[] = [];
   let line = '';
   for (const word of words) {
     const candidate = line ? `${line} ${word}` : word;
-    if (line && measureText(candidate, style) > width) {
+    if (line && measure(candidate, style) > width) {
       lines.push(line);
       line = word;
     } else {

@@ -1,7 +1,7 @@
 import type { Element } from 'hast';
 import { s } from 'hastscript';
 import type { PartialDate } from '../data/partial-date.js';
-import { measureText } from '../assets/font-metrics.js';
+import { type MeasureText, measureText } from '../assets/font-metrics.js';
 import { chartWidth, leading, n, palette, type, wrapText } from './layout.js';
 import { chartRoot, text } from './svg.js';
 
@@ -15,6 +15,8 @@ export interface TimelineEvent {
 }
 
 export interface TimelineInput {
+  /** How its text is measured: in the shipped text face unless a template sets charts in its own. */
+  measure?: MeasureText;
   id: string;
   /** In chronological order. */
   events: TimelineEvent[];
@@ -43,8 +45,9 @@ const breakMonths = 24;
  * narrows to an e-reader's screen without shrinking the text much.
  */
 export function timeline(input: TimelineInput): Element {
+  const measure = input.measure ?? measureText;
   const { id, events } = input;
-  const dateWidth = Math.max(...events.map((event) => measureText(event.dateText, type.strong)));
+  const dateWidth = Math.max(...events.map((event) => measure(event.dateText, type.strong)));
   const axisX = Math.ceil(dateWidth + 16);
   const textX = axisX + 14;
   const textWidth = chartWidth - textX;
@@ -63,7 +66,7 @@ export function timeline(input: TimelineInput): Element {
       marks.push(marker(kind, x + markerRadius, baseline - 3.5));
       x += markerRadius * 2 + 4;
       marks.push(text(input.legend[kind], x, baseline, type.small, palette.muted));
-      x += measureText(input.legend[kind], type.small) + 14;
+      x += measure(input.legend[kind], type.small) + 14;
     }
     y = baseline + 12;
   }
@@ -89,7 +92,7 @@ export function timeline(input: TimelineInput): Element {
     marks.push(text(event.dateText, dateWidth, baseline, type.strong, palette.ink, 'end'));
     marks.push(marker(precision(event), axisX, markerY));
     if (previous) axis.push(segment(axisX, previous.markerY + markerRadius, markerY - markerRadius, broken));
-    const lines = wrapText(event.label, textWidth, type.body);
+    const lines = wrapText(event.label, textWidth, type.body, measure);
     lines.forEach((line, index) => {
       marks.push(text(line, textX, baseline + index * lineHeight, type.body));
     });

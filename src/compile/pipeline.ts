@@ -1,3 +1,4 @@
+import type { ChartFace } from '../assets/font-metrics.js';
 import type { Element as HastElement, Root as HastRoot } from 'hast';
 import type { TextDirective } from 'mdast-util-directive';
 import type { State } from 'mdast-util-to-hast';
@@ -58,6 +59,8 @@ export interface CompileOptions {
   limits?: Readonly<Limits>;
   /** Called with each stage's name and duration in milliseconds. */
   onStage?: (stage: 'parse' | 'transform', ms: number) => void;
+  /** The faces a template sets its charts in; their text is measured in them (else in the shipped text face). */
+  chartFaces?: readonly ChartFace[];
 }
 
 /**
@@ -92,7 +95,7 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     .use(remarkImprintContainersClosed)
     .use(remarkImprintFrontMatter, options.overrides ?? {})
     .use(remarkImprintDataTable, { loadTable, maxRows: (options.limits ?? defaultLimits).tableRows })
-    .use(remarkImprintChart, { loadTable })
+    .use(remarkImprintChart, { loadTable, chartFaces: options.chartFaces })
     .use(remarkImprintMath)
     .use(remarkImprintCode)
     .use(remarkImprintCaptions)

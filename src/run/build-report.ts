@@ -117,6 +117,7 @@ export async function buildReport(manuscript: string, context: ReportContext): P
     },
     ...(context.allowRemote ? { allowRemote: true } : {}),
     limits,
+    chartFaces: context.templates.chartFaces,
     ...(context.onStage ? { onStage: context.onStage } : {}),
   });
   report.files.push(...compiled.dataFiles);

@@ -1,4 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import puppeteer from 'puppeteer-core';
 import path from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { build } from '../../src/api.js';
@@ -92,6 +94,41 @@ describe('a template folder with its own font and page size', () => {
     const opf = [...files].find(([file]) => file.endsWith('.opf'))![1];
     expect(opf).toContain(`href="fonts/${path.basename(name)}" media-type="font/ttf"`);
     expect(await epubcheck(epub)).toMatchObject({ fatals: 0, errors: 0, warnings: 0 });
+  });
+
+  it("charts: their text, measured in the template's chart face, stays inside each chart", async () => {
+    const file = path.join(await temporaryFolder(), 'report.html');
+    await writeFile(file, html);
+    const browser = await puppeteer.connect({ browserWSEndpoint: inject('browserWSEndpoint') });
+    const page = await browser.newPage();
+    try {
+      await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+      const found = await page.evaluate(async () => {
+        await document.fonts.ready;
+        const charts = [...document.querySelectorAll('figure.chart svg')] as SVGSVGElement[];
+        const outside: string[] = [];
+        let texts = 0;
+        for (const svg of charts) {
+          const box = svg.viewBox.baseVal;
+          for (const text of svg.querySelectorAll('text')) {
+            texts++;
+            const bounds = (text as SVGTextElement).getBBox();
+            if (bounds.x < box.x - 1 || bounds.x + bounds.width > box.x + box.width + 1)
+              outside.push(`${text.textContent}: ${bounds.x.toFixed(1)}–${(bounds.x + bounds.width).toFixed(1)}`);
+          }
+        }
+        const family = charts[0] ? getComputedStyle(charts[0].querySelector('text')!).fontFamily : '';
+        return { charts: charts.length, texts, outside, family, loaded: document.fonts.check('12px House') };
+      });
+      expect(found.charts).toBe(2);
+      expect(found.texts).toBeGreaterThan(20);
+      expect(found.loaded).toBe(true);
+      expect(found.family).toMatch(/^House\b/);
+      expect(found.outside).toEqual([]);
+    } finally {
+      await page.close();
+      await browser.disconnect();
+    }
   });
 
   it("a paper named in the front matter wins over the template's page size", async () => {

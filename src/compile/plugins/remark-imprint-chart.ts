@@ -23,10 +23,12 @@ import {
 } from './shared/figure-directive.js';
 import type { ImprintFigure } from '../../document/nodes.js';
 import { changeWord, labelsOf, withColon, type Labels } from '../../document/labels.js';
-import { loadTextMetrics } from '../../assets/font-metrics.js';
+import { type ChartFace, type MeasureText, textMeasure } from '../../assets/font-metrics.js';
 
 export interface RemarkImprintChartOptions {
   loadTable: LoadTable;
+  /** The face a template sets its charts in (`--chart-font`), which their text is measured in; else the shipped. */
+  chartFaces?: readonly ChartFace[];
 }
 
 const chartTypes = ['bar', 'timeline'] as const;
@@ -46,8 +48,8 @@ const remarkImprintChart: Plugin<[RemarkImprintChartOptions], Root> = function (
     visit(tree, 'leafDirective', (node) => {
       if (node.name === 'chart') directives.push(node);
     });
-    // Charts measure their labels in the shipped text faces.
-    if (directives.length > 0) await loadTextMetrics();
+    // Charts measure their labels in the face they are set in: the template's chart face, else the shipped one.
+    const measure = directives.length > 0 ? await textMeasure(options.chartFaces) : undefined;
     await Promise.all(
       directives.map(async (node) => {
         const directive = readFigureDirective(node, file, knownAttributes, example);
@@ -65,7 +67,9 @@ const remarkImprintChart: Plugin<[RemarkImprintChartOptions], Root> = function (
         const table = await options.loadTable(directive.src, node.position);
         if (!table || !directive.ok) return;
         const figure =
-          kind === 'bar' ? buildBarChart(directive, table, lang, file) : buildTimeline(directive, table, lang, file);
+          kind === 'bar'
+            ? buildBarChart(directive, table, lang, file, measure!)
+            : buildTimeline(directive, table, lang, file, measure!);
         if (figure) replaceWithFigure(node, figure);
       }),
     );
@@ -148,6 +152,7 @@ function buildBarChart(
   table: DataTable,
   lang: string,
   file: VFile,
+  measure: MeasureText,
 ): ImprintFigure | undefined {
   const labels = labelsOf(file.data.metadata);
   const context: Context = { directive, table, file, ok: true };
@@ -215,6 +220,7 @@ function buildBarChart(
     changeSentence +
     (missing.length > 0 ? ` ${missingHeading}: ${missing.join('; ')}.` : '');
   const svg = barChart({
+    measure,
     id: directive.id,
     bars,
     axisTitle: unit ? `${value.label} (${unit})` : value.label,
@@ -251,6 +257,7 @@ function buildTimeline(
   table: DataTable,
   lang: string,
   file: VFile,
+  measure: MeasureText,
 ): ImprintFigure | undefined {
   const context: Context = { directive, table, file, ok: true };
   if (directive.attributes.value)
@@ -283,6 +290,7 @@ function buildTimeline(
   const last = events[events.length - 1]!;
   const english = /^en\b/i.test(lang);
   const svg = timeline({
+    measure,
     id: directive.id,
     events,
     title:

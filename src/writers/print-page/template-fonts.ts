@@ -1,3 +1,4 @@
+import type { ChartFace } from '../../assets/font-metrics.js';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import postcss, { type AtRule, type Declaration } from 'postcss';
@@ -258,4 +259,32 @@ function decodeDataUrl(url: string): Uint8Array | undefined {
 /** A new file for the messages about a template's style sheet. */
 export function styleSheetFile(filePath: string, css: string): VFile {
   return new VFile({ path: filePath, value: css });
+}
+
+/**
+ * The faces a template sets its charts in: those of its own fonts whose family is the first of `--chart-font`
+ * (`:root { --chart-font: House }`), so that the charts measure their text in the face they are drawn in.
+ */
+export function chartFacesOf(css: string, fonts: readonly TemplateFont[]): ChartFace[] {
+  if (fonts.length === 0 || !css.includes('--chart-font')) return [];
+  let family: string | undefined;
+  try {
+    postcss.parse(css).walkDecls('--chart-font', (declaration) => {
+      const first = postcss.list.comma(declaration.value.trim())[0];
+      if (first) family = unquote(first.trim()).toLowerCase();
+    });
+  } catch {
+    return [];
+  }
+  if (!family) return [];
+  const faces: ChartFace[] = [];
+  for (const font of fonts) {
+    for (const shorthand of font.fonts) {
+      const parts = /^(\S+) (\S+) 16px "(.*)"$/.exec(shorthand);
+      if (!parts || parts[3]!.replace(/\\(.)/g, '$1').toLowerCase() !== family) continue;
+      const weight = parts[2] === 'bold' ? 700 : parts[2] === 'normal' ? 400 : Number(parts[2]);
+      faces.push({ bytes: font.bytes, weight, style: parts[1] === 'normal' ? 'normal' : 'italic' });
+    }
+  }
+  return faces;
 }

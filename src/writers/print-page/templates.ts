@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { EnvironmentError } from '../../browser/locate.js';
 import type { VFile } from 'vfile';
 import { errnoOf, reasonOf } from '../../diagnostics/file-errors.js';
-import { readTemplateFonts, styleSheetFile, type TemplateFont } from './template-fonts.js';
+import type { ChartFace } from '../../assets/font-metrics.js';
+import { chartFacesOf, readTemplateFonts, styleSheetFile, type TemplateFont } from './template-fonts.js';
 
 export type { TemplateFont } from './template-fonts.js';
 
@@ -21,6 +22,8 @@ export interface Templates {
    * their `url` (see `readTemplateFonts`).
    */
   fonts: TemplateFont[];
+  /** The faces of those the print style sheet sets charts in (`--chart-font`): chart text is measured in them. */
+  chartFaces: ChartFace[];
   /** Whether the print style sheets set a page size (`@page { size }`): it wins over a paper nobody named. */
   setsPageSize: boolean;
   /** The template's style sheets, with a message for each font they cannot load: an error stops the run. */
@@ -101,6 +104,7 @@ export function loadTemplates(dir: string = defaultTemplateDir, theme?: Theme): 
     ]).then(([print, epub, contentOpf, navXhtml, tocNcx, chapterXhtml, coverSvg, themePrint, themeEpub]) => ({
       // The theme's rules come after the template's, and win where they say otherwise.
       printCss: themePrint ? `${print.css}\n${themePrint}` : print.css,
+      chartFaces: chartFacesOf(themePrint ? `${print.css}\n${themePrint}` : print.css, print.fonts),
       epubCss: themeEpub ? `${epub.css}\n${themeEpub}` : epub.css,
       epub: { contentOpf, navXhtml, tocNcx, chapterXhtml, coverSvg },
       // A file both sheets load is one font.
