@@ -3,7 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { build } from '../../src/api.js';
 import { epubFiles, idsAndLinks, packageDocument } from '../helpers/epub.js';
-import { bookmarks, pageTexts, qpdfJson } from '../helpers/pdf.js';
+import { bookmarks, destinations, links, pageTexts, qpdfJson } from '../helpers/pdf.js';
 import { contentsEntries, contentsProblems } from '../helpers/print-checks.js';
 import { ace, epubcheck, temporaryFolder } from '../helpers/tools.js';
 
@@ -101,20 +101,27 @@ describe.each(['chicago-author-date', 'chicago-notes'])('a report with 50 citati
     expect(text(bibliographyFile)).toContain('href="https://doi.org/10.1000/study.2"');
   });
 
-  it('keeps the contents page right in print', async () => {
+  it('keeps the contents page right in print, the notes at the foot of their pages (no notes part)', async () => {
     const texts = await pageTexts(pdf, true);
     const entries = contentsEntries(texts);
-    expect(entries.map((entry) => entry.title)).toEqual([
-      'Ports',
-      'Roads',
-      'Rails',
-      'References',
-      ...(csl === 'chicago-notes' ? ['Notes'] : []),
-    ]);
+    expect(entries.map((entry) => entry.title)).toEqual(['Ports', 'Roads', 'Rails', 'References']);
     expect(contentsProblems(entries, bookmarks(await qpdfJson(pdf)), texts)).toEqual([]);
   });
 
   if (csl === 'chicago-notes') {
+    it('prints each citation’s note at the foot of the page that cites it', async () => {
+      const json = await qpdfJson(pdf);
+      const dests = destinations(json);
+      const all = links(json);
+      const notes = [...dests.keys()].filter((id) => id.startsWith('user-content-fn-'));
+      expect(notes.length).toBeGreaterThanOrEqual(50);
+      const wrong = notes.filter((id) => {
+        const reference = all.find((link) => link.to === id);
+        return !reference || reference.page !== dests.get(id);
+      });
+      expect(wrong).toEqual([]);
+    });
+
     it('makes each citation a footnote, marked as a note for reading systems', async () => {
       const files = await epubFiles(epub);
       const chapters = [...files.entries()]

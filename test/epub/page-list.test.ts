@@ -96,7 +96,10 @@ async function checkPages(result: BuildResult, runningHead: string) {
     // come first), and page N - 1 ends with the text before it (a marker at the start of a chapter has none before;
     // in a table or a note only the start is compared).
     const starts = next !== '' && page.slice(0, 300).includes(next);
-    const ends = previous === '' || elsewhere || previousPage.slice(-300).includes(previous);
+    // The notes at the foot of page N - 1 (each ending in its back link) come after its text: anywhere on it then.
+    const footNotes = previousPage.endsWith('↑') || /↑.{0,600}$/.test(previousPage);
+    const ends =
+      previous === '' || elsewhere || (footNotes ? previousPage : previousPage.slice(-300)).includes(previous);
     if (!starts || !ends)
       misplaced.push(
         `page ${entry.page}: EPUB "${previous}|${next}" / PDF "…${previousPage.slice(-30)}|${page.slice(0, 60)}…"`,
