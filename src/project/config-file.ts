@@ -219,7 +219,7 @@ export function parseProjectConfig(file: VFile): ProjectConfig | undefined {
         : data.manuscripts;
   const manuscripts = listed?.map((pattern, index) => {
     const place = source.placeOf(typeof data.manuscripts === 'string' ? ['manuscripts'] : ['manuscripts', index]);
-    return { pattern, ...(place ? { place } : {}) };
+    return { pattern, place };
   });
   const citations: MetadataDefaults = {
     bibliography:
@@ -227,32 +227,32 @@ export function parseProjectConfig(file: VFile): ProjectConfig | undefined {
     csl: data.csl === undefined || !data.csl.endsWith('.csl') ? data.csl : path.resolve(dir, data.csl),
     notes: data.notes,
     notesNumbering: data['notes-numbering'],
-    ...(data.labels ? { labels: labelOverrides(data.labels) } : {}),
+    labels: data.labels ? labelOverrides(data.labels) : undefined,
   };
   const defaults: MetadataDefaults = {
     ...citations,
-    ...(data.paper ? { paper: data.paper as Paper } : {}),
-    ...(data.publisher ? { publisher: data.publisher } : {}),
-    ...(data.series ? { series: data.series } : {}),
+    paper: data.paper ? (data.paper as Paper) : undefined,
+    publisher: data.publisher || undefined,
+    series: data.series || undefined,
   };
   const browser: BrowserOptions = {
-    ...(data.browser?.executable ? { executablePath: path.resolve(dir, data.browser.executable) } : {}),
-    ...(data.browser?.['ws-endpoint'] ? { wsEndpoint: data.browser['ws-endpoint'] } : {}),
-    ...(data.browser?.timeout ? { timeoutMs: Math.round(data.browser.timeout * 1000) } : {}),
+    executablePath: data.browser?.executable ? path.resolve(dir, data.browser.executable) : undefined,
+    wsEndpoint: data.browser?.['ws-endpoint'] || undefined,
+    timeoutMs: data.browser?.timeout ? Math.round(data.browser.timeout * 1000) : undefined,
   };
   return {
     file,
     dir,
-    ...(manuscripts ? { manuscripts } : {}),
-    ...(data.out ? { outDir: resolve(data.out)! } : {}),
-    ...(data.formats ? { formats: [...new Set(data.formats)] } : {}),
-    ...(data.templates ? { templateDir: resolve(data.templates)! } : {}),
-    ...(data.theme ? { theme: data.theme } : {}),
-    ...(data.root ? { projectRoot: resolve(data.root)! } : {}),
+    manuscripts,
+    outDir: data.out ? resolve(data.out) : undefined,
+    formats: data.formats ? [...new Set(data.formats)] : undefined,
+    templateDir: data.templates ? resolve(data.templates) : undefined,
+    theme: data.theme,
+    projectRoot: data.root ? resolve(data.root) : undefined,
     defaults,
-    ...(data.concurrency ? { concurrency: data.concurrency } : {}),
-    ...(data.strict !== undefined ? { strict: data.strict } : {}),
-    ...(data['allow-remote'] !== undefined ? { allowRemote: data['allow-remote'] } : {}),
+    concurrency: data.concurrency || undefined,
+    strict: data.strict,
+    allowRemote: data['allow-remote'],
     limits: limitsOf(data.limits ?? {}),
     browser,
   };

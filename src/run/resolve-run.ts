@@ -76,7 +76,7 @@ export interface ResolvedRun {
  */
 export async function resolveRun(request: RunRequest): Promise<{ run?: ResolvedRun; files: VFile[] }> {
   const cwd = path.resolve(request.cwd ?? process.cwd());
-  const loaded = await loadProjectConfig({ cwd, ...(request.config !== undefined ? { path: request.config } : {}) });
+  const loaded = await loadProjectConfig({ cwd, path: request.config });
   const files: VFile[] = loaded.file ? [loaded.file] : [];
   if (loaded.file && !loaded.config) return { files };
   const config = loaded.config;
@@ -90,7 +90,7 @@ export async function resolveRun(request: RunRequest): Promise<{ run?: ResolvedR
       pattern: entry.pattern,
       base: config.dir,
       file: config.file,
-      ...(entry.place ? { place: entry.place } : {}),
+      place: entry.place,
     }));
   } else {
     patterns = [{ pattern: defaultManuscript, base: cwd }];
@@ -108,8 +108,8 @@ export async function resolveRun(request: RunRequest): Promise<{ run?: ResolvedR
 
   const browser =
     request.browser?.executablePath || request.browser?.wsEndpoint
-      ? { ...withoutChoice(config?.browser), ...request.browser }
-      : { ...config?.browser, ...request.browser };
+      ? { ...withoutChoice(config?.browser), ...definedOnly(request.browser) }
+      : { ...config?.browser, ...definedOnly(request.browser) };
   const projectRoot = request.projectRoot !== undefined ? path.resolve(cwd, request.projectRoot) : config?.projectRoot;
   const templateDir = request.templateDir !== undefined ? path.resolve(cwd, request.templateDir) : config?.templateDir;
   const paper = request.paper;
@@ -120,23 +120,23 @@ export async function resolveRun(request: RunRequest): Promise<{ run?: ResolvedR
     run: {
       cwd,
       projectDir,
-      ...(config ? { config } : {}),
+      config,
       manuscripts: request.shard ? shareOf(expanded.manuscripts, request.shard) : expanded.manuscripts,
       series: expanded.manuscripts,
-      ...(request.shard ? { shard: request.shard } : {}),
+      shard: request.shard,
       outDir,
       formats: formats.filter((format) => wanted.includes(format)),
-      ...(templateDir ? { templateDir } : {}),
-      ...(theme ? { theme } : {}),
-      ...(projectRoot ? { projectRoot } : {}),
-      ...(paper ? { paper } : {}),
-      defaults: { ...config?.defaults, ...request.defaults },
+      templateDir,
+      theme,
+      projectRoot,
+      paper,
+      defaults: { ...definedOnly(config?.defaults), ...definedOnly(request.defaults) },
       concurrency: Math.max(1, Math.floor(request.concurrency ?? config?.concurrency ?? availableParallelism())),
       strict: request.strict ?? config?.strict ?? false,
       allowRemote: request.allowRemote ?? config?.allowRemote ?? false,
-      limits: { ...defaultLimits, ...config?.limits, ...request.limits },
+      limits: { ...defaultLimits, ...definedOnly(config?.limits), ...definedOnly(request.limits) },
       browser,
-      ...(request.sourceDateEpoch !== undefined ? { sourceDateEpoch: request.sourceDateEpoch } : {}),
+      sourceDateEpoch: request.sourceDateEpoch,
     },
   };
 }
@@ -166,4 +166,12 @@ async function missingManuscripts(manuscripts: readonly string[], reader: Resour
 /** The configured browser without its choice of browser (kept: the timeout), when the request names its own. */
 function withoutChoice(browser: BrowserOptions | undefined): BrowserOptions {
   return browser?.timeoutMs !== undefined ? { timeoutMs: browser.timeoutMs } : {};
+}
+
+/**
+ * The keys of an object that have a value. The request lies over the configuration file key by key, and an option
+ * left `undefined` (as the command line leaves the options it was not given) leaves the configured value in place.
+ */
+function definedOnly<T extends object>(options: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(options ?? {}).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
