@@ -104,26 +104,23 @@ export async function buildCommand(argv: string[], io: Io): Promise<number> {
   const live = new LiveProgress(new ProgressLine(io, verbose && io.isTTY === true), formatCount(wanted));
   live.start();
   const options: BuildOptions = {
-    ...(manuscripts.length > 0 ? { manuscripts } : {}),
-    ...(values['no-config'] ? { config: false } : values.config !== undefined ? { config: values.config } : {}),
-    ...(values.out !== undefined ? { outDir: values.out } : {}),
-    ...(wanted ? { formats: wanted } : {}),
-    ...(values.force ? { force: true } : {}),
-    ...(shard ? { shard } : {}),
-    ...(jobs ? { concurrency: jobs } : {}),
-    ...(paper ? { paper } : {}),
-    browser: {
-      ...(values.browser ? { executablePath: values.browser } : {}),
-      ...(wsEndpoint ? { wsEndpoint } : {}),
-      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-    },
-    ...(values.root !== undefined ? { projectRoot: values.root } : {}),
-    ...(values.templates !== undefined ? { templateDir: values.templates } : {}),
-    ...(values.theme !== undefined ? { theme: values.theme as Theme } : {}),
-    ...(values.strict !== undefined ? { strict: values.strict } : {}),
-    ...(values['allow-remote'] !== undefined ? { allowRemote: values['allow-remote'] } : {}),
+    manuscripts: manuscripts.length > 0 ? manuscripts : undefined,
+    config: values['no-config'] ? false : values.config,
+    outDir: values.out,
+    formats: wanted,
+    force: values.force,
+    shard,
+    concurrency: jobs,
+    paper,
+    // Options left undefined leave the configuration file's browser settings in place (resolveRun).
+    browser: { executablePath: values.browser || undefined, wsEndpoint, timeoutMs },
+    projectRoot: values.root,
+    templateDir: values.templates,
+    theme: values.theme as Theme | undefined,
+    strict: values.strict,
+    allowRemote: values['allow-remote'],
     signal: controller.signal,
-    ...(verbose ? { onProgress: (event: ProgressEvent) => progress(event, io, live) } : {}),
+    onProgress: verbose ? (event: ProgressEvent) => progress(event, io, live) : undefined,
   };
   try {
     const result = await build(options);

@@ -47,11 +47,11 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
     return exitCodes.environment;
   }
   const result = await check({
-    ...(positionals.length > 0 ? { manuscripts: positionals } : {}),
-    ...(values['no-config'] ? { config: false } : values.config !== undefined ? { config: values.config } : {}),
-    ...(values.strict !== undefined ? { strict: values.strict } : {}),
-    ...(values['allow-remote'] !== undefined ? { allowRemote: values['allow-remote'] } : {}),
-    ...(values.root ? { projectRoot: values.root } : {}),
+    manuscripts: positionals.length > 0 ? positionals : undefined,
+    config: values['no-config'] ? false : values.config,
+    strict: values.strict,
+    allowRemote: values['allow-remote'],
+    projectRoot: values.root || undefined,
   });
   const checked = result.manuscripts.map((manuscript) => path.relative(process.cwd(), manuscript) || manuscript);
   printMessages(result.files, values, io);

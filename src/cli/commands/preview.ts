@@ -57,14 +57,14 @@ export async function previewCommand(argv: string[], io: Io): Promise<number> {
     config: false,
     formats: ['html'],
     write: false,
-    ...(values.root !== undefined ? { projectRoot: root } : {}),
-    ...(templateDir ? { templateDir } : {}),
-    ...(values['allow-remote'] ? { allowRemote: true } : {}),
+    projectRoot: values.root !== undefined ? root : undefined,
+    templateDir,
+    allowRemote: values['allow-remote'] ? true : undefined,
   };
 
   let server: Awaited<ReturnType<typeof startPreviewServer>>;
   try {
-    server = await startPreviewServer({ port, ...(values.host ? { host: values.host } : {}) });
+    server = await startPreviewServer({ port, host: values.host || undefined });
   } catch (cause) {
     io.stderr(`imprint: cannot serve the preview: ${cause instanceof Error ? cause.message : String(cause)}\n`);
     return exitCodes.environment;

@@ -94,9 +94,9 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
   try {
     if (needsBrowser) {
       browser = await startBrowser({
-        ...(values.browser ? { executablePath: values.browser } : {}),
-        ...(values['browser-ws-endpoint'] ? { wsEndpoint: values['browser-ws-endpoint'] } : {}),
-        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+        executablePath: values.browser || undefined,
+        wsEndpoint: values['browser-ws-endpoint'] || undefined,
+        timeoutMs,
       });
     }
   } catch (cause) {
@@ -111,12 +111,12 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
     manuscripts: [manuscript],
     config: false,
     outDir,
-    ...(wanted ? { formats: wanted } : {}),
-    ...(paper ? { paper } : {}),
-    ...(values.root !== undefined ? { projectRoot: root } : {}),
-    ...(templateDir ? { templateDir } : {}),
-    ...(values['allow-remote'] ? { allowRemote: true } : {}),
-    ...(browser ? { warmBrowser: browser } : {}),
+    formats: wanted,
+    paper,
+    projectRoot: values.root !== undefined ? root : undefined,
+    templateDir,
+    allowRemote: values['allow-remote'] ? true : undefined,
+    warmBrowser: browser,
   };
   const shown = (file: string) => path.relative(process.cwd(), file) || file;
   // What the editions depend on: the files the last build read, and the templates.
