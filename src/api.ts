@@ -180,7 +180,7 @@ export interface BuildResult {
  */
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const sourceDateEpoch = options.sourceDateEpoch ?? epochFromEnvironment();
-  const resolved = await resolveRun({ ...options, ...(sourceDateEpoch === undefined ? {} : { sourceDateEpoch }) });
+  const resolved = await resolveRun({ ...options, sourceDateEpoch });
   const run = resolved.run;
   if (!run) return { ok: false, reports: [], files: resolved.files };
 
@@ -261,14 +261,14 @@ async function buildInto(
       outDir: run.outDir,
       templates,
       browser,
-      ...(run.paper ? { paper: run.paper } : {}),
+      paper: run.paper,
       defaults: run.defaults,
-      ...(run.projectRoot ? { projectRoot: run.projectRoot } : {}),
+      projectRoot: run.projectRoot,
       strict: run.strict,
       allowRemote: run.allowRemote,
       limits: run.limits,
-      ...(sourceDateEpoch === undefined ? {} : { sourceDateEpoch }),
-      ...(options.signal ? { signal: options.signal } : {}),
+      sourceDateEpoch,
+      signal: options.signal,
     },
     reader: options.reader ?? diskReader,
     write,
@@ -278,7 +278,7 @@ async function buildInto(
       if (!pending) fingerprints.set(format, (pending = runFingerprint(templates, format)));
       return pending;
     },
-    ...(previous ? { previous: new Map(previous.reports.map((report) => [report.manuscript.path, report])) } : {}),
+    previous: previous ? new Map(previous.reports.map((report) => [report.manuscript.path, report])) : undefined,
   };
 
   // The fingerprints hash imprint's code and its fonts: done now, while the browser starts, not after the editions.
@@ -351,9 +351,9 @@ async function buildInto(
       unfinished: run.manuscripts
         .map((manuscript) => projectPath(run.projectDir, manuscript))
         .filter((key) => !current.has(key)),
-      ...(previous ? { previous } : {}),
-      ...(run.shard ? { shard: run.shard } : {}),
-      ...(sourceDateEpoch === undefined ? {} : { sourceDateEpoch }),
+      previous,
+      shard: run.shard,
+      sourceDateEpoch,
       failed: stopped !== undefined || reports.some((report) => !report.ok),
     });
     // Reports finished before an interruption are still written, with the manifest that lists them.
@@ -366,7 +366,8 @@ async function buildInto(
     ok: reports.every((report) => report.ok) && !hasErrors(settled, run.strict),
     reports,
     files,
-    ...(manifest ? { manifest, manifestPath: path.join(run.outDir, manifestFileName) } : {}),
+    manifest,
+    manifestPath: manifest ? path.join(run.outDir, manifestFileName) : undefined,
   };
 }
 

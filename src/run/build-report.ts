@@ -112,13 +112,13 @@ export async function buildReport(manuscript: string, context: ReportContext): P
     reader: context.reader,
     projectRoot: context.projectRoot ?? path.dirname(absolute),
     overrides: {
-      ...(context.paper ? { paper: context.paper } : {}),
-      ...(context.defaults ? { defaults: context.defaults } : {}),
+      paper: context.paper,
+      defaults: context.defaults,
     },
-    ...(context.allowRemote ? { allowRemote: true } : {}),
+    allowRemote: context.allowRemote,
     limits,
     chartFaces: context.templates.chartFaces,
-    ...(context.onStage ? { onStage: context.onStage } : {}),
+    onStage: context.onStage,
   });
   report.files.push(...compiled.dataFiles);
   if (hasErrors(report.files, context.strict) || !compiled.metadata) return report;
@@ -151,9 +151,9 @@ export async function buildReport(manuscript: string, context: ReportContext): P
   // starts and lays the page out, and made again only if this print puts the pages elsewhere.
   const known = wanted.has('epub') && context.earlierPageMap ? await context.earlierPageMap(doc) : undefined;
   const epubOptions = (pageMap: PageMap, fonts: Promise<PreparedFonts> | undefined) => ({
-    ...(context.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: context.sourceDateEpoch }),
+    sourceDateEpoch: context.sourceDateEpoch,
     pageMap,
-    ...(fonts ? { fonts } : {}),
+    fonts,
   });
   let early: Promise<EpubEdition> | undefined;
   if (known) {

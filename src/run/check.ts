@@ -48,11 +48,11 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
   const resolved = await resolveRun({
     cwd,
     reader,
-    ...(options.manuscripts && options.manuscripts.length > 0 ? { manuscripts: options.manuscripts } : {}),
-    ...(options.config !== undefined ? { config: options.config } : {}),
-    ...(options.projectRoot !== undefined ? { projectRoot: options.projectRoot } : {}),
-    ...(options.strict !== undefined ? { strict: options.strict } : {}),
-    ...(options.allowRemote !== undefined ? { allowRemote: options.allowRemote } : {}),
+    manuscripts: options.manuscripts,
+    config: options.config,
+    projectRoot: options.projectRoot,
+    strict: options.strict,
+    allowRemote: options.allowRemote,
   });
   const files: VFile[] = [...resolved.files];
   const run = resolved.run;
@@ -65,7 +65,7 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
       reader,
       projectRoot: run.projectRoot ?? path.dirname(absolute),
       overrides: { defaults: run.defaults },
-      ...(run.allowRemote ? { allowRemote: true } : {}),
+      allowRemote: run.allowRemote,
     });
     files.push(...compiled.dataFiles);
   }

@@ -118,7 +118,7 @@ export async function runReport(
     ...shared.context,
     formats: requested,
     reader: pipelineReader,
-    ...(onStage ? { onStage } : {}),
+    onStage,
     onEdition: (edition) => {
       if (onEdition) onEdition(edition.format, edition.pages === undefined ? {} : { pages: edition.pages });
       const description = describe(edition);
@@ -157,7 +157,7 @@ export async function runReport(
     ok: built.ok,
     editions: [],
     files: built.files,
-    ...(built.pageMap ? { pageMap: built.pageMap } : {}),
+    pageMap: built.pageMap,
     inputs: pipelineReader
       .sources()
       .map((source) => source.path)
@@ -208,7 +208,7 @@ export async function runReport(
   const manuscriptSource = sources.find((source) => source.path === path.resolve(manuscript));
   const entry: ManifestReport = {
     name: built.name,
-    ...(title !== undefined ? { title } : {}),
+    title,
     manuscript: recorded(run.projectDir, manuscriptSource ?? { path: manuscript, sha256: '', bytes: 0 }),
     data: sources.filter((source) => source !== manuscriptSource).map((source) => recorded(run.projectDir, source)),
     editions: entries,
@@ -229,10 +229,7 @@ function countsOf(entry: { pages?: number | undefined; chapters?: number | undef
   pages?: number;
   chapters?: number;
 } {
-  return {
-    ...(entry.pages !== undefined ? { pages: entry.pages } : {}),
-    ...(entry.chapters !== undefined ? { chapters: entry.chapters } : {}),
-  };
+  return { pages: entry.pages, chapters: entry.chapters };
 }
 
 function recorded(projectDir: string, source: SourceFile): ManifestReport['manuscript'] {
