@@ -39,11 +39,7 @@ export function proseBlocks(tree: Root, file: VFile): ProseBlock[] {
       if (child.type === 'text') {
         const start = child.position?.start.offset;
         const end = child.position?.end.offset;
-        pieces.push({
-          at: text.length,
-          value: child.value,
-          ...(start === undefined || end === undefined ? {} : { start, end }),
-        });
+        pieces.push({ at: text.length, value: child.value, start, end });
         text += child.value;
       } else if (child.type === 'break') {
         text += ' ';

@@ -201,7 +201,7 @@ const rules: Rule[] = [
       const month = Number(match[2]);
       const day = match[3] === undefined ? undefined : Number(match[3]);
       if (month < 1 || month > 12 || (day !== undefined && (day < 1 || day > 31))) return undefined;
-      return { kind: 'date', date: { year: Number(match[1]), month, ...(day === undefined ? {} : { day }) } };
+      return { kind: 'date', date: { year: Number(match[1]), month, day } };
     },
   },
   {
@@ -246,7 +246,7 @@ export function findQuotes(text: string): Quote[] {
       if (!read) continue;
       const before = qualifierPattern.exec(text.slice(Math.max(0, start - 20), start));
       const qualifier = before ? qualifiers[before[1]!.toLowerCase()] : undefined;
-      quotes.push({ ...read, text: part, start, end, ...(qualifier ? { qualifier } : {}) } as Quote);
+      quotes.push({ ...read, text: part, start, end, qualifier } as Quote);
       taken.push([start, end]);
     }
   }
@@ -295,7 +295,7 @@ function date(year: number, monthName: string, day?: number): Omit<DateQuote, ke
   }
   return {
     kind: 'date',
-    date: { year, month, ...(day === undefined ? {} : { day }) },
-    ...(year === 0 ? { yearInferred: true } : {}),
+    date: { year, month, day },
+    yearInferred: year === 0 ? true : undefined,
   };
 }

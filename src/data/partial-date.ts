@@ -23,7 +23,7 @@ export function parsePartialDate(text: string): PartialDate | undefined {
     const probe = new Date(Date.UTC(year, (month ?? 1) - 1, day));
     if (probe.getUTCDate() !== day) return undefined;
   }
-  return { year, ...(month === undefined ? {} : { month }), ...(day === undefined ? {} : { day }) };
+  return { year, month, day };
 }
 
 export function comparePartialDates(a: PartialDate, b: PartialDate): number {

@@ -104,7 +104,9 @@ export async function epubEdition(
       title: metadata.title,
       author: metadata.authors,
       lang: metadata.lang,
+      // Kept as a spread: epub-gen-memory lays these over its defaults, and an undefined one would override them.
       ...(metadata.description ? { description: metadata.description } : {}),
+      // Kept as a spread: an undefined publisher would override epub-gen-memory's default ('anonymous').
       ...(metadata.publisher ? { publisher: metadata.publisher } : {}),
       tocTitle: labelsOf(metadata).contents,
       prependChapterTitles: false,
