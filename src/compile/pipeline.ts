@@ -72,7 +72,7 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     reader: options.reader,
     projectRoot: options.projectRoot,
     manuscript: file,
-    ...(options.allowRemote ? { allowRemote: true } : {}),
+    allowRemote: options.allowRemote,
   });
   const loadTable = loader.load;
   const bibliographyFiles: VFile[] = [];
@@ -145,7 +145,7 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     reader: options.reader,
     projectRoot: options.projectRoot,
     maxPixels: (options.limits ?? defaultLimits).imagePixels,
-    ...(options.allowRemote ? { allowRemote: true } : {}),
+    allowRemote: options.allowRemote,
   });
   options.onStage?.('transform', performance.now() - started);
 

@@ -31,8 +31,8 @@ function messageOptions(options: MessageOptions) {
   return {
     ruleId: options.ruleId,
     source: messageSource,
-    ...(options.place ? { place: options.place } : {}),
-    ...(options.cause instanceof Error ? { cause: options.cause } : {}),
+    place: options.place,
+    cause: options.cause instanceof Error ? options.cause : undefined,
   };
 }
 

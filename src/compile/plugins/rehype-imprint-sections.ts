@@ -39,7 +39,7 @@ function wrap(nodes: ElementContent[]): ElementContent[] {
       tagName: 'section',
       properties: {
         className: [`level-${rank - 1}`],
-        ...(typeof id === 'string' ? { ariaLabelledBy: [id] } : {}),
+        ariaLabelledBy: typeof id === 'string' ? [id] : undefined,
       },
       children: [heading, ...wrap(nodes.slice(index + 1, end))],
     };

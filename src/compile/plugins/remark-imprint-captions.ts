@@ -85,7 +85,7 @@ function imageFigure(node: Paragraph, file: VFile): ImprintFigure | undefined {
       { type: 'paragraph', data: { hName: 'div', hProperties: { className: ['figure-image'] } }, children: [shown] },
       caption([{ type: 'text', value: captionText }]),
     ],
-    ...(node.position ? { position: node.position } : {}),
+    position: node.position,
   };
 }
 
@@ -114,7 +114,7 @@ function tableCaption(table: Table, node: Paragraph, file: VFile, slugger: Githu
     identifier: id,
     data: { hName: 'figure', hProperties: { id, className: ['pipe-table', ...attributes.classes] } },
     children: [caption(children), table],
-    ...(table.position && node.position ? { position: { start: table.position.start, end: node.position.end } } : {}),
+    position: table.position && node.position ? { start: table.position.start, end: node.position.end } : undefined,
   };
 }
 

@@ -174,7 +174,7 @@ function buildBarChart(
   }
   const bars: Bar[] = withValue.map((row) => ({
     label: cellText(row, label, lang) ?? '',
-    ...(cellText(row, detail, lang) ? { detail: cellText(row, detail, lang)! } : {}),
+    detail: cellText(row, detail, lang) || undefined,
     value: row.values[value.key] as number,
     valueText: formatCell(row.values[value.key] ?? null, value, lang),
   }));
@@ -225,8 +225,8 @@ function buildBarChart(
     bars,
     axisTitle: unit ? `${value.label} (${unit})` : value.label,
     tickText: (tick) => new Intl.NumberFormat(lang, { maximumFractionDigits: 2 }).format(tick),
-    ...(change ? { change } : {}),
-    ...(missing.length > 0 ? { missing: { heading: missingHeading, labels: missing } } : {}),
+    change,
+    missing: missing.length > 0 ? { heading: missingHeading, labels: missing } : undefined,
     title: `Bar chart of ${value.label.toLowerCase()} by ${label.label.toLowerCase()}`,
     description,
   });
@@ -284,7 +284,7 @@ function buildTimeline(
     date: when!,
     dateText: formatCell(row.values[date.key] ?? null, date, lang),
     label: cellText(row, label, lang) ?? '',
-    ...(cellText(row, detail, lang) ? { detail: cellText(row, detail, lang)! } : {}),
+    detail: cellText(row, detail, lang) || undefined,
   }));
   const first = events[0]!;
   const last = events[events.length - 1]!;
@@ -328,7 +328,7 @@ function figureOf(directive: FigureDirective, svg: Element, rows: readonly DataR
       },
       sourceNote(rows, labelsOf(file.data.metadata), file.data.metadata?.lang ?? 'en'),
     ],
-    ...(directive.node.position ? { position: directive.node.position } : {}),
+    position: directive.node.position,
   };
 }
 

@@ -65,7 +65,7 @@ const remarkImprintCode: Plugin<[], Root> = function () {
         identifier: attributes.id,
         data: { hName: 'figure', hProperties: { id: attributes.id, className: ['listing'] } },
         children: [caption([{ type: 'text', value: attributes.caption }]), pre],
-        ...(node.position ? { position: node.position } : {}),
+        position: node.position,
       };
       parent.children[index] = listing;
       return undefined;
@@ -106,7 +106,7 @@ function codeBlock(node: Code, attributes: FenceAttributes): ImprintGenerated {
   return {
     type: 'imprintGenerated',
     data: { hName: 'div', hProperties: { className: ['code-block'] }, hChildren: [pre] },
-    ...(node.position ? { position: node.position } : {}),
+    position: node.position,
   } as ImprintGenerated;
 }
 

@@ -445,6 +445,6 @@ function figureOf(
     identifier: id,
     data: { hName: 'figure', hProperties: { id, className: ['data-table'] } },
     children,
-    ...(directive.node.position ? { position: directive.node.position } : {}),
+    position: directive.node.position,
   };
 }

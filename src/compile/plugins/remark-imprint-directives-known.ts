@@ -30,7 +30,7 @@ const remarkImprintDirectivesKnown: Plugin<[RemarkImprintDirectivesKnownOptions?
           parent.children.splice(index, 1, {
             type: 'text',
             value: `:${node.name}`,
-            ...(node.position ? { position: node.position } : {}),
+            position: node.position,
           });
           return SKIP;
         }

@@ -21,7 +21,7 @@ const remarkImprintFrontMatter: Plugin<[FrontMatterOverrides?], Root> = function
       yaml = {
         value: first.value,
         offset,
-        ...(first.position ? { start: first.position.start } : {}),
+        start: first.position?.start,
       };
       tree.children.shift();
     }

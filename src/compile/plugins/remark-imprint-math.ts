@@ -30,14 +30,14 @@ const remarkImprintMath: Plugin<[], Root> = function () {
     visit(tree, (node, index, parent) => {
       // GitHub's ```` ```math ```` fence is a display equation too.
       if (node.type === 'code' && node.lang === 'math' && parent && index !== undefined) {
-        const math: Math = { type: 'math', value: node.value, ...(node.position ? { position: node.position } : {}) };
+        const math: Math = { type: 'math', value: node.value, position: node.position };
         parent.children[index] = math;
         render(math, file);
       } else if (node.type === 'inlineMath' && parent && index !== undefined && !isFormula(node, file)) {
         parent.children[index] = {
           type: 'text',
           value: sourceOf(node, file),
-          ...(node.position ? { position: node.position } : {}),
+          position: node.position,
         };
         prose.add(parent as Paragraph);
       } else if (node.type === 'inlineMath' || node.type === 'math') {
@@ -101,7 +101,7 @@ function joinTexts(children: Paragraph['children']): Paragraph['children'] {
       out[out.length - 1] = {
         type: 'text',
         value: last.value + child.value,
-        ...(start && end ? { position: { start, end } } : {}),
+        position: start && end ? { start, end } : undefined,
       };
     } else {
       out.push(child);

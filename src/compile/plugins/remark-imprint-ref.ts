@@ -59,7 +59,7 @@ const remarkImprintRef: Plugin<[], Root> = function () {
         url: `#${id}`,
         children: [{ type: 'text', value: target.label }],
         data: { hProperties: { className: ['xref', `xref-${target.kind}`] } },
-        ...(node.position ? { position: node.position } : {}),
+        position: node.position,
       };
       parent.children[index] = link;
       return SKIP;
