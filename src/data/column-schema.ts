@@ -85,10 +85,10 @@ export function resolveColumn(spec: ColumnSpec): DataColumn {
     type,
     required: spec.required ?? false,
     align: spec.align ?? (isNumeric(type) ? 'right' : 'left'),
-    ...(spec.currency ? { currency: spec.currency } : {}),
+    currency: spec.currency || undefined,
     scale: spec.scale ?? 'one',
-    ...(spec.format ? { format: spec.format } : {}),
-    ...(spec.description ? { description: spec.description } : {}),
+    format: spec.format,
+    description: spec.description || undefined,
   };
 }
 

@@ -140,9 +140,9 @@ export function computeChange(rows: readonly DataRow[], column: DataColumn, spec
       from: { row: from.value, value: a },
       to: { row: to.value, value: b },
       difference,
-      ...(a === 0 ? {} : { percent: ((b - a) / Math.abs(a)) * 100 }),
-      ...(spec.from?.value ? { fromLabel: spec.from.value } : {}),
-      ...(spec.to?.value ? { toLabel: spec.to.value } : {}),
+      percent: a === 0 ? undefined : ((b - a) / Math.abs(a)) * 100,
+      fromLabel: spec.from?.value || undefined,
+      toLabel: spec.to?.value || undefined,
     },
   };
 }

@@ -131,7 +131,7 @@ function readSchemaFile(file: VFile): Declared | undefined {
     specs: parsed.data.columns,
     placeOf: (index, field) => source.placeOf(field ? ['columns', index, field] : ['columns', index]),
     file,
-    ...(parsed.data.title ? { title: parsed.data.title } : {}),
+    title: parsed.data.title || undefined,
   };
 }
 
@@ -229,13 +229,13 @@ function readStructured(
       return;
     }
     const defined = data.sources?.[key];
-    rows.push({ values, source: defined ?? { citation: key }, cells, ...(place ? { place } : {}) });
+    rows.push({ values, source: defined ?? { citation: key }, cells, place });
   });
   const columns = specs.map(resolveColumn);
   if (declared) ok = checkColumnsUsed(declared, columns, data.rows) && ok;
   if (!ok) return undefined;
   const title = data.title ?? declared?.title;
-  return { file, ...(title ? { title } : {}), columns, rows };
+  return { file, title: title || undefined, columns, rows };
 }
 
 function readCsv(file: VFile, declared: Declared | undefined): DataTable | undefined {
@@ -366,7 +366,7 @@ function readCsv(file: VFile, declared: Declared | undefined): DataTable | undef
     rows.push({ values, source: url ? { citation, url } : { citation }, cells, place });
   }
   if (!ok) return undefined;
-  return { file, ...(declared?.title ? { title: declared.title } : {}), columns: specs.map(resolveColumn), rows };
+  return { file, title: declared?.title || undefined, columns: specs.map(resolveColumn), rows };
 }
 
 /**
