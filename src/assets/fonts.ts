@@ -97,12 +97,12 @@ function fontsource(
     family,
     weight,
     style,
-    ...(unicodeRange ? { unicodeRange } : {}),
+    unicodeRange: unicodeRange || undefined,
     file: path.join(packageDir(pkg), 'files', name),
     name,
     cjk: cjkFamilies.has(family),
     math: family === families.math,
-    ...(script ? { script } : {}),
+    script,
   };
 }
 

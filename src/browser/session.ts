@@ -159,7 +159,7 @@ export class BrowserSession {
       }
     }
     const located = locateBrowser({
-      ...(options.executablePath ? { executablePath: options.executablePath } : {}),
+      executablePath: options.executablePath,
       puppeteerPath: () => puppeteerCachedBrowser(),
     });
     const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;

@@ -199,7 +199,8 @@ function rect(x: number, y: number, width: number, height: number, fill: string,
     width: n(Math.max(0, width)),
     height: n(height),
     fill,
-    ...(stroke ? { stroke, strokeWidth: 1 } : {}),
+    stroke: stroke || undefined,
+    strokeWidth: stroke ? 1 : undefined,
   });
 }
 

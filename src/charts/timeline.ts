@@ -153,6 +153,6 @@ function segment(x: number, from: number, to: number, dashed: boolean): Element 
     y2: n(Math.max(from, to)),
     stroke: dashed ? palette.muted : palette.ink,
     strokeWidth: dashed ? 1 : 1.2,
-    ...(dashed ? { strokeDasharray: '3 3' } : {}),
+    strokeDasharray: dashed ? '3 3' : undefined,
   });
 }
