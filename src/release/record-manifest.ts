@@ -50,7 +50,7 @@ export async function recordManifest(record: ManifestRecord): Promise<Manifest |
     tool: { name: toolName, version: toolVersion },
     built: buildDate(record.sourceDateEpoch),
     sourceDateEpoch: record.sourceDateEpoch ?? null,
-    ...(record.shard ? { shard: record.shard } : {}),
+    shard: record.shard,
     reports: [...reports.values()].sort((a, b) => compareText(a.manuscript.path, b.manuscript.path)),
   };
   return writeManifest(record.outDir, manifest, record.previous, record.output);

@@ -81,6 +81,6 @@ export function accessibilityMetadata(book: BookContents): AccessibilityMetadata
     features: features.sort(),
     hazards: ['none'],
     summary: sentences.join(' '),
-    ...(described ? { conformsTo: conformance } : {}),
+    conformsTo: described ? conformance : undefined,
   };
 }

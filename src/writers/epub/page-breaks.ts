@@ -172,7 +172,7 @@ function textSlots(block: Element): TextSlot[] {
           parent: element,
           start: total,
           usable: usable && !noPhrasing.has(element.tagName),
-          ...(foreignRoot ? { foreignRoot } : {}),
+          foreignRoot,
         });
         total += child.value.length;
       } else if (child.type === 'element') {

@@ -155,7 +155,7 @@ export async function layOutPrint(
       assets,
       viewport: { width: area.width, height: area.height },
       fonts,
-      ...(signal ? { signal } : {}),
+      signal,
     }),
   );
   try {
@@ -333,7 +333,8 @@ class MeasuredPrintLayout implements PrintLayout {
             labelsOf(this.doc.metadata).contents,
             ...printOutline(this.doc.metadata, this.doc.outline).map((entry) => entry.text),
           ],
-          ...(wrong.length === 0 ? { destinations, pageAreaTop: this.pageAreaTop } : {}),
+          destinations: wrong.length === 0 ? destinations : undefined,
+          pageAreaTop: wrong.length === 0 ? this.pageAreaTop : undefined,
         });
         this.onStage?.('finish', performance.now() - finishStarted);
         return { bytes, pages, pageMap: map, printings, disagreements, unchecked };
