@@ -27,6 +27,30 @@ function insideTemplate(text: string): boolean[] {
   return inside;
 }
 
+/**
+ * The conditional spreads in a file (`...(x ? { key: x } : {})`, `...(x === undefined ? {} : { x })`), also split
+ * over lines, each with the line it starts on (1-based) and the line above it.
+ */
+function conditionalSpreads(text: string): Array<{ line: number; above: string; code: string }> {
+  const lines = text.split('\n');
+  const found: Array<{ line: number; above: string; code: string }> = [];
+  for (let start = text.indexOf('...('); start !== -1; start = text.indexOf('...(', start + 4)) {
+    // The parenthesised expression: up to the bracket that closes the opening one.
+    let depth = 0;
+    let end = start + 3;
+    for (; end < text.length; end++) {
+      const char = text[end]!;
+      if ('([{'.includes(char)) depth++;
+      else if (')]}'.includes(char) && --depth === 0) break;
+    }
+    const inner = text.slice(start + 4, end);
+    if (!inner.includes('?') || !(/:\s*\{\s*\}\s*$/.test(inner) || /\?\s*\{\s*\}\s*:/.test(inner))) continue;
+    const line = text.slice(0, start).split('\n').length;
+    found.push({ line, above: (lines[line - 2] ?? '').trim(), code: inner.replace(/\s+/g, ' ') });
+  }
+  return found;
+}
+
 describe('habits of the code', () => {
   it('has no line over 120 characters (in tests, a manuscript’s lines and regular expressions aside)', () => {
     const files = tracked('src/*.ts', 'test/*.ts', 'bench/*.ts', 'scripts/*.mjs', 'bin/*.js', '*.ts');
@@ -43,5 +67,39 @@ describe('habits of the code', () => {
       });
     });
     expect(long).toEqual([]);
+  });
+
+  it('has no conditional spread in src/ unless the line above says why it is kept', () => {
+    // An optional property may be undefined (exactOptionalPropertyTypes is off): `key: x` says the same as
+    // `...(x ? { key: x } : {})`, except where the object is laid over another one (defaults, a library's options).
+    const files = tracked('src/*.ts');
+    expect(files.length).toBeGreaterThan(50);
+    const spreads = files.flatMap((file) =>
+      conditionalSpreads(readFileSync(path.join(root, file), 'utf8'))
+        .filter((spread) => !spread.above.startsWith('// Kept as a spread:'))
+        .map((spread) => `${file}:${spread.line} ...(${spread.code})`),
+    );
+    expect(spreads).toEqual([]);
+  });
+
+  it('finds conditional spreads on one line and split over lines', () => {
+    const text = [
+      'const a = { ...(x ? { key: x } : {}) };',
+      'const b = {',
+      '  ...(y === undefined',
+      '    ? {}',
+      '    : { y }),',
+      '  // Kept as a spread: an undefined z would override the default.',
+      '  ...(z ? { z } : {}),',
+      '  ...(list.map((item) => item)),',
+      '};',
+    ].join('\n');
+    expect(conditionalSpreads(text).map(({ line, above }) => [line, above.startsWith('// Kept as a spread:')])).toEqual(
+      [
+        [1, false],
+        [3, false],
+        [7, true],
+      ],
+    );
   });
 });
