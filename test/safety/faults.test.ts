@@ -231,8 +231,9 @@ describe('when the browser hangs', () => {
     );
     const result = await buildWith(['--browser', stall, '--browser-timeout', '3']);
     expect(result.code).toBe(2);
+    // On a loaded machine the first renderer (the browser's own blank tab) can be stopped before the launch ends.
     expect(result.stderr).toMatch(
-      /^imprint: The browser did not answer within \d+ s while loading the page \(set a longer wait with --browser-timeout\)$/m,
+      /^imprint: (The browser did not answer within \d+ s while loading the page \(set a longer wait with --browser-timeout\)|Cannot start the browser at .+: Timed out after 3000 ms: the browser did not finish starting)$/m,
     );
     expect(result.ms).toBeLessThan(45_000);
     // The browser ran (its renderers may be stopped before they name themselves in the process table).
