@@ -88,6 +88,16 @@ export function printMessages(files: readonly VFile[], flags: OutputFlags, io: I
   if (text) io.stderr(text);
 }
 
+/**
+ * The line `--verbose` prints as a stage of a report ends (`report.md: parse in 4748 ms`), or as the run's
+ * browser has started (`browser: started in 812 ms`): a stage line says the next stage has begun.
+ */
+export function stageLine(manuscript: string, stage: string, ms: number): string {
+  return manuscript === ''
+    ? `browser: started in ${ms.toFixed(0)} ms\n`
+    : `${manuscript}: ${stage} in ${ms.toFixed(0)} ms\n`;
+}
+
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;

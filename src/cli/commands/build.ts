@@ -9,7 +9,7 @@ import {
   type Theme,
 } from '../../api.js';
 import { parseCommand, parseFormats, parsePaper, parseTimeout, usageError as reportUsage } from '../arguments.js';
-import { exitCodes, formatBytes, printMessages, ProgressLine, type Io } from '../io.js';
+import { exitCodes, formatBytes, printMessages, ProgressLine, stageLine, type Io } from '../io.js';
 
 export const buildUsage = `Usage: imprint build [MANUSCRIPT...] [options]
 
@@ -41,6 +41,9 @@ Options:
                                 loads anything itself)
       --strict                  warnings fail the build
   -q, --quiet                   print only problems
+      --verbose                 print a line as each stage of each report ends
+                                (read, parse, transform, html, template, load, …),
+                                with its time
       --json                    print diagnostics as JSON on stdout
   -h, --help                    show this help`;
 
@@ -66,6 +69,7 @@ export async function buildCommand(argv: string[], io: Io): Promise<number> {
       strict: { type: 'boolean' },
       'allow-remote': { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q', default: false },
+      verbose: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -88,6 +92,7 @@ export async function buildCommand(argv: string[], io: Io): Promise<number> {
     return usageError(`--jobs takes a whole number of 1 or more (got ${values.jobs})`);
   if (values.config !== undefined && values['no-config'])
     return usageError('--config and --no-config cannot be used together');
+  if (values.quiet && values.verbose) return usageError('--quiet and --verbose cannot be used together');
   const timeoutMs = values['browser-timeout'] === undefined ? undefined : parseTimeout(values['browser-timeout']);
   if (typeof timeoutMs === 'string') return usageError(timeoutMs);
   if (values.theme !== undefined && !(themes as readonly string[]).includes(values.theme))
@@ -120,7 +125,7 @@ export async function buildCommand(argv: string[], io: Io): Promise<number> {
     strict: values.strict,
     allowRemote: values['allow-remote'],
     signal: controller.signal,
-    onProgress: verbose ? (event: ProgressEvent) => progress(event, io, live) : undefined,
+    onProgress: verbose ? (event: ProgressEvent) => progress(event, io, live, values.verbose) : undefined,
   };
   try {
     const result = await build(options);
@@ -157,11 +162,13 @@ export async function buildCommand(argv: string[], io: Io): Promise<number> {
 /**
  * On a terminal, the run's live line (the stage each report is in, pages laid
  * out, editions made) and the browser's start-up time; everywhere, one line
- * per report as it finishes.
+ * per report as it finishes, and with `--verbose` one per stage as it ends.
  */
-function progress(event: ProgressEvent, io: Io, live: LiveProgress): void {
+function progress(event: ProgressEvent, io: Io, live: LiveProgress, stageLines: boolean): void {
   if (event.kind === 'stage') {
+    if (stageLines) live.print(stageLine(event.manuscript, event.stage, event.ms));
     if (event.manuscript === '') {
+      if (stageLines) return;
       if (live.enabled) live.above(`${event.stage.padEnd(9)} ${event.ms.toFixed(0).padStart(6)} ms`);
       return;
     }
@@ -249,6 +256,13 @@ class LiveProgress {
   above(text: string): void {
     this.line.clear();
     if (this.line.enabled) this.io(`${text}\n`);
+    this.redraw();
+  }
+
+  /** A whole line printed above the live one, on a terminal or not. */
+  print(text: string): void {
+    this.line.clear();
+    this.line.write(text);
     this.redraw();
   }
 

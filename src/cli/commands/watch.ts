@@ -11,7 +11,7 @@ import {
 import { defaultTemplateDir, templateFiles } from '../../writers/print-page/templates.js';
 import { watchFiles } from '../../run/watch-files.js';
 import { parseCommand, parseFormats, parsePaper, parseTimeout, usageError } from '../arguments.js';
-import { exitCodes, printMessages, type Io } from '../io.js';
+import { exitCodes, printMessages, stageLine, type Io } from '../io.js';
 
 export const watchUsage = `Usage: imprint watch [MANUSCRIPT] [options]
 
@@ -35,6 +35,7 @@ Options:
       --templates DIR           template folder (default: the shipped templates)
       --allow-remote            fetch remote images and data files
   -q, --quiet                   print only problems and the line of each build
+      --verbose                 print a line as each stage of a build ends, with its time
   -h, --help                    show this help`;
 
 /** `imprint watch` */
@@ -52,6 +53,7 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
       templates: { type: 'string' },
       'allow-remote': { type: 'boolean', default: false },
       quiet: { type: 'boolean', short: 'q', default: false },
+      verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     watchUsage,
@@ -69,6 +71,7 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
   if (paper !== undefined && paper !== 'a4' && paper !== 'letter') return usageError(io, paper);
   const timeoutMs = values['browser-timeout'] === undefined ? undefined : parseTimeout(values['browser-timeout']);
   if (typeof timeoutMs === 'string') return usageError(io, timeoutMs);
+  if (values.quiet && values.verbose) return usageError(io, '--quiet and --verbose cannot be used together');
 
   const manuscript = path.resolve(positionals[0] ?? 'manuscript/report.md');
   const outDir = path.resolve(values.out ?? 'dist');
@@ -133,7 +136,9 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
       const result = await build({
         ...options,
         onProgress: (event) => {
-          if (event.kind === 'stage') stages.set(event.stage, (stages.get(event.stage) ?? 0) + event.ms);
+          if (event.kind !== 'stage') return;
+          stages.set(event.stage, (stages.get(event.stage) ?? 0) + event.ms);
+          if (values.verbose) io.stderr(stageLine(event.manuscript, event.stage, event.ms));
         },
       });
       printMessages(result.files, { quiet: values.quiet }, io);
