@@ -234,7 +234,7 @@ async function buildInto(
   const stopBrowser = () => {
     if (session && !options.warmBrowser)
       void session.then(
-        (opened) => opened.close(),
+        (opened) => opened.close({ now: true }),
         () => undefined,
       );
   };

@@ -18,10 +18,48 @@ export async function makeProfileFolder(): Promise<string> {
   return mkdtemp(path.join(tmpdir(), `${prefix}${process.pid}-`));
 }
 
-/** Remove a profile folder; a folder that cannot be removed is left to the next launch. */
+/**
+ * Remove a profile folder, and the folder of the browser's singleton socket beside it when there is one (a browser
+ * that was killed leaves it); a folder that cannot be removed is left to the next launch.
+ */
 export async function removeProfileFolder(folder: string): Promise<void> {
+  const socket = await socketFolderOf(folder);
+  if (socket) await rm(socket, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
   await rm(folder, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
 }
+
+/**
+ * Chromium keeps its singleton socket in a folder of its own in the temporary folder
+ * (`org.chromium.Chromium.XXXXXX/SingletonSocket`), which the profile's `SingletonSocket` link names, and removes it
+ * when it exits, unless it is killed. Only a folder beside the profile, named like that, is taken for it.
+ */
+async function socketFolderOf(profile: string): Promise<string | undefined> {
+  try {
+    const target = path.resolve(profile, await readlink(path.join(profile, 'SingletonSocket')));
+    const folder = path.dirname(target);
+    const beside = path.dirname(folder) === path.dirname(profile) && folder !== profile;
+    return beside && /^[a-z]+(\.[\w-]+)+$/i.test(path.basename(folder)) && !path.basename(folder).startsWith(prefix)
+      ? folder
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The environment a browser is launched with: imprint's, with the temporary folder inside its profile folder.
+ * Chromium makes the folder of its singleton socket there (`org.chromium.Chromium.XXXXXX`) as it starts, and
+ * removes it when it exits, unless it is killed (a run that was interrupted kills it): inside the profile, it goes
+ * with the profile. A socket's path is at most 107 bytes: with a profile folder whose path is too long for that, the
+ * temporary folder is left as it is.
+ */
+export function browserEnvironment(profile: string): NodeJS.ProcessEnv {
+  const socketPath = path.join(profile, 'org.chromium.Chromium.XXXXXX', 'SingletonSocket');
+  return Buffer.byteLength(socketPath) <= maxSocketPathBytes ? { ...process.env, TMPDIR: profile } : process.env;
+}
+
+/** `sun_path` holds 108 bytes, the closing NUL included. */
+const maxSocketPathBytes = 107;
 
 /** Remove the profile folders whose owning process is no longer running. */
 export async function removeAbandonedProfiles(folder = tmpdir()): Promise<string[]> {

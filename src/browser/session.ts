@@ -1,7 +1,7 @@
 import puppeteer, { type Browser, type Page, type Protocol } from 'puppeteer-core';
 import { EnvironmentError, locateBrowser, type LocatedBrowser } from './locate.js';
 import { ended, killProcessGroup } from './process-tree.js';
-import { makeProfileFolder, profileHolder, removeProfileFolder } from './profile.js';
+import { browserEnvironment, makeProfileFolder, profileHolder, removeProfileFolder } from './profile.js';
 import { puppeteerCachedBrowser } from './puppeteer-cache.js';
 
 /** The only module that talks to Chromium: launch or connect, print, close. */
@@ -172,6 +172,7 @@ export class BrowserSession {
         headless: true,
         pipe: options.endpoint !== true,
         userDataDir: profile,
+        env: browserEnvironment(profile),
         args: [...launchArgs, ...(isRoot ? ['--no-sandbox'] : [])],
         timeout: timeoutMs,
         // The launch as a whole, the pipe's handshake included, is bounded by `untilStarted`.
@@ -182,6 +183,9 @@ export class BrowserSession {
         signal: abort.signal,
       });
       const browser = await untilStarted(launching, profile, timeoutMs);
+      // Puppeteer stops listening to the pipe once it closes the browser: a read that fails after that (the browser
+      // killed, an interrupted run) must not be an uncaught error.
+      for (const stream of browser.process()?.stdio ?? []) stream?.on('error', () => undefined);
       return new BrowserSession(browser, located, true, timeoutMs, options.keepWarm ?? false, profile);
     } catch (cause) {
       abort.abort();
@@ -309,9 +313,11 @@ export class BrowserSession {
    * Close the browser (or disconnect from one imprint did not start). A browser
    * that does not close within a few seconds is killed, and so is every
    * process it started that is still there (a helper that hangs, or outlived
-   * a browser that crashed): none is ever left behind.
+   * a browser that crashed): none is ever left behind. With `now` (a run that was interrupted), a browser imprint
+   * started is killed at once instead of being asked to close, which can take a second or more with a long document
+   * loaded.
    */
-  async close(): Promise<void> {
+  async close(options: { now?: boolean } = {}): Promise<void> {
     const spare = this.spare;
     this.spare = undefined;
     if (!this.owned) {
@@ -328,6 +334,7 @@ export class BrowserSession {
     const kill = () => {
       if (group !== undefined) killProcessGroup(group);
     };
+    if (options.now) kill();
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         kill();
@@ -465,8 +472,9 @@ function crashOf(page: Page): Crash {
         return await Promise.race([work, signalled]);
       } catch (cause) {
         // A print fails ("Printing failed") a moment before the crash is reported: give the report that moment,
-        // so a crash is not mistaken for a document too long to print.
-        if (!crashed)
+        // so a crash is not mistaken for a document too long to print. Not when the whole browser is gone (killed
+        // because the run was interrupted, or crashed): no page crash is reported then.
+        if (!crashed && page.browser().connected)
           await Promise.race([signalled.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 500))]);
         throw crashed ?? cause;
       }
