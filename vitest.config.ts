@@ -1,7 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
 /** The tests that harm a browser at a given moment (kill it, stop it, interrupt a build) and time how it ends. */
-const timed = ['test/safety/faults.test.ts', 'test/safety/faults-print.test.ts', 'test/safety/faults-lifetime.test.ts'];
+const timed = [
+  'test/safety/faults.test.ts',
+  'test/safety/faults-print.test.ts',
+  'test/safety/faults-lifetime.test.ts',
+  'test/safety/faults-interrupt.test.ts',
+];
 /** The tests that need no browser: `npm run test:fast` runs only these. */
 const fast = ['test/unit/**/*.test.ts', 'test/architecture/**/*.test.ts'];
 

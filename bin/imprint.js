@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // The imprint command. The TypeScript in src/ is compiled to lib/ by `npm install` (prepare) or `npm run compile`.
+// The command runs on a thread of its own, so that this one can obey SIGINT and SIGTERM at any moment
+// (lib/cli/supervisor.js).
 import { existsSync } from 'node:fs';
 
-const entry = new URL('../lib/cli/main.js', import.meta.url);
+const entry = new URL('../lib/cli/supervisor.js', import.meta.url);
 if (!existsSync(entry)) {
   process.stderr.write(
     'imprint: lib/ is missing; run `npm run compile` (or `npm install`) in the imprint folder first\n',
   );
   process.exit(2);
 }
-const { main } = await import(entry.href);
-process.exitCode = await main(process.argv.slice(2));
+const { supervise } = await import(entry.href);
+process.exitCode = await supervise(process.argv.slice(2));

@@ -42,6 +42,44 @@ export function killProcessGroup(group: number): void {
   }
 }
 
+/**
+ * Kill every process `parent` started that still runs, each with its process group when it leads one (a browser
+ * Puppeteer launched leads its own, with its helpers in it): what a supervisor does for a build's thread it stopped
+ * at once, which could not close its browser. A child in the parent's own group is killed alone.
+ */
+export function killChildren(parent: number): number[] {
+  const killed: number[] = [];
+  for (const child of childrenOf(parent)) {
+    if (child.group === child.pid) killProcessGroup(child.group);
+    else {
+      try {
+        process.kill(child.pid, 'SIGKILL');
+      } catch {
+        // Gone already.
+      }
+    }
+    killed.push(child.pid);
+  }
+  return killed;
+}
+
+/** The processes `parent` started that have not ended, with their process groups. Empty where there is no /proc. */
+export function childrenOf(parent: number): Array<{ pid: number; group: number }> {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const children: Array<{ pid: number; group: number }> = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = statOf(Number(entry));
+    if (stat && stat.parent === parent && stat.state !== 'Z') children.push({ pid: Number(entry), group: stat.group });
+  }
+  return children;
+}
+
 /** Whether a process has ended: it is gone, or a zombie (ended, not yet reaped by its parent). */
 export function ended(pid: number): boolean {
   if (!readable('/proc')) {
@@ -58,6 +96,7 @@ export function ended(pid: number): boolean {
 
 interface Stat {
   state: string;
+  parent: number;
   group: number;
 }
 
@@ -66,7 +105,7 @@ function statOf(pid: number): Stat | undefined {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // pid (comm) state ppid pgrp …; comm may hold spaces and parentheses.
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0]!, group: Number(fields[2]) };
+    return { state: fields[0]!, parent: Number(fields[1]), group: Number(fields[2]) };
   } catch {
     return undefined;
   }

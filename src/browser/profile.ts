@@ -81,6 +81,26 @@ export async function removeAbandonedProfiles(folder = tmpdir()): Promise<string
 }
 
 /**
+ * Remove every profile folder of this process (`owner`): for a supervisor whose build's thread was stopped at once,
+ * with its browser killed, so that none of its folders waits for a later launch to be removed.
+ */
+export async function removeProfilesOf(owner: number, folder = tmpdir()): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (ownerOf(name) !== owner) continue;
+    await removeProfileFolder(path.join(folder, name));
+    removed.push(path.join(folder, name));
+  }
+  return removed;
+}
+
+/**
  * The process id of the browser that holds a profile folder, once it has taken it: Chromium's lock names the host
  * and the process (`SingletonLock` → `host-1234`). Undefined before that, or where there is no such lock.
  */

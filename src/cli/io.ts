@@ -12,11 +12,33 @@ export interface Io {
   readonly isTTY?: boolean;
   /** The terminal's width, when it is one. */
   readonly columns?: number;
+  /**
+   * Call `listener` on SIGINT or SIGTERM (each time) until the returned function is called. Default: the process's
+   * signals; a command run on a thread of its own hears them from the thread that receives them (supervisor.ts).
+   */
+  onInterrupt?: (listener: (signal: InterruptSignal) => void) => () => void;
+}
+
+export type InterruptSignal = 'SIGINT' | 'SIGTERM';
+
+/** Listen for SIGINT and SIGTERM the way `io` hears them; returns a function that stops listening. */
+export function onInterrupt(io: Io, listener: (signal: InterruptSignal) => void): () => void {
+  return (io.onInterrupt ?? processSignals)(listener);
+}
+
+function processSignals(listener: (signal: InterruptSignal) => void): () => void {
+  process.on('SIGINT', listener);
+  process.on('SIGTERM', listener);
+  return () => {
+    process.off('SIGINT', listener);
+    process.off('SIGTERM', listener);
+  };
 }
 
 export const processIo: Io = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  onInterrupt: processSignals,
   get isTTY() {
     return process.stderr.isTTY === true;
   },

@@ -75,13 +75,20 @@ export class OutputSet {
     } catch (cause) {
       throw new EnvironmentError(`Cannot make the output folder ${folder}: ${reasonOf(cause)}`);
     }
-    await takeLock(folder);
+    for (const watcher of folderWatchers) watcher.opening(folder, made);
+    try {
+      await takeLock(folder);
+    } catch (cause) {
+      for (const watcher of folderWatchers) watcher.closed(folder);
+      throw cause;
+    }
     try {
       await settleLeftovers(folder);
       const staging = await mkdtemp(path.join(folder, stagingPrefix));
       return new OutputSet(folder, staging, made);
     } catch (cause) {
       await releaseLock(folder);
+      for (const watcher of folderWatchers) watcher.closed(folder);
       throw cause instanceof EnvironmentError
         ? cause
         : new EnvironmentError(`Cannot write into ${folder}: ${reasonOf(cause)}`);
@@ -141,18 +148,66 @@ export class OutputSet {
     await rm(this.staging, { recursive: true, force: true }).catch(() => undefined);
     await releaseLock(this.outDir);
     // A run that wrote nothing leaves no folder it made (a folder with anything in it is not removed).
-    if (this.made === undefined) return;
-    for (let folder = this.outDir; ; folder = path.dirname(folder)) {
-      if (
-        !(await rmdir(folder).then(
-          () => true,
-          () => false,
-        )) ||
-        folder === this.made
-      )
-        break;
-    }
+    await removeEmptyFolders(this.outDir, this.made);
+    for (const watcher of folderWatchers) watcher.closed(this.outDir);
   }
+}
+
+/** Remove `outDir` and the folders above it up to `made` (the first one a run made), while they are empty. */
+async function removeEmptyFolders(outDir: string, made: string | undefined): Promise<void> {
+  if (made === undefined) return;
+  for (let folder = outDir; ; folder = path.dirname(folder)) {
+    if (
+      !(await rmdir(folder).then(
+        () => true,
+        () => false,
+      )) ||
+      folder === made
+    )
+      break;
+  }
+}
+
+/** Told when this process is about to lock an output folder, and when it has let it go (or never took it). */
+export interface OutputFolderWatcher {
+  /** `made`: the first folder the run made for it, if it made one. */
+  opening(outDir: string, made: string | undefined): void;
+  closed(outDir: string): void;
+}
+
+const folderWatchers = new Set<OutputFolderWatcher>();
+
+/**
+ * Follow the output folders this process locks: a supervisor that may have to stop a build's thread at once (see
+ * `settleStopped`) learns which folders to settle. Returns a function that stops following.
+ */
+export function watchOutputFolders(watcher: OutputFolderWatcher): () => void {
+  folderWatchers.add(watcher);
+  return () => folderWatchers.delete(watcher);
+}
+
+/**
+ * Settle an output folder whose build was stopped at once (its thread ended, so it could neither commit nor clean
+ * up), as the next build into it would: if this process holds its lock, a set that was being moved in is moved in
+ * to the end (its journal was written, so it is whole), anything else the build left (its staging folder, `.tmp`
+ * files) is removed, the lock released, and the folders the build made removed if empty; if it does not, only the
+ * lock's own temporary files are removed. Returns true when a set was moved in, false when the folder holds the
+ * earlier set as it was.
+ */
+export async function settleStopped(outDir: string, made?: string): Promise<boolean> {
+  const lockPath = path.join(outDir, lockFileName);
+  const holder = await readHolder(lockPath);
+  let completed = false;
+  if (holder && holder.pid === process.pid && holder.host === hostname()) {
+    const settled = await settleLeftovers(outDir).catch((): string[] => []);
+    completed = settled.includes(path.join(outDir, journalFileName));
+    await releaseLock(outDir);
+    await removeEmptyFolders(outDir, made);
+  }
+  for (const mine of [`${lockPath}.${process.pid}.tmp`, `${lockPath}.${process.pid}.stale.tmp`]) {
+    await unlink(mine).catch(() => undefined);
+  }
+  return completed;
 }
 
 /** Renames in this order: the editions, then manifest.json, SHA256SUMS last. */

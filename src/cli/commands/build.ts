@@ -9,7 +9,7 @@ import {
   type Theme,
 } from '../../api.js';
 import { parseCommand, parseFormats, parsePaper, parseTimeout, usageError as reportUsage } from '../arguments.js';
-import { exitCodes, formatBytes, printMessages, ProgressLine, stageLine, type Io } from '../io.js';
+import { exitCodes, formatBytes, onInterrupt, printMessages, ProgressLine, stageLine, type Io } from '../io.js';
 
 export const buildUsage = `Usage: imprint build [MANUSCRIPT...] [options]
 
@@ -100,9 +100,11 @@ export async function buildCommand(argv: string[], io: Io): Promise<number> {
   const wsEndpoint = values['browser-ws-endpoint'] ?? (process.env.IMPRINT_BROWSER_WS_ENDPOINT || undefined);
 
   const controller = new AbortController();
-  const interrupt = () => controller.abort(new Error('interrupted'));
-  process.once('SIGINT', interrupt);
-  process.once('SIGTERM', interrupt);
+  // Heard once: a second signal is the supervisor's (or, in a process of its own, ends it at once).
+  const stopListening = onInterrupt(io, () => {
+    stopListening();
+    controller.abort(new Error('interrupted'));
+  });
   const started = performance.now();
   const verbose = !values.quiet && !values.json;
   // On a terminal, what the run is doing is shown live on one line; elsewhere only the final lines.
@@ -154,8 +156,7 @@ export async function buildCommand(argv: string[], io: Io): Promise<number> {
     }
     throw cause;
   } finally {
-    process.off('SIGINT', interrupt);
-    process.off('SIGTERM', interrupt);
+    stopListening();
   }
 }
 

@@ -4,7 +4,7 @@ import { startPreviewServer } from '../../run/preview-server.js';
 import { defaultTemplateDir } from '../../writers/print-page/templates.js';
 import { watchFiles } from '../../run/watch-files.js';
 import { parseCommand } from '../arguments.js';
-import { exitCodes, printMessages, type Io } from '../io.js';
+import { exitCodes, onInterrupt, printMessages, type Io } from '../io.js';
 import { formatReport } from '../reporter.js';
 
 export const previewUsage = `Usage: imprint preview [MANUSCRIPT] [options]
@@ -138,14 +138,12 @@ export async function previewCommand(argv: string[], io: Io): Promise<number> {
     follow();
     const stop = async () => {
       stopping = true;
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+      stopListening();
       watcher.close();
       await running.catch(() => undefined);
       await preview.close();
       resolve(exitCodes.ok);
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    const stopListening = onInterrupt(io, () => void stop());
   });
 }

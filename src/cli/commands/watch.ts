@@ -11,7 +11,7 @@ import {
 import { defaultTemplateDir, templateFiles } from '../../writers/print-page/templates.js';
 import { watchFiles } from '../../run/watch-files.js';
 import { parseCommand, parseFormats, parsePaper, parseTimeout, usageError } from '../arguments.js';
-import { exitCodes, printMessages, stageLine, type Io } from '../io.js';
+import { exitCodes, onInterrupt, printMessages, stageLine, type Io } from '../io.js';
 
 export const watchUsage = `Usage: imprint watch [MANUSCRIPT] [options]
 
@@ -20,8 +20,9 @@ running and build again each time the manuscript, a file it reads (included
 parts, data files, images) or a template is saved. Only the editions a
 change affects are made again (a change to epub.css makes only the EPUB);
 earlier editions stay when a build has problems, which are printed and wait
-for the next save. Ctrl-C (or SIGTERM) closes the browser and exits 0; exit 2
-when the browser cannot be started or stops working.
+for the next save. Ctrl-C (or SIGTERM) stops the build under way (its editions
+are not written), closes the browser and exits 0; exit 2 when the browser
+cannot be started or stops working.
 
 Options:
   -o, --out DIR                 output folder (default: dist)
@@ -127,14 +128,28 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
   const templates = templateFiles.map((name) => path.join(templateFolder, name));
   let inputs: string[] = [manuscript];
   let lastFailed = false;
+  // Ctrl-C stops the build under way (see `stop`); until the first build is done, only that.
+  let stopping = false;
+  let current: AbortController | undefined;
+  let stopNow: () => void = () => undefined;
+  const stopListening = onInterrupt(io, () => {
+    stopListening();
+    stopping = true;
+    current?.abort(new Error('interrupted'));
+    stopNow();
+  });
 
   /** One build; never throws (a failed build is reported and waits for the next save). */
   const rebuild = async (reason: string): Promise<boolean> => {
     const started = performance.now();
     const stages = new Map<string, number>();
+    const controller = new AbortController();
+    current = controller;
+    if (stopping) controller.abort(new Error('interrupted'));
     try {
       const result = await build({
         ...options,
+        signal: controller.signal,
         onProgress: (event) => {
           if (event.kind !== 'stage') return;
           stages.set(event.stage, (stages.get(event.stage) ?? 0) + event.ms);
@@ -164,21 +179,26 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
       return true;
     } catch (cause) {
       lastFailed = true;
+      // Stopped by Ctrl-C: nothing more to say.
+      if (controller.signal.aborted) return true;
       io.stderr(`imprint: ${cause instanceof Error ? cause.message : String(cause)}\n`);
       return !(cause instanceof EnvironmentError);
+    } finally {
+      if (current === controller) current = undefined;
     }
   };
 
-  if (!(await rebuild('first build'))) {
-    await browser?.close();
-    return exitCodes.environment;
+  const firstOk = await rebuild('first build');
+  if (!firstOk || stopping) {
+    stopListening();
+    await (stopping ? browser?.session.close({ now: true }) : browser?.close());
+    return firstOk ? exitCodes.ok : exitCodes.environment;
   }
 
   return new Promise<number>((resolve) => {
     let running: Promise<unknown> = Promise.resolve();
     let queued: string[] | undefined;
     let failed = false;
-    let stopping = false;
     const watcher = watchFiles({
       onChange: (changed) => {
         if (stopping) return;
@@ -196,10 +216,11 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
           const ok = await rebuild(
             `${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} changed`,
           );
+          if (stopping) return;
           follow();
           if (!ok) {
             failed = true;
-            void stop();
+            void stop(false);
           }
         });
       },
@@ -212,16 +233,19 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
         `${inputs.length - 1} file${inputs.length === 2 ? '' : 's'} it reads and the templates in ` +
         `${shown(templateFolder)} (Ctrl-C stops)\n`,
     );
-    const stop = async () => {
-      stopping = true;
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      watcher.close();
-      await running.catch(() => undefined);
-      await browser?.close();
-      resolve(failed ? exitCodes.environment : exitCodes.ok);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    let closing: Promise<void> | undefined;
+    /** Stop watching: interrupted, the build under way stops, and the browser is killed rather than closed. */
+    const stop = (interrupted: boolean) =>
+      (closing ??= (async () => {
+        stopping = true;
+        stopListening();
+        watcher.close();
+        current?.abort(new Error('interrupted'));
+        // The build under way, if any, stops: its steps in the browser fail at once, and it writes nothing new.
+        await (interrupted ? browser?.session.close({ now: true }) : browser?.close());
+        await running.catch(() => undefined);
+        resolve(failed ? exitCodes.environment : exitCodes.ok);
+      })());
+    stopNow = () => void stop(true);
   });
 }
