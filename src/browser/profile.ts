@@ -62,29 +62,20 @@ export function browserEnvironment(profile: string): NodeJS.ProcessEnv {
 const maxSocketPathBytes = 107;
 
 /** Remove the profile folders whose owning process is no longer running. */
-export async function removeAbandonedProfiles(folder = tmpdir()): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await readdir(folder);
-  } catch {
-    return [];
-  }
-  const removed: string[] = [];
-  for (const name of names) {
-    const owner = ownerOf(name);
-    if (owner === undefined || running(owner)) continue;
-    const abandoned = path.join(folder, name);
-    await removeProfileFolder(abandoned);
-    removed.push(abandoned);
-  }
-  return removed;
+export function removeAbandonedProfiles(folder = tmpdir()): Promise<string[]> {
+  return removeProfiles(folder, (owner) => owner !== undefined && !running(owner));
 }
 
 /**
  * Remove every profile folder of this process (`owner`): for a supervisor whose build's thread was stopped at once,
  * with its browser killed, so that none of its folders waits for a later launch to be removed.
  */
-export async function removeProfilesOf(owner: number, folder = tmpdir()): Promise<string[]> {
+export function removeProfilesOf(owner: number, folder = tmpdir()): Promise<string[]> {
+  return removeProfiles(folder, (found) => found === owner);
+}
+
+/** Remove the profile folders in `folder` whose owner (the process that made each) `chosen` picks. */
+async function removeProfiles(folder: string, chosen: (owner: number | undefined) => boolean): Promise<string[]> {
   let names: string[];
   try {
     names = await readdir(folder);
@@ -93,9 +84,10 @@ export async function removeProfilesOf(owner: number, folder = tmpdir()): Promis
   }
   const removed: string[] = [];
   for (const name of names) {
-    if (ownerOf(name) !== owner) continue;
-    await removeProfileFolder(path.join(folder, name));
-    removed.push(path.join(folder, name));
+    if (!chosen(ownerOf(name))) continue;
+    const profile = path.join(folder, name);
+    await removeProfileFolder(profile);
+    removed.push(profile);
   }
   return removed;
 }

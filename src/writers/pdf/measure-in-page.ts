@@ -705,6 +705,25 @@ export function placeNotesInPage(settings: PageNotesSettings): number {
     }
     return drawn((node as Element).getClientRects());
   };
+  /**
+   * The first character of a text node (its offset; the length if none) whose box `after` says is past a point:
+   * characters after it are past too. The last box: the first letter after a hyphenated break also reports the
+   * hyphen drawn before it.
+   */
+  const firstCharacter = (text: Text, after: (box: DOMRect) => boolean): number => {
+    let low = 0;
+    let high = text.data.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      range.setStart(text, middle);
+      range.setEnd(text, middle + 1);
+      const boxes = drawn(range.getClientRects());
+      const box = boxes[boxes.length - 1];
+      if (!box || after(box)) high = middle;
+      else low = middle + 1;
+    }
+    return low;
+  };
   /** The first point at or after `from` whose line does not end in `column` above `limit`. */
   const firstBelow = (
     from: Node,
@@ -726,17 +745,7 @@ export function placeNotesInPage(settings: PageNotesSettings): number {
       if (atom.nodeType !== 3 || past(rects[0]!)) return { node: atom, offset: 0, above };
       // The first character of the first line that does not fit.
       const text = atom as Text;
-      let low = 0;
-      let high = text.data.length;
-      while (low < high) {
-        const middle = (low + high) >> 1;
-        range.setStart(text, middle);
-        range.setEnd(text, middle + 1);
-        const boxes = drawn(range.getClientRects());
-        const box = boxes[boxes.length - 1];
-        if (!box || past(box)) high = middle;
-        else low = middle + 1;
-      }
+      let low = firstCharacter(text, past);
       // Back to the start of that line: after the blank or hyphen that ended the line before.
       while (low < text.data.length && /\s/.test(text.data[low]!)) low++;
       return { node: text, offset: low, above };
@@ -1051,20 +1060,8 @@ export function placeNotesInPage(settings: PageNotesSettings): number {
       if (overflow.nodeType === 3) {
         const rects = rectsOf(overflow);
         if (columnOf(rects[0]!) === column) {
-          const text = overflow as Text;
-          let low = 0;
-          let high = text.data.length;
-          while (low < high) {
-            const middle = (low + high) >> 1;
-            range.setStart(text, middle);
-            range.setEnd(text, middle + 1);
-            const boxes = drawn(range.getClientRects());
-            const box = boxes[boxes.length - 1];
-            if (!box || columnOf(box) > column) high = middle;
-            else low = middle + 1;
-          }
-          from = text;
-          offset = low;
+          from = overflow;
+          offset = firstCharacter(overflow as Text, (box) => columnOf(box) > column);
         }
       }
       const first =

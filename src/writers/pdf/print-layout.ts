@@ -172,13 +172,14 @@ export async function layOutPrint(
       area = laidOut;
       await replaceStyleSheet(page, measureSelector, measureCss(area, breaks, doc.metadata.dir));
     }
-    let measured = await measure(page, {
+    const measuring = {
       width: area.width,
       blockAttribute,
       bodySelector,
       deferredAttribute: deferredFigureAttribute,
       offsetAttribute,
-    });
+    };
+    let measured = await measure(page, measuring);
     // Widows and orphans the browser left: move those paragraphs whole and measure again (a move
     // shifts what follows, so a few rounds at most).
     for (let round = 0; round < maxKeepRounds; round++) {
@@ -190,13 +191,7 @@ export async function layOutPrint(
         keepLines: { ...columns, minimum: minimumLines, breakAttribute: keepBreakAttribute },
       });
       if (fitted === 0 && deferred === 0 && moved === 0) break;
-      measured = await measure(page, {
-        width: area.width,
-        blockAttribute,
-        bodySelector,
-        deferredAttribute: deferredFigureAttribute,
-        offsetAttribute,
-      });
+      measured = await measure(page, measuring);
     }
     // Notes at the foot of their pages go in last: they split the text where each page must end.
     if (notesAtFoot(doc.metadata)) {
@@ -213,14 +208,7 @@ export async function layOutPrint(
         offsetAttribute,
         minimum: minimumLines,
       });
-      if (placed > 0)
-        measured = await measure(page, {
-          width: area.width,
-          blockAttribute,
-          bodySelector,
-          deferredAttribute: deferredFigureAttribute,
-          offsetAttribute,
-        });
+      if (placed > 0) measured = await measure(page, measuring);
     }
     const tops = new Map(measured.ids.map(([id, , top]) => [id, top]));
     onStage?.('measure', performance.now() - measureStarted);
