@@ -25,6 +25,11 @@ export interface Limits {
   tableRows: number;
   /** Most pixels (width × height) in one image. */
   imagePixels: number;
+  /**
+   * Longest paragraph, in characters, set justified: a longer one is set ragged-right, with a warning (the time
+   * Chromium takes to justify a paragraph grows with the square of its length). Not an error: it still builds.
+   */
+  justifiedParagraph: number;
 }
 
 export const defaultLimits: Readonly<Limits> = {
@@ -34,6 +39,7 @@ export const defaultLimits: Readonly<Limits> = {
   includeDepth: 16,
   tableRows: 10_000,
   imagePixels: 50_000_000,
+  justifiedParagraph: 20_000,
 };
 
 /**

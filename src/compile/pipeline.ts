@@ -130,7 +130,7 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     .use(rehypeImprintNormalize)
     .use(rehypeImprintLinks)
     .use(rehypeImprintHeadings)
-    .use(rehypeImprintAlign)
+    .use(rehypeImprintAlign, { justifiedParagraph: (options.limits ?? defaultLimits).justifiedParagraph })
     .use(rehypeImprintSections)
     .use(rehypeImprintNoteNumbers)
     .use(rehypeImprintUniqueIds);

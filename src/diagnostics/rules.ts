@@ -70,6 +70,8 @@ export const ruleIds = [
   'limit-table-rows',
   'limit-image-pixels',
   'html-normalized',
+  // typesetting
+  'paragraph-ragged',
   // editions
   'epub-invalid',
   // environment

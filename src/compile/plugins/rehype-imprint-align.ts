@@ -1,22 +1,67 @@
-import type { Root } from 'hast';
+import type { Element, ElementContent, Root } from 'hast';
 import type { Plugin } from 'unified';
 import { visit } from 'unist-util-visit';
+import type { VFile } from 'vfile';
+import { warn } from '../../diagnostics/report.js';
+import { defaultLimits } from '../limits.js';
+
+export interface RehypeImprintAlignOptions {
+  /**
+   * Longest paragraph, in characters, that is set justified (`limits: justified-paragraph`); a longer one gets
+   * the class `ragged`, which the templates set ragged-right, with a warning at the paragraph.
+   */
+  justifiedParagraph?: number;
+}
 
 /**
- * Table cell alignment as a class (`align-right`) instead of the obsolete
- * `align` attribute, which XHTML validators reject and EPUB packagers drop.
+ * Alignment:
+ * - table cell alignment as a class (`align-right`) instead of the obsolete `align` attribute, which XHTML
+ *   validators reject and EPUB packagers drop;
+ * - a paragraph too long to justify is marked `ragged`: Chromium's time to lay out a justified paragraph grows
+ *   with the square of its length (a paragraph of a megabyte took it minutes; ragged, seconds), so past a length
+ *   where no prose goes (data pasted as one line) the print and HTML editions set it ragged-right (decision 079).
  */
-const rehypeImprintAlign: Plugin<[], Root> = function () {
-  return (tree) => {
+const rehypeImprintAlign: Plugin<[RehypeImprintAlignOptions?], Root> = function (options = {}) {
+  const justifiedParagraph = options.justifiedParagraph ?? defaultLimits.justifiedParagraph;
+  return (tree, file: VFile) => {
     visit(tree, 'element', (node) => {
+      if (node.tagName === 'p') {
+        const length = textLength(node);
+        if (length > justifiedParagraph) {
+          addClass(node, 'ragged');
+          warn(
+            file,
+            `A paragraph of ${length.toLocaleString('en')} characters is set ragged-right: one longer than ` +
+              `${justifiedParagraph.toLocaleString('en')} is not justified, as the time the browser takes to ` +
+              'justify a paragraph grows with the square of its length (`limits: justified-paragraph`)',
+            { place: node.position, ruleId: 'paragraph-ragged' },
+          );
+        }
+      }
       const align = node.properties.align;
       if (typeof align !== 'string') return;
       delete node.properties.align;
-      const existing = node.properties.className;
-      const classes = Array.isArray(existing) ? existing.map(String) : typeof existing === 'string' ? [existing] : [];
-      node.properties.className = [...classes, `align-${align}`];
+      addClass(node, `align-${align}`);
     });
   };
 };
+
+function addClass(node: Element, name: string): void {
+  const existing = node.properties.className;
+  const classes = Array.isArray(existing) ? existing.map(String) : typeof existing === 'string' ? [existing] : [];
+  node.properties.className = [...classes, name];
+}
+
+/** The characters of an element's text (an iterative walk: a paragraph may hold many thousands of nodes). */
+function textLength(element: Element): number {
+  let length = 0;
+  const stack: ElementContent[] = [...element.children];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === 'text') length += node.value.length;
+    else if (node.type === 'element') stack.push(...node.children);
+  }
+  return length;
+}
 
 export default rehypeImprintAlign;
