@@ -26,6 +26,11 @@ export interface Limits {
   /** Most pixels (width × height) in one image. */
   imagePixels: number;
   /**
+   * Most headings in one file (Markdown and HTML): each is an entry of the contents, a bookmark and a link, and
+   * each chapter begins a page, so their number, more than the text's length, sets the time a print takes.
+   */
+  headings: number;
+  /**
    * Longest paragraph, in characters, set justified: a longer one is set ragged-right, with a warning (the time
    * Chromium takes to justify a paragraph grows with the square of its length). Not an error: it still builds.
    */
@@ -39,6 +44,7 @@ export const defaultLimits: Readonly<Limits> = {
   includeDepth: 16,
   tableRows: 10_000,
   imagePixels: 50_000_000,
+  headings: 5_000,
   justifiedParagraph: 20_000,
 };
 
@@ -117,6 +123,43 @@ export function withinSourceLimits(
         break;
       }
     }
+  }
+
+  // Headings: ATX (`# `) and setext (a line of `=` or `-` under text) outside fenced code, and HTML `<h1>`–`<h6>`.
+  offset = 0;
+  let headings = 0;
+  let fence: string | undefined;
+  let previousIsText = false;
+  // Front matter is not Markdown: its closing `---` is no heading.
+  let frontMatter = text.startsWith('---\n') || text.startsWith('---\r\n');
+  for (const [index, line] of text.split('\n').entries()) {
+    let atx = false;
+    const fenceMark = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    if (frontMatter) {
+      if (index > 0 && /^(?:---|\.\.\.)\s*$/.test(line)) frontMatter = false;
+    } else if (fence !== undefined) {
+      if (fenceMark?.startsWith(fence)) fence = undefined;
+    } else if (fenceMark) {
+      fence = fenceMark;
+    } else if (/^ {0,3}#{1,6}(?:[ \t]|$)/.test(line)) {
+      headings++;
+      atx = true;
+    } else if (previousIsText && /^ {0,3}(?:=+|-+)[ \t]*$/.test(line)) {
+      headings++;
+    }
+    headings += (line.match(/<h[1-6][\s/>]/gi) ?? []).length;
+    if (headings > limits.headings) {
+      error(
+        file,
+        `More than ${limits.headings} headings: each is an entry of the contents, a bookmark and a link, and ` +
+          'a print of this many takes minutes (`limits: headings`)',
+        { place: placeOf(offset), ruleId: 'limit-headings' },
+      );
+      within = false;
+      break;
+    }
+    previousIsText = !frontMatter && fence === undefined && fenceMark === undefined && !atx && line.trim() !== '';
+    offset += line.length + 1;
   }
 
   // HTML elements: opened and closed anywhere in the text.

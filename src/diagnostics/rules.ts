@@ -69,6 +69,7 @@ export const ruleIds = [
   'limit-includes',
   'limit-table-rows',
   'limit-image-pixels',
+  'limit-headings',
   'html-normalized',
   // typesetting
   'paragraph-ragged',

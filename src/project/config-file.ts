@@ -63,6 +63,7 @@ export const ProjectConfigFile = z.strictObject({
       'include-depth': limit.optional(),
       'table-rows': limit.optional(),
       'image-pixels': limit.optional(),
+      headings: limit.optional(),
       'justified-paragraph': limit.optional(),
     })
     .optional(),
@@ -267,6 +268,7 @@ function limitsOf(configured: NonNullable<ProjectConfigFile['limits']>): Partial
   if (configured['include-depth'] !== undefined) limits.includeDepth = configured['include-depth'];
   if (configured['table-rows'] !== undefined) limits.tableRows = configured['table-rows'];
   if (configured['image-pixels'] !== undefined) limits.imagePixels = configured['image-pixels'];
+  if (configured.headings !== undefined) limits.headings = configured.headings;
   if (configured['justified-paragraph'] !== undefined) limits.justifiedParagraph = configured['justified-paragraph'];
   return limits;
 }
@@ -275,7 +277,7 @@ function knownKeys(at: readonly PropertyKey[]): string | undefined {
   if (at.length === 0) return Object.keys(ProjectConfigFile.shape).join(', ');
   if (at.length === 1 && at[0] === 'browser') return 'executable, ws-endpoint, timeout';
   if (at.length === 1 && at[0] === 'limits')
-    return 'nesting, inline-delimiters, includes, include-depth, table-rows, image-pixels, justified-paragraph';
+    return 'nesting, inline-delimiters, includes, include-depth, table-rows, image-pixels, headings, justified-paragraph';
   return undefined;
 }
 

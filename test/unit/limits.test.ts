@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build, type BuildOptions } from '../../src/api.js';
+import { defaultLimits } from '../../src/compile/limits.js';
 import { buildHtml } from '../helpers/messages.js';
 import { temporaryFolder } from '../helpers/tools.js';
 
@@ -174,6 +175,25 @@ describe('limits on what a manuscript may ask', () => {
         'config-schema',
         expect.stringContaining('Unknown configuration key `limits.depth` (known: nesting, inline-delimiters'),
       ],
+    ]);
+  });
+
+  it('more headings than the limit are an error at the first one over it, counted outside fenced code', async () => {
+    // 3 setext headings, 3 ATX and 3 HTML, and two that are code: with a limit of 8, the ninth is over.
+    const body =
+      'One\n===\n\nTwo\n---\n\nThree\n---\n\n```\n# code\n```\n\n~~~~\n# code\n~~~\n~~~~\n\n' +
+      '# Four\n\n## Five\n---\n\n###### Six\n\n<h1>Seven</h1> <h2 class="x">Eight</h2>\n\n<h6>Nine</h6>\n';
+    const within = await buildText(body, { limits: { ...defaultLimits, headings: 9 } });
+    expect(within.messages).toEqual([]);
+    const over = await buildText(body, { limits: { ...defaultLimits, headings: 8 } });
+    expect(over.ok).toBe(false);
+    expect(over.messages).toEqual([
+      expect.objectContaining({
+        line: 33,
+        column: 1,
+        ruleId: 'limit-headings',
+        reason: expect.stringContaining('More than 8 headings'),
+      }),
     ]);
   });
 
