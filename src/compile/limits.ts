@@ -1,4 +1,6 @@
 import { location } from 'vfile-location';
+import type { Element } from 'hast';
+import type { Node as UnistNode, Parent as UnistParent } from 'unist';
 import type { VFile } from 'vfile';
 import { error } from '../diagnostics/report.js';
 
@@ -26,6 +28,12 @@ export interface Limits {
   /** Most pixels (width × height) in one image. */
   imagePixels: number;
   /**
+   * Most blocks in one report, over its included files and its tables from data: paragraphs, list items, table
+   * rows, headings, code blocks, rules, figures and `<div>`s. Each costs the browser some milliseconds of layout
+   * and print however short it is, so a megabyte of one-word lines would take it many minutes.
+   */
+  blocks: number;
+  /**
    * Most headings in one file (Markdown and HTML): each is an entry of the contents, a bookmark and a link, and
    * each chapter begins a page, so their number, more than the text's length, sets the time a print takes.
    */
@@ -44,6 +52,7 @@ export const defaultLimits: Readonly<Limits> = {
   includeDepth: 16,
   tableRows: 10_000,
   imagePixels: 50_000_000,
+  blocks: 15_000,
   headings: 5_000,
   justifiedParagraph: 20_000,
 };
@@ -200,4 +209,67 @@ export function withinSourceLimits(
     }
   }
   return within;
+}
+
+/** The elements and Markdown nodes {@link Limits.blocks} counts. */
+const blockElements = new Set([
+  'p',
+  'li',
+  'tr',
+  'dt',
+  'dd',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'pre',
+  'hr',
+  'figure',
+  'div',
+]);
+const blockNodes = new Set(['paragraph', 'listItem', 'tableRow', 'heading', 'code', 'thematicBreak', 'math', 'html']);
+
+/**
+ * Count the blocks of a tree, and report an error at the first one over the limit (at the nearest node with a
+ * place: a row made from a data file is reported at its table's directive). Run on the Markdown tree as soon as
+ * it is parsed (before any plugin, some of which take time that grows faster than a long list), and on the HTML
+ * tree, which has the included files, the tables from data and the raw HTML. Returns whether it is within.
+ */
+export function withinBlockLimit(tree: UnistParent, file: VFile, limits: Readonly<Limits>): boolean {
+  let blocks = 0;
+  // An iterative walk: each entry is a node, the nearest place above it, and whether it is the first paragraph of
+  // a list item in Markdown (counted with its item, as the HTML of a tight list has no paragraph).
+  const stack: Array<[UnistNode, UnistNode['position'], boolean]> = tree.children.map((node) => [
+    node,
+    tree.position,
+    false,
+  ]);
+  stack.reverse();
+  while (stack.length > 0) {
+    const [node, above, itemParagraph] = stack.pop()!;
+    const place = node.position ?? above;
+    const block =
+      node.type === 'element'
+        ? blockElements.has((node as Element).tagName)
+        : blockNodes.has(node.type) && !itemParagraph;
+    if (block && ++blocks > limits.blocks) {
+      error(
+        file,
+        `More than ${limits.blocks} blocks (paragraphs, list items, table rows, headings): each costs the browser ` +
+          'time however short it is, and a print of this many takes minutes; split the report, or raise the ' +
+          'limit (`limits: blocks`)',
+        { place: place?.start, ruleId: 'limit-blocks' },
+      );
+      return false;
+    }
+    const children = (node as Partial<UnistParent>).children;
+    if (!children) continue;
+    for (let index = children.length - 1; index >= 0; index--) {
+      const child = children[index]!;
+      stack.push([child, place, index === 0 && node.type === 'listItem' && child.type === 'paragraph']);
+    }
+  }
+  return true;
 }

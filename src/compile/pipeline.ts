@@ -16,7 +16,7 @@ import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import type { FrontMatterOverrides } from './front-matter.js';
 import { createTableLoader } from './load-table.js';
-import { defaultLimits, type Limits } from './limits.js';
+import { defaultLimits, type Limits, withinBlockLimit } from './limits.js';
 import { resolveImages } from './images.js';
 import type { ResourceReader } from './resources.js';
 import rehypeImprintAlign from './plugins/rehype-imprint-align.js';
@@ -127,6 +127,9 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     })
     .use(rehypeRaw)
     .use(rehypeImprintSanitize)
+    .use(() => (tree: HastRoot, file: VFile) => {
+      withinBlockLimit(tree, file, options.limits ?? defaultLimits);
+    })
     .use(rehypeImprintNormalize)
     .use(rehypeImprintLinks)
     .use(rehypeImprintHeadings)
@@ -138,6 +141,18 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
   let started = performance.now();
   const mdast: MdastRoot = processor.parse(file);
   options.onStage?.('parse', performance.now() - started);
+  if (!withinBlockLimit(mdast, file, options.limits ?? defaultLimits)) {
+    // Over the limit: nothing more is done with it (the error stops the build before any edition).
+    return {
+      file,
+      dataFiles: [],
+      metadata: file.data.metadata,
+      tree: { type: 'root', children: [] },
+      outline: [],
+      targets: new Map(),
+      images: new Map(),
+    };
+  }
 
   started = performance.now();
   const tree = (await processor.run(mdast, file)) as HastRoot;

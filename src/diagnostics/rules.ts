@@ -70,6 +70,7 @@ export const ruleIds = [
   'limit-table-rows',
   'limit-image-pixels',
   'limit-headings',
+  'limit-blocks',
   'html-normalized',
   // typesetting
   'paragraph-ragged',

@@ -64,6 +64,7 @@ export const ProjectConfigFile = z.strictObject({
       'table-rows': limit.optional(),
       'image-pixels': limit.optional(),
       headings: limit.optional(),
+      blocks: limit.optional(),
       'justified-paragraph': limit.optional(),
     })
     .optional(),
@@ -269,6 +270,7 @@ function limitsOf(configured: NonNullable<ProjectConfigFile['limits']>): Partial
   if (configured['table-rows'] !== undefined) limits.tableRows = configured['table-rows'];
   if (configured['image-pixels'] !== undefined) limits.imagePixels = configured['image-pixels'];
   if (configured.headings !== undefined) limits.headings = configured.headings;
+  if (configured.blocks !== undefined) limits.blocks = configured.blocks;
   if (configured['justified-paragraph'] !== undefined) limits.justifiedParagraph = configured['justified-paragraph'];
   return limits;
 }
@@ -277,7 +279,7 @@ function knownKeys(at: readonly PropertyKey[]): string | undefined {
   if (at.length === 0) return Object.keys(ProjectConfigFile.shape).join(', ');
   if (at.length === 1 && at[0] === 'browser') return 'executable, ws-endpoint, timeout';
   if (at.length === 1 && at[0] === 'limits')
-    return 'nesting, inline-delimiters, includes, include-depth, table-rows, image-pixels, headings, justified-paragraph';
+    return Object.keys(ProjectConfigFile.shape.limits.unwrap().shape).join(', ');
   return undefined;
 }
 

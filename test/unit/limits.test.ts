@@ -197,6 +197,22 @@ describe('limits on what a manuscript may ask', () => {
     ]);
   });
 
+  it('more blocks than the limit are an error at the first over it, over includes and tables from data', async () => {
+    // 16 list items and a paragraph: the sixteenth item is over a limit of 16.
+    const list = await buildText(`Text.\n\n${'- item\n'.repeat(16)}`, { limits: { blocks: 16 } });
+    expect(list.ok).toBe(false);
+    expect(list.messages).toEqual([expect.objectContaining({ line: 6 + 2 + 15, column: 1, ruleId: 'limit-blocks' })]);
+    expect((await buildText(`Text.\n\n${'- item\n'.repeat(15)}`, { limits: { blocks: 16 } })).ok).toBe(true);
+    // Rows made from a data file are counted in the built document, and reported at the table's directive.
+    const csv = `name,value,source\n${Array.from({ length: 30 }, (_, index) => `n${index},${index},S`).join('\n')}\n`;
+    const data = await buildText(
+      'Text.\n\n::include{src="part.md"}\n',
+      { limits: { blocks: 25 } },
+      { 'data/a.csv': csv, 'part.md': 'More.\n\n::table[All]{#tbl-all src="data/a.csv"}\n' },
+    );
+    expect(data.messages).toEqual([expect.objectContaining({ line: 8, column: 1, ruleId: 'limit-blocks' })]);
+  });
+
   it('an image of more pixels than the limit is an error at the image, read from its header', async () => {
     // A PNG signature and header saying 20000 × 20000: decoded, 1.6 GB.
     const png = Buffer.alloc(33);
