@@ -212,3 +212,52 @@ describe('notes numbered per chapter (`notes-numbering: chapter`)', () => {
     expect(await epubcheck(print.epub!)).toMatchObject({ errors: 0 });
   });
 });
+
+describe('a note cited more than once (`notes: page`)', () => {
+  it('sets each note once, on the page of its first reference, the foot in number order', async () => {
+    const { sentence } = words(11);
+    const paragraph = () => Array.from({ length: 12 }, () => `${sentence(12)}.`).join(' ');
+    // Notes 3 and 5 cited again on their page (references 3 4 5 5 3), notes 1 and 3 again pages later.
+    const text = [
+      '---\ntitle: Notes cited twice\nauthor: A. Writer\nnotes: page\n---',
+      '# One',
+      'The first page cites[^a] and[^b].',
+      ...Array.from({ length: 3 }, paragraph),
+      'Then[^c] and[^d] and[^e] and again[^e] and[^c].',
+      ...Array.from({ length: 14 }, paragraph),
+      'Much later, again[^a] and[^c] and a new one[^f].',
+      ...'abcdef'.split('').map((name) => `[^${name}]: Note ${name.toUpperCase()} says so.`),
+      '',
+    ].join('\n\n');
+    const dir = await temporaryFolder();
+    const file = path.join(dir, 'twice.md');
+    await writeFile(file, text);
+    const result = await build({
+      manuscripts: [file],
+      formats: ['pdf'],
+      write: false,
+      browser: { wsEndpoint: inject('browserWSEndpoint') },
+    });
+    expect(result.files.flatMap((entry) => entry.messages.map(String))).toEqual([]);
+    const pdf = result.reports[0]!.editions[0]!.bytes;
+    const texts = await pageTexts(pdf);
+    // Each page's notes, as printed at its foot: their numbers and letters.
+    const feet = texts.map((page) => [...page.matchAll(/(\d+)\. Note ([A-F]) says so/g)].map((m) => `${m[1]}${m[2]}`));
+    const cites = (pattern: RegExp) => texts.findIndex((page) => pattern.test(page));
+    const first = cites(/The first page cites/);
+    const then = cites(/Then 3 and 4 and 5/);
+    const later = cites(/Much later/);
+    expect(later).toBeGreaterThan(then);
+    expect(feet.flat()).toEqual(['1A', '2B', '3C', '4D', '5E', '6F']);
+    expect(feet[later]).toEqual(['6F']);
+    if (first === then) expect(feet[first]).toEqual(['1A', '2B', '3C', '4D', '5E']);
+    else {
+      expect(feet[first]).toEqual(['1A', '2B']);
+      expect(feet[then]).toEqual(['3C', '4D', '5E']);
+    }
+    // Linked from its first reference's page.
+    const dests = destinations(await qpdfJson(pdf));
+    expect(dests.get('user-content-fn-a')).toBe(first + 1);
+    expect(dests.get('user-content-fn-c')).toBe(then + 1);
+  });
+});

@@ -942,14 +942,18 @@ export function placeNotesInPage(settings: PageNotesSettings): number {
       throw new Error(
         `notes: no progress at page ${column + 1} (${next} of ${references.length}, ${carried.length} continued)`,
       );
-    // The references on this page whose notes are not set yet.
+    // The references on this page whose notes are not set yet, each note by its first reference only: a note
+    // cited again on the page is already in the block (set twice, the one element would move to the later place).
     const here: Element[] = [];
+    const cited = new Set<string>();
     let index = next;
     for (; index < references.length; index++) {
       const reference = references[index]!;
       if (seen.has(noteOf(reference))) continue;
       const at = columnOfNode(reference);
       if (at > column) break;
+      if (cited.has(noteOf(reference))) continue;
+      cited.add(noteOf(reference));
       here.push(reference);
     }
     if (here.length === 0 && carried.length === 0) {
