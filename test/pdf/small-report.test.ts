@@ -9,7 +9,10 @@ import { pdfFonts, temporaryFolder } from '../helpers/tools.js';
 const a4 = { height: 841.92 };
 const area = { top: (22 / 25.4) * 72, bottom: a4.height - (24 / 25.4) * 72 };
 
-/** A short German report in chapters, with no italic text of its own, a Japanese name and a note. */
+/**
+ * A short German report in chapters, with no italic text of its own, a Japanese name, a note, and words hyphenated
+ * within a ligature (kämpf-te, öf-ters, Begrif-fe).
+ */
 const manuscript = `---
 title: Die Zusammenarbeit der Nachbarn
 short-title: Zusammenarbeit
@@ -24,7 +27,7 @@ Die Zusammenarbeit der Regierungen ist bemerkenswert, und Shinzo Abe (:span[安�
 
 # Zweites Kapitel
 
-Die Verhandlungsbereitschaft beider Seiten wächst.
+Die Verhandlungsbereitschaft beider Seiten wächst. Sie kämpfte öfters um die Begriffe.
 
 [^1]: Die Anmerkung zum ersten Kapitel.
 `;
@@ -78,6 +81,12 @@ describe('a short report in chapters, without italics of its own', () => {
     expect(page + 1).toBe(3);
     // Below the text that cites it.
     expect(texts[2]!.indexOf('Die Anmerkung')).toBeGreaterThan(texts[2]!.indexOf('sprach darüber'));
+  });
+
+  it('extracts words hyphenated within a ligature without their soft hyphens', async () => {
+    const text = (await pageTexts(pdf)).join('');
+    expect(text).not.toContain('\u00ad');
+    expect(text).toContain('Sie kämpfte öfters um die Begriffe.');
   });
 
   it('sets the Japanese name in the Japanese face', async () => {
