@@ -261,3 +261,62 @@ describe('a note cited more than once (`notes: page`)', () => {
     expect(dests.get('user-content-fn-c')).toBe(then + 1);
   });
 });
+
+describe('notes on the last page (`notes: page`)', () => {
+  it('keep the text after their reference on the page, above them, and a report with no headings no contents', async () => {
+    const dir = await temporaryFolder();
+    const file = path.join(dir, 'short.md');
+    await writeFile(
+      file,
+      '---\ntitle: A short note\nauthor: A. Writer\n---\n\nA paragraph with a note.[^1]\n\nAnother paragraph after ' +
+        'it.\n\nAnd a last one.\n\n[^1]: The note.\n',
+    );
+    const result = await build({
+      manuscripts: [file],
+      formats: ['pdf'],
+      write: false,
+      browser: { wsEndpoint: inject('browserWSEndpoint') },
+    });
+    expect(result.files.flatMap((entry) => entry.messages.map(String))).toEqual([]);
+    const texts = await pageTexts(result.reports[0]!.editions[0]!.bytes);
+    // The title page, then one page: the three paragraphs, then the note at its foot.
+    expect(texts).toHaveLength(2);
+    expect(texts[1]).toMatch(
+      /A paragraph with a note\. ?1\s+Another paragraph after it\.\s+And a last one\.\s+1\. The note\./,
+    );
+    expect(texts.join('\n')).not.toContain('Contents');
+  });
+});
+
+describe('a heading before the notes (`notes: page`)', () => {
+  it('goes with the first heading of its section to the next page, never left above the notes', async () => {
+    const { sentence } = words(5);
+    // Chapters whose text runs a little further each time, so the notes' limit falls, in one of them, between a
+    // section's heading and the heading of its first subsection.
+    const chapters = Array.from({ length: 16 }, (_, index) => {
+      const paragraph = Array.from({ length: 40 + 3 * index }, () => `${sentence(10)}.`).join(' ');
+      const list = Array.from({ length: 12 }, (_, item) => `${item + 1}. ${sentence(12)}?`).join('\n');
+      const headings = `## Lead ${index + 1}\n\n### Sub ${index + 1}`;
+      return `# Chapter ${index + 1}\n\n${paragraph}[^c${index}]\n\n${headings}\n\n${list}`;
+    });
+    const notes = Array.from({ length: 16 }, (_, index) => `[^c${index}]: ${sentence(30)}.`);
+    const dir = await temporaryFolder();
+    const file = path.join(dir, 'headings.md');
+    await writeFile(
+      file,
+      ['---\ntitle: Headings\nauthor: A. Writer\nchapters: true\n---', ...chapters, ...notes, ''].join('\n\n'),
+    );
+    const result = await build({
+      manuscripts: [file],
+      formats: ['pdf'],
+      write: false,
+      browser: { wsEndpoint: inject('browserWSEndpoint') },
+    });
+    expect(result.files.flatMap((entry) => entry.messages.map(String))).toEqual([]);
+    const texts = await pageTexts(result.reports[0]!.editions[0]!.bytes);
+    // The last page that names it: the contents pages name it too.
+    const pageOf = (heading: string) => texts.findLastIndex((page) => new RegExp(`^${heading}$`, 'm').test(page));
+    for (let chapter = 1; chapter <= 16; chapter++)
+      expect(pageOf(`Lead ${chapter}`), `chapter ${chapter}`).toBe(pageOf(`Sub ${chapter}`));
+  });
+});

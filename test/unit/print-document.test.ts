@@ -27,7 +27,7 @@ describe('the print page', () => {
       2,
       new Map([['a1', 4]]),
     );
-    expect(toHtml(nav)).toBe(
+    expect(toHtml(nav!)).toBe(
       '<nav class="toc" role="doc-toc" aria-labelledby="toc-title"><h2 id="toc-title">Contents</h2><ol>' +
         '<li><a href="#a"><span class="toc-text">A</span><span class="toc-page" data-page-of="a"></span></a>' +
         '<ol><li><a href="#a1"><span class="toc-text">A.1</span><span class="toc-page" ' +
@@ -35,6 +35,11 @@ describe('the print page', () => {
         '<li><a href="#b"><span class="toc-text">B</span><span class="toc-page" ' +
         'data-page-of="b"></span></a></li></ol></nav>',
     );
+  });
+
+  it('has no contents for a document without headings, or with none down to the depth asked for', () => {
+    expect(contents([], 2)).toBeUndefined();
+    expect(contents([{ id: 'deep', depth: 3, text: 'Deep' }], 2)).toBeUndefined();
   });
 
   it('escapes metadata, sets the language, paper and running head, and loads only the faces it needs', () => {

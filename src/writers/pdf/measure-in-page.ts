@@ -803,7 +803,12 @@ export function placeNotesInPage(settings: PageNotesSettings): number {
     };
     // Right after the page's last content, in its own flow (the next page may begin another section).
     const after = (node: Node) => ({ flow: flowOf(node), before: topOf(node).nextSibling });
-    if (!below) return after(last ?? from);
+    if (!below) {
+      // All that follows fits above the notes (the end of the document): they go after the last of it.
+      let end: Node = last ?? from;
+      for (let atom = nextAtom(end); atom; atom = nextAtom(atom)) if (rectsOf(atom).length > 0) end = atom;
+      return after(end);
+    }
     const previous = below.above ?? last;
     if (previous && rectsOf(below.node).every((rect) => columnOf(rect) > column)) {
       const rects = rectsOf(topOf(previous));
@@ -838,9 +843,12 @@ export function placeNotesInPage(settings: PageNotesSettings): number {
       for (;;) {
         const previous = (top as Element).previousElementSibling;
         const starting = offset < 0 || (top.nodeType === 1 && top.contains(target) && isStart(top, target, offset));
-        if (starting && previous && /^H[1-6]$/.test(previous.tagName)) {
-          top = previous;
-          target = previous;
+        // The first heading of a section has the heading of the section it is in before it, one level up.
+        const lead =
+          !previous && top.parentElement?.tagName === 'SECTION' ? top.parentElement.previousElementSibling : previous;
+        if (starting && lead && /^H[1-6]$/.test(lead.tagName)) {
+          top = lead;
+          target = lead;
           offset = -1;
         } else break;
       }

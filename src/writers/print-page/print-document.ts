@@ -176,15 +176,17 @@ function titlePage(metadata: Metadata): Element {
   return h('header', { className: ['title-page'] }, titlePageLines(metadata));
 }
 
-/** The contents list, nested by heading depth, down to `depth`. */
+/** The contents list, nested by heading depth, down to `depth`; none for a document without headings. */
 export function contents(
   outline: OutlineEntry[],
   depth: number,
   pageNumbers?: ReadonlyMap<string, number>,
   title = labelsOf(undefined).contents,
-): Element {
+): Element | undefined {
   const root: Element = h('ol');
   const entries = outline.filter((entry) => entry.depth <= depth);
+  // A page titled Contents with nothing on it tells the reader nothing.
+  if (entries.length === 0) return undefined;
   const stack: Array<{ depth: number; list: Element; last?: Element }> = [
     { depth: Math.min(...entries.map((entry) => entry.depth)), list: root },
   ];
