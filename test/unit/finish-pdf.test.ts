@@ -18,7 +18,7 @@ describe('the soft hyphens out of a content stream', () => {
     expect(withoutSoftHyphens(content)).toBe(lines('BT', '<0002> Tj', '9.9679565 0 Td', '0 0 Td <0020> Tj', 'ET'));
   });
 
-  it('takes a soft hyphen within a ligature out of its ActualText, keeping the span ("of\\u00adten" as "often")', () => {
+  it('takes a soft hyphen in a ligature out of its ActualText, keeping the span ("of\\u00adten" as "often")', () => {
     const content = lines(
       'BT',
       '<0002> Tj',
