@@ -38,6 +38,7 @@ import remarkImprintContainersClosed from './plugins/remark-imprint-containers-c
 import remarkImprintCheck from './plugins/remark-imprint-check.js';
 import remarkImprintDataTable from './plugins/remark-imprint-data-table.js';
 import remarkImprintDirectivesKnown from './plugins/remark-imprint-directives-known.js';
+import remarkImprintFootnotesChecked from './plugins/remark-imprint-footnotes-checked.js';
 import remarkImprintFrontMatter from './plugins/remark-imprint-front-matter.js';
 import remarkImprintInclude from './plugins/remark-imprint-include.js';
 import remarkImprintMath from './plugins/remark-imprint-math.js';
@@ -93,6 +94,7 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
       limits: options.limits ?? defaultLimits,
     })
     .use(remarkImprintContainersClosed)
+    .use(remarkImprintFootnotesChecked)
     .use(remarkImprintFrontMatter, options.overrides ?? {})
     .use(remarkImprintDataTable, { loadTable, maxRows: (options.limits ?? defaultLimits).tableRows })
     .use(remarkImprintChart, { loadTable, chartFaces: options.chartFaces })

@@ -61,6 +61,10 @@ export const ruleIds = [
   'include-missing',
   'include-outside-project',
   'include-cycle',
+  // footnotes
+  'footnote-undefined',
+  'footnote-duplicate',
+  'footnote-unused',
   // raw HTML
   'html-unsafe',
   // limits on what one manuscript may ask of a build (docs/limits.md)
