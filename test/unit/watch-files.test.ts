@@ -7,8 +7,12 @@ import { temporaryFolder } from '../helpers/tools.js';
 let watcher: FileWatcher | undefined;
 afterEach(() => watcher?.close());
 
-/** A watcher whose changes are queued, and a way to wait for the next batch. */
-function watching(debounceMs = 40) {
+/**
+ * A watcher whose changes are queued, and a way to wait for the next batch. The quiet time is longer than the
+ * gap a loaded machine can leave between the events of one save (a write truncates, then writes: two events),
+ * which would otherwise come as two batches.
+ */
+function watching(debounceMs = 500) {
   const batches: string[][] = [];
   let taken = 0;
   watcher = watchFiles({ debounceMs, onChange: (changed) => batches.push(changed) });
