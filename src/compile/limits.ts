@@ -212,23 +212,7 @@ export function withinSourceLimits(
 }
 
 /** The elements and Markdown nodes {@link Limits.blocks} counts. */
-const blockElements = new Set([
-  'p',
-  'li',
-  'tr',
-  'dt',
-  'dd',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'pre',
-  'hr',
-  'figure',
-  'div',
-]);
+const blockElements = new Set('p li tr dt dd h1 h2 h3 h4 h5 h6 pre hr figure div'.split(' '));
 const blockNodes = new Set(['paragraph', 'listItem', 'tableRow', 'heading', 'code', 'thematicBreak', 'math', 'html']);
 
 /**

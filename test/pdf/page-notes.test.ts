@@ -88,6 +88,21 @@ async function printed(notes: 'page' | 'end', numbering = 'document') {
   return { pdf, epub, html, json, count, long, texts: await pageTexts(pdf), words: await pageWords(pdf) };
 }
 
+/** The PDF alone of a manuscript, built with no message, and the text of each page. */
+async function printedAlone(name: string, text: string): Promise<{ pdf: Uint8Array; texts: string[] }> {
+  const file = path.join(await temporaryFolder(), name);
+  await writeFile(file, text);
+  const result = await build({
+    manuscripts: [file],
+    formats: ['pdf'],
+    write: false,
+    browser: { wsEndpoint: inject('browserWSEndpoint') },
+  });
+  expect(result.files.flatMap((entry) => entry.messages.map(String))).toEqual([]);
+  const pdf = result.reports[0]!.editions[0]!.bytes;
+  return { pdf, texts: await pageTexts(pdf) };
+}
+
 describe('notes at the foot of the page (`notes: page`)', () => {
   let print: Awaited<ReturnType<typeof printed>>;
   beforeAll(async () => {
@@ -229,18 +244,7 @@ describe('a note cited more than once (`notes: page`)', () => {
       ...'abcdef'.split('').map((name) => `[^${name}]: Note ${name.toUpperCase()} says so.`),
       '',
     ].join('\n\n');
-    const dir = await temporaryFolder();
-    const file = path.join(dir, 'twice.md');
-    await writeFile(file, text);
-    const result = await build({
-      manuscripts: [file],
-      formats: ['pdf'],
-      write: false,
-      browser: { wsEndpoint: inject('browserWSEndpoint') },
-    });
-    expect(result.files.flatMap((entry) => entry.messages.map(String))).toEqual([]);
-    const pdf = result.reports[0]!.editions[0]!.bytes;
-    const texts = await pageTexts(pdf);
+    const { pdf, texts } = await printedAlone('twice.md', text);
     // Each page's notes, as printed at its foot: their numbers and letters.
     const feet = texts.map((page) => [...page.matchAll(/(\d+)\. Note ([A-F]) says so/g)].map((m) => `${m[1]}${m[2]}`));
     const cites = (pattern: RegExp) => texts.findIndex((page) => pattern.test(page));
@@ -264,21 +268,11 @@ describe('a note cited more than once (`notes: page`)', () => {
 
 describe('notes on the last page (`notes: page`)', () => {
   it('keep the text after their reference on the page, above them, and a report with no headings no contents', async () => {
-    const dir = await temporaryFolder();
-    const file = path.join(dir, 'short.md');
-    await writeFile(
-      file,
+    const { texts } = await printedAlone(
+      'short.md',
       '---\ntitle: A short note\nauthor: A. Writer\n---\n\nA paragraph with a note.[^1]\n\nAnother paragraph after ' +
         'it.\n\nAnd a last one.\n\n[^1]: The note.\n',
     );
-    const result = await build({
-      manuscripts: [file],
-      formats: ['pdf'],
-      write: false,
-      browser: { wsEndpoint: inject('browserWSEndpoint') },
-    });
-    expect(result.files.flatMap((entry) => entry.messages.map(String))).toEqual([]);
-    const texts = await pageTexts(result.reports[0]!.editions[0]!.bytes);
     // The title page, then one page: the three paragraphs, then the note at its foot.
     expect(texts).toHaveLength(2);
     expect(texts[1]).toMatch(
@@ -300,20 +294,10 @@ describe('a heading before the notes (`notes: page`)', () => {
       return `# Chapter ${index + 1}\n\n${paragraph}[^c${index}]\n\n${headings}\n\n${list}`;
     });
     const notes = Array.from({ length: 16 }, (_, index) => `[^c${index}]: ${sentence(30)}.`);
-    const dir = await temporaryFolder();
-    const file = path.join(dir, 'headings.md');
-    await writeFile(
-      file,
+    const { texts } = await printedAlone(
+      'headings.md',
       ['---\ntitle: Headings\nauthor: A. Writer\nchapters: true\n---', ...chapters, ...notes, ''].join('\n\n'),
     );
-    const result = await build({
-      manuscripts: [file],
-      formats: ['pdf'],
-      write: false,
-      browser: { wsEndpoint: inject('browserWSEndpoint') },
-    });
-    expect(result.files.flatMap((entry) => entry.messages.map(String))).toEqual([]);
-    const texts = await pageTexts(result.reports[0]!.editions[0]!.bytes);
     // The last page that names it: the contents pages name it too.
     const pageOf = (heading: string) => texts.findLastIndex((page) => new RegExp(`^${heading}$`, 'm').test(page));
     for (let chapter = 1; chapter <= 16; chapter++)
