@@ -267,7 +267,7 @@ describe('a note cited more than once (`notes: page`)', () => {
 });
 
 describe('notes on the last page (`notes: page`)', () => {
-  it('keep the text after their reference on the page, above them, and a report with no headings no contents', async () => {
+  it('keep the text after their reference on their page, and a report with no headings has no contents', async () => {
     const { texts } = await printedAlone(
       'short.md',
       '---\ntitle: A short note\nauthor: A. Writer\n---\n\nA paragraph with a note.[^1]\n\nAnother paragraph after ' +

@@ -36,10 +36,15 @@ const remarkImprintFootnotesChecked: Plugin<[], Root> = function () {
           const start = node.position?.start.offset;
           const offset = start === undefined ? -1 : start + match.index;
           const exact = offset >= 0 && source.startsWith(match[0], offset);
-          warn(file, `The note \`[^${match[1]}]\` is cited but not defined: it prints as written`, {
-            place: exact ? (places ??= location(file)).toPoint(offset) : node.position,
-            ruleId: 'footnote-undefined',
-          });
+          warn(
+            file,
+            `The note \`[^${match[1]}]\` is cited but not defined (a definition is written ` +
+              `\`[^${match[1]}]: text\`, with a colon): it prints as written`,
+            {
+              place: exact ? (places ??= location(file)).toPoint(offset) : node.position,
+              ruleId: 'footnote-undefined',
+            },
+          );
         }
       }
     });
