@@ -73,11 +73,12 @@ export function withinSourceLimits(
 ): boolean {
   const places = location(text);
   const placeOf = (offset: number) => at ?? places.toPoint(offset);
+  const lines = text.split('\n');
   let within = true;
 
   // Blocks: the `>` and list markers that open a line, and its indentation (nested list items are indented).
   let offset = 0;
-  for (const line of text.split('\n')) {
+  for (const line of lines) {
     const prefix = /^[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+[ \t>]*)*/.exec(line)![0];
     let depth = 0;
     let indent = 0;
@@ -115,7 +116,7 @@ export function withinSourceLimits(
   };
   offset = 0;
   let rows = -1;
-  for (const line of text.split('\n')) {
+  for (const line of lines) {
     if (rows >= 0 && line.trim() === '') rows = -1;
     else if (rows >= 0 && ++rows > limits.tableRows) {
       tableRowsError(offset);
@@ -141,7 +142,7 @@ export function withinSourceLimits(
   let previousIsText = false;
   // Front matter is not Markdown: its closing `---` is no heading.
   let frontMatter = text.startsWith('---\n') || text.startsWith('---\r\n');
-  for (const [index, line] of text.split('\n').entries()) {
+  for (const [index, line] of lines.entries()) {
     let atx = false;
     const fenceMark = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
     if (frontMatter) {
