@@ -64,6 +64,17 @@ describe('raw HTML normalised to what the editions allow', () => {
     ]);
   });
 
+  it('makes a term or definition a div unless it stands in a `dl` or in a `div` that stands in one', async () => {
+    const { html, messages } = await run(
+      '<div><dd>loose definition</dd></div>\n\n<dl><div><dt>term</dt><dd>definition</dd></div></dl>\n',
+    );
+    expect(html).toContain('<div><div>loose definition</div></div>');
+    expect(html).toContain('<dl><div><dt>term</dt><dd>definition</dd></div></dl>');
+    expect(messages).toEqual([
+      '7:6 html-normalized Made `<dd>` a `<div>`: it stands only in `<dl>`, a `<div>` in a `<dl>`; its content stays',
+    ]);
+  });
+
   it('removes attributes whose names XML cannot hold, and declares the XLink namespace in SVG', async () => {
     const { xhtml, wellFormed, messages } = await run(
       '<div a\'b="1" foo:bar="2">x</div>\n\n<svg width="10" height="10"><a xlink:href="#t"><rect ' +

@@ -128,11 +128,13 @@ const phrasingOnly = new Set([
 ]);
 /** Elements whose content model is their parent's. */
 const transparent = new Set(['a', 'ins', 'del', 'map', 'object', 'audio', 'video', 'canvas', 'slot', 'noscript']);
+/** The parent of a `div` that groups terms in a `dl`: only there may a `div` hold `dt` and `dd`. */
+const inDefinitionList = 'dl div';
 /** Elements that may only stand in certain parents. */
 const parents: Record<string, readonly string[]> = {
   li: ['ul', 'ol', 'menu'],
-  dt: ['dl', 'div'],
-  dd: ['dl', 'div'],
+  dt: ['dl', inDefinitionList],
+  dd: ['dl', inDefinitionList],
   tr: ['table', 'thead', 'tbody', 'tfoot'],
   td: ['tr'],
   th: ['tr'],
@@ -246,7 +248,7 @@ function normalize(
   if (misplaced || (inPhrasing && !phrasing.has(name))) {
     const replacement = inPhrasing ? 'span' : 'div';
     const why = misplaced
-      ? `it stands only in \`<${required!.join('>`, `<')}>\``
+      ? `it stands only in ${required!.map(placeName).join(', ')}`
       : `it cannot stand inside ${parent ? `\`<${parent}>\`` : 'phrasing content'}`;
     changed(file, element, `Made \`<${name}>\` a \`<${replacement}>\`: ${why}; its content stays`);
     element.tagName = replacement;
@@ -255,7 +257,8 @@ function normalize(
   }
   const tag = element.tagName;
   const childPhrasing = transparent.has(tag) ? inPhrasing : phrasingOnly.has(tag);
-  element.children = normalizeChildren(element.children, tag, childPhrasing, inLink || tag === 'a', file);
+  const context = tag === 'div' && parent === 'dl' ? inDefinitionList : tag;
+  element.children = normalizeChildren(element.children, context, childPhrasing, inLink || tag === 'a', file);
   if (tag === 'ul' || tag === 'ol' || tag === 'menu') listItems(element, file);
   return [element, ...normalizeChildren(hoisted, parent, inPhrasing, inLink, file)];
 }
@@ -323,6 +326,10 @@ function sizes(element: Element, file: VFile): void {
     }
     changed(file, element, `Removed \`${key}="${text}"\` from \`<${element.tagName}>\`: it is not a size`);
   }
+}
+
+function placeName(place: string): string {
+  return place === inDefinitionList ? 'a `<div>` in a `<dl>`' : `\`<${place}>\``;
 }
 
 function changed(file: VFile, element: Element, reason: string): void {
