@@ -170,6 +170,11 @@ const block = fc.oneof(
       '<svg width="10" height="10"><a xlink:href="#x"><rect width="5" height="5"/></a></svg>',
       '<ul>text in a list<li>item</li></ul>',
       '<div><li>a stray item</li><dd>a stray definition</dd></div>',
+      '<dl><p>before the terms</p><dt>a term alone</dt></dl>',
+      '<details><p>no summary</p></details> <figure><figcaption>a</figcaption><p>x</p><figcaption>b</figcaption>',
+      '<bdo>no dir</bdo> <data>no value</data> <ruby>no reading</ruby> <time datetime="soon">x</time>',
+      '<table border="3"><tr><td colspan="0" scope="x">cell</td></tr></table> <p id="a b" dir="up">x</p>',
+      '<header><footer>inside</footer></header> <hgroup><p>x</p></hgroup> <a href="mailto:">x</a>',
       '<a href="#x">left open',
       '<span>left open',
       '<p align="center" bgcolor="red" language="x">obsolete</p>',
@@ -255,6 +260,12 @@ const examples: Array<[string, string]> = [
   ],
 ];
 
+/** The seed of the draw: fixed unless another is given, or `random`. */
+function seed(given: string | undefined): number {
+  if (given === 'random') return Math.floor(Math.random() * 2 ** 31);
+  return given === undefined ? 20_261_204 : Number(given);
+}
+
 describe('random Markdown through the whole pipeline', () => {
   // The EPUBs for epubcheck: those of the fixed examples (run first) and of the two largest random manuscripts that
   // built.
@@ -292,8 +303,10 @@ describe('random Markdown through the whole pipeline', () => {
         made.sort((a, b) => b.size - a.size).splice(examples.length + 2);
       }),
       {
-        // IMPRINT_PROPERTY_RUNS explores further than the budget of a test run (decision 026).
+        // The same manuscripts every run, so a result is the code's, not the draw's; IMPRINT_PROPERTY_SEED=random
+        // draws new ones and IMPRINT_PROPERTY_RUNS explores further than a test run's budget (decision 026).
         numRuns: Number(process.env.IMPRINT_PROPERTY_RUNS ?? 40),
+        seed: seed(process.env.IMPRINT_PROPERTY_SEED),
         examples,
       },
     );

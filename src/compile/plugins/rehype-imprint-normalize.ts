@@ -22,8 +22,35 @@ import { warn } from '../../diagnostics/report.js';
 const rehypeImprintNormalize: Plugin<[], Root> = function () {
   return (tree, file) => {
     for (const child of tree.children) if (child.type === 'element') normalize(child, undefined, false, false, file);
+    for (const child of tree.children) if (child.type === 'element') unnest(child, new Set(), file);
   };
 };
+
+/** Elements that may not stand anywhere inside others (not only directly), and what they become there. */
+const notWithin: Record<string, { within: readonly string[]; becomes: string }> = {
+  header: { within: ['header', 'footer'], becomes: 'div' },
+  footer: { within: ['header', 'footer'], becomes: 'div' },
+  address: { within: ['address'], becomes: 'div' },
+  dfn: { within: ['dfn'], becomes: 'span' },
+};
+
+/** An element that cannot stand inside an ancestor of its kind made a `div` or `span` there. */
+function unnest(element: Element, ancestors: ReadonlySet<string>, file: VFile): void {
+  const rule = notWithin[element.tagName];
+  const ancestor = rule?.within.find((name) => ancestors.has(name));
+  if (rule && ancestor) {
+    changed(
+      file,
+      element,
+      `Made \`<${element.tagName}>\` a \`<${rule.becomes}>\`: it cannot stand inside \`<${ancestor}>\`; ` +
+        'its content stays',
+    );
+    element.tagName = rule.becomes;
+  }
+  if (element.tagName === 'svg' || element.tagName === 'math') return;
+  const inner = notWithin[element.tagName] ? new Set([...ancestors, element.tagName]) : ancestors;
+  for (const child of element.children) if (child.type === 'element') unnest(child, inner, file);
+}
 
 export default rehypeImprintNormalize;
 
@@ -168,6 +195,7 @@ const obsolete = new Set([
   'charOff',
   'char',
   'axis',
+  'border',
 ]);
 /** Attributes that stay on an element renamed to `span` or `div`. */
 const global = new Set(['id', 'className', 'lang', 'dir', 'title', 'hidden', 'translate', 'role', 'style']);
@@ -187,6 +215,7 @@ function normalize(
   file: VFile,
 ): ElementContent[] {
   const name = element.tagName;
+  if (name === 'svg') withoutEmptyImages(element);
   if (name === 'svg' || name === 'math') return [element];
   if (name === 'a' && typeof element.properties.name === 'string' && element.properties.name !== '') {
     if (element.properties.id === undefined) element.properties.id = element.properties.name;
@@ -223,6 +252,7 @@ function normalize(
     );
     delete element.properties[key];
   }
+  values(element, file);
   // An inline element left open (`<a href="x">` with no `</a>`) takes in everything after it, headings too:
   // it is closed before the first heading, which stands after it again.
   let hoisted: ElementContent[] = [];
@@ -239,6 +269,7 @@ function normalize(
       );
     }
   }
+  groups(element, file);
   const required = parents[name];
   const misplaced = required !== undefined && (parent === undefined || !required.includes(parent));
   if (name === 'a' && inLink) {
@@ -273,6 +304,186 @@ function normalizeChildren(
   return children.flatMap((child) =>
     child.type === 'element' ? normalize(child, parent, inPhrasing, inLink, file) : [child],
   );
+}
+
+/** A date, a time, a date and time, a zone, a week or a duration, as HTML's `datetime` takes them. */
+const dateTime = new RegExp(
+  '^(?:' +
+    [
+      String.raw`\d{4,}(?:-\d{2}(?:-\d{2})?)?`,
+      String.raw`(?:--)?\d{2}-\d{2}`,
+      String.raw`\d{4,}-W\d{2}`,
+      String.raw`\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?`,
+      String.raw`\d{4,}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:?\d{2})?`,
+      String.raw`Z|[+-]\d{2}:?\d{2}`,
+      String.raw`P(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d{1,3})?S)?)?`,
+    ].join('|') +
+    ')$',
+);
+/** A date, with a time or not. */
+function dated(value: string): boolean {
+  return /^\d{4,}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(value.trim());
+}
+/** Whether a whole number is at least `least`. */
+const whole = (least: number) => (value: string) => /^[+-]?\d+$/.test(value.trim()) && Number(value) >= least;
+/** The values an attribute may take, by property name, or by element and property name. */
+const allowed: Record<string, (value: string) => boolean> = {
+  dir: (value) => /^(?:ltr|rtl|auto)$/.test(value),
+  translate: (value) => /^(?:|yes|no)$/.test(value),
+  'ol.start': whole(-Infinity),
+  'li.value': whole(-Infinity),
+  colSpan: whole(1),
+  rowSpan: whole(0),
+  span: whole(1),
+  scope: (value) => /^(?:row|col|rowgroup|colgroup)$/.test(value),
+  dateTime: (value) => dateTime.test(value.trim()) && !/^PT?$/.test(value.trim()),
+  // An insertion or deletion is dated: a date, with a time or not.
+  'ins.dateTime': dated,
+  'del.dateTime': dated,
+  'a.type': (value) => /^[a-zA-Z0-9!#$&+\-^_]+\/[a-zA-Z0-9!#$&+\-^_]+/.test(value),
+  'ol.type': (value) => /^[1aAiI]$/.test(value),
+  'ul.type': () => false,
+  'li.type': () => false,
+  // A scheme with nothing after it (`mailto:`, `https://`) is no address.
+  href: (value) => !/^[a-z][a-z0-9+.-]*:(?:\/\/)?$/i.test(value.trim()),
+};
+
+/**
+ * An SVG `image` whose reference the sanitizer took (a remote or unsafe one, said there) draws nothing, and SVG 1.1,
+ * which the EPUB checks against, wants sizes on it: it goes.
+ */
+function withoutEmptyImages(element: Element): void {
+  element.children = element.children.filter(
+    (child) =>
+      child.type !== 'element' ||
+      child.tagName !== 'image' ||
+      child.properties.href !== undefined ||
+      child.properties.xLinkHref !== undefined,
+  );
+  for (const child of element.children) if (child.type === 'element') withoutEmptyImages(child);
+}
+
+/** Attribute values an edition's content model refuses, removed (a case it ignores, corrected). */
+function values(element: Element, file: VFile): void {
+  const name = element.tagName;
+  for (const key of Object.keys(element.properties)) {
+    const value = element.properties[key];
+    if (key === 'id') {
+      if (typeof value !== 'string' || !/\s|^$/.test(value)) continue;
+      const id = value.trim().replace(/\s+/g, '-');
+      changed(
+        file,
+        element,
+        id === ''
+          ? `Removed the empty id of \`<${name}>\``
+          : `Changed the id \`${value}\` of \`<${name}>\` to \`${id}\`: an id has no spaces`,
+      );
+      if (id === '') delete element.properties.id;
+      else element.properties.id = id;
+      continue;
+    }
+    const check = allowed[`${name}.${key}`] ?? allowed[key];
+    if (!check || value === undefined || value === null || typeof value === 'boolean') continue;
+    const text = Array.isArray(value) ? value.join(' ') : String(value);
+    if (check(text)) continue;
+    if (/^(?:dir|translate|scope)$/.test(key) && check(text.trim().toLowerCase())) {
+      element.properties[key] = text.trim().toLowerCase();
+      continue;
+    }
+    changed(
+      file,
+      element,
+      `Removed \`${find(html, key).attribute}="${text}"\` from \`<${name}>\`: it is not a value it can take`,
+    );
+    delete element.properties[key];
+  }
+  if (name === 'colgroup' && element.children.some((child) => child.type === 'element' && child.tagName === 'col'))
+    delete element.properties.span;
+}
+
+/** The element children that count in a content model: not `script` or `template`, and text only if not blank. */
+function significant(element: Element): Array<Element | string> {
+  return element.children.flatMap((child): Array<Element | string> => {
+    if (child.type === 'element') return child.tagName === 'script' || child.tagName === 'template' ? [] : [child];
+    return child.type === 'text' && child.value.trim() !== '' ? ['#text'] : [];
+  });
+}
+
+/** Terms, each run followed by its definitions: `(dt+ dd+)*`. */
+function termsAndDefinitions(children: Array<Element | string>): boolean {
+  const names = children.map((child) => (typeof child === 'string' ? child : child.tagName)).join(' ');
+  return names === '' || /^(?:dt(?: dt)* dd(?: dd)*)(?: dt(?: dt)* dd(?: dd)*)*$/.test(names);
+}
+
+/**
+ * Elements whose children come in a set order, made a `div` (a `dl`, a `details`) or put in order (a `details`'
+ * `summary`, a `figure`'s extra captions) where they are not: the content stays, in its order where it can.
+ */
+function groups(element: Element, file: VFile): void {
+  const name = element.tagName;
+  if (name === 'dl') {
+    const children = significant(element);
+    const grouped =
+      children.length > 0 && children.every((child) => typeof child !== 'string' && child.tagName === 'div');
+    if (
+      grouped
+        ? children.every((div) => termsAndDefinitions(significant(div as Element)))
+        : termsAndDefinitions(children)
+    )
+      return;
+    changed(
+      file,
+      element,
+      'Made `<dl>` a `<div>`: it must hold terms (`<dt>`), each run followed by its definitions (`<dd>`), ' +
+        'and nothing else; its content stays',
+    );
+    element.tagName = 'div';
+    // Its terms and definitions go with it, said once.
+    for (const child of element.children) {
+      if (child.type !== 'element') continue;
+      const inner = child.tagName === 'div' ? child.children : [child];
+      for (const item of inner)
+        if (item.type === 'element' && (item.tagName === 'dt' || item.tagName === 'dd')) item.tagName = 'div';
+    }
+  } else if (name === 'details') {
+    const children = significant(element);
+    if (typeof children[0] !== 'string' && children[0]?.tagName === 'summary') return;
+    const summary = element.children.find((child) => child.type === 'element' && child.tagName === 'summary');
+    if (summary) {
+      changed(file, element, 'Moved the `<summary>` of `<details>` to its start, where it must stand');
+      element.children = [summary, ...element.children.filter((child) => child !== summary)];
+    } else {
+      changed(file, element, 'Made `<details>` a `<div>`: it has no `<summary>` to start it; its content stays');
+      element.tagName = 'div';
+      delete element.properties.open;
+    }
+  } else if (name === 'hgroup') {
+    if (significant(element).every((child) => typeof child !== 'string' && /^h[1-6]$/.test(child.tagName))) return;
+    changed(file, element, 'Made `<hgroup>` a `<div>`: it holds headings only; its content stays');
+    element.tagName = 'div';
+  } else if (
+    (name === 'data' && element.properties.value === undefined) ||
+    (name === 'bdo' && element.properties.dir === undefined) ||
+    (name === 'ruby' && !element.children.some((child) => child.type === 'element' && child.tagName === 'rt'))
+  ) {
+    const needs = name === 'data' ? '`value`' : name === 'bdo' ? '`dir`' : 'reading (`<rt>`)';
+    changed(file, element, `Made \`<${name}>\` a \`<span>\`: it has no ${needs}; its content stays`);
+    element.tagName = 'span';
+  } else if (name === 'figure') {
+    const children = significant(element);
+    const captions = children.filter((child) => typeof child !== 'string' && child.tagName === 'figcaption');
+    const kept =
+      children[0] === captions[0] ? captions[0] : children.at(-1) === captions.at(-1) ? captions.at(-1) : undefined;
+    for (const caption of captions) {
+      if (caption === kept || typeof caption === 'string') continue;
+      changed(
+        file,
+        caption,
+        'Made `<figcaption>` a `<div>`: a figure has one caption, first or last; its content stays',
+      );
+      caption.tagName = 'div';
+    }
+  }
 }
 
 /** A list holds list items only: anything else in it goes into one. */
