@@ -16,7 +16,7 @@ import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import type { FrontMatterOverrides } from './front-matter.js';
 import { createTableLoader } from './load-table.js';
-import { defaultLimits, type Limits, withinBlockLimit } from './limits.js';
+import { defaultLimits, type Limits, withinBlockLimit, withinSourceLimits } from './limits.js';
 import { resolveImages } from './images.js';
 import type { ResourceReader } from './resources.js';
 import rehypeImprintAlign from './plugins/rehype-imprint-align.js';
@@ -67,8 +67,14 @@ export interface CompileOptions {
 /**
  * The one place that knows the plugin order: parse the manuscript, expand and
  * number what it generates, and turn it into the HTML tree the editions share.
+ * A manuscript over one of the limits checked before it is transformed (its
+ * nesting, delimiters, table rows and headings before it is parsed, its blocks
+ * once it is) gives no document: `undefined`, with the error on `file`.
  */
-export async function compile(file: VFile, options: CompileOptions): Promise<CompiledDocument> {
+export async function compile(file: VFile, options: CompileOptions): Promise<CompiledDocument | undefined> {
+  const limits = options.limits ?? defaultLimits;
+  // Nesting the parser cannot take is an error before anything parses it.
+  if (!withinSourceLimits(file, String(file.value), limits)) return undefined;
   const loader = createTableLoader({
     reader: options.reader,
     projectRoot: options.projectRoot,
@@ -91,12 +97,12 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     .use(remarkImprintInclude, {
       reader: options.reader,
       projectRoot: options.projectRoot,
-      limits: options.limits ?? defaultLimits,
+      limits,
     })
     .use(remarkImprintContainersClosed)
     .use(remarkImprintFootnotesChecked)
     .use(remarkImprintFrontMatter, options.overrides ?? {})
-    .use(remarkImprintDataTable, { loadTable, maxRows: (options.limits ?? defaultLimits).tableRows })
+    .use(remarkImprintDataTable, { loadTable, maxRows: limits.tableRows })
     .use(remarkImprintChart, { loadTable, chartFaces: options.chartFaces })
     .use(remarkImprintMath)
     .use(remarkImprintCode)
@@ -130,12 +136,12 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     .use(rehypeRaw)
     .use(rehypeImprintSanitize)
     .use(() => (tree: HastRoot, file: VFile) => {
-      withinBlockLimit(tree, file, options.limits ?? defaultLimits);
+      withinBlockLimit(tree, file, limits);
     })
     .use(rehypeImprintNormalize)
     .use(rehypeImprintLinks)
     .use(rehypeImprintHeadings)
-    .use(rehypeImprintAlign, { justifiedParagraph: (options.limits ?? defaultLimits).justifiedParagraph })
+    .use(rehypeImprintAlign, { justifiedParagraph: limits.justifiedParagraph })
     .use(rehypeImprintSections)
     .use(rehypeImprintNoteNumbers)
     .use(rehypeImprintUniqueIds);
@@ -143,25 +149,15 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
   let started = performance.now();
   const mdast: MdastRoot = processor.parse(file);
   options.onStage?.('parse', performance.now() - started);
-  if (!withinBlockLimit(mdast, file, options.limits ?? defaultLimits)) {
-    // Over the limit: nothing more is done with it (the error stops the build before any edition).
-    return {
-      file,
-      dataFiles: [],
-      metadata: file.data.metadata,
-      tree: { type: 'root', children: [] },
-      outline: [],
-      targets: new Map(),
-      images: new Map(),
-    };
-  }
+  // Before any plugin: some take time that grows faster than a long list.
+  if (!withinBlockLimit(mdast, file, limits)) return undefined;
 
   started = performance.now();
   const tree = (await processor.run(mdast, file)) as HastRoot;
   const images = await resolveImages(tree, file, {
     reader: options.reader,
     projectRoot: options.projectRoot,
-    maxPixels: (options.limits ?? defaultLimits).imagePixels,
+    maxPixels: limits.imagePixels,
     allowRemote: options.allowRemote,
   });
   options.onStage?.('transform', performance.now() - started);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { defaultLimits, withinSourceLimits, type Limits } from '../compile/limits.js';
+import type { Limits } from '../compile/limits.js';
 import type { VFile } from 'vfile';
 import type { BrowserSession } from '../browser/session.js';
 import type { MetadataDefaults } from '../compile/front-matter.js';
@@ -104,9 +104,6 @@ export async function buildReport(manuscript: string, context: ReportContext): P
   const file = await timed('read', () => readManuscript(absolute, context.reader, context.cwd));
   const report: BuiltReport = { manuscript, name, ok: false, editions: [], files: [file] };
   if (file.value === undefined) return report;
-  // Nesting the parser cannot take is an error before anything parses it.
-  const limits = context.limits ?? defaultLimits;
-  if (!withinSourceLimits(file, String(file.value), limits)) return report;
 
   const compiled = await compile(file, {
     reader: context.reader,
@@ -116,10 +113,12 @@ export async function buildReport(manuscript: string, context: ReportContext): P
       defaults: context.defaults,
     },
     allowRemote: context.allowRemote,
-    limits,
+    limits: context.limits,
     chartFaces: context.templates.chartFaces,
     onStage: context.onStage,
   });
+  // Over a limit checked while compiling: no document, and the error is on the manuscript.
+  if (!compiled) return report;
   report.files.push(...compiled.dataFiles);
   if (hasErrors(report.files, context.strict) || !compiled.metadata) return report;
   const doc: ReportDocument = { ...compiled, metadata: compiled.metadata };

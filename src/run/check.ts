@@ -66,8 +66,9 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
       projectRoot: run.projectRoot ?? path.dirname(absolute),
       overrides: { defaults: run.defaults },
       allowRemote: run.allowRemote,
+      limits: run.limits,
     });
-    files.push(...compiled.dataFiles);
+    if (compiled) files.push(...compiled.dataFiles);
   }
   return { ok: !hasErrors(files, run.strict), manuscripts: run.manuscripts, files };
 }

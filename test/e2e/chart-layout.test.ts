@@ -25,7 +25,7 @@ beforeAll(async () => {
   browser = await puppeteer.connect({ browserWSEndpoint: inject('browserWSEndpoint') });
   const manuscript = path.join(root, 'manuscript/report.md');
   const file = await readManuscript(manuscript, diskReader);
-  const doc = await compile(file, { reader: diskReader, projectRoot: path.dirname(manuscript) });
+  const doc = (await compile(file, { reader: diskReader, projectRoot: path.dirname(manuscript) }))!;
   charts = [];
   visit(doc.tree as Root, 'element', (node) => {
     if (node.tagName === 'svg') charts.push(node);

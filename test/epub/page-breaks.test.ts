@@ -184,7 +184,7 @@ describe('page-break markers from a page map', () => {
     'on the real report, every marker sits exactly where its page begins in the text, wherever ' + 'pages begin',
     async () => {
       const file = await readManuscript(path.join(root, 'manuscript/report.md'), diskReader, root);
-      const compiled = await compile(file, { reader: diskReader, projectRoot: path.join(root, 'manuscript') });
+      const compiled = (await compile(file, { reader: diskReader, projectRoot: path.join(root, 'manuscript') }))!;
       const blocks = pageBlocks(compiled.tree);
       const lengths = blocks.map((block) => toString(block).length);
       await fc.assert(

@@ -54,10 +54,10 @@ describe('the default report in print', () => {
     pdf = result.reports[0]!.editions[0]!.bytes;
     pageMap = result.reports[0]!.pageMap!;
     pageMapPages = pageMap.pages;
-    compiled = await compile(new VFile({ path: manuscript, value: await readFile(manuscript, 'utf8') }), {
+    compiled = (await compile(new VFile({ path: manuscript, value: await readFile(manuscript, 'utf8') }), {
       reader: diskReader,
       projectRoot: path.dirname(manuscript),
-    });
+    }))!;
   });
 
   it('names on its contents page the page each heading is printed on', async () => {

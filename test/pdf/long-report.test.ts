@@ -59,10 +59,10 @@ describe('a long report in print (about 100,000 words, 250 pages)', () => {
     expect(result.files.flatMap((file) => file.messages.map(String))).toEqual([]);
     pdf = result.reports[0]!.editions[0]!.bytes;
     pageMap = result.reports[0]!.pageMap!;
-    doc = await compile(new VFile({ path: manuscript, value: await readFile(manuscript, 'utf8') }), {
+    doc = (await compile(new VFile({ path: manuscript, value: await readFile(manuscript, 'utf8') }), {
       reader: diskReader,
       projectRoot: dir,
-    });
+    }))!;
     csv = await readFile(path.join(dir, 'data/long-table.csv'), 'utf8');
     [texts, layout, words, json] = await Promise.all([
       pageTexts(pdf),

@@ -58,7 +58,7 @@ async function run(markdown: string, { front = 'bibliography: refs.bib\n', files
   const reader = memoryReader(
     Object.fromEntries(Object.entries(files).map(([name, text]) => [path.join(root, name), text])),
   );
-  const doc = await compile(file, { reader, projectRoot: root });
+  const doc = (await compile(file, { reader, projectRoot: root }))!;
   const messages = [file, ...doc.dataFiles].flatMap((f) =>
     f.messages.map((m) => `${path.basename(f.path)}:${m.line}:${m.column} ${m.ruleId} ${m.reason}`),
   );

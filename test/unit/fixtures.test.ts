@@ -37,7 +37,7 @@ for (const directive of folders(root)) {
         const input = path.join(folder, 'input.md');
         if (!existsSync(input)) throw new Error(`Broken fixture ${directive}/${name}: it has no input.md`);
         const file = await readManuscript(input, diskReader, folder);
-        const doc = await compile(file, { reader: diskReader, projectRoot: folder });
+        const doc = (await compile(file, { reader: diskReader, projectRoot: folder }))!;
         const html = readableHtml(toHtml(doc.tree));
         const messages = `${JSON.stringify(messagesOf([file, ...doc.dataFiles], folder), null, 2)}\n`;
 

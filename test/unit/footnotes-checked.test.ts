@@ -12,7 +12,7 @@ async function compiled(body: string, files: Record<string, string> = {}) {
   const reader = memoryReader(
     Object.fromEntries(Object.entries(files).map(([name, text]) => [`/project/${name}`, text])),
   );
-  const result = await compile(file, { reader, projectRoot: path.dirname(file.path) });
+  const result = (await compile(file, { reader, projectRoot: path.dirname(file.path) }))!;
   return {
     html: toHtml(result.tree),
     messages: file.messages.map((message) => [message.ruleId, message.line, message.column, message.fatal]),

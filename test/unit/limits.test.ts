@@ -1,9 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { build, type BuildOptions } from '../../src/api.js';
+import { VFile } from 'vfile';
+import { build, check, type BuildOptions } from '../../src/api.js';
 import { defaultLimits } from '../../src/compile/limits.js';
-import { buildHtml } from '../helpers/messages.js';
+import { compile } from '../../src/compile/pipeline.js';
+import { memoryReader } from '../../src/compile/resources.js';
+import { buildHtml, located } from '../helpers/messages.js';
 import { temporaryFolder } from '../helpers/tools.js';
 
 /**
@@ -25,47 +28,43 @@ async function buildText(body: string, options: Partial<BuildOptions> = {}, extr
   return { ok, messages };
 }
 
+/** A build that failed with one error, and no other message: `error`'s place, rule id and words. */
+function expectLimitError(result: { ok: boolean; messages: readonly object[] }, error: Record<string, unknown>) {
+  expect(result.ok).toBe(false);
+  expect(result.messages).toEqual([expect.objectContaining(error)]);
+}
+
 describe('limits on what a manuscript may ask', () => {
   it('10,000 nested block quotes are an error at their line, not a stack overflow or a hang', async () => {
-    const result = await buildText(`Fine.\n\n${'>'.repeat(10_000)} deep\n`);
-    expect(result.ok).toBe(false);
-    expect(result.messages).toEqual([
-      expect.objectContaining({
-        file: 'report.md',
-        line: 8,
-        column: 1,
-        ruleId: 'limit-nesting',
-        reason: expect.stringContaining('nested 10000 deep'),
-      }),
-    ]);
+    expectLimitError(await buildText(`Fine.\n\n${'>'.repeat(10_000)} deep\n`), {
+      file: 'report.md',
+      line: 8,
+      column: 1,
+      ruleId: 'limit-nesting',
+      reason: expect.stringContaining('nested 10000 deep'),
+    });
   });
 
   it('nested lists stop at the first line over the limit', async () => {
     // 500 levels, indented two spaces each: 250 KB.
     const lists = Array.from({ length: 500 }, (_, depth) => `${'  '.repeat(depth)}- item\n`).join('');
-    const result = await buildText(lists);
-    expect(result.messages).toEqual([expect.objectContaining({ line: 6 + 200, column: 1, ruleId: 'limit-nesting' })]);
+    expectLimitError(await buildText(lists), { line: 6 + 200, column: 1, ruleId: 'limit-nesting' });
   });
 
   it('10,000 nested <div>s are an error at the element over the limit', async () => {
-    const result = await buildText(`${'<div>'.repeat(10_000)}x${'</div>'.repeat(10_000)}\n`);
-    expect(result.messages).toEqual([
-      expect.objectContaining({
-        line: 6,
-        column: 501,
-        ruleId: 'limit-nesting',
-        reason: expect.stringContaining('HTML elements'),
-      }),
-    ]);
+    expectLimitError(await buildText(`${'<div>'.repeat(10_000)}x${'</div>'.repeat(10_000)}\n`), {
+      line: 6,
+      column: 501,
+      ruleId: 'limit-nesting',
+      reason: expect.stringContaining('HTML elements'),
+    });
   });
 
   it('50,000 nested `*` (and nested emphasis with spaces) are an error, not a parse that never ends', async () => {
     const stars = await buildText(`${'*'.repeat(50_000)}a${'*'.repeat(50_000)}\n`);
-    expect(stars.messages).toEqual([
-      expect.objectContaining({ line: 6, column: 1001, ruleId: 'limit-inline-delimiters' }),
-    ]);
+    expectLimitError(stars, { line: 6, column: 1001, ruleId: 'limit-inline-delimiters' });
     const spaced = await buildText(`${'*a '.repeat(2_000)}${' a*'.repeat(2_000)}\n`);
-    expect(spaced.messages).toEqual([expect.objectContaining({ line: 6, ruleId: 'limit-inline-delimiters' })]);
+    expectLimitError(spaced, { line: 6, ruleId: 'limit-inline-delimiters' });
   });
 
   it('8 files that include each other 8 times stop at the include limit, said once', async () => {
@@ -75,35 +74,27 @@ describe('limits on what a manuscript may ask', () => {
         `Part ${index}.\n\n${Array.from({ length: 8 }, () => `::include{src="part${index + 1}.md"}`).join('\n\n')}\n`;
     }
     parts['part8.md'] = 'The end.\n';
-    const result = await buildText('::include{src="part0.md"}\n', {}, parts);
-    expect(result.ok).toBe(false);
-    expect(result.messages).toEqual([
-      expect.objectContaining({
-        line: 6,
-        column: 1,
-        ruleId: 'limit-includes',
-        reason: expect.stringContaining('More than 256 includes'),
-      }),
-    ]);
+    expectLimitError(await buildText('::include{src="part0.md"}\n', {}, parts), {
+      line: 6,
+      column: 1,
+      ruleId: 'limit-includes',
+      reason: expect.stringContaining('More than 256 includes'),
+    });
   });
 
   it('a table of more rows than the limit is an error at its row, in Markdown, in HTML and from data', async () => {
     // 10,001 rows of a Markdown table: 200 KB, a minute of parsing on a loaded machine, and hundreds of pages.
     const rows = Array.from({ length: 10_001 }, (_, index) => `| ${index} | x |\n`).join('');
-    const markdown = await buildText(`Text.\n\n| n | x |\n|---|---|\n${rows}`);
-    expect(markdown.ok).toBe(false);
-    expect(markdown.messages).toEqual([
-      expect.objectContaining({
-        line: 6 + 4 + 10_000,
-        column: 1,
-        ruleId: 'limit-table-rows',
-        reason: expect.stringContaining('more than 10000 rows'),
-      }),
-    ]);
+    expectLimitError(await buildText(`Text.\n\n| n | x |\n|---|---|\n${rows}`), {
+      line: 6 + 4 + 10_000,
+      column: 1,
+      ruleId: 'limit-table-rows',
+      reason: expect.stringContaining('more than 10000 rows'),
+    });
     const html = await buildText(`<table>\n${'<tr><td>1</td></tr>\n'.repeat(60)}</table>\n`, {
       limits: { tableRows: 50 },
     });
-    expect(html.messages).toEqual([expect.objectContaining({ line: 6 + 51, ruleId: 'limit-table-rows' })]);
+    expectLimitError(html, { line: 6 + 51, ruleId: 'limit-table-rows' });
     // A thematic break, then lines that are not a table, counts nothing.
     const verse = await buildText(`---\n\n${'A line of verse,\n'.repeat(60)}`, { limits: { tableRows: 50 } });
     expect(verse.ok).toBe(true);
@@ -113,27 +104,22 @@ describe('limits on what a manuscript may ask', () => {
       { limits: { tableRows: 50 } },
       { 'data/a.csv': csv },
     );
-    expect(data.messages).toEqual([
-      expect.objectContaining({
-        line: 6,
-        ruleId: 'limit-table-rows',
-        reason: expect.stringContaining('would show 60 rows of a.csv: the limit is 50'),
-      }),
-    ]);
+    expectLimitError(data, {
+      line: 6,
+      ruleId: 'limit-table-rows',
+      reason: expect.stringContaining('would show 60 rows of a.csv: the limit is 50'),
+    });
   });
 
   it('a chain of includes deeper than the limit is an error naming the chain', async () => {
     const parts: Record<string, string> = {};
     for (let index = 0; index < 30; index++) parts[`part${index}.md`] = `::include{src="part${index + 1}.md"}\n`;
     parts['part30.md'] = 'The end.\n';
-    const result = await buildText('::include{src="part0.md"}\n', { limits: { includeDepth: 4 } }, parts);
-    expect(result.messages).toEqual([
-      expect.objectContaining({
-        line: 6,
-        ruleId: 'limit-includes',
-        reason: expect.stringMatching(/more than 4 deep .*report\.md → part0\.md → .* → part4\.md$/),
-      }),
-    ]);
+    expectLimitError(await buildText('::include{src="part0.md"}\n', { limits: { includeDepth: 4 } }, parts), {
+      line: 6,
+      ruleId: 'limit-includes',
+      reason: expect.stringMatching(/more than 4 deep .*report\.md → part0\.md → .* → part4\.md$/),
+    });
   });
 
   it('an included file is held to the same nesting limit, reported at its directive', async () => {
@@ -142,9 +128,7 @@ describe('limits on what a manuscript may ask', () => {
       {},
       { 'deep.md': `${'>'.repeat(5_000)} deep\n` },
     );
-    expect(result.messages).toEqual([
-      expect.objectContaining({ file: 'report.md', line: 8, column: 1, ruleId: 'limit-nesting' }),
-    ]);
+    expectLimitError(result, { file: 'report.md', line: 8, column: 1, ruleId: 'limit-nesting' });
   });
 
   it('are set in the configuration file, and a limit that is not a whole number is a located error there', async () => {
@@ -185,23 +169,18 @@ describe('limits on what a manuscript may ask', () => {
       '# Four\n\n## Five\n---\n\n###### Six\n\n<h1>Seven</h1> <h2 class="x">Eight</h2>\n\n<h6>Nine</h6>\n';
     const within = await buildText(body, { limits: { ...defaultLimits, headings: 9 } });
     expect(within.messages).toEqual([]);
-    const over = await buildText(body, { limits: { ...defaultLimits, headings: 8 } });
-    expect(over.ok).toBe(false);
-    expect(over.messages).toEqual([
-      expect.objectContaining({
-        line: 33,
-        column: 1,
-        ruleId: 'limit-headings',
-        reason: expect.stringContaining('More than 8 headings'),
-      }),
-    ]);
+    expectLimitError(await buildText(body, { limits: { ...defaultLimits, headings: 8 } }), {
+      line: 33,
+      column: 1,
+      ruleId: 'limit-headings',
+      reason: expect.stringContaining('More than 8 headings'),
+    });
   });
 
   it('more blocks than the limit are an error at the first over it, over includes and tables from data', async () => {
     // 16 list items and a paragraph: the sixteenth item is over a limit of 16.
     const list = await buildText(`Text.\n\n${'- item\n'.repeat(16)}`, { limits: { blocks: 16 } });
-    expect(list.ok).toBe(false);
-    expect(list.messages).toEqual([expect.objectContaining({ line: 6 + 2 + 15, column: 1, ruleId: 'limit-blocks' })]);
+    expectLimitError(list, { line: 6 + 2 + 15, column: 1, ruleId: 'limit-blocks' });
     expect((await buildText(`Text.\n\n${'- item\n'.repeat(15)}`, { limits: { blocks: 16 } })).ok).toBe(true);
     // Rows made from a data file are counted in the built document, and reported at the table's directive.
     const csv = `name,value,source\n${Array.from({ length: 30 }, (_, index) => `n${index},${index},S`).join('\n')}\n`;
@@ -210,7 +189,7 @@ describe('limits on what a manuscript may ask', () => {
       { limits: { blocks: 25 } },
       { 'data/a.csv': csv, 'part.md': 'More.\n\n::table[All]{#tbl-all src="data/a.csv"}\n' },
     );
-    expect(data.messages).toEqual([expect.objectContaining({ line: 8, column: 1, ruleId: 'limit-blocks' })]);
+    expectLimitError(data, { line: 8, column: 1, ruleId: 'limit-blocks' });
   });
 
   it('an image of more pixels than the limit is an error at the image, read from its header', async () => {
@@ -222,14 +201,36 @@ describe('limits on what a manuscript may ask', () => {
     const dir = await temporaryFolder();
     await writeFile(path.join(dir, 'huge.png'), png);
     await writeFile(path.join(dir, 'report.md'), `${header}Text.\n\n![A huge image](huge.png)\n`);
-    const result = await buildHtml(dir);
+    expectLimitError(await buildHtml(dir), {
+      line: 8,
+      column: 1,
+      ruleId: 'limit-image-pixels',
+      reason: expect.stringContaining('is 20000 × 20000 pixels, more than the limit of 50000000'),
+    });
+  });
+
+  it('compile gives no document for a manuscript over a limit, only the error on the manuscript', async () => {
+    for (const [body, ruleId] of [
+      [`${'>'.repeat(200)} deep\n`, 'limit-nesting'],
+      [`Text.\n\n${'- item\n'.repeat(20)}`, 'limit-blocks'],
+    ] as const) {
+      const file = new VFile({ path: '/project/report.md', value: `${header}${body}` });
+      const options = { reader: memoryReader({}), projectRoot: '/project', limits: { ...defaultLimits, blocks: 16 } };
+      expect(await compile(file, options)).toBeUndefined();
+      expect(file.messages.map((message) => [message.ruleId, message.fatal])).toEqual([[ruleId, true]]);
+    }
+  });
+
+  it('`check` holds a manuscript to the same limits as `build`, those of the configuration file included', async () => {
+    const dir = await temporaryFolder();
+    await writeFile(path.join(dir, 'deep.md'), `${header}${'>'.repeat(10_000)} deep\n`);
+    await writeFile(path.join(dir, 'long.md'), `${header}Text.\n\n${'- item\n'.repeat(20)}`);
+    await writeFile(path.join(dir, 'imprint.config.yaml'), 'manuscripts: [deep.md, long.md]\nlimits:\n  blocks: 16\n');
+    const result = await check({ cwd: dir });
     expect(result.ok).toBe(false);
-    expect(
-      result.files.flatMap((file) =>
-        file.messages.map((message) => [message.line, message.column, message.ruleId, message.reason]),
-      ),
-    ).toEqual([
-      [8, 1, 'limit-image-pixels', expect.stringContaining('is 20000 × 20000 pixels, more than the limit of 50000000')],
+    expect(located(result.files, dir)).toEqual([
+      expect.objectContaining({ file: 'deep.md', line: 6, column: 1, ruleId: 'limit-nesting' }),
+      expect.objectContaining({ file: 'long.md', line: 6 + 2 + 15, column: 1, ruleId: 'limit-blocks' }),
     ]);
   });
 
@@ -245,10 +246,10 @@ describe('limits on what a manuscript may ask', () => {
       path.join(dir, 'report.md'),
       `---\ntitle: Bomb\nauthor: A. Writer\n${levels.join('\n')}\n---\n\nText.\n`,
     );
-    const result = await buildHtml(dir);
-    expect(result.ok).toBe(false);
-    expect(
-      result.files.flatMap((file) => file.messages.map((message) => [message.line, message.ruleId, message.reason])),
-    ).toEqual([[5, 'front-matter-syntax', expect.stringContaining('its aliases expand to too much')]]);
+    expectLimitError(await buildHtml(dir), {
+      line: 5,
+      ruleId: 'front-matter-syntax',
+      reason: expect.stringContaining('its aliases expand to too much'),
+    });
   });
 });

@@ -26,7 +26,7 @@ describe('links to files beside the manuscript', () => {
         `${front}# Links\n\nSee [the notes](notes/other.md) and [the ` +
         `web](https://example.org/a),\nor <a href="../up.html">up</a>.\n`,
     });
-    const compiled = await compile(file, { reader: diskReader, projectRoot: path.dirname(file.path) });
+    const compiled = (await compile(file, { reader: diskReader, projectRoot: path.dirname(file.path) }))!;
     expect(file.messages.map((message) => [message.ruleId, message.line, message.column, message.fatal])).toEqual([
       ['link-outside-book', 9, 5, false],
       ['link-outside-book', 10, 4, false],

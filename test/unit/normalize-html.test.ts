@@ -12,7 +12,7 @@ const frontMatter = '---\ntitle: T\nauthor: A\nlang: en-GB\n---\n\n';
 
 async function run(markdown: string) {
   const file = new VFile({ path: path.join(root, 'report.md'), value: frontMatter + markdown });
-  const doc = await compile(file, { reader: memoryReader({}), projectRoot: root });
+  const doc = (await compile(file, { reader: memoryReader({}), projectRoot: root }))!;
   const xhtml = toXhtml(doc.tree);
   return {
     html: toHtml(doc.tree),

@@ -13,7 +13,7 @@ async function run(markdown: string, files: Record<string, string> = {}) {
   const reader = memoryReader(
     Object.fromEntries(Object.entries(files).map(([name, text]) => [path.join(root, name), text])),
   );
-  const doc = await compile(file, { reader, projectRoot: root });
+  const doc = (await compile(file, { reader, projectRoot: root }))!;
   return {
     doc,
     html: toHtml(doc.tree),

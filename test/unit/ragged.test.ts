@@ -16,7 +16,7 @@ const words = (characters: number) =>
 async function compiled(body: string, justifiedParagraph?: number) {
   const file = new VFile({ path: '/project/report.md', value: `${front}${body}` });
   const limits = justifiedParagraph === undefined ? undefined : { ...defaultLimits, justifiedParagraph };
-  const result = await compile(file, { reader: diskReader, projectRoot: path.dirname(file.path), limits });
+  const result = (await compile(file, { reader: diskReader, projectRoot: path.dirname(file.path), limits }))!;
   return { html: toHtml(result.tree), messages: file.messages };
 }
 

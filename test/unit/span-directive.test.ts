@@ -9,7 +9,7 @@ const root = path.resolve('/project');
 
 async function run(markdown: string) {
   const file = new VFile({ path: path.join(root, 'report.md'), value: `---\ntitle: T\nauthor: A\n---\n\n${markdown}` });
-  const doc = await compile(file, { reader: memoryReader({}), projectRoot: root });
+  const doc = (await compile(file, { reader: memoryReader({}), projectRoot: root }))!;
   return {
     html: toHtml(doc.tree),
     outline: doc.outline,
