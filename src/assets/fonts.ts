@@ -64,6 +64,19 @@ export const families = {
   emoji: 'Noto Emoji',
 } as const;
 
+/**
+ * The face for the Han characters of text in each language that writes them (each draws them its own way), by
+ * language tag: the tag, or a longer one beginning with it, as CSS `:lang()` matches. The templates write two
+ * rules an entry, for text and for code, in this order (test/unit/language-faces.test.ts keeps them in step),
+ * and a document in a language here loads its face.
+ */
+export const languageFaces: ReadonlyArray<{ tags: readonly string[]; family: string; script: Script }> = [
+  { tags: ['ja'], family: families.japanese, script: 'japanese' },
+  { tags: ['zh'], family: families.chinese, script: 'chinese-simplified' },
+  { tags: ['zh-Hant', 'zh-TW', 'zh-HK', 'zh-MO'], family: families.traditionalChinese, script: 'chinese-traditional' },
+  { tags: ['ko'], family: families.korean, script: 'korean' },
+];
+
 const cjkFamilies = new Set<string>([
   families.chinese,
   families.traditionalChinese,
@@ -212,8 +225,12 @@ export function needsCjk(text: string): boolean {
 
 /** Hangul (jamo, compatibility jamo, syllables): the Korean face's own range among the text face's. */
 const hangulRange = 'U+1100-11FF,U+3130-318F,U+A960-A97F,U+AC00-D7AF,U+D7B0-D7FF';
-/** Traditional Chinese by language tag. */
-const traditional = /^zh-(hant|tw|hk|mo)\b/i;
+
+/** Whether a language tag is `tag` or a longer one beginning with it (`zh-Hant-TW` is `zh-Hant`), as `:lang()`. */
+function isLanguage(lang: string, tag: string): boolean {
+  const [wanted, given] = [tag.toLowerCase(), lang.toLowerCase()];
+  return given === wanted || given.startsWith(`${wanted}-`);
+}
 
 /**
  * The faces a document with this language and text needs, in the order their
@@ -228,8 +245,9 @@ const traditional = /^zh-(hant|tw|hk|mo)\b/i;
  *   overlaps the text face's (punctuation, digits), the text face wins;
  * - every face of the text and code families;
  * - the Chinese and Japanese faces when the text has Han or kana (the
- *   templates name them, by `:lang`), the traditional Chinese face for a
- *   `zh-Hant` (`zh-TW`, `zh-HK`) document, the Korean face for a Korean one.
+ *   templates name them, by `:lang`), and the face of the document's
+ *   language in {@link languageFaces}: the traditional Chinese face for a
+ *   `zh-Hant` (`zh-TW`, `zh-HK`, `zh-MO`) document, the Korean face for a Korean one.
  *
  * Faces of scripts the document does not use are left out: the browser and
  * the EPUB never load them.
@@ -248,9 +266,9 @@ export function documentFaces(lang: string, text: string): FontFace[] {
   };
   const scripts = new Set<Script>();
   if (needsCjk(text)) {
+    // The text family's stack names the simplified Chinese face, and a `:lang(ja)` span may be anywhere.
     scripts.add('chinese-simplified').add('japanese');
-    if (traditional.test(lang)) scripts.add('chinese-traditional');
-    if (/^ko\b/i.test(lang)) scripts.add('korean');
+    for (const { tags, script } of languageFaces) if (tags.some((tag) => isLanguage(lang, tag))) scripts.add(script);
   }
   if (uses(hangulRange)) scripts.add('korean');
   for (const face of all) if (face.script && face.unicodeRange && uses(face.unicodeRange)) scripts.add(face.script);
