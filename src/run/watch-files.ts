@@ -89,3 +89,38 @@ export function watchFiles(options: WatchOptions): FileWatcher {
 function temporary(name: string): boolean {
   return name.startsWith('.') || /(~|\.swp|\.swx|\.tmp)$|^#.*#$/.test(name) || path.extname(name) === '';
 }
+
+export interface ChangeBatches {
+  /** Files `watchFiles` reports changed: worked on at once, or gathered for when the batch under way ends. */
+  add(changed: readonly string[]): void;
+  /** Wait for the batch under way, if any, to end. */
+  settled(): Promise<void>;
+}
+
+/**
+ * Work on changed files one batch at a time (a rebuild each): the files reported while one batch is worked on
+ * are gathered into the next, which starts when it ends. No batch starts once `stopped()` is true.
+ */
+export function changeBatches(work: (changed: string[]) => Promise<unknown>, stopped: () => boolean): ChangeBatches {
+  let running: Promise<unknown> = Promise.resolve();
+  let queued: string[] | undefined;
+  return {
+    add(changed) {
+      if (stopped()) return;
+      if (queued) {
+        queued.push(...changed);
+        return;
+      }
+      queued = [...changed];
+      running = running.then(async () => {
+        const files = queued ?? [];
+        queued = undefined;
+        if (stopped()) return;
+        await work(files);
+      });
+    },
+    async settled() {
+      await running.catch(() => undefined);
+    },
+  };
+}

@@ -1,7 +1,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { watchFiles, type FileWatcher } from '../../src/run/watch-files.js';
+import { changeBatches, watchFiles, type FileWatcher } from '../../src/run/watch-files.js';
 import { temporaryFolder } from '../helpers/tools.js';
 
 let watcher: FileWatcher | undefined;
@@ -112,5 +112,39 @@ describe('watchFiles', () => {
     await writeFile(other, 'p { color: red }');
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(batches.length).toBe(count);
+  });
+});
+
+describe('changeBatches', () => {
+  it('works on one batch at a time, gathering what changes meanwhile, and starts none once stopped', async () => {
+    const worked: string[][] = [];
+    const ends: Array<() => void> = [];
+    let stopped = false;
+    const changes = changeBatches(
+      (files) => {
+        worked.push(files);
+        return new Promise<void>((resolve) => ends.push(resolve));
+      },
+      () => stopped,
+    );
+    const turn = () => new Promise((resolve) => setTimeout(resolve, 0));
+    changes.add(['a']);
+    await turn();
+    expect(worked).toEqual([['a']]);
+    // Saved while the first batch is worked on: one batch, after it.
+    changes.add(['b']);
+    changes.add(['c', 'd']);
+    await turn();
+    expect(worked).toEqual([['a']]);
+    ends[0]!();
+    await turn();
+    expect(worked).toEqual([['a'], ['b', 'c', 'd']]);
+    // Stopped while a batch waits: it never starts, and `settled` waits only for the one under way.
+    changes.add(['e']);
+    stopped = true;
+    changes.add(['f']);
+    ends[1]!();
+    await changes.settled();
+    expect(worked).toEqual([['a'], ['b', 'c', 'd']]);
   });
 });

@@ -2,9 +2,9 @@ import path from 'node:path';
 import { build, forgetLoadedTemplates, type BuildOptions } from '../../api.js';
 import { startPreviewServer } from '../../run/preview-server.js';
 import { defaultTemplateDir } from '../../writers/print-page/templates.js';
-import { watchFiles } from '../../run/watch-files.js';
+import { changeBatches, watchFiles } from '../../run/watch-files.js';
 import { parseCommand } from '../arguments.js';
-import { exitCodes, onInterrupt, printMessages, type Io } from '../io.js';
+import { changedReason, exitCodes, onInterrupt, printMessages, type Io } from '../io.js';
 import { formatReport } from '../reporter.js';
 
 export const previewUsage = `Usage: imprint preview [MANUSCRIPT] [options]
@@ -109,30 +109,16 @@ export async function previewCommand(argv: string[], io: Io): Promise<number> {
   io.stderr(`preview of ${path.relative(process.cwd(), manuscript) || manuscript} at ${preview.url} (Ctrl-C stops)\n`);
 
   return new Promise<number>((resolve) => {
-    let running: Promise<void> = Promise.resolve();
-    let queued: string[] | undefined;
     let stopping = false;
-    const watcher = watchFiles({
-      onChange: (changed) => {
-        if (stopping) return;
-        if (queued) {
-          queued.push(...changed);
-          return;
-        }
-        queued = changed;
-        running = running.then(async () => {
-          const files = queued ?? [];
-          queued = undefined;
-          if (stopping) return;
-          if (files.includes(printCss)) forgetLoadedTemplates();
-          const names = [...new Set(files.map((file) => path.relative(process.cwd(), file) || file))];
-          await refresh(
-            `${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} changed`,
-          );
-          follow();
-        });
+    const changes = changeBatches(
+      async (files) => {
+        if (files.includes(printCss)) forgetLoadedTemplates();
+        await refresh(changedReason([...new Set(files.map((file) => path.relative(process.cwd(), file) || file))]));
+        follow();
       },
-    });
+      () => stopping,
+    );
+    const watcher = watchFiles({ onChange: changes.add });
     /** Watch what the last build read and print.css; after a failure, any file saved beside the manuscript too. */
     const follow = () => watcher.watch([...inputs, printCss], lastFailed ? [path.dirname(manuscript)] : []);
     follow();
@@ -140,7 +126,7 @@ export async function previewCommand(argv: string[], io: Io): Promise<number> {
       stopping = true;
       stopListening();
       watcher.close();
-      await running.catch(() => undefined);
+      await changes.settled();
       await preview.close();
       resolve(exitCodes.ok);
     };

@@ -9,9 +9,9 @@ import {
   type WarmBrowser,
 } from '../../api.js';
 import { defaultTemplateDir, templateFiles } from '../../writers/print-page/templates.js';
-import { watchFiles } from '../../run/watch-files.js';
+import { changeBatches, watchFiles } from '../../run/watch-files.js';
 import { parseCommand, parseFormats, parsePaper, parseTimeout, usageError } from '../arguments.js';
-import { exitCodes, onInterrupt, printMessages, stageLine, type Io } from '../io.js';
+import { changedReason, exitCodes, onInterrupt, printMessages, stageLine, type Io } from '../io.js';
 
 export const watchUsage = `Usage: imprint watch [MANUSCRIPT] [options]
 
@@ -196,35 +196,21 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
   }
 
   return new Promise<number>((resolve) => {
-    let running: Promise<unknown> = Promise.resolve();
-    let queued: string[] | undefined;
     let failed = false;
-    const watcher = watchFiles({
-      onChange: (changed) => {
+    const changes = changeBatches(
+      async (files) => {
+        if (files.some((file) => templates.includes(file))) forgetLoadedTemplates();
+        const ok = await rebuild(changedReason([...new Set(files.map(shown))]));
         if (stopping) return;
-        if (queued) {
-          queued.push(...changed);
-          return;
+        follow();
+        if (!ok) {
+          failed = true;
+          void stop(false);
         }
-        queued = changed;
-        running = running.then(async () => {
-          const files = queued ?? [];
-          queued = undefined;
-          if (stopping) return;
-          if (files.some((file) => templates.includes(file))) forgetLoadedTemplates();
-          const names = [...new Set(files.map(shown))];
-          const ok = await rebuild(
-            `${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} changed`,
-          );
-          if (stopping) return;
-          follow();
-          if (!ok) {
-            failed = true;
-            void stop(false);
-          }
-        });
       },
-    });
+      () => stopping,
+    );
+    const watcher = watchFiles({ onChange: changes.add });
     /** Watch what the last build read and the templates; after a failure, any file saved beside the manuscript too. */
     const follow = () => watcher.watch([...inputs, ...templates], lastFailed ? [path.dirname(manuscript)] : []);
     follow();
@@ -243,7 +229,7 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
         current?.abort(new Error('interrupted'));
         // The build under way, if any, stops: its steps in the browser fail at once, and it writes nothing new.
         await (interrupted ? browser?.session.close({ now: true }) : browser?.close());
-        await running.catch(() => undefined);
+        await changes.settled();
         resolve(failed ? exitCodes.environment : exitCodes.ok);
       })());
     stopNow = () => void stop(true);
