@@ -6,7 +6,7 @@ import { diskReader } from '../../src/compile/resources.js';
 import { compile } from '../../src/compile/pipeline.js';
 import { printTree } from '../../src/writers/pdf/print-tree.js';
 import { toHtml } from 'hast-util-to-html';
-import { namesLocalFile } from '../../src/uri.js';
+import { asUri, namesLocalFile } from '../../src/uri.js';
 import { unlink } from '../../src/compile/plugins/rehype-imprint-links.js';
 
 const front = '---\ntitle: Links\nauthor: A. Writer\nlang: en-GB\n---\n\n';
@@ -37,6 +37,26 @@ describe('links to files beside the manuscript', () => {
     expect(printed).not.toContain('notes/other.md');
     expect(printed).not.toContain('up.html');
     expect(printed).toContain('https://example.org/a');
+  });
+});
+
+describe('a full URL', () => {
+  it('is written as RFC 3986 wants it, which the EPUB is checked against, and a valid one is left as it is', () => {
+    expect(asUri('https://matrix.to/#/#tldr-pages:matrix.org')).toBe('https://matrix.to/#/%23tldr-pages:matrix.org');
+    expect(asUri('https://example.org/a b/{x}|y?q="1"&p=%ZZ#[z]')).toBe(
+      'https://example.org/a%20b/%7Bx%7D%7Cy?q=%221%22&p=%25ZZ#%5Bz%5D',
+    );
+    for (const valid of ['https://example.org/a%20b?q=1&r=2#frag/ment?x', 'mailto:a@example.org', 'https://例え.jp/道'])
+      expect(asUri(valid)).toBe(valid);
+  });
+
+  it('reaches every edition so written', async () => {
+    const file = new VFile({
+      path: '/project/report.md',
+      value: `${front}# Links\n\n[chat](https://matrix.to/#/#room:x.org)\n`,
+    });
+    const compiled = (await compile(file, { reader: diskReader, projectRoot: '/project' }))!;
+    expect(toHtml(compiled.tree)).toContain('href="https://matrix.to/#/%23room:x.org"');
   });
 });
 

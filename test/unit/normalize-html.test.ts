@@ -8,6 +8,9 @@ import { toXhtml } from '../../src/writers/epub/xhtml.js';
 import { xmlProblems } from '../../src/writers/epub/well-formed.js';
 
 const root = path.resolve('/project');
+/** A one-pixel PNG. */
+const dot =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 const frontMatter = '---\ntitle: T\nauthor: A\nlang: en-GB\n---\n\n';
 
 async function run(markdown: string) {
@@ -72,6 +75,20 @@ describe('raw HTML normalised to what the editions allow', () => {
     expect(html).toContain('<dl><div><dt>term</dt><dd>definition</dd></div></dl>');
     expect(messages).toEqual([
       '7:6 html-normalized Made `<dd>` a `<div>`: it stands only in `<dl>`, a `<div>` in a `<dl>`; its content stays',
+    ]);
+  });
+
+  it('keeps the image a `<picture>` falls back to, and says its other sources went', async () => {
+    const { html, messages } = await run(
+      '<picture><source media="(prefers-color-scheme: dark)" srcset="dark.png"><img ' +
+        `src="${dot}" alt="Logo"></picture>\n\n<picture><source srcset="x.png"></picture>\n`,
+    );
+    expect(html).toContain(`<img src="${dot}" alt="Logo">`);
+    expect(html).not.toMatch(/<picture|<source|dark\.png/);
+    expect(messages).toEqual([
+      '7:1 html-unsafe Kept only the `<img>` of `<picture>`: its other sources (`<source>`) choose among images on ' +
+        'screens',
+      '9:1 html-unsafe Dropped `<picture>`: it has no `<img>`; media and canvases cannot be printed; use an image',
     ]);
   });
 

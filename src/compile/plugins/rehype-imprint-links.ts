@@ -2,7 +2,7 @@ import type { Element, Root } from 'hast';
 import type { Plugin } from 'unified';
 import { visit } from 'unist-util-visit';
 import { warn } from '../../diagnostics/report.js';
-import { decodeReference, namesLocalFile } from '../../uri.js';
+import { asUri, decodeReference, namesLocalFile } from '../../uri.js';
 import { phrasing } from './rehype-imprint-normalize.js';
 
 /**
@@ -15,6 +15,10 @@ import { phrasing } from './rehype-imprint-normalize.js';
 const rehypeImprintLinks: Plugin<[], Root> = function () {
   return (tree, file) => {
     visit(tree, 'element', (node) => {
+      const href = node.properties.href;
+      // A full URL, written as every edition's links must be (the EPUB's are checked against RFC 3986).
+      if (node.tagName === 'a' && typeof href === 'string' && /^[a-z][a-z\d+.-]*:/i.test(href))
+        node.properties.href = asUri(href);
       if (!isLocalFileLink(node)) return;
       warn(
         file,

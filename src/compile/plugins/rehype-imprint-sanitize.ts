@@ -78,6 +78,18 @@ function sanitizeElement(element: Element, file: VFile, context: Namespace): Ele
   const place = element.position;
   const schema = schemas[namespace];
   const allowed = schema.tagNames?.includes(name) === true && !(name === 'input' && !isTaskCheckbox(element));
+  if (namespace === 'html' && name === 'picture') {
+    // The image a picture falls back to is the one every edition can show (a README's logo for light and dark).
+    const images = element.children.filter((child) => child.type === 'element' && child.tagName === 'img');
+    warn(
+      file,
+      images.length > 0
+        ? 'Kept only the `<img>` of `<picture>`: its other sources (`<source>`) choose among images on screens'
+        : `Dropped \`<picture>\`: it has no \`<img>\`; ${reason(name, namespace)}`,
+      { place, ruleId: 'html-unsafe' },
+    );
+    return sanitizeChildren(images, file, namespace, name) as ElementContent[];
+  }
   if (!allowed) {
     if (namespace !== 'html' || htmlDropped.includes(name) || !isKnownHtml(name)) {
       warn(file, `Dropped \`<${name}>\`: ${reason(name, namespace)}`, { place, ruleId: 'html-unsafe' });
