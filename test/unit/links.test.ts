@@ -60,6 +60,20 @@ describe('a full URL', () => {
   });
 });
 
+describe('a URL shown as a link’s text', () => {
+  it('may break after `//` and before `/` and `.`, and is never hyphenated', async () => {
+    const url = 'https://documentation.example.org/region/asia-paci/china/understanding/treaty78.html';
+    const file = new VFile({ path: '/project/report.md', value: `${front}# Links\n\nSee <${url}>.\n` });
+    const compiled = (await compile(file, { reader: diskReader, projectRoot: '/project' }))!;
+    const printed = toHtml(printTree(compiled.tree, 'en-GB'));
+    expect(printed).toContain(
+      '>https://<wbr>documentation<wbr>.example<wbr>.org<wbr>/region<wbr>/asia<wbr>-paci<wbr>/china<wbr>/understanding',
+    );
+    expect(printed).not.toContain('\u00ad');
+    expect(printed.replace(/<wbr>/g, '')).toContain(`>${url}</a>`);
+  });
+});
+
 describe('a link made text', () => {
   it('is a span around phrasing content, and a div around blocks (a link left open in raw HTML holds them)', () => {
     const link = (children: Element['children']): Element => ({

@@ -43,3 +43,19 @@ describe('a paragraph too long to justify', () => {
     expect(limited.messages.map((message) => message.ruleId)).toEqual(['paragraph-ragged']);
   });
 });
+
+describe('code in a document written right to left', () => {
+  it('takes its direction from its own text (`echo $?` does not read `?$ echo`); left to right, none', async () => {
+    const html = async (lang: string) => {
+      const file = new VFile({
+        path: '/project/report.md',
+        value: `---\ntitle: T\nauthor: A\nlang: ${lang}\n---\n\n# ا\n\n` + 'طباعة `echo $?`:\n\n```\necho $?\n```\n',
+      });
+      return toHtml((await compile(file, { reader: diskReader, projectRoot: '/project' }))!.tree);
+    };
+    const arabic = await html('ar');
+    expect(arabic).toContain('<code dir="auto">echo $?</code>');
+    expect(arabic).toMatch(/<pre[^>]* dir="auto"/);
+    expect(await html('en')).not.toContain('dir="auto"');
+  });
+});

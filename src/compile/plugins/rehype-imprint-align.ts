@@ -19,12 +19,17 @@ export interface RehypeImprintAlignOptions {
  *   validators reject and EPUB packagers drop;
  * - a paragraph too long to justify is marked `ragged`: Chromium's time to lay out a justified paragraph grows
  *   with the square of its length (a paragraph of a megabyte took it minutes; ragged, seconds), so past a length
- *   where no prose goes (data pasted as one line) the print and HTML editions set it ragged-right (decision 079).
+ *   where no prose goes (data pasted as one line) the print and HTML editions set it ragged-right (decision 079);
+ * - in a document written right to left, code (`code`, `pre`, `kbd`, `samp`) takes its direction from its own
+ *   text (`dir="auto"`): `echo $?` in an Arabic paragraph otherwise reads `?$ echo`, as its closing marks take the
+ *   paragraph's direction. (The attribute, not CSS: an EPUB's style sheets may not set `unicode-bidi`.)
  */
 const rehypeImprintAlign: Plugin<[RehypeImprintAlignOptions?], Root> = function (options = {}) {
   const justifiedParagraph = options.justifiedParagraph ?? defaultLimits.justifiedParagraph;
   return (tree, file: VFile) => {
+    const rightToLeft = file.data.metadata?.dir === 'rtl';
     visit(tree, 'element', (node) => {
+      if (rightToLeft && code.has(node.tagName) && node.properties.dir === undefined) node.properties.dir = 'auto';
       if (node.tagName === 'p') {
         const length = textLength(node);
         if (length > justifiedParagraph) {
@@ -45,6 +50,9 @@ const rehypeImprintAlign: Plugin<[RehypeImprintAlignOptions?], Root> = function 
     });
   };
 };
+
+/** Elements that hold code, whose direction is the code's own. */
+const code = new Set(['code', 'pre', 'kbd', 'samp']);
 
 function addClass(node: Element, name: string): void {
   const existing = node.properties.className;

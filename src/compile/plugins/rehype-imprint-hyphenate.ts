@@ -148,7 +148,7 @@ const rehypeImprintHyphenate: Plugin<[RehypeImprintHyphenateOptions], Root> = fu
       for (const node of nodes) {
         if (node.type === 'text') {
           if (hyphenate) node.value = hyphenateText(node.value, hyphenate);
-        } else if (node.type === 'element' && !skipped.has(node.tagName)) {
+        } else if (node.type === 'element' && !skipped.has(node.tagName) && !isUrl(node)) {
           walk(node.children, languageOf(node) ?? lang);
         }
       }
@@ -156,6 +156,12 @@ const rehypeImprintHyphenate: Plugin<[RehypeImprintHyphenateOptions], Root> = fu
     walk(tree.children, options.lang);
   };
 };
+
+/** A link whose text is its URL (class `url`, given by rehype-imprint-links). */
+function isUrl(element: Element): boolean {
+  const classes = element.properties.className;
+  return Array.isArray(classes) && classes.includes('url');
+}
 
 function languageOf(element: Element): string | undefined {
   const lang = element.properties.lang ?? element.properties.xmlLang;

@@ -19,6 +19,7 @@ const rehypeImprintLinks: Plugin<[], Root> = function () {
       // A full URL, written as every edition's links must be (the EPUB's are checked against RFC 3986).
       if (node.tagName === 'a' && typeof href === 'string' && /^[a-z][a-z\d+.-]*:/i.test(href))
         node.properties.href = asUri(href);
+      breakableUrl(node);
       if (!isLocalFileLink(node)) return;
       warn(
         file,
@@ -33,6 +34,27 @@ const rehypeImprintLinks: Plugin<[], Root> = function () {
     });
   };
 };
+
+/**
+ * A URL shown as a link's text gets places to break (`<wbr>`) where a printer breaks one: after `//`, before
+ * `/ . ? # & = _ ~ -` (a long URL cannot be hyphenated; unbroken, it stretches the line before it far apart when
+ * justified, or runs past the margin). The text a reader copies is unchanged.
+ */
+function breakableUrl(node: Element): void {
+  const only = node.children[0];
+  if (node.tagName !== 'a' || node.children.length !== 1 || only?.type !== 'text') return;
+  if (!/^(?:https?:\/\/|www\.)\S{16,}$/i.test(only.value)) return;
+  const pieces = only.value.split(/(?<=\/\/)|(?<=.)(?<!\/)(?=[.?#&=_~-]|\/(?!\/))/);
+  // Marked as a URL: never hyphenated, since a hyphen at its break would read as part of it.
+  const classes = node.properties.className;
+  node.properties.className = [...(Array.isArray(classes) ? classes : []), 'url'];
+  node.children = [{ type: 'text', value: pieces[0]! }];
+  for (const piece of pieces.slice(1))
+    node.children.push(
+      { type: 'element', tagName: 'wbr', properties: {}, children: [] },
+      { type: 'text', value: piece },
+    );
+}
 
 /** Whether an element is a link to a file beside the manuscript. */
 export function isLocalFileLink(node: Element): boolean {
