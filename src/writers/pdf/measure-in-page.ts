@@ -246,6 +246,11 @@ export interface KeepLinesSettings extends ColumnSettings {
   minimum: number;
   /** Attribute that asks for a page break before its element (the style sheets break there). */
   breakAttribute: string;
+  /**
+   * Only the paragraph that runs from this column (page less one) to the next: the end of one page, checked once
+   * the pages before it are final (see `placeNotesInPage`). Every page when absent.
+   */
+  column?: number;
 }
 
 /**
@@ -267,7 +272,29 @@ export function keepLinesInPage(settings: KeepLinesSettings): number {
   const lineBlocks = 'p, li, dt, dd, figcaption, blockquote, pre';
   const nested = 'p, li, dt, dd, div, table, figure, ul, ol, dl, blockquote, pre, section';
   let asked = 0;
-  for (const block of body.querySelectorAll(lineBlocks)) {
+  let blocks = Array.from(body.querySelectorAll(lineBlocks));
+  if (settings.column !== undefined) {
+    // The blocks that begin in the column: a block begins no earlier than the one before it in document order
+    // (one that is not drawn counts as beginning with it).
+    const column = settings.column;
+    const firstColumn = (index: number) => {
+      for (let at = index; at >= 0; at--) {
+        for (const rect of blocks[at]!.getClientRects()) if (rect.width > 0 || rect.height > 0) return columnOf(rect);
+      }
+      return -1;
+    };
+    let low = 0;
+    let high = blocks.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (firstColumn(middle) >= column) high = middle;
+      else low = middle + 1;
+    }
+    let end = low;
+    while (end < blocks.length && firstColumn(end) <= column) end++;
+    blocks = blocks.slice(low, end);
+  }
+  for (const block of blocks) {
     if (block.querySelector(nested)) continue; // its lines belong to the blocks inside it
     range.selectNodeContents(block);
     const rects: DOMRect[] = [];
@@ -633,9 +660,17 @@ export interface PageNotesSettings extends ColumnSettings {
  * laid out again before the next is set, so a page's notes always follow the
  * pages before it. Returns how many notes were set.
  *
- * Serialised into the page like `measureInPage`.
+ * `endPage`, when given, is called with each page's column once that page is
+ * set (its notes placed, or none), from the first page to the page of the last
+ * note: the end of the page is corrected there (`keepLinesInPage` for that
+ * column), on the layout with the notes of every page before it, and the walk
+ * goes on from the layout that leaves. A correction made before the notes were
+ * placed would stand where the notes have since moved the text.
+ *
+ * Serialised into the page like `measureInPage`; `endPage` is passed in, not
+ * taken from the module.
  */
-export function placeNotesInPage(settings: PageNotesSettings): number {
+export function placeNotesInPage(settings: PageNotesSettings, endPage?: (column: number) => number): number {
   const body = document.querySelector(settings.bodySelector);
   const section = body?.querySelector(settings.notesSelector);
   if (!body || !section) return 0;
@@ -945,8 +980,13 @@ export function placeNotesInPage(settings: PageNotesSettings): number {
     return rects.length === 0 ? -1 : columnOf(rects[0]!);
   };
   const seen = new Set<string>();
+  /** Pages of the layout as it stands: walking page by page, a round may set a page without notes. */
+  const pagesSoFar = () => {
+    const rects = drawn(body.getClientRects());
+    return rects.length === 0 ? 0 : columnOf(rects[rects.length - 1]!) + 1;
+  };
   for (let column = 0, rounds = 0; next < references.length || carried.length > 0; rounds++) {
-    if (rounds > 4 * references.length + 1000)
+    if (rounds > 4 * references.length + 1000 && (!endPage || column > pagesSoFar()))
       throw new Error(
         `notes: no progress at page ${column + 1} (${next} of ${references.length}, ${carried.length} continued)`,
       );
@@ -965,10 +1005,17 @@ export function placeNotesInPage(settings: PageNotesSettings): number {
       here.push(reference);
     }
     if (here.length === 0 && carried.length === 0) {
-      // Nothing on this page: on to the page of the next reference.
+      // Nothing on this page: on to the page of the next reference (page by page when each page's end is
+      // corrected: a correction moves the text, and with it the next reference, to a later page).
       while (next < references.length && seen.has(noteOf(references[next]!))) next++;
-      if (next >= references.length) break;
-      column = Math.max(column + 1, columnOfNode(references[next]!));
+      if (next >= references.length) {
+        endPage?.(column);
+        break;
+      }
+      if (endPage) {
+        endPage(column);
+        column++;
+      } else column = Math.max(column + 1, columnOfNode(references[next]!));
       continue;
     }
     // The height of the notes of the first `count` references (after the notes continued from the page before).
@@ -1096,6 +1143,7 @@ export function placeNotesInPage(settings: PageNotesSettings): number {
     cursor = point.before ?? real.nextSibling;
     next = index;
     if (chosen.length < here.length) next = references.indexOf(here[chosen.length]!);
+    endPage?.(column);
     column++;
   }
   return placed;

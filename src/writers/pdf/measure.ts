@@ -23,7 +23,8 @@ export type { MeasuredLayout, MeasureSettings } from './measure-in-page.js';
 export interface CorrectionSettings {
   fit: FitFiguresSettings;
   defer: DeferFiguresSettings;
-  keepLines: KeepLinesSettings;
+  /** Absent when each page's end is corrected as the notes are placed (see `placeNotes`). */
+  keepLines?: KeepLinesSettings;
 }
 
 /** How many figures each correction fitted or deferred, and how many paragraphs it moved. */
@@ -59,8 +60,8 @@ export async function measure(page: PrintPage, settings: MeasureSettings): Promi
  */
 export async function correct(page: PrintPage, settings: CorrectionSettings): Promise<Corrections> {
   const script =
-    `[${inPage(fitFiguresInPage, settings.fit)}, ` +
-    `${inPage(deferFiguresInPage, settings.defer)}, ${inPage(keepLinesInPage, settings.keepLines)}]`;
+    `[${inPage(fitFiguresInPage, settings.fit)}, ${inPage(deferFiguresInPage, settings.defer)}, ` +
+    `${settings.keepLines ? inPage(keepLinesInPage, settings.keepLines) : '0'}]`;
   const [fitted, deferred, moved] = await page.evaluateForPrint<[number, number, number]>(
     'measuring the layout',
     script,
@@ -95,7 +96,37 @@ export function replaceStyleSheet(page: PrintPage, selector: string, css: string
   );
 }
 
-/** Set the notes at the foot of the pages that cite them (see `placeNotesInPage`); returns how many. */
-export function placeNotes(page: PrintPage, settings: PageNotesSettings): Promise<number> {
-  return page.evaluateForPrint<number>('setting the notes', inPage(placeNotesInPage, settings));
+/** Whether the page has an element `selector` names (the notes to set at the foot of the pages). */
+export function hasElement(page: PrintPage, selector: string): Promise<boolean> {
+  return page.evaluate<boolean>(
+    'preparing the page',
+    inPage((selector: string) => document.querySelector(selector) !== null, selector),
+  );
+}
+
+/**
+ * Move paragraphs left with a widow or an orphan to the next page (see `keepLinesInPage`), all pages at once;
+ * returns how many. The caller measures again.
+ */
+export function keepLines(page: PrintPage, settings: KeepLinesSettings): Promise<number> {
+  return page.evaluateForPrint<number>('measuring the layout', inPage(keepLinesInPage, settings));
+}
+
+/**
+ * Set the notes at the foot of the pages that cite them (see `placeNotesInPage`); returns how many. With
+ * `keepLines`, the end of each page is corrected for widows and orphans as the walk leaves it, on the layout with
+ * the notes of the pages before it.
+ */
+export function placeNotes(
+  page: PrintPage,
+  settings: PageNotesSettings,
+  keepLines?: KeepLinesSettings,
+): Promise<number> {
+  const endPage = keepLines
+    ? `(column) => (${keepLinesInPage.toString()})({ ...${JSON.stringify(keepLines)}, column })`
+    : 'undefined';
+  const script =
+    `(() => { const __name = (target) => target; ` +
+    `return (${placeNotesInPage.toString()})(${JSON.stringify(settings)}, ${endPage}); })()`;
+  return page.evaluateForPrint<number>('setting the notes', script);
 }

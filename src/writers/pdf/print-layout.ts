@@ -4,6 +4,8 @@ import type { Asset, BrowserSession, PrintPage } from '../../browser/session.js'
 import {
   correct,
   fillPageNumbers,
+  hasElement,
+  keepLines,
   measure,
   placeNotes,
   readPageArea,
@@ -97,6 +99,8 @@ const deferredFigureAttribute = 'data-imprint-deferred';
 const measureSelector = 'style[data-imprint-measure]';
 /** Attribute of the second part of a block split by a page's notes: how much of its text came before. */
 const offsetAttribute = 'data-imprint-offset';
+/** The notes of the document, set at the foot of the pages that cite them unless `notes: end`. */
+const notesSelector = 'section[data-footnotes]';
 
 /** The print page as Chromium gets it: made without the browser, so it can be made while Chromium starts. */
 export interface PrintPageSource {
@@ -180,35 +184,49 @@ export async function layOutPrint(
       offsetAttribute,
     };
     let measured = await measure(page, measuring);
+    const columns = { width: area.width, height: area.height, bodySelector };
+    const keepSettings = { ...columns, minimum: minimumLines, breakAttribute: keepBreakAttribute };
+    // With notes at the foot, the pages' ends are corrected for widows and orphans as the notes are placed: the
+    // notes move the text down, and a page break asked for on the layout without them would fall where a page now
+    // has room (decision 078).
+    const notes = notesAtFoot(doc.metadata) && (await hasElement(page, `${bodySelector} ${notesSelector}`));
     // Widows and orphans the browser left: move those paragraphs whole and measure again (a move
     // shifts what follows, so a few rounds at most).
     for (let round = 0; round < maxKeepRounds; round++) {
       // A figure that would leave most of a page empty is fitted first, else deferred; then widows and orphans.
-      const columns = { width: area.width, height: area.height, bodySelector };
       const { fitted, deferred, moved } = await correct(page, {
         fit: { ...columns, minimumScale: minimumFigureScale },
         defer: { ...columns, largestGap: largestFigureGap, deferredAttribute: deferredFigureAttribute },
-        keepLines: { ...columns, minimum: minimumLines, breakAttribute: keepBreakAttribute },
+        keepLines: notes ? undefined : keepSettings,
       });
       if (fitted === 0 && deferred === 0 && moved === 0) break;
       measured = await measure(page, measuring);
     }
     // Notes at the foot of their pages go in last: they split the text where each page must end.
-    if (notesAtFoot(doc.metadata)) {
-      const placed = await placeNotes(page, {
-        width: area.width,
-        height: area.height,
-        bodySelector,
-        notesSelector: 'section[data-footnotes]',
-        referenceSelector: 'a[data-footnote-ref]',
-        notesAttribute: pageNotesAttribute,
-        continuedAttribute,
-        splitAttribute,
-        blockAttribute,
-        offsetAttribute,
-        minimum: minimumLines,
-      });
-      if (placed > 0) measured = await measure(page, measuring);
+    if (notes) {
+      const placed = await placeNotes(
+        page,
+        {
+          ...columns,
+          notesSelector,
+          referenceSelector: 'a[data-footnote-ref]',
+          notesAttribute: pageNotesAttribute,
+          continuedAttribute,
+          splitAttribute,
+          blockAttribute,
+          offsetAttribute,
+          minimum: minimumLines,
+        },
+        keepSettings,
+      );
+      // The pages after the last note's, which the walk did not reach.
+      let moved = 0;
+      for (let round = 0; round < maxKeepRounds; round++) {
+        const more = await keepLines(page, keepSettings);
+        moved += more;
+        if (more === 0) break;
+      }
+      if (placed > 0 || moved > 0) measured = await measure(page, measuring);
     }
     const tops = new Map(measured.ids.map(([id, , top]) => [id, top]));
     onStage?.('measure', performance.now() - measureStarted);
