@@ -2,7 +2,16 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { build } from '../../src/api.js';
-import { bookmarks, destinations, links, pageTexts, pageWords, qpdfJson, type Word } from '../helpers/pdf.js';
+import {
+  bookmarks,
+  destinations,
+  links,
+  pageSizes,
+  pageTexts,
+  pageWords,
+  qpdfJson,
+  type Word,
+} from '../helpers/pdf.js';
 import { epubFiles } from '../helpers/epub.js';
 import { epubcheck, temporaryFolder } from '../helpers/tools.js';
 
@@ -302,5 +311,88 @@ describe('a heading before the notes (`notes: page`)', () => {
     const pageOf = (heading: string) => texts.findLastIndex((page) => new RegExp(`^${heading}$`, 'm').test(page));
     for (let chapter = 1; chapter <= 16; chapter++)
       expect(pageOf(`Lead ${chapter}`), `chapter ${chapter}`).toBe(pageOf(`Sub ${chapter}`));
+  });
+});
+
+describe('page breaks with notes at the foot (`notes: page`)', () => {
+  it('leaves no page but a chapter’s last with room its next page’s text would have filled', async () => {
+    // A chapter of a technical book, in the manner of one that showed the fault: paragraphs with notes, and short
+    // code listings after the sentences that introduce them. A listing or a short paragraph broken with a line
+    // alone is moved whole; the break asked for it must be asked on the layout with the notes.
+    const { next, sentence } = words(12);
+    const blocks: string[] = [];
+    const definitions: string[] = [];
+    let count = 0;
+    for (let chapter = 1; chapter <= 2; chapter++) {
+      blocks.push(`# Chapter ${chapter}`);
+      for (let block = 0; block < 40; block++) {
+        if (next() < 0.3) {
+          blocks.push(`${sentence(6 + Math.floor(next() * 6))} as follows:`);
+          const lines = Array.from(
+            { length: 2 + Math.floor(next() * 5) },
+            (_, line) => `${line + 1}> call(${sentence(3).toLowerCase().replace(/ /g, ', ')}).`,
+          );
+          blocks.push(['```', ...lines, '```'].join('\n'));
+          continue;
+        }
+        const sentences = Array.from({ length: 2 + Math.floor(next() * 6) }, () => {
+          let text = sentence(8 + Math.floor(next() * 10));
+          if (next() < 0.25) {
+            count++;
+            text += `[^n${count}]`;
+            definitions.push(`[^n${count}]: Note ${count}. ${sentence(6 + Math.floor(next() * 20))}.`);
+          }
+          return `${text}.`;
+        });
+        blocks.push(sentences.join(' '));
+      }
+    }
+    const { pdf } = await printedAlone(
+      'breaks.md',
+      ['---\ntitle: Breaks and notes\nauthor: A. Writer\nchapters: true\n---', ...blocks, ...definitions, ''].join(
+        '\n\n',
+      ),
+    );
+    const json = await qpdfJson(pdf);
+    const pages = await pageWords(pdf);
+    const height = (await pageSizes(pdf))[0]!.height;
+    // Where the text of a page ends, and where its notes begin (the first "Note" in reading order: the body's
+    // words have none); the foot is the lowest line of any page above the folio.
+    const folio = height * 0.93;
+    const ends = pages.map((words) => {
+      const first = words.findIndex((word) => word.text === 'Note');
+      const notes = first < 0 ? folio : words[first]!.yMin;
+      // Above the notes: not the note's number, on its line.
+      const body = (first < 0 ? words : words.slice(0, first)).filter((word) => word.yMax < notes);
+      return { text: Math.max(0, ...body.map((word) => word.yMax)), notes: first < 0 ? undefined : notes };
+    });
+    const foot = Math.max(
+      ...pages
+        .flat()
+        .filter((word) => word.yMax < folio)
+        .map((word) => word.yMax),
+    );
+    const chapters = bookmarks(json)
+      .filter((mark) => /^Chapter/.test(mark.title))
+      .map((mark) => mark.page);
+    expect(chapters).toHaveLength(2);
+    // The last page of each chapter may end anywhere.
+    const last = new Set([...chapters.slice(1).map((page) => page - 1), pages.length]);
+    const empty: string[] = [];
+    for (let page = chapters[0]!; page <= pages.length; page++) {
+      if (last.has(page)) continue;
+      const { text, notes } = ends[page - 1]!;
+      const room = (notes ?? foot) - text;
+      if (room > 0.3 * (foot - 60)) empty.push(`page ${page}: ${Math.round(room)} pt empty above the foot`);
+    }
+    expect(count).toBeGreaterThan(25);
+    expect(empty).toEqual([]);
+    // And every note still begins on the page that cites it.
+    const dests = destinations(json);
+    const all = links(json);
+    for (let note = 1; note <= count; note++) {
+      const reference = all.find((link) => link.to === `user-content-fn-n${note}`);
+      expect(dests.get(`user-content-fn-n${note}`), `note ${note}`).toBe(reference?.page);
+    }
   });
 });
