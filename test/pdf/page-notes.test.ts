@@ -12,7 +12,12 @@ import {
   qpdfJson,
   type Word,
 } from '../helpers/pdf.js';
+import { VFile } from 'vfile';
+import { compile } from '../../src/compile/pipeline.js';
+import { diskReader } from '../../src/compile/resources.js';
+import { pageBlocks, type PageMap } from '../../src/document/page-map.js';
 import { epubFiles } from '../helpers/epub.js';
+import { bodyLines, widowProblems } from '../helpers/print-checks.js';
 import { epubcheck, temporaryFolder } from '../helpers/tools.js';
 
 /** A seeded generator, so the manuscript is the same at every run. */
@@ -97,8 +102,11 @@ async function printed(notes: 'page' | 'end', numbering = 'document') {
   return { pdf, epub, html, json, count, long, texts: await pageTexts(pdf), words: await pageWords(pdf) };
 }
 
-/** The PDF alone of a manuscript, built with no message, and the text of each page. */
-async function printedAlone(name: string, text: string): Promise<{ pdf: Uint8Array; texts: string[] }> {
+/** The PDF alone of a manuscript, built with no message, the text of each page, and the page map. */
+async function printedAlone(
+  name: string,
+  text: string,
+): Promise<{ pdf: Uint8Array; texts: string[]; pageMap: PageMap; file: string }> {
   const file = path.join(await temporaryFolder(), name);
   await writeFile(file, text);
   const result = await build({
@@ -109,7 +117,7 @@ async function printedAlone(name: string, text: string): Promise<{ pdf: Uint8Arr
   });
   expect(result.files.flatMap((entry) => entry.messages.map(String))).toEqual([]);
   const pdf = result.reports[0]!.editions[0]!.bytes;
-  return { pdf, texts: await pageTexts(pdf) };
+  return { pdf, texts: await pageTexts(pdf), pageMap: result.reports[0]!.pageMap!, file };
 }
 
 describe('notes at the foot of the page (`notes: page`)', () => {
@@ -347,12 +355,13 @@ describe('page breaks with notes at the foot (`notes: page`)', () => {
         blocks.push(sentences.join(' '));
       }
     }
-    const { pdf } = await printedAlone(
-      'breaks.md',
-      ['---\ntitle: Breaks and notes\nauthor: A. Writer\nchapters: true\n---', ...blocks, ...definitions, ''].join(
-        '\n\n',
-      ),
-    );
+    const text = [
+      '---\ntitle: Breaks and notes\nauthor: A. Writer\nchapters: true\n---',
+      ...blocks,
+      ...definitions,
+      '',
+    ].join('\n\n');
+    const { pdf, pageMap, file } = await printedAlone('breaks.md', text);
     const json = await qpdfJson(pdf);
     const pages = await pageWords(pdf);
     const height = (await pageSizes(pdf))[0]!.height;
@@ -387,6 +396,17 @@ describe('page breaks with notes at the foot (`notes: page`)', () => {
     }
     expect(count).toBeGreaterThan(25);
     expect(empty).toEqual([]);
+    // The pages' ends were still corrected: no paragraph broken with fewer than two lines on a side (of the text
+    // above the notes).
+    const doc = await compile(new VFile({ path: file, value: text }), {
+      reader: diskReader,
+      projectRoot: path.dirname(file),
+    });
+    const { problems, broken } = widowProblems(pageMap, pageBlocks(doc!.tree), (page) =>
+      bodyLines(pages[page - 1]!, height * 0.07, ends[page - 1]!.notes ?? folio),
+    );
+    expect(broken).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
     // And every note still begins on the page that cites it.
     const dests = destinations(json);
     const all = links(json);
