@@ -193,7 +193,8 @@ export async function layOutPrint(
     // Widows and orphans the browser left: move those paragraphs whole and measure again (a move
     // shifts what follows, so a few rounds at most).
     for (let round = 0; round < maxKeepRounds; round++) {
-      // A figure that would leave most of a page empty is fitted first, else deferred; then widows and orphans.
+      // A figure that would leave most of a page empty is fitted first, else deferred; then widows and orphans
+      // (with notes at the foot, those wait for the notes).
       const { fitted, deferred, moved } = await correct(page, {
         fit: { ...columns, minimumScale: minimumFigureScale },
         defer: { ...columns, largestGap: largestFigureGap, deferredAttribute: deferredFigureAttribute },
