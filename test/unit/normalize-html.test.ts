@@ -92,6 +92,18 @@ describe('raw HTML normalised to what the editions allow', () => {
     ]);
   });
 
+  it('keeps what an element no edition knows wraps: the code in a `<Listing>` of mdBook', async () => {
+    const { html, messages } = await run(
+      '<Listing number="4-2" caption="A">\n\n```rust\nlet x = 5;\n```\n\n</Listing>\n',
+    );
+    expect(html).toContain('<code class="language-rust">');
+    expect(html).toContain('<span class="hljs-number">5</span>;');
+    expect(html).not.toContain('<listing');
+    expect(messages).toEqual([
+      '7:1 html-unsafe Unwrapped `<listing>`: no edition knows this element, so only its content is kept',
+    ]);
+  });
+
   it('removes attributes whose names XML cannot hold, and declares the XLink namespace in SVG', async () => {
     const { xhtml, wellFormed, messages } = await run(
       '<div a\'b="1" foo:bar="2">x</div>\n\n<svg width="10" height="10"><a xlink:href="#t"><rect ' +

@@ -184,7 +184,7 @@ function reason(name: string, namespace: Namespace): string {
   if (name === 'foreignObject') return 'an SVG cannot embed HTML';
   if (namespace === 'svg') return 'a drawing in a report draws only (no scripts, animation or embedded documents)';
   if (namespace === 'math') return 'only MathML presentation markup is shown';
-  if (['xmp', 'noembed', 'noframes', 'plaintext', 'listing', 'template'].includes(name)) return 'it holds raw text';
+  if (['xmp', 'noembed', 'noframes', 'plaintext', 'template'].includes(name)) return 'it holds raw text';
   return 'forms and interactive elements have no place in a report';
 }
 

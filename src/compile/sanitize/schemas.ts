@@ -145,7 +145,6 @@ export const htmlDropped = [
   'noembed',
   'noframes',
   'plaintext',
-  'listing',
   'image',
   'map',
   'area',
