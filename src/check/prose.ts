@@ -15,6 +15,7 @@ const skipped = new Set([
   'inlineCode',
   'html',
   'yaml',
+  'toml',
   'leafDirective',
   'containerDirective',
   'textDirective',

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import type { Point } from 'unist';
+import type { Point, Position } from 'unist';
 import type { VFile } from 'vfile';
 import { error, warn } from '../diagnostics/report.js';
 import { parsePartialDate } from '../data/partial-date.js';
-import { parseYaml } from '../data/yaml-source.js';
+import { parseYaml, type YamlSource } from '../data/yaml-source.js';
+import { parse as parseTomlText, TomlError } from 'smol-toml';
 import {
   directionOf,
   type Metadata,
@@ -38,8 +39,14 @@ export const FrontMatter = z.object({
   author: z.union([nonEmpty, z.array(nonEmpty).min(1)]).optional(),
   date: z
     .union([z.string(), z.number().int()])
-    .transform((value) => String(value))
-    .refine((value) => parsePartialDate(value) !== undefined, 'must be a date: YYYY, YYYY-MM or YYYY-MM-DD')
+    // A date and time (as Hugo writes one, `2017-07-14T09:00:00Z`) is the day it names: a report is dated by the day.
+    .transform((value) =>
+      String(value).replace(/^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/, '$1'),
+    )
+    .refine(
+      (value) => parsePartialDate(value) !== undefined,
+      'must be a date: YYYY, YYYY-MM or YYYY-MM-DD (a time after it is allowed)',
+    )
     .optional(),
   lang: z
     .string()
@@ -95,6 +102,63 @@ export interface FrontMatterOverrides {
   defaults?: MetadataDefaults;
 }
 
+/** The front matter as written: its text, where the text starts in the file, and its format. */
+export interface FrontMatterBlock {
+  format?: 'yaml' | 'toml';
+  value: string;
+  offset: number;
+  start?: Point;
+}
+
+/**
+ * TOML front matter (`+++`, as Hugo and Zola write it) read into the same shape as YAML's: a value, and the place
+ * of a key (the line that sets it; a key in a table, its table's line or the block's start). TOML's dates become
+ * their text (`2017-07-14`), as YAML's are.
+ */
+function parseToml(file: VFile, block: FrontMatterBlock): YamlSource {
+  const lines = block.value.split('\n');
+  const first = (block.start?.line ?? 1) + 1;
+  const lineOf = (index: number): Point => ({ line: first + index, column: 1 });
+  let value: unknown;
+  try {
+    value = plainDates(parseTomlText(block.value));
+  } catch (failure) {
+    const at = failure instanceof TomlError ? failure.line - 1 : 0;
+    const reason = failure instanceof Error ? failure.message.split('\n')[0] : String(failure);
+    error(file, `Front matter is not valid TOML: ${reason}`, { place: lineOf(at), ruleId: 'front-matter-syntax' });
+    return { value: undefined, placeOf: () => startOf(block) };
+  }
+  return {
+    value,
+    placeOf(path) {
+      const key = path[0];
+      if (typeof key !== 'string') return startOf(block);
+      const index = lines.findIndex((line) => new RegExp(`^\\s*["']?${escapeRegExp(key)}["']?\\s*=`).test(line));
+      return index < 0
+        ? startOf(block)
+        : { start: lineOf(index), end: { line: first + index, column: lines[index]!.length + 1 } };
+    },
+  };
+}
+
+/** The place of the block's first line. */
+function startOf(block: FrontMatterBlock): Position | undefined {
+  return block.start ? { start: block.start, end: block.start } : undefined;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A TOML date, time or date-time as the text it was written as. */
+function plainDates(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(plainDates);
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, plainDates(inner)]));
+  return value;
+}
+
 /**
  * Read the YAML front matter of a manuscript into resolved metadata. Every key
  * is optional: without a `title` the first `#` heading gives it, else the file
@@ -104,17 +168,20 @@ export interface FrontMatterOverrides {
  */
 export function resolveFrontMatter(
   file: VFile,
-  yaml: { value: string; offset: number; start?: Point } | undefined,
+  yaml: FrontMatterBlock | undefined,
   overrides: FrontMatterOverrides = {},
   fallback: FrontMatterFallback = {},
 ): Metadata | undefined {
   if (!yaml) return metadataFrom({}, file, overrides, fallback);
-  const source = parseYaml(file, {
-    text: yaml.value,
-    offset: yaml.offset,
-    syntaxRule: 'front-matter-syntax',
-    label: 'front matter',
-  });
+  const source =
+    yaml.format === 'toml'
+      ? parseToml(file, yaml)
+      : parseYaml(file, {
+          text: yaml.value,
+          offset: yaml.offset,
+          syntaxRule: 'front-matter-syntax',
+          label: 'front matter',
+        });
   if (source.value === undefined) return undefined;
   if (source.value === null || typeof source.value !== 'object' || Array.isArray(source.value)) {
     error(file, 'Front matter must be a mapping of keys to values', {

@@ -140,13 +140,14 @@ export function withinSourceLimits(
   let headings = 0;
   let fence: string | undefined;
   let previousIsText = false;
-  // Front matter is not Markdown: its closing `---` is no heading.
-  let frontMatter = text.startsWith('---\n') || text.startsWith('---\r\n');
+  // Front matter is not Markdown: its closing `---` is no heading, nor a TOML comment (`+++` front matter) one.
+  const toml = /^\+\+\+\r?\n/.test(text);
+  let frontMatter = toml || text.startsWith('---\n') || text.startsWith('---\r\n');
   for (const [index, line] of lines.entries()) {
     let atx = false;
     const fenceMark = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
     if (frontMatter) {
-      if (index > 0 && /^(?:---|\.\.\.)\s*$/.test(line)) frontMatter = false;
+      if (index > 0 && (toml ? /^\+\+\+\s*$/ : /^(?:---|\.\.\.)\s*$/).test(line)) frontMatter = false;
     } else if (fence !== undefined) {
       if (fenceMark?.startsWith(fence)) fence = undefined;
     } else if (fenceMark) {

@@ -89,7 +89,7 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
 
   const processor = unified()
     .use(remarkParse)
-    .use(remarkFrontmatter, ['yaml'])
+    .use(remarkFrontmatter, ['yaml', 'toml'])
     .use(remarkGfm)
     // Single dollars are math only when they hug their formula (`$x$`), so "$5 and $10" stays prose.
     .use(remarkMath)

@@ -1,5 +1,5 @@
 import type { ElementContent, Properties } from 'hast';
-import type { Parent } from 'mdast';
+import type { Literal, Parent } from 'mdast';
 import type { Node } from 'unist';
 import type { Metadata } from './metadata.js';
 import type { Change } from '../data/summary.js';
@@ -51,7 +51,15 @@ export interface Target {
 }
 
 declare module 'mdast' {
+  /** TOML front matter (`+++`), which remark-frontmatter reads when asked for it. */
+  interface Toml extends Literal {
+    type: 'toml';
+  }
+  interface FrontmatterContentMap {
+    toml: Toml;
+  }
   interface RootContentMap {
+    toml: Toml;
     imprintCitation: ImprintCitation;
     imprintFigure: ImprintFigure;
     imprintGenerated: ImprintGenerated;

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { VFile } from 'vfile';
 import { FrontMatter, nearestKey, resolveFrontMatter } from '../../src/compile/front-matter.js';
 import { labelKeys, labelsFor } from '../../src/document/labels.js';
+import { compile } from '../../src/compile/pipeline.js';
+import { memoryReader } from '../../src/compile/resources.js';
 
 function resolve(yaml: string) {
   const source = `---\n${yaml}\n---\n\n# Body\n`;
@@ -87,9 +89,34 @@ describe('front matter', () => {
     ]);
   });
 
+  it('reads TOML front matter between `+++` lines, as Hugo writes it; a date and time is its day', async () => {
+    const run = async (front: string) => {
+      const file = new VFile({ path: '/p/report.md', value: `+++\n${front}\n+++\n\n# Body\n\nText.\n` });
+      const compiled = await compile(file, { reader: memoryReader({}), projectRoot: '/p' });
+      const messages = file.messages.map((m) => `${m.line}:${m.column} ${m.ruleId} ${m.reason}`);
+      return { metadata: compiled ? file.data.metadata : undefined, messages };
+    };
+    const good = await run('title = "A Report"\nauthor = ["A. Writer"]\ndate = 2017-07-14T09:30:00Z\nlang = "de"');
+    expect(good.messages).toEqual([]);
+    expect(good.metadata).toMatchObject({
+      title: 'A Report',
+      authors: ['A. Writer'],
+      date: { year: 2017, month: 7, day: 14 },
+      lang: 'de',
+    });
+    expect((await run('title = "A"\nauthr = "B"')).messages).toEqual([
+      '3:1 front-matter-schema Unknown front matter key `authr`: did you mean `author`?',
+    ]);
+    const broken = await run('title = "A');
+    expect(broken.messages).toHaveLength(1);
+    expect(broken.messages[0]).toMatch(/^2:1 front-matter-syntax Front matter is not valid TOML: /);
+  });
+
   it('reports a date that is not a date', () => {
     const { messages } = resolve('author: Someone\ndate: July 2017');
-    expect(messages.map((m) => m.reason)).toEqual(['Front matter `date` must be a date: YYYY, YYYY-MM or YYYY-MM-DD']);
+    expect(messages.map((m) => m.reason)).toEqual([
+      'Front matter `date` must be a date: YYYY, YYYY-MM or YYYY-MM-DD (a time after it is allowed)',
+    ]);
     expect(messages[0]).toMatchObject({ line: 3, column: 7 });
   });
 

@@ -31,7 +31,11 @@ export interface RemarkImprintIncludeOptions {
  * placed, for messages, at the directive that included it.
  */
 const remarkImprintInclude: Plugin<[RemarkImprintIncludeOptions], Root> = function (options) {
-  const parser = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).use(remarkDirective);
+  const parser = unified()
+    .use(remarkParse)
+    .use(remarkFrontmatter, ['yaml', 'toml'])
+    .use(remarkGfm)
+    .use(remarkDirective);
   const limits = options.limits ?? defaultLimits;
   return async (tree, file) => {
     let followed = 0;
@@ -139,7 +143,7 @@ const remarkImprintInclude: Plugin<[RemarkImprintIncludeOptions], Root> = functi
       }
       if (!withinSourceLimits(file, text, limits, at)) return [];
       const fragment = parser.parse(text) as Root;
-      fragment.children = fragment.children.filter((child) => child.type !== 'yaml');
+      fragment.children = fragment.children.filter((child) => child.type !== 'yaml' && child.type !== 'toml');
       const includedDir = path.dirname(absolute);
       rebase(fragment, includedDir, path.dirname(file.path ? path.resolve(file.path) : absolute), at);
       await expand(fragment, [...chain, absolute], includedDir, at);
