@@ -1,5 +1,5 @@
 import GithubSlugger from 'github-slugger';
-import type { Image, Paragraph, PhrasingContent, Root, Table, Text } from 'mdast';
+import type { Heading, Image, Paragraph, PhrasingContent, Root, Table, Text } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import type { Plugin } from 'unified';
 import { visit } from 'unist-util-visit';
@@ -29,11 +29,16 @@ const trailingBlock = /\{([^{}]*)\}\s*$/;
  * - a pipe table followed by a paragraph `: Caption {#tbl-id}` (or `Table:
  *   Caption`) takes the caption and is numbered with the generated tables.
  *
+ * - a heading ending in attributes, `# Method {#sec-method .unnumbered}`, takes the id (a target for `:ref`, and
+ *   the heading's id in every edition) and the classes, and the attributes leave its text. A `{…}` that is not
+ *   attributes (`# Sets {a, b}`) stays text.
+ *
  * Runs before the numbering plugin, which numbers them in reading order.
  */
 const remarkImprintCaptions: Plugin<[], Root> = function () {
   return (tree, file) => {
     const slugger = new GithubSlugger();
+    visit(tree, 'heading', headingAttributes);
     visit(tree, 'paragraph', (node, index, parent) => {
       if (!parent || index === undefined) return undefined;
       const image = imageFigure(node, file);
@@ -52,6 +57,23 @@ const remarkImprintCaptions: Plugin<[], Root> = function () {
 };
 
 export default remarkImprintCaptions;
+
+/** `# Title {#id .class}`: Pandoc's attributes after a heading, taken off its text onto the heading. */
+function headingAttributes(node: Heading): void {
+  const last = node.children.at(-1);
+  if (last?.type !== 'text') return;
+  const block = trailingBlock.exec(last.value);
+  // Attributes only: `#id`, `.class`, `-` (Pandoc's "unnumbered") and `key=value`; anything else is the title's.
+  if (!block || !/^\s*(?:(?:#[^\s#.{}=]+|\.[^\s#.{}=]+|-|[\w-]+=(?:"[^"]*"|[^\s"]+))\s*)+$/.test(block[1]!)) return;
+  const attributes = parseAttributes(block[1]!);
+  last.value = last.value.slice(0, block.index).trimEnd();
+  if (last.value === '') node.children.pop();
+  const properties = node.data?.hProperties ?? {};
+  if (attributes.id) properties.id = attributes.id;
+  const classes = attributes.classes.concat(block[1]!.split(/\s+/).includes('-') ? ['unnumbered'] : []);
+  if (classes.length > 0) properties.className = classes;
+  node.data = { ...node.data, hProperties: properties };
+}
 
 function imageFigure(node: Paragraph, file: VFile): ImprintFigure | undefined {
   const parts = node.children.filter((child) => !(child.type === 'text' && child.value.trim() === ''));

@@ -43,6 +43,22 @@ const remarkImprintNumbering: Plugin<[], Root> = function () {
       slugger.slug(node.identifier);
     });
 
+    // And a heading's own (`# Method {#sec-method}`).
+    visit(tree, 'heading', (node) => {
+      const id = node.data?.hProperties?.id;
+      if (typeof id !== 'string') return;
+      const earlier = claimed.get(id);
+      if (earlier) {
+        error(file, `Duplicate id \`#${id}\`: it is also used at line ${earlier.position?.start.line ?? '?'}`, {
+          place: node.position,
+          ruleId: 'duplicate-id',
+        });
+        return;
+      }
+      claimed.set(id, node);
+      slugger.slug(id);
+    });
+
     // And so do the ids raw HTML gives (`id`, and `name` on a link target, which becomes an id).
     const written = new Set<string>();
     visit(tree, 'html', (node) => {
@@ -89,7 +105,8 @@ const remarkImprintNumbering: Plugin<[], Root> = function () {
           );
         }
       } else if (node.type === 'heading') {
-        const id = headingId(toString(node), `section-${section + 1}`);
+        const own = node.data?.hProperties?.id;
+        const id = typeof own === 'string' ? own : headingId(toString(node), `section-${section + 1}`);
         node.data = { ...node.data, hProperties: { ...node.data?.hProperties, id } };
         section++;
         targets.set(id, { id, kind: 'section', label: toString(node) });

@@ -1,0 +1,39 @@
+import { toHtml } from 'hast-util-to-html';
+import { describe, expect, it } from 'vitest';
+import { VFile } from 'vfile';
+import { compile } from '../../src/compile/pipeline.js';
+import { memoryReader } from '../../src/compile/resources.js';
+
+const front = '---\ntitle: Pandoc’s syntax\nauthor: A. Writer\nlang: en-GB\n---\n\n';
+
+async function run(markdown: string) {
+  const file = new VFile({ path: '/project/report.md', value: front + markdown });
+  const compiled = await compile(file, { reader: memoryReader({}), projectRoot: '/project' });
+  return {
+    html: compiled ? toHtml(compiled.tree) : '',
+    outline: compiled?.outline ?? [],
+    messages: file.messages.map((m) => `${m.line}:${m.column} ${m.ruleId} ${m.reason}`),
+  };
+}
+
+describe('what Pandoc and Quarto manuscripts write', () => {
+  it('takes a heading’s attributes off its text: the id is the heading’s, a target for links and `:ref`', async () => {
+    const { html, outline, messages } = await run(
+      '# Introduction {#sec-intro}\n\nSee :ref[#sec-method] and [the method](#sec-method).\n\n' +
+        '# Method {#sec-method .unnumbered}\n\n## Unnumbered {-}\n\n# Sets {a, b}\n',
+    );
+    expect(messages).toEqual([]);
+    expect(html).toContain('<h2 id="sec-intro">Introduction</h2>');
+    expect(html).toContain('<h2 id="sec-method" class="unnumbered">Method</h2>');
+    expect(html).toContain('<h3 class="unnumbered" id="unnumbered">Unnumbered</h3>');
+    // Not attributes: the title's own braces.
+    expect(html).toContain('>Sets {a, b}</h2>');
+    expect(html).toContain('<a href="#sec-method">Method</a>');
+    expect(outline.map((entry) => entry.text)).toEqual(['Introduction', 'Method', 'Unnumbered', 'Sets {a, b}']);
+  });
+
+  it('reports a heading id written twice, at the second', async () => {
+    const { messages } = await run('# One {#same}\n\n# Two {#same}\n');
+    expect(messages).toEqual(['9:1 duplicate-id Duplicate id `#same`: it is also used at line 7']);
+  });
+});
