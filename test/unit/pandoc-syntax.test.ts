@@ -28,7 +28,8 @@ describe('what Pandoc and Quarto manuscripts write', () => {
     expect(html).toContain('<h3 class="unnumbered" id="unnumbered">Unnumbered</h3>');
     // Not attributes: the title's own braces.
     expect(html).toContain('>Sets {a, b}</h2>');
-    expect(html).toContain('<a href="#sec-method">Method</a>');
+    expect(html).toContain('<a href="#sec-method" class="xref xref-section">Method</a>');
+    expect(html).toContain('<a href="#sec-method">the method</a>');
     expect(outline.map((entry) => entry.text)).toEqual(['Introduction', 'Method', 'Unnumbered', 'Sets {a, b}']);
   });
 
