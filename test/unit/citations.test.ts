@@ -153,7 +153,10 @@ describe('citations in a report', () => {
       '<div id="ref-lee2019" class="csl-entry" role="listitem">Lee, Ann. 2019. <i>A Book</i>. Pub. ' +
         '<a href="https://example.org/b">https://example.org/b</a>.</div>',
     );
-    expect(html).toContain('<a href="https://doi.org/10.1000/xyz123">https://doi.org/10.1000/xyz123</a>');
+    expect(html).toContain(
+      '<a href="https://doi.org/10.1000/xyz123" class="url">' +
+        'https://<wbr>doi<wbr>.org<wbr>/10<wbr>.1000<wbr>/xyz123</a>',
+    );
     expect(doc.outline.map((entry) => entry.text)).toEqual(['One', 'References']);
     // Every citation link has its target.
     for (const [, id] of html.matchAll(/href="#(ref-[^"]+)"/g)) expect(html).toContain(`id="${id}"`);

@@ -10,7 +10,8 @@ import { xmlProblems } from '../../src/writers/epub/well-formed.js';
 const root = path.resolve('/project');
 /** A one-pixel PNG. */
 const dot =
-  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAE' +
+  'hQGAhKmMIQAAAABJRU5ErkJggg==';
 const frontMatter = '---\ntitle: T\nauthor: A\nlang: en-GB\n---\n\n';
 
 async function run(markdown: string) {

@@ -33,6 +33,20 @@ describe('what Pandoc and Quarto manuscripts write', () => {
     expect(outline.map((entry) => entry.text)).toEqual(['Introduction', 'Method', 'Unnumbered', 'Sets {a, b}']);
   });
 
+  it('reads Quarto’s cross-references (`@tbl-x`, `@sec-x`) as `:ref` does; one to nothing is a warning', async () => {
+    const { html, messages } = await run(
+      '# Method {#sec-method}\n\n| a |\n| - |\n| 1 |\n\n: Values {#tbl-values}\n\n' +
+        'As @tbl-values shows (see @sec-method), but not @sec-missing, \\@sec-method or a@sec-method.org.\n',
+    );
+    expect(html).toContain('As <a href="#tbl-values" class="xref xref-table">Table 1</a> shows');
+    expect(html).toContain('(see <a href="#sec-method" class="xref xref-section">Method</a>)');
+    expect(html).toContain('but not @sec-missing, @sec-method or <a href="mailto:a@sec-method.org">');
+    expect(messages).toEqual([
+      '15:49 reference-missing `@sec-missing` reads as a cross-reference, but no table, figure or heading has ' +
+        'the id `sec-missing`: it is kept as text',
+    ]);
+  });
+
   it('reports a heading id written twice, at the second', async () => {
     const { messages } = await run('# One {#same}\n\n# Two {#same}\n');
     expect(messages).toEqual(['9:1 duplicate-id Duplicate id `#same`: it is also used at line 7']);

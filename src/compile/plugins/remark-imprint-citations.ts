@@ -309,6 +309,8 @@ function collect(tree: Root, file: VFile): Occurrence[] {
     }
     for (const found of findCitations(node.value)) {
       if (escaped(file, node, found)) continue;
+      // `@fig-x`, `@tbl-x`, `@sec-x`: Quarto's cross-references, which the ref plugin makes links.
+      if (found.works.every((work) => /^(?:fig|tbl|sec|lst|eq)-/.test(work.key))) continue;
       const inNote = definition !== undefined;
       occurrences.push({
         node,

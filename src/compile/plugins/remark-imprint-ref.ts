@@ -1,8 +1,10 @@
-import type { Link, Root } from 'mdast';
+import type { Link, PhrasingContent, Root, Text } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import type { Plugin } from 'unified';
 import { SKIP, visit } from 'unist-util-visit';
-import { error } from '../../diagnostics/report.js';
+import { error, warn } from '../../diagnostics/report.js';
+import type { VFile } from 'vfile';
+import { location } from 'vfile-location';
 import type { Target } from '../../document/nodes.js';
 
 /**
@@ -64,8 +66,82 @@ const remarkImprintRef: Plugin<[], Root> = function () {
       parent.children[index] = link;
       return SKIP;
     });
+    crossReferences(tree, file, targets);
   };
 };
+
+/**
+ * Quarto's cross-references, `@fig-x`, `@tbl-x`, `@sec-x`, `@lst-x`, `@eq-x`: the same link as `:ref[#fig-x]`
+ * when something has that id; otherwise a warning, and the text stays (a handle such as `@sec-team` in prose is
+ * not one). `\@fig-x` is written out as it is. The citations plugin leaves keys with these prefixes alone.
+ */
+function crossReferences(tree: Root, file: VFile, targets: ReadonlyMap<string, Target>): void {
+  const source = String(file.value);
+  const places = location(file);
+  visit(tree, (node, index, parent) => {
+    if (node.type === 'link' || node.type === 'linkReference' || node.type === 'inlineCode' || node.type === 'code')
+      return SKIP;
+    if (node.type !== 'text' || !parent || index === undefined || !node.value.includes('@')) return undefined;
+    const pieces: PhrasingContent[] = [];
+    let last = 0;
+    for (const match of node.value.matchAll(crossReference)) {
+      const at = match.index;
+      const offset = sourceOffset(source, node, at);
+      // `\@sec-x` is written out as it is.
+      if (offset !== undefined && source[offset - 1] === '\\') continue;
+      const id = match[1]!;
+      const target = targets.get(id);
+      if (!target) {
+        const near = nearest(id, [...targets.keys()]);
+        warn(
+          file,
+          `\`@${id}\` reads as a cross-reference, but no table, figure or heading has the id \`${id}\`` +
+            `${near ? ` (did you mean \`@${near}\`?)` : ''}: it is kept as text`,
+          {
+            place:
+              offset === undefined
+                ? node.position
+                : { start: places.toPoint(offset)!, end: places.toPoint(offset + match[0].length)! },
+            ruleId: 'reference-missing',
+          },
+        );
+        continue;
+      }
+      if (at > last) pieces.push({ type: 'text', value: node.value.slice(last, at) });
+      pieces.push({
+        type: 'link',
+        url: `#${id}`,
+        children: [{ type: 'text', value: target.label }],
+        data: { hProperties: { className: ['xref', `xref-${target.kind}`] } },
+      });
+      last = at + match[0].length;
+    }
+    if (pieces.length === 0) return undefined;
+    if (last < node.value.length) pieces.push({ type: 'text', value: node.value.slice(last) });
+    (parent.children as PhrasingContent[]).splice(index, 1, ...pieces);
+    return index + pieces.length;
+  });
+}
+
+/**
+ * Where the `@` at `at` of a text node stands in the source (escapes and entities shift the text from it): the
+ * `nth` `@` of the node's source.
+ */
+function sourceOffset(source: string, node: Text, at: number): number | undefined {
+  const start = node.position?.start.offset;
+  const end = node.position?.end.offset;
+  if (start === undefined || end === undefined) return undefined;
+  const nth = [...node.value.slice(0, at + 1).matchAll(/@/g)].length;
+  let found = start - 1;
+  for (let count = 0; count < nth; count++) {
+    found = source.indexOf('@', found + 1);
+    if (found < 0 || found >= end) return undefined;
+  }
+  return found;
+}
+
+/** `@fig-x` and its kin: the prefixes Quarto gives the ids it numbers and refers to. */
+export const crossReference = /(?<![\p{L}\p{N}_@.\\])@((?:fig|tbl|sec|lst|eq)-[\p{L}\p{N}_:.-]*[\p{L}\p{N}_])/gu;
 
 export default remarkImprintRef;
 
