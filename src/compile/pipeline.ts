@@ -16,6 +16,7 @@ import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import type { FrontMatterOverrides } from './front-matter.js';
 import { createTableLoader } from './load-table.js';
+import { pandocFences } from './pandoc-fences.js';
 import { defaultLimits, type Limits, withinBlockLimit, withinSourceLimits } from './limits.js';
 import { resolveImages } from './images.js';
 import type { ResourceReader } from './resources.js';
@@ -75,6 +76,7 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
   const limits = options.limits ?? defaultLimits;
   // Nesting the parser cannot take is an error before anything parses it.
   if (!withinSourceLimits(file, String(file.value), limits)) return undefined;
+  file.value = pandocFences(String(file.value), file);
   const loader = createTableLoader({
     reader: options.reader,
     projectRoot: options.projectRoot,

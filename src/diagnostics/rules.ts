@@ -17,6 +17,7 @@ export const ruleIds = [
   'directive-unknown',
   'directive-attribute',
   'directive-unterminated',
+  'fenced-div',
   // math, code, figures and callouts written in Markdown
   'math-syntax',
   'figure-attribute',

@@ -52,3 +52,21 @@ describe('what Pandoc and Quarto manuscripts write', () => {
     expect(messages).toEqual(['9:1 duplicate-id Duplicate id `#same`: it is also used at line 7']);
   });
 });
+
+describe('Pandoc’s fenced divs', () => {
+  it('make a Quarto callout a callout, and leave out the fences of any other, with a warning at its line', async () => {
+    const { html, messages } = await run(
+      '# Notes\n\n:::: {.callout-warning title="Before you travel"}\nCheck the timetable.\n\n' +
+        ':::callout{type=tip}\nNested.\n:::\n::::\n\n::: aside\nPlain content.\n:::\n\n```\n::: {.x}\n```\n',
+    );
+    expect(html).toContain('<aside class="callout callout-warning" role="note">');
+    expect(html).toContain('Before you travel');
+    expect(html).toContain('<aside class="callout callout-tip" role="note">');
+    expect(html).toContain('<p>Plain content.</p>');
+    expect(html).not.toMatch(/:::(?! \{\.x\})/);
+    expect(messages).toEqual([
+      '17:1 fenced-div Pandoc’s fenced div `::: aside` has no meaning here: its content prints as ordinary text ' +
+        '(a callout is `:::callout{type=note}`)',
+    ]);
+  });
+});

@@ -10,6 +10,7 @@ import { visit } from 'unist-util-visit';
 import type { Position } from 'unist';
 import { error } from '../../diagnostics/report.js';
 import { defaultLimits, withinSourceLimits, type Limits } from '../limits.js';
+import { pandocFences } from '../pandoc-fences.js';
 import { decodeText } from '../read-manuscript.js';
 import { locateResource, readInProject, type ResourceReader } from '../resources.js';
 
@@ -142,7 +143,7 @@ const remarkImprintInclude: Plugin<[RemarkImprintIncludeOptions], Root> = functi
         return [];
       }
       if (!withinSourceLimits(file, text, limits, at)) return [];
-      const fragment = parser.parse(text) as Root;
+      const fragment = parser.parse(pandocFences(text, file, at)) as Root;
       fragment.children = fragment.children.filter((child) => child.type !== 'yaml' && child.type !== 'toml');
       const includedDir = path.dirname(absolute);
       rebase(fragment, includedDir, path.dirname(file.path ? path.resolve(file.path) : absolute), at);
