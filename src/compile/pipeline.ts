@@ -22,6 +22,7 @@ import { resolveImages } from './images.js';
 import type { ResourceReader } from './resources.js';
 import rehypeImprintAlign from './plugins/rehype-imprint-align.js';
 import rehypeImprintLinks from './plugins/rehype-imprint-links.js';
+import remarkImprintInlineNotes from './plugins/remark-imprint-inline-notes.js';
 import rehypeImprintNormalize from './plugins/rehype-imprint-normalize.js';
 import rehypeImprintSanitize from './plugins/rehype-imprint-sanitize.js';
 import rehypeImprintHeadings from './plugins/rehype-imprint-headings.js';
@@ -101,6 +102,7 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
       projectRoot: options.projectRoot,
       limits,
     })
+    .use(remarkImprintInlineNotes)
     .use(remarkImprintContainersClosed)
     .use(remarkImprintFootnotesChecked)
     .use(remarkImprintFrontMatter, options.overrides ?? {})

@@ -70,3 +70,24 @@ describe('Pandoc’s fenced divs', () => {
     ]);
   });
 });
+
+describe('Pandoc’s inline notes', () => {
+  it('are footnotes numbered with the others, keeping their emphasis, code and links', async () => {
+    const { html, messages } = await run(
+      '# Notes\n\nFirst^[An *inline* note with `code` and [a link](https://example.org).] then a ' +
+        'written one.[^w] And ^[a second [bracketed] one]. Not one: x^2 and ^[ left open.\n\n[^w]: Written.\n',
+    );
+    expect(messages).toEqual([]);
+    const notes = /<section[^>]*class="footnotes"[\s\S]*<\/section>/.exec(html)?.[0] ?? '';
+    const items = [...notes.matchAll(/<li id="[^"]*">([\s\S]*?)<\/li>/g)].map((match) =>
+      match[1]!
+        .replace(/<a [^>]*data-footnote-backref[\s\S]*?<\/a>/g, '')
+        .replace(/<[^>]+>/g, '')
+        .trim(),
+    );
+    expect(items).toEqual(['An inline note with code and a link.', 'Written.', 'a second [bracketed] one']);
+    expect(html).toContain('<em>inline</em>');
+    expect(html).toContain('<a href="https://example.org">a link</a>');
+    expect(html).toContain('Not one: x^2 and ^[ left open.');
+  });
+});
