@@ -6,6 +6,7 @@ import { toString } from 'hast-util-to-string';
 import type { Root as MdastRoot } from 'mdast';
 import remarkDirective from 'remark-directive';
 import remarkFrontmatter from 'remark-frontmatter';
+import { defListHastHandlers, remarkDefinitionList } from 'remark-definition-list';
 import remarkGfm from 'remark-gfm';
 import remarkMath from 'remark-math';
 import remarkParse from 'remark-parse';
@@ -94,6 +95,7 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     .use(remarkParse)
     .use(remarkFrontmatter, ['yaml', 'toml'])
     .use(remarkGfm)
+    .use(remarkDefinitionList)
     // Single dollars are math only when they hug their formula (`$x$`), so "$5 and $10" stays prose.
     .use(remarkMath)
     .use(remarkDirective)
@@ -127,7 +129,7 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
       // Raw HTML is parsed (rehype-raw) and made safe (rehype-imprint-sanitize) right after.
       allowDangerousHtml: true,
       // A text directive left in place (one with an error, reported already) stays phrasing content.
-      handlers: { textDirective: textDirectiveAsSpan },
+      handlers: { textDirective: textDirectiveAsSpan, ...defListHastHandlers },
       footnoteBackContent: '↑',
       footnoteBackLabel: (index) => `${words.backToReference} ${index + 1}`,
       // The notes are a top-level part of the report (an `h2` once headings shift), listed in the contents.

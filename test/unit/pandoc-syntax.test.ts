@@ -91,3 +91,15 @@ describe('Pandoc’s inline notes', () => {
     expect(html).toContain('Not one: x^2 and ^[ left open.');
   });
 });
+
+describe('definition lists', () => {
+  it('are read as Pandoc writes them, and a table’s `: Caption` stays its caption', async () => {
+    const { html, messages } = await run(
+      '# Terms\n\nApple\n:   A fruit.\n\nPear\n:   Another fruit.\n:   And a shape.\n\n| a |\n| - |\n| 1 |\n\n' +
+        ': Values {#tbl-values}\n',
+    );
+    expect(messages).toEqual([]);
+    expect(html).toMatch(/<dl>\s*<dt>Apple<\/dt>\s*<dd>A fruit\.\s*<\/dd>\s*<dt>Pear<\/dt>/);
+    expect(html).toContain('<figure id="tbl-values" class="pipe-table">');
+  });
+});

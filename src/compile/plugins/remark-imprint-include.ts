@@ -3,6 +3,7 @@ import type { Image, Nodes, Root, RootContent } from 'mdast';
 import type { LeafDirective } from 'mdast-util-directive';
 import remarkDirective from 'remark-directive';
 import remarkFrontmatter from 'remark-frontmatter';
+import { remarkDefinitionList } from 'remark-definition-list';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified, type Plugin } from 'unified';
@@ -36,6 +37,7 @@ const remarkImprintInclude: Plugin<[RemarkImprintIncludeOptions], Root> = functi
     .use(remarkParse)
     .use(remarkFrontmatter, ['yaml', 'toml'])
     .use(remarkGfm)
+    .use(remarkDefinitionList)
     .use(remarkDirective);
   const limits = options.limits ?? defaultLimits;
   return async (tree, file) => {

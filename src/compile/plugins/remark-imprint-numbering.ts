@@ -79,7 +79,9 @@ const remarkImprintNumbering: Plugin<[], Root> = function () {
         const number = ++counters[node.kind];
         node.number = number;
         const label = `${labels[node.kind]} ${number}`;
-        const caption = node.children.find((child) => child.data?.hName === 'figcaption');
+        const caption = node.children.find(
+          (child) => (child.data as { hName?: string } | undefined)?.hName === 'figcaption',
+        );
         const captionText = caption ? toString(caption).trim() : '';
         targets.set(node.identifier, {
           id: node.identifier,
