@@ -33,7 +33,7 @@ import { headingRank } from '../document/headings.js';
 import { labelsFor, labelsOf } from '../document/labels.js';
 import rehypeImprintUniqueIds from './plugins/rehype-imprint-unique-ids.js';
 import remarkImprintCallout from './plugins/remark-imprint-callout.js';
-import remarkImprintCaptions from './plugins/remark-imprint-captions.js';
+import remarkImprintCaptions, { remarkImprintHeadingAttributes } from './plugins/remark-imprint-captions.js';
 import remarkImprintChart from './plugins/remark-imprint-chart.js';
 import remarkImprintCode from './plugins/remark-imprint-code.js';
 import remarkImprintCitations from './plugins/remark-imprint-citations.js';
@@ -107,6 +107,7 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     .use(remarkImprintInlineNotes)
     .use(remarkImprintContainersClosed)
     .use(remarkImprintFootnotesChecked)
+    .use(remarkImprintHeadingAttributes)
     .use(remarkImprintFrontMatter, options.overrides ?? {})
     .use(remarkImprintDataTable, { loadTable, maxRows: limits.tableRows })
     .use(remarkImprintChart, { loadTable, chartFaces: options.chartFaces })

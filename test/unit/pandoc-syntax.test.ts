@@ -103,3 +103,11 @@ describe('definition lists', () => {
     expect(html).toContain('<figure id="tbl-values" class="pipe-table">');
   });
 });
+
+describe('a report named by its first heading', () => {
+  it('takes the heading’s text without its attributes', async () => {
+    const file = new VFile({ path: '/project/report.md', value: '# Data visualization {#sec-viz}\n\nText.\n' });
+    await compile(file, { reader: memoryReader({}), projectRoot: '/project' });
+    expect(file.data.metadata?.title).toBe('Data visualization');
+  });
+});

@@ -29,16 +29,15 @@ const trailingBlock = /\{([^{}]*)\}\s*$/;
  * - a pipe table followed by a paragraph `: Caption {#tbl-id}` (or `Table:
  *   Caption`) takes the caption and is numbered with the generated tables.
  *
- * - a heading ending in attributes, `# Method {#sec-method .unnumbered}`, takes the id (a target for `:ref`, and
- *   the heading's id in every edition) and the classes, and the attributes leave its text. A `{…}` that is not
- *   attributes (`# Sets {a, b}`) stays text.
+ * - (with `remarkImprintHeadingAttributes`, below) a heading ending in attributes, `# Method {#sec-method
+ *   .unnumbered}`, takes the id (a target for `:ref`, and the heading's id in every edition) and the classes, and
+ *   the attributes leave its text. A `{…}` that is not attributes (`# Sets {a, b}`) stays text.
  *
  * Runs before the numbering plugin, which numbers them in reading order.
  */
 const remarkImprintCaptions: Plugin<[], Root> = function () {
   return (tree, file) => {
     const slugger = new GithubSlugger();
-    visit(tree, 'heading', headingAttributes);
     visit(tree, 'paragraph', (node, index, parent) => {
       if (!parent || index === undefined) return undefined;
       const image = imageFigure(node, file);
@@ -58,7 +57,16 @@ const remarkImprintCaptions: Plugin<[], Root> = function () {
 
 export default remarkImprintCaptions;
 
-/** `# Title {#id .class}`: Pandoc's attributes after a heading, taken off its text onto the heading. */
+/**
+ * `# Title {#id .class}`: Pandoc's attributes after a heading, taken off its text onto the heading. Runs before the
+ * front matter is read, since a report without a title is named by its first heading.
+ */
+export const remarkImprintHeadingAttributes: Plugin<[], Root> = function () {
+  return (tree) => {
+    visit(tree, 'heading', headingAttributes);
+  };
+};
+
 function headingAttributes(node: Heading): void {
   const last = node.children.at(-1);
   if (last?.type !== 'text') return;
