@@ -25,28 +25,9 @@ const remarkImprintNumbering: Plugin<[], Root> = function () {
     const slugger = new GithubSlugger();
     const claimed = new Map<string, ImprintFigure | Heading>();
 
-    // Ids written by the author come first, so headings' generated ids avoid them.
-    visit(tree, 'imprintFigure', (node) => {
-      const earlier = claimed.get(node.identifier);
-      if (earlier) {
-        error(
-          file,
-          `Duplicate id \`#${node.identifier}\`: it is also used at line ${earlier.position?.start.line ?? '?'}`,
-          {
-            place: node.position,
-            ruleId: 'duplicate-id',
-          },
-        );
-        return;
-      }
-      claimed.set(node.identifier, node);
-      slugger.slug(node.identifier);
-    });
-
-    // And a heading's own (`# Method {#sec-method}`).
-    visit(tree, 'heading', (node) => {
-      const id = node.data?.hProperties?.id;
-      if (typeof id !== 'string') return;
+    // Ids written by the author come first, so headings' generated ids avoid them: a figure's, then a heading's
+    // own (`# Method {#sec-method}`). An id written twice is an error at the second.
+    const claim = (id: string, node: ImprintFigure | Heading) => {
       const earlier = claimed.get(id);
       if (earlier) {
         error(file, `Duplicate id \`#${id}\`: it is also used at line ${earlier.position?.start.line ?? '?'}`, {
@@ -57,6 +38,11 @@ const remarkImprintNumbering: Plugin<[], Root> = function () {
       }
       claimed.set(id, node);
       slugger.slug(id);
+    };
+    visit(tree, 'imprintFigure', (node) => claim(node.identifier, node));
+    visit(tree, 'heading', (node) => {
+      const id = node.data?.hProperties?.id;
+      if (typeof id === 'string') claim(id, node);
     });
 
     // And so do the ids raw HTML gives (`id`, and `name` on a link target, which becomes an id).
