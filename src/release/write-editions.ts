@@ -178,7 +178,7 @@ export interface OutputFolderWatcher {
 const folderWatchers = new Set<OutputFolderWatcher>();
 
 /**
- * Follow the output folders this process locks: a supervisor that may have to stop a build's thread at once (see
+ * Follow the output folders this process locks: a supervisor that may have to kill a build's process at once (see
  * `settleStopped`) learns which folders to settle. Returns a function that stops following.
  */
 export function watchOutputFolders(watcher: OutputFolderWatcher): () => void {
@@ -187,24 +187,24 @@ export function watchOutputFolders(watcher: OutputFolderWatcher): () => void {
 }
 
 /**
- * Settle an output folder whose build was stopped at once (its thread ended, so it could neither commit nor clean
- * up), as the next build into it would: if this process holds its lock, a set that was being moved in is moved in
- * to the end (its journal was written, so it is whole), anything else the build left (its staging folder, `.tmp`
- * files) is removed, the lock released, and the folders the build made removed if empty; if it does not, only the
- * lock's own temporary files are removed. Returns true when a set was moved in, false when the folder holds the
- * earlier set as it was.
+ * Settle an output folder whose build was stopped at once (its process killed, so it could neither commit nor clean
+ * up), as the next build into it would: if process `pid` (this one, or the killed one whose command it ran) holds
+ * its lock, a set that was being moved in is moved in to the end (its journal was written, so it is whole),
+ * anything else the build left (its staging folder, `.tmp` files) is removed, the lock released, and the folders
+ * the build made removed if empty; if it does not, only the lock's own temporary files are removed. Returns true
+ * when a set was moved in, false when the folder holds the earlier set as it was.
  */
-export async function settleStopped(outDir: string, made?: string): Promise<boolean> {
+export async function settleStopped(outDir: string, made?: string, pid = process.pid): Promise<boolean> {
   const lockPath = path.join(outDir, lockFileName);
   const holder = await readHolder(lockPath);
   let completed = false;
-  if (holder && holder.pid === process.pid && holder.host === hostname()) {
+  if (holder && holder.pid === pid && holder.host === hostname()) {
     const settled = await settleLeftovers(outDir).catch((): string[] => []);
     completed = settled.includes(path.join(outDir, journalFileName));
-    await releaseLock(outDir);
+    await releaseLock(outDir, pid);
     await removeEmptyFolders(outDir, made);
   }
-  for (const mine of [`${lockPath}.${process.pid}.tmp`, `${lockPath}.${process.pid}.stale.tmp`]) {
+  for (const mine of [`${lockPath}.${pid}.tmp`, `${lockPath}.${pid}.stale.tmp`]) {
     await unlink(mine).catch(() => undefined);
   }
   return completed;
@@ -326,10 +326,10 @@ async function takeLock(outDir: string): Promise<void> {
   }
 }
 
-async function releaseLock(outDir: string): Promise<void> {
+async function releaseLock(outDir: string, pid = process.pid): Promise<void> {
   const lockPath = path.join(outDir, lockFileName);
   const holder = await readHolder(lockPath);
-  if (holder && holder.pid === process.pid && holder.host === hostname()) await unlink(lockPath).catch(() => undefined);
+  if (holder && holder.pid === pid && holder.host === hostname()) await unlink(lockPath).catch(() => undefined);
 }
 
 async function readHolder(file: string): Promise<Holder | undefined> {
