@@ -1,6 +1,6 @@
 import { ownProfilesAs } from '../browser/profile.js';
 import { watchOutputFolders } from '../release/write-editions.js';
-import type { InterruptSignal, Io } from './io.js';
+import { exitCodes, type InterruptSignal, type Io } from './io.js';
 import { main } from './main.js';
 import { afterStopped, type FromCommand, type ToCommand } from './supervisor.js';
 
@@ -85,6 +85,16 @@ watchOutputFolders({
     folders.delete(outDir);
     post({ kind: 'unlocked', outDir });
   },
+});
+
+// As `main` does for what a command throws: said in one line, without a stack trace unless IMPRINT_DEBUG is set.
+process.on('uncaughtException', (cause) => {
+  post({
+    kind: 'stderr',
+    text: `imprint: internal error: ${cause instanceof Error ? cause.message : String(cause)}\n`,
+  });
+  if (process.env.IMPRINT_DEBUG) post({ kind: 'stderr', text: `${cause instanceof Error ? cause.stack : ''}\n` });
+  post({ kind: 'done', code: exitCodes.environment }, () => process.exit(exitCodes.environment));
 });
 
 await started;
