@@ -1,5 +1,5 @@
 import { ownProfilesAs } from '../browser/profile.js';
-import { watchOutputFolders } from '../release/write-editions.js';
+import { ownOutputLocksAs, watchOutputFolders } from '../release/write-editions.js';
 import { exitCodes, type InterruptSignal, type Io } from './io.js';
 import { main } from './main.js';
 import { afterStopped, type FromCommand, type ToCommand } from './supervisor.js';
@@ -35,6 +35,7 @@ const started = new Promise<void>((resolve) => {
       columns = message.columns;
       supervisor = message.supervisor;
       ownProfilesAs(supervisor);
+      ownOutputLocksAs(supervisor);
       // Its supervisor was gone before this process could ask to be killed with it.
       if (process.ppid !== message.supervisor) void orphaned();
       else resolve();

@@ -74,10 +74,12 @@ function startCommand(argv: string[]): ChildProcess {
   const entry = fileURLToPath(new URL('./child.js', import.meta.url));
   const [program, ...prefix] = [...parentDeathPrefix(), process.execPath];
   // Detached (a process group of its own): a Ctrl-C, or a signal to imprint's process group, reaches this process
-  // only, which passes it on; the command's output comes as messages, so nothing of it is lost on exit.
+  // only, which passes it on; the command's output comes as messages, so nothing of it is lost on exit. (On
+  // Windows, detached would give it a console of its own.)
   return spawn(program!, [...prefix, ...process.execArgv, entry, ...argv], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    detached: true,
+    detached: process.platform !== 'win32',
+    windowsHide: true,
   });
 }
 
@@ -125,11 +127,17 @@ export function supervise(argv: string[]): Promise<number> {
         killProcesses(processes);
         // Its memory is freed after that, which can take long: nothing it wrote is left half-done once it is past
         // writing. What it sent before it was killed is read on the next turns of the event loop.
-        await Promise.race([closed, pastWritingOf(pid)]);
-        await new Promise((next) => setImmediate(next));
-        await new Promise((next) => setImmediate(next));
-        const killed = performance.now();
-        const completed = await (await cleaning)(folders, { command: pid, processes: [], profiles: process.pid });
+        let killed = 0;
+        const pastWriting = Promise.race([closed, pastWritingOf(pid)])
+          .then(() => new Promise((next) => setImmediate(next)))
+          .then(() => new Promise((next) => setImmediate(next)))
+          .then(() => void (killed = performance.now()));
+        const completed = await (await cleaning)(folders, {
+          command: pid,
+          processes: [],
+          profiles: process.pid,
+          pastWriting,
+        });
         const { code, message } = stoppedCommand(argv[0], completed);
         // It may have heard the interrupt and said how it ends, and been killed as it was ending.
         if (message && !said) process.stderr.write(message);
@@ -224,12 +232,14 @@ function signal(pid: number, name: NodeJS.Signals): void {
 
 /** Whose processes, profile folders and output folders to clean up after a command that was stopped. */
 export interface Stopped {
-  /** The command's process: the output folders it locked hold its id. */
+  /** The command's process: the temporary files of the locks it took are named after it. */
   command: number;
   /** The processes it started, found before it was killed; by default, those it has started now. */
   processes?: ReadonlyArray<{ pid: number; group: number }>;
   /** The process the profile folders of its browsers are named after. */
   profiles: number | undefined;
+  /** Resolved once the command's process can write nothing more (by default, it cannot now). */
+  pastWriting?: Promise<void>;
 }
 
 /**
@@ -244,12 +254,15 @@ async function cleanUp(): Promise<(folders: Map<string, string | undefined>, sto
   ]);
   return async (folders, stopped) => {
     killProcesses(stopped.processes ?? descendantsOf(stopped.command));
+    // The browsers are killed: their profile folders are removed while the command's process is ending.
+    const removing = stopped.profiles === undefined ? undefined : removeProfilesOf(stopped.profiles);
+    await stopped.pastWriting;
     // Neither the command nor its browser runs any more: nothing else writes the folders.
-    if (stopped.profiles !== undefined) await removeProfilesOf(stopped.profiles);
     let completed = false;
     for (const [outDir, made] of folders) {
       completed = (await settleStopped(outDir, made, stopped.command)) || completed;
     }
+    await removing;
     return completed;
   };
 }
