@@ -62,12 +62,13 @@ export function processTree(root: number): TreeProcess[] {
 const chromiumName = /^(chromium|chrome|headless_shell)$/;
 
 /**
- * The Chromium browser processes that `launcher` started itself (Puppeteer
- * spawns the browser as a child of the Node process), as opposed to the
- * helpers those start (zygotes, renderers, GPU, utilities).
+ * The Chromium browser processes that `launcher`, or a Node process below it, started itself (Puppeteer spawns the
+ * browser as a child of the Node process; `imprint` runs its command in a process of its own, decision 077), as
+ * opposed to the helpers those start (zygotes, renderers, GPU, utilities).
  */
 export function browserProcesses(tree: readonly TreeProcess[], launcher: number): TreeProcess[] {
+  const launchers = new Set([launcher, ...tree.filter((member) => member.name === 'node').map((member) => member.pid)]);
   return tree.filter(
-    (member) => member.parent === launcher && chromiumName.test(member.name) && member.type === undefined,
+    (member) => launchers.has(member.parent) && chromiumName.test(member.name) && member.type === undefined,
   );
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The imprint command. The TypeScript in src/ is compiled to lib/ by `npm install` (prepare) or `npm run compile`.
-// The command runs on a thread of its own, so that this one can obey SIGINT and SIGTERM at any moment
-// (lib/cli/supervisor.js).
+// The command runs in a process of its own (lib/cli/child.js), so that this one can obey SIGINT and SIGTERM at any
+// moment, killing it if it is busy (lib/cli/supervisor.js).
 import { existsSync } from 'node:fs';
 
 const entry = new URL('../lib/cli/supervisor.js', import.meta.url);

@@ -44,23 +44,62 @@ export function killProcessGroup(group: number): void {
 
 /**
  * Kill every process `parent` started that still runs, each with its process group when it leads one (a browser
- * Puppeteer launched leads its own, with its helpers in it): what a supervisor does for a build's thread it stopped
- * at once, which could not close its browser. A child in the parent's own group is killed alone.
+ * Puppeteer launched leads its own, with its helpers in it): what a command's process does when the imprint process
+ * that started it is gone (supervisor.ts). A child in the parent's own group is killed alone.
  */
 export function killChildren(parent: number): number[] {
-  const killed: number[] = [];
-  for (const child of childrenOf(parent)) {
-    if (child.group === child.pid) killProcessGroup(child.group);
+  const children = childrenOf(parent);
+  killProcesses(children);
+  return children.map((child) => child.pid);
+}
+
+/**
+ * Every process below `ancestor` that has not ended (its children, theirs, and so on), with their process groups,
+ * parents before their children. Read before `ancestor` is killed: its orphans are then given to another parent, and
+ * nothing in /proc says any more whose they were. Empty where there is no /proc.
+ */
+export function descendantsOf(ancestor: number): Array<{ pid: number; group: number }> {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const below = new Map<number, Array<{ pid: number; group: number }>>();
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = statOf(Number(entry));
+    if (!stat || stat.state === 'Z') continue;
+    const siblings = below.get(stat.parent) ?? [];
+    siblings.push({ pid: Number(entry), group: stat.group });
+    below.set(stat.parent, siblings);
+  }
+  const found: Array<{ pid: number; group: number }> = [];
+  const queue = [ancestor];
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    for (const child of below.get(next) ?? []) {
+      found.push(child);
+      queue.push(child.pid);
+    }
+  }
+  return found;
+}
+
+/**
+ * Kill these processes (found by {@link descendantsOf}), each leader of a process group with its group (a browser
+ * Puppeteer launched leads its own, with its helpers in it), the others alone.
+ */
+export function killProcesses(processes: ReadonlyArray<{ pid: number; group: number }>): void {
+  for (const found of processes) {
+    if (found.group === found.pid) killProcessGroup(found.group);
     else {
       try {
-        process.kill(child.pid, 'SIGKILL');
+        process.kill(found.pid, 'SIGKILL');
       } catch {
         // Gone already.
       }
     }
-    killed.push(child.pid);
   }
-  return killed;
 }
 
 /** The processes `parent` started that have not ended, with their process groups. Empty where there is no /proc. */
@@ -94,18 +133,41 @@ export function ended(pid: number): boolean {
   return stat === undefined || stat.state === 'Z';
 }
 
+/**
+ * Whether a process killed with SIGKILL can no longer write anything: gone, a zombie, or every one of its threads
+ * exiting (`PF_EXITING`, set before the kernel frees its memory, which for a process holding gigabytes takes long
+ * on a loaded machine, and once any system call a thread was in has returned). Undefined where there is no /proc.
+ */
+export function pastWriting(pid: number): boolean | undefined {
+  if (!readable('/proc')) return undefined;
+  let threads: string[];
+  try {
+    threads = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return true;
+  }
+  return threads.every((thread) => {
+    const stat = statOf(Number(thread), `/proc/${pid}/task/${thread}/stat`);
+    return stat === undefined || stat.state === 'Z' || stat.state === 'X' || (stat.flags & exitingFlag) !== 0;
+  });
+}
+
+/** `PF_EXITING` in the flags of /proc/PID/stat. */
+const exitingFlag = 0x4;
+
 interface Stat {
   state: string;
   parent: number;
   group: number;
+  flags: number;
 }
 
-function statOf(pid: number): Stat | undefined {
+function statOf(pid: number, file = `/proc/${pid}/stat`): Stat | undefined {
   try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // pid (comm) state ppid pgrp …; comm may hold spaces and parentheses.
+    const text = readFileSync(file, 'utf8');
+    // pid (comm) state ppid pgrp session tty_nr tpgid flags …; comm may hold spaces and parentheses.
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0]!, parent: Number(fields[1]), group: Number(fields[2]) };
+    return { state: fields[0]!, parent: Number(fields[1]), group: Number(fields[2]), flags: Number(fields[6]) };
   } catch {
     return undefined;
   }

@@ -12,10 +12,22 @@ import path from 'node:path';
 
 const prefix = 'imprint-chromium-';
 
+/** The process the profile folders made here are named after: this one, unless {@link ownProfilesAs} says. */
+let owner = process.pid;
+
+/**
+ * Name the profile folders made from now on after `pid`, a process that outlives this one: the `imprint` process
+ * whose command runs in this one (supervisor.ts), which removes them if it has to kill this one, and whose end
+ * makes them abandoned.
+ */
+export function ownProfilesAs(pid: number): void {
+  owner = pid;
+}
+
 /** Make a new profile folder for this process, after removing those left by processes that are gone. */
 export async function makeProfileFolder(): Promise<string> {
   await removeAbandonedProfiles();
-  return mkdtemp(path.join(tmpdir(), `${prefix}${process.pid}-`));
+  return mkdtemp(path.join(tmpdir(), `${prefix}${owner}-`));
 }
 
 /**
@@ -67,11 +79,11 @@ export function removeAbandonedProfiles(folder = tmpdir()): Promise<string[]> {
 }
 
 /**
- * Remove every profile folder of this process (`owner`): for a supervisor whose build's thread was stopped at once,
- * with its browser killed, so that none of its folders waits for a later launch to be removed.
+ * Remove every profile folder named after `pid`: for a supervisor whose command's process it killed, with its
+ * browser, so that none of its folders waits for a later launch to be removed.
  */
-export function removeProfilesOf(owner: number, folder = tmpdir()): Promise<string[]> {
-  return removeProfiles(folder, (found) => found === owner);
+export function removeProfilesOf(pid: number, folder = tmpdir()): Promise<string[]> {
+  return removeProfiles(folder, (found) => found === pid);
 }
 
 /** Remove the profile folders in `folder` whose owner (the process that made each) `chosen` picks. */
@@ -113,7 +125,7 @@ function ownerOf(name: string): number | undefined {
 
 /** Whether a process with this id runs (one that is not ours to signal runs too). */
 export function running(pid: number): boolean {
-  if (pid === process.pid) return true;
+  if (pid === process.pid || pid === owner) return true;
   try {
     process.kill(pid, 0);
     return true;

@@ -177,8 +177,20 @@ export interface OutputFolderWatcher {
 
 const folderWatchers = new Set<OutputFolderWatcher>();
 
+/** The process named as the holder of the locks taken here: this one, unless {@link ownOutputLocksAs} says. */
+let lockOwner = process.pid;
+
 /**
- * Follow the output folders this process locks: a supervisor that may have to stop a build's thread at once (see
+ * Name `pid` as the holder of the output folders' locks taken from now on: the `imprint` process whose command runs
+ * in this one (supervisor.ts), the one a user who finds the folder locked would stop, and whose end means the
+ * build is over.
+ */
+export function ownOutputLocksAs(pid: number): void {
+  lockOwner = pid;
+}
+
+/**
+ * Follow the output folders this process locks: a supervisor that may have to kill a build's process at once (see
  * `settleStopped`) learns which folders to settle. Returns a function that stops following.
  */
 export function watchOutputFolders(watcher: OutputFolderWatcher): () => void {
@@ -187,24 +199,25 @@ export function watchOutputFolders(watcher: OutputFolderWatcher): () => void {
 }
 
 /**
- * Settle an output folder whose build was stopped at once (its thread ended, so it could neither commit nor clean
- * up), as the next build into it would: if this process holds its lock, a set that was being moved in is moved in
- * to the end (its journal was written, so it is whole), anything else the build left (its staging folder, `.tmp`
- * files) is removed, the lock released, and the folders the build made removed if empty; if it does not, only the
- * lock's own temporary files are removed. Returns true when a set was moved in, false when the folder holds the
- * earlier set as it was.
+ * Settle an output folder whose build was stopped at once (its process killed, so it could neither commit nor clean
+ * up), as the next build into it would: if the lock names this process's lock owner (itself, or the supervisor of
+ * the command it runs), a set that was being moved in is moved in to the end (its journal was written, so it is
+ * whole), anything else the build left (its staging folder, `.tmp` files) is removed, the lock released, and the
+ * folders the build made removed if empty; in any case the lock's own temporary files, named after `writer` (the
+ * process that ran the build: this one, or the command's process its supervisor killed), are removed. Returns true
+ * when a set was moved in, false when the folder holds the earlier set as it was.
  */
-export async function settleStopped(outDir: string, made?: string): Promise<boolean> {
+export async function settleStopped(outDir: string, made?: string, writer = process.pid): Promise<boolean> {
   const lockPath = path.join(outDir, lockFileName);
   const holder = await readHolder(lockPath);
   let completed = false;
-  if (holder && holder.pid === process.pid && holder.host === hostname()) {
+  if (holder && holder.pid === lockOwner && holder.host === hostname()) {
     const settled = await settleLeftovers(outDir).catch((): string[] => []);
     completed = settled.includes(path.join(outDir, journalFileName));
     await releaseLock(outDir);
     await removeEmptyFolders(outDir, made);
   }
-  for (const mine of [`${lockPath}.${process.pid}.tmp`, `${lockPath}.${process.pid}.stale.tmp`]) {
+  for (const mine of [`${lockPath}.${writer}.tmp`, `${lockPath}.${writer}.stale.tmp`]) {
     await unlink(mine).catch(() => undefined);
   }
   return completed;
@@ -282,8 +295,8 @@ function parseJournal(text: string): Journal | undefined {
 async function takeLock(outDir: string): Promise<void> {
   const lockPath = path.join(outDir, lockFileName);
   const me: Holder = {
-    pid: process.pid,
-    started: startTimeOf(process.pid),
+    pid: lockOwner,
+    started: startTimeOf(lockOwner),
     host: hostname(),
     command: ['imprint', ...process.argv.slice(2)].join(' '),
     since: new Date().toISOString(),
@@ -329,7 +342,7 @@ async function takeLock(outDir: string): Promise<void> {
 async function releaseLock(outDir: string): Promise<void> {
   const lockPath = path.join(outDir, lockFileName);
   const holder = await readHolder(lockPath);
-  if (holder && holder.pid === process.pid && holder.host === hostname()) await unlink(lockPath).catch(() => undefined);
+  if (holder && holder.pid === lockOwner && holder.host === hostname()) await unlink(lockPath).catch(() => undefined);
 }
 
 async function readHolder(file: string): Promise<Holder | undefined> {

@@ -118,6 +118,7 @@ describe('the package', slow, () => {
     for (const file of [
       'bin/imprint.js',
       'lib/cli/main.js',
+      'lib/cli/child.js',
       'lib/api.js',
       'lib/api.d.ts',
       'templates/print.css',

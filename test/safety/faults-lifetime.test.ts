@@ -18,12 +18,13 @@ import { temporaryFolder } from '../helpers/tools.js';
 let dir: string;
 let long: string;
 let second: string;
+let table: string;
 
 /** Bounded generously: on a loaded machine Chromium's helpers take a while to see the pipe close. */
 const goneWithinMs = 30_000;
 
 const browsers = (processes: readonly MarkedProcess[]) =>
-  processes.filter((found) => found.command.includes('chromium') && !found.command.includes('imprint.js'));
+  processes.filter((found) => found.command.includes('chromium') && !/(?:imprint|cli\/child)\.js/.test(found.command));
 const browserMain = (processes: readonly MarkedProcess[]) =>
   browsers(processes).find((found) => !found.command.includes('--type=') && !found.command.includes('crashpad'));
 const pageRenderers = (processes: readonly MarkedProcess[]) =>
@@ -94,6 +95,14 @@ beforeAll(async () => {
   long = (await writeLongManuscript(path.join(dir, 'long'), { words: 6_000, tableRows: 60 })).manuscript;
   second = path.join(path.dirname(long), 'second.md');
   await cp(long, second);
+  // A table of 9,999 rows (the limit is 10,000): its parse holds the command's process for seconds.
+  table = path.join(dir, 'table.md');
+  const rows = Array.from({ length: 9_999 }, (_, row) => `| ${row} | Item ${row} | ${(row * 3.7).toFixed(1)} |`);
+  await writeFile(
+    table,
+    '---\ntitle: Tallies\nauthor: A. Writer\n---\n\n# Tallies\n\n' +
+      `| n | name | value |\n|---|---|---:|\n${rows.join('\n')}\n`,
+  );
 }, 120_000);
 
 describe('a build killed with SIGKILL', () => {
@@ -116,6 +125,22 @@ describe('a build killed with SIGKILL', () => {
   it('while a second report prints, after the first was written, leaves no Chromium process', async () => {
     const args = ['build', '--no-config', '--force', long, second, '--jobs', '1', '--out', path.join(dir, 'c')];
     const killed = await killWhen(args, (output) => /^\[1\/2\].*built /m.test(output));
+    await expectNothingLeft(killed);
+  });
+});
+
+describe('a build killed with SIGKILL while its command process parses a long table', () => {
+  it('leaves neither that process nor Chromium running', async () => {
+    // Forced, the browser starts at once, while the manuscript is read and parsed.
+    const killed = await killWhen(
+      ['build', '--no-config', '--force', '--verbose', table, '--out', path.join(dir, 'f')],
+      (output, processes) => /: read in \d+ ms$/m.test(output) && browserMain(processes) !== undefined,
+    );
+    const commands = killed.seen.filter((found) => found.command.includes('lib/cli/child.js'));
+    expect(
+      commands.map((found) => found.command.slice(0, 120)),
+      'the command ran in a process of its own',
+    ).toHaveLength(1);
     await expectNothingLeft(killed);
   });
 });
