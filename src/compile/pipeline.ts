@@ -1,5 +1,5 @@
 import type { ChartFace } from '../assets/font-metrics.js';
-import type { Element as HastElement, Root as HastRoot } from 'hast';
+import type { Element as HastElement, Nodes as HastNodes, Root as HastRoot } from 'hast';
 import type { TextDirective } from 'mdast-util-directive';
 import type { State } from 'mdast-util-to-hast';
 import { toString } from 'hast-util-to-string';
@@ -12,7 +12,7 @@ import remarkMath from 'remark-math';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import rehypeRaw from 'rehype-raw';
-import { unified } from 'unified';
+import { type Processor, unified } from 'unified';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import type { FrontMatterOverrides } from './front-matter.js';
@@ -140,7 +140,7 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
       footnoteLabelTagName: 'h1',
       footnoteLabelProperties: {},
     })
-    .use(rehypeRaw)
+    .use(rehypeRawWhereRaw)
     .use(rehypeImprintSanitize)
     .use(() => (tree: HastRoot, file: VFile) => {
       withinBlockLimit(tree, file, limits);
@@ -178,6 +178,25 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     targets: file.data.targets ?? new Map(),
     images,
   };
+}
+
+/**
+ * rehype-raw, only for a tree that holds raw HTML: it re-parses the whole tree through parse5, and a tree made
+ * from Markdown alone is already what parse5 would give back (decision 084).
+ */
+function rehypeRawWhereRaw(this: Processor) {
+  const parse = rehypeRaw.call(this as never) as (tree: HastRoot, file: VFile) => HastRoot;
+  return (tree: HastRoot, file: VFile): HastRoot => (hasRaw(tree) ? parse(tree, file) : tree);
+}
+
+/** Whether the tree holds a `raw` node, looked for without recursion (its depth is checked only later). */
+function hasRaw(tree: HastRoot): boolean {
+  const stack: HastNodes[] = [tree];
+  for (let node = stack.pop(); node; node = stack.pop()) {
+    if (node.type === 'raw') return true;
+    if ('children' in node) for (const child of node.children) stack.push(child);
+  }
+  return false;
 }
 
 function textDirectiveAsSpan(state: State, node: TextDirective): HastElement {

@@ -1,5 +1,8 @@
 import path from 'node:path';
+import type { Root } from 'hast';
 import { toHtml } from 'hast-util-to-html';
+import rehypeRaw from 'rehype-raw';
+import { unified } from 'unified';
 import { describe, expect, it } from 'vitest';
 import { VFile } from 'vfile';
 import { memoryReader } from '../../src/compile/resources.js';
@@ -101,5 +104,23 @@ describe('compile', () => {
     const { html, messages } = await run('Meet at 10:30, see:here and ratio 1:2.\n');
     expect(messages).toEqual([]);
     expect(html).toBe('<p>Meet at 10:30, see:here and ratio 1:2.</p>');
+  });
+
+  it('skips the raw-HTML parse for a tree made from Markdown alone, which that parse leaves as it is', async () => {
+    const markdown = [
+      '# Title {#top}\n\nA *word*, **strong**, `code`, ~~gone~~, <https://example.org/a?b=1#c> and a note.[^n]',
+      '[^n]: The note, with a [link](#top).\n',
+      '| a | b |\n|:-|-:|\n| 1 | **2** |\n',
+      '- [x] done\n- [ ] not\n\n1. one\n2. two\n\n> Quoted ^[inline note].\n',
+      '```js\nconst x = 1 < 2;\n```\n\n$$\nx^2 + y^2 = z^2\n$$\n\nInline $a_1$ math.\n',
+      ':::callout{type=warning}\nCareful & **bold**.\n:::\n\nTerm\n: Its definition.\n\n***\n\nLast.\n',
+    ].join('\n');
+    const { doc, messages } = await run(markdown);
+    expect(messages).toEqual([]);
+    const reparsed = (await unified().use(rehypeRaw).run(structuredClone(doc.tree))) as Root;
+    // parse5 writes a true property of an attribute that is not boolean as its empty value: the same in HTML.
+    expect(toHtml(reparsed).replaceAll('=""', '')).toBe(toHtml(doc.tree).replaceAll('=""', ''));
+    expect(toHtml(doc.tree)).toContain('<math');
+    expect(toHtml(doc.tree)).toContain('data-footnote-ref');
   });
 });
