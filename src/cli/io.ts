@@ -14,7 +14,7 @@ export interface Io {
   readonly columns?: number;
   /**
    * Call `listener` on SIGINT or SIGTERM (each time) until the returned function is called. Default: the process's
-   * signals; a command run on a thread of its own hears them from the thread that receives them (supervisor.ts).
+   * signals; a command run in a process of its own hears them from the supervisor that receives them (child.ts).
    */
   onInterrupt?: (listener: (signal: InterruptSignal) => void) => () => void;
 }
