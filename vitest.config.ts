@@ -34,8 +34,8 @@ export default defineConfig({
           name: 'editions',
           include: ['test/**/*.test.ts'],
           exclude: [...timed, ...fast],
-          // One Chromium for the whole run: every test that prints connects to it.
-          globalSetup: ['test/helpers/global-browser.ts'],
+          // One Chromium for the whole run: every test that prints connects to it; and one epubcheck.
+          globalSetup: ['test/helpers/global-browser.ts', 'test/helpers/global-epubcheck.ts'],
           // Two cores: run test files two at a time.
           maxWorkers: 2,
           sequence: { groupOrder: 0 },

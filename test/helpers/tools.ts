@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { inject } from 'vitest';
 
 const run = promisify(execFile);
 
@@ -83,7 +85,7 @@ export interface EpubcheckResult {
 }
 
 const epubcheckJar = '/usr/share/java/epubcheck.jar';
-const epubcheckBatch = path.resolve(import.meta.dirname, 'EpubcheckBatch.java');
+const epubcheckProgram = path.resolve(import.meta.dirname, 'Epubcheck.java');
 
 /** Run epubcheck (Debian's jar) on an EPUB. */
 export async function epubcheck(epub: Uint8Array): Promise<EpubcheckResult> {
@@ -91,8 +93,9 @@ export async function epubcheck(epub: Uint8Array): Promise<EpubcheckResult> {
 }
 
 /**
- * Run epubcheck on many EPUBs in one JVM (EpubcheckBatch.java): starting Java and loading epubcheck's schemas
- * costs more than checking a small EPUB, so a test checks everything it made in one call.
+ * Run epubcheck on many EPUBs (Epubcheck.java): on the run's one epubcheck where the test run started it
+ * (global-epubcheck.ts), else in a JVM of their own. Starting Java and loading epubcheck's schemas costs far
+ * more than checking a small EPUB.
  */
 export async function epubcheckAll(epubs: readonly Uint8Array[]): Promise<EpubcheckResult[]> {
   if (epubs.length === 0) return [];
@@ -104,9 +107,13 @@ export async function epubcheckAll(epubs: readonly Uint8Array[]): Promise<Epubch
       return file;
     }),
   );
-  const result = await run('java', ['-cp', epubcheckJar, epubcheckBatch, ...files], {
-    maxBuffer: 256 * 1024 * 1024,
-  }).catch((failure: { stdout: string; stderr: string }) => failure);
+  const port = inject('epubcheckPort');
+  const result =
+    port === undefined
+      ? await run('java', ['-cp', epubcheckJar, epubcheckProgram, ...files], {
+          maxBuffer: 256 * 1024 * 1024,
+        }).catch((failure: { stdout: string; stderr: string }) => failure)
+      : { stdout: await checkOn(port, files), stderr: '' };
   const results = new Map<string, EpubcheckResult>();
   for (const match of result.stdout.matchAll(/^@@@ (\S+)\n([\s\S]*?)^@@@ (\d+) (\d+) (\d+)$/gm)) {
     results.set(match[1]!, {
@@ -120,6 +127,17 @@ export async function epubcheckAll(epubs: readonly Uint8Array[]): Promise<Epubch
     const found = results.get(file);
     if (!found) throw new Error(`epubcheck gave no result for ${file}:\n${result.stdout}\n${result.stderr}`);
     return found;
+  });
+}
+
+/** Send the paths to the run's epubcheck, and read what it says of them until it closes the connection. */
+function checkOn(port: number, files: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = connect({ host: '127.0.0.1', port }, () => socket.end(`${files.join('\n')}\n\n`));
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    socket.on('error', reject);
   });
 }
 
