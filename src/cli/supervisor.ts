@@ -46,7 +46,7 @@ export type FromCommand =
  * reports it finished) before its process is killed. Killing it and cleaning up after it take a few tens of
  * milliseconds to a couple of hundred on a loaded machine, so an interrupt is obeyed within a second.
  */
-export const interruptGraceMs = 500;
+export const interruptGraceMs = 300;
 
 /**
  * How long the command's process has to say it heard the interrupt: one that does not is held by synchronous work
@@ -180,8 +180,12 @@ export function supervise(argv: string[]): Promise<number> {
       else if (message.kind === 'stderr') {
         process.stderr.write(message.text);
         if (/^imprint: interrupted\b/m.test(message.text)) said = true;
-      } else if (message.kind === 'listening') listening = message.listening;
-      else if (message.kind === 'heard') clearTimeout(unheard);
+      } else if (message.kind === 'listening') {
+        listening = message.listening;
+        // Loaded while this process waits, not when a stop needs them: on a loaded machine, loading them took a
+        // good part of the second a stop has.
+        void cleanUp();
+      } else if (message.kind === 'heard') clearTimeout(unheard);
       else if (message.kind === 'locking') folders.set(message.outDir, message.made);
       else if (message.kind === 'unlocked') folders.delete(message.outDir);
       else if (message.kind === 'done') done = message.code;
@@ -244,10 +248,19 @@ export interface Stopped {
 
 /**
  * What follows a stopped command: its browsers killed (every process it started, each with its process group),
- * their profile folders removed, its output folders settled. The modules are loaded as the command's process is
- * being killed. The function returned says whether a set of editions was completed in an output folder.
+ * their profile folders removed, its output folders settled. The modules are loaded once, when the command first
+ * says it listens for interrupts (or when it is stopped before). The function returned says whether a set of
+ * editions was completed in an output folder.
  */
-async function cleanUp(): Promise<(folders: Map<string, string | undefined>, stopped: Stopped) => Promise<boolean>> {
+function cleanUp(): Promise<Cleaner> {
+  cleaner ??= loadCleaner();
+  return cleaner;
+}
+
+type Cleaner = (folders: Map<string, string | undefined>, stopped: Stopped) => Promise<boolean>;
+let cleaner: Promise<Cleaner> | undefined;
+
+async function loadCleaner(): Promise<Cleaner> {
   const [{ removeProfilesOf }, { settleStopped }] = await Promise.all([
     import('../browser/profile.js'),
     import('../release/write-editions.js'),
