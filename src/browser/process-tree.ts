@@ -11,19 +11,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 /** Process ids whose process group is `group`, the launched process included. Empty where there is no /proc. */
 export function processGroupMembers(group: number): number[] {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return [];
-  }
-  const members: number[] = [];
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = statOf(Number(entry));
-    if (stat && stat.group === group && stat.state !== 'Z') members.push(Number(entry));
-  }
-  return members;
+  return liveProcesses()
+    .filter((found) => found.group === group)
+    .map((found) => found.pid);
 }
 
 /**
@@ -59,20 +49,11 @@ export function killChildren(parent: number): number[] {
  * nothing in /proc says any more whose they were. Empty where there is no /proc.
  */
 export function descendantsOf(ancestor: number): Array<{ pid: number; group: number }> {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return [];
-  }
   const below = new Map<number, Array<{ pid: number; group: number }>>();
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = statOf(Number(entry));
-    if (!stat || stat.state === 'Z') continue;
-    const siblings = below.get(stat.parent) ?? [];
-    siblings.push({ pid: Number(entry), group: stat.group });
-    below.set(stat.parent, siblings);
+  for (const { pid, parent, group } of liveProcesses()) {
+    const siblings = below.get(parent) ?? [];
+    siblings.push({ pid, group });
+    below.set(parent, siblings);
   }
   const found: Array<{ pid: number; group: number }> = [];
   const queue = [ancestor];
@@ -83,6 +64,23 @@ export function descendantsOf(ancestor: number): Array<{ pid: number; group: num
     }
   }
   return found;
+}
+
+/** Every process in /proc that has not ended, with its parent and process group. Empty where there is no /proc. */
+function liveProcesses(): Array<{ pid: number; parent: number; group: number }> {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const live: Array<{ pid: number; parent: number; group: number }> = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = statOf(Number(entry));
+    if (stat && stat.state !== 'Z') live.push({ pid: Number(entry), parent: stat.parent, group: stat.group });
+  }
+  return live;
 }
 
 /**
@@ -104,19 +102,9 @@ export function killProcesses(processes: ReadonlyArray<{ pid: number; group: num
 
 /** The processes `parent` started that have not ended, with their process groups. Empty where there is no /proc. */
 export function childrenOf(parent: number): Array<{ pid: number; group: number }> {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return [];
-  }
-  const children: Array<{ pid: number; group: number }> = [];
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = statOf(Number(entry));
-    if (stat && stat.parent === parent && stat.state !== 'Z') children.push({ pid: Number(entry), group: stat.group });
-  }
-  return children;
+  return liveProcesses()
+    .filter((found) => found.parent === parent)
+    .map(({ pid, group }) => ({ pid, group }));
 }
 
 /** Whether a process has ended: it is gone, or a zombie (ended, not yet reaped by its parent). */
