@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { descendantsOf, killProcesses, pastWriting } from '../browser/process-tree.js';
+import { descendantsOf, ended, killProcesses, pastWriting } from '../browser/process-tree.js';
 import { exitCodes, type InterruptSignal } from './io.js';
 
 /**
@@ -134,7 +134,7 @@ export function supervise(argv: string[]): Promise<number> {
           .then(() => void (killed = performance.now()));
         const completed = await (await cleaning)(folders, {
           command: pid,
-          processes: [],
+          processes,
           profiles: process.pid,
           pastWriting,
         });
@@ -216,6 +216,21 @@ export function supervise(argv: string[]): Promise<number> {
   });
 }
 
+/** How long processes killed with SIGKILL are waited for (only one in uninterruptible sleep takes any time). */
+const killedWithinMs = 2_000;
+
+/**
+ * Resolved once processes killed with SIGKILL have ended (a zombie at most, which holds nothing), or after
+ * {@link killedWithinMs}. Where that cannot be seen (no /proc), at once.
+ */
+async function killedProcesses(pids: number[]): Promise<void> {
+  const until = performance.now() + killedWithinMs;
+  if (pids.length === 0 || pastWriting(pids[0]!) === undefined) return;
+  while (!pids.every(ended) && performance.now() < until) {
+    await new Promise((next) => setTimeout(next, 5));
+  }
+}
+
 /** Resolved once a process that was killed can no longer write anything; never where that cannot be seen. */
 async function pastWritingOf(pid: number): Promise<void> {
   for (;;) {
@@ -266,8 +281,12 @@ async function loadCleaner(): Promise<Cleaner> {
     import('../release/write-editions.js'),
   ]);
   return async (folders, stopped) => {
-    killProcesses(stopped.processes ?? descendantsOf(stopped.command));
-    // The browsers are killed: their profile folders are removed while the command's process is ending.
+    const processes = stopped.processes ?? descendantsOf(stopped.command);
+    killProcesses(processes);
+    // Once the browsers can write nothing more, their profile folders are removed while the command's process is
+    // ending. Waited for too so that none is left when imprint exits: an orphan's process is reaped by the system's
+    // first process, which on some machines takes a second, and till then is seen as running.
+    await killedProcesses(processes.map(({ pid }) => pid));
     const removing = stopped.profiles === undefined ? undefined : removeProfilesOf(stopped.profiles);
     await stopped.pastWriting;
     // Neither the command nor its browser runs any more: nothing else writes the folders.

@@ -3,6 +3,7 @@ import { chmod, cp, mkdir, readdir, readFile, rename, stat, writeFile } from 'no
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { locateBrowser } from '../../src/browser/locate.js';
+import { ended } from '../../src/browser/process-tree.js';
 import { repositoryRoot } from '../helpers/cli.js';
 import { squash } from '../helpers/print-checks.js';
 import { pdfText, temporaryFolder } from '../helpers/tools.js';
@@ -36,14 +37,8 @@ afterEach(() => {
   running = undefined;
 });
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+/** Running: not gone, and not a zombie (ended; an orphan's is reaped by the first process, in its own time). */
+const alive = (pid: number) => !ended(pid);
 
 /** Processes whose command line names this text (a folder only they use). */
 async function processesNaming(text: string): Promise<number[]> {
