@@ -387,9 +387,17 @@ export class PrintPage {
    * (see `layOutForPrint`), and return what it returns. What the script does to the layout is the caller's.
    */
   evaluateForPrint<T>(doing: string, script: string): Promise<T> {
+    // The script runs in the same task as the check that the page is laid out for print: the emulation can be
+    // lost between two evaluations (a step that measured the screen layout set notes on the wrong pages), never
+    // within one. The scripts are synchronous.
+    const checked = `(() => matchMedia('print').matches ? { value: (${script}) } : { lost: true })()`;
     return this.step(doing, async () => {
-      await layOutForPrint(this.page);
-      return (await this.page.evaluate(script)) as T;
+      for (let attempt = 0; ; attempt++) {
+        await layOutForPrint(this.page);
+        const result = (await this.page.evaluate(checked)) as { value?: T; lost?: true };
+        if (!result.lost) return result.value as T;
+        if (attempt === 3) throw new Error('The browser does not lay the page out for print');
+      }
     });
   }
 
