@@ -31,8 +31,6 @@ export interface MeasureSettings {
 }
 
 export interface MeasuredLayout {
-  /** Whether the page was laid out for print when measured (else the measurement is of the screen layout). */
-  print: boolean;
   /** Pages of the whole document. */
   pages: number;
   /** For each page of the body: [page, block index, text offset in the block]. */
@@ -218,7 +216,7 @@ export function measureInPage(settings: MeasureSettings): MeasuredLayout {
       if (rects.length > 0) ids.push([element.id, columnOf(rects[0]!) + 1, Math.max(0, rects[0]!.top - top)]);
     }
   }
-  return { print: matchMedia('print').matches, pages, starts, ids };
+  return { pages, starts, ids };
 }
 
 /** Put the page of an element into each `[data-page-of="id"]` (the contents page's numbers). */

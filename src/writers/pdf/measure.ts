@@ -44,12 +44,8 @@ export const wideTableClass = 'wide-table';
 export async function measure(page: PrintPage, settings: MeasureSettings): Promise<MeasuredLayout> {
   const script =
     `(${inPage(loosenWideTablesInPage, { className: wideTableClass })}, ` + `${inPage(measureInPage, settings)})`;
-  for (let attempt = 0; ; attempt++) {
-    const measured = await page.evaluateForPrint<MeasuredLayout>('measuring the layout', script);
-    if (measured.print) return measured;
-    // The print media emulation was lost again in between: make sure of it and measure again.
-    if (attempt === 3) throw new Error('The browser does not lay the page out for print');
-  }
+  // Run in the same task as the check that the page is laid out for print (see `evaluateForPrint`).
+  return page.evaluateForPrint<MeasuredLayout>('measuring the layout', script);
 }
 
 /**
