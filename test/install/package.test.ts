@@ -126,6 +126,9 @@ describe('the package', slow, () => {
       'starter/manuscript/report.md',
       'starter/gitignore',
       'starter/github/workflows/editions.yml',
+      'csl/styles/chicago-author-date.csl',
+      'csl/locales/locales-en-US.xml',
+      'csl/LICENSE.md',
       'README.md',
       'LICENSE',
       'package.json',
@@ -243,6 +246,35 @@ describe('front matter that forgives, in the installed package', slow, () => {
     expect((await packageDocument(epub)).xml).not.toContain('dc:creator');
     const check = await epubcheck(epub);
     expect(check, check.output).toMatchObject({ fatals: 0, errors: 0, warnings: 0 });
+  });
+});
+
+describe('the apparatus, in the installed package', slow, () => {
+  it('formats citations in the shipped styles and languages, highlights code and sets math', async () => {
+    const dir = path.join(root, 'apparatus');
+    await mkdir(dir);
+    await writeFile(
+      path.join(dir, 'works.bib'),
+      '@book{smith2020,\n  author = {Smith, Jane},\n  title = {Harbours of the North},\n' +
+        '  publisher = {Tide Press},\n  year = {2020}\n}\n',
+    );
+    const body = 'Harbours grew fast [@smith2020, p. 4].\n\n```js\nconst piers = 4;\n```\n\nArea $a^2$.\n';
+    await writeFile(path.join(dir, 'cited.md'), `---\ntitle: Cited\nbibliography: works.bib\n---\n\n# One\n\n${body}`);
+    await writeFile(
+      path.join(dir, 'cite.md'),
+      `---\ntitle: Cité\nlang: fr\nbibliography: works.bib\ncsl: apa\n---\n\n# Un\n\n${body}`,
+    );
+    const built = await local(['build', 'cited.md', 'cite.md', '--format', 'html'], dir);
+    expect(built.code, built.stderr).toBe(0);
+    const cited = await readFile(path.join(dir, 'dist/cited.html'), 'utf8');
+    expect(cited).toContain('Smith 2020, 4');
+    expect(cited).toMatch(/Harbours of the North/);
+    expect(cited).toContain('class="hljs-keyword"');
+    expect(cited).toContain('<math');
+    // APA in French: the French locale's terms ("p." for a page) and APA's "(2020)" after the author.
+    const cite = await readFile(path.join(dir, 'dist/cite.html'), 'utf8');
+    expect(cite).toMatch(/Smith, 2020, p\.\s?4/);
+    expect(cite).toMatch(/Smith, J\. \(2020\)/);
   });
 });
 
