@@ -80,7 +80,7 @@ beforeAll(async () => {
   ]) {
     await cp(path.join(repositoryRoot, name), path.join(source, name));
   }
-  for (const name of ['bin', 'src', 'templates', 'starter']) {
+  for (const name of ['bin', 'src', 'templates', 'starter', 'csl']) {
     await cp(path.join(repositoryRoot, name), path.join(source, name), { recursive: true });
   }
   await symlink(path.join(repositoryRoot, 'node_modules'), path.join(source, 'node_modules'));
