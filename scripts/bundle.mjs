@@ -9,6 +9,12 @@ const root = path.resolve(import.meta.dirname, '..');
 const out = path.join(root, 'lib/bundle');
 rmSync(out, { recursive: true, force: true });
 
+// CommonJS libraries call require(): give the bundle one, resolving from lib/bundle/ as from lib/.
+const requireInBundle = [
+  "import { createRequire as __imprintRequire } from 'node:module';",
+  'const require = __imprintRequire(import.meta.url);',
+].join('\n');
+
 await build({
   absWorkingDir: root,
   entryPoints: {
@@ -42,10 +48,7 @@ await build({
     'sync-fetch',
     'epub-gen-memory',
   ],
-  // CommonJS libraries call require(): give the bundle one, resolving from lib/bundle/ as from lib/.
-  banner: {
-    js: "import { createRequire as __imprintRequire } from 'node:module';\nconst require = __imprintRequire(import.meta.url);",
-  },
+  banner: { js: requireInBundle },
   legalComments: 'eof',
   logLevel: 'warning',
 });
