@@ -1,7 +1,7 @@
 // One cold build in its own process, as `imprint build` runs it: the benchmark
 // times this process from start to exit and reads its stage times from stdout.
 const started = performance.now();
-const { build } = await import('../lib/api.js');
+const { build } = await import('../lib/bundle/api.js');
 const [manuscript, outDir, formats] = process.argv.slice(2);
 const stages = { start: performance.now() - started };
 const result = await build({

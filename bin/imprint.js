@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// The imprint command. The TypeScript in src/ is compiled to lib/ by `npm install` (prepare) or `npm run compile`.
-// The command runs in a process of its own (lib/cli/child.js), so that this one can obey SIGINT and SIGTERM at any
-// moment, killing it if it is busy (lib/cli/supervisor.js).
+// The imprint command. The TypeScript in src/ is compiled to lib/ and bundled into lib/bundle/ by `npm install`
+// (prepare) or `npm run compile`.
+// The command runs in a process of its own (lib/bundle/child.js), so that this one can obey SIGINT and SIGTERM at any
+// moment, killing it if it is busy (src/cli/supervisor.ts).
 import { existsSync } from 'node:fs';
 
-const entry = new URL('../lib/cli/supervisor.js', import.meta.url);
+const entry = new URL('../lib/bundle/supervisor.js', import.meta.url);
 if (!existsSync(entry)) {
   process.stderr.write(
     'imprint: lib/ is missing; run `npm run compile` (or `npm install`) in the imprint folder first\n',

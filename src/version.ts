@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { packagePath } from './package-files.js';
 
-const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+const manifest = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as {
   name: string;
   version: string;
 };

@@ -1,9 +1,9 @@
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../package-files.js';
 
 /** The starter project shipped with imprint (`starter/` in the package). */
-export const starterDir = fileURLToPath(new URL('../../starter/', import.meta.url));
+export const starterDir = packagePath('starter');
 
 /**
  * Names a package cannot carry as they are (npm leaves out `.gitignore`, and

@@ -80,7 +80,7 @@ beforeAll(async () => {
   ]) {
     await cp(path.join(repositoryRoot, name), path.join(source, name));
   }
-  for (const name of ['bin', 'src', 'templates', 'starter', 'csl']) {
+  for (const name of ['bin', 'src', 'templates', 'starter', 'csl', 'scripts']) {
     await cp(path.join(repositoryRoot, name), path.join(source, name), { recursive: true });
   }
   await symlink(path.join(repositoryRoot, 'node_modules'), path.join(source, 'node_modules'));
@@ -117,9 +117,9 @@ describe('the package', slow, () => {
       .map((file) => file.replace(/^package\//, ''));
     for (const file of [
       'bin/imprint.js',
-      'lib/cli/main.js',
-      'lib/cli/child.js',
-      'lib/api.js',
+      'lib/bundle/supervisor.js',
+      'lib/bundle/child.js',
+      'lib/bundle/api.js',
       'lib/api.d.ts',
       'templates/print.css',
       'templates/epub/content.opf.ejs',
@@ -138,6 +138,8 @@ describe('the package', slow, () => {
     const stray = files.filter((file) => /^(test|src|tools|bench|manuscript|scripts|docs|\.github|\.ci)\//.test(file));
     expect(stray).toEqual([]);
     expect(files.filter((file) => /\.test\.|\.puppeteerrc/.test(file))).toEqual([]);
+    // The bundle runs; the modules it was made from are not shipped, only their type declarations.
+    expect(files.filter((file) => /^lib\/(?!bundle\/).*\.js$/.test(file))).toEqual([]);
   });
 
   it('installs without downloading a browser, locally and globally (offline), and prints its version', async () => {

@@ -136,7 +136,7 @@ describe('a build killed with SIGKILL while its command process parses a long ta
       ['build', '--no-config', '--force', '--verbose', table, '--out', path.join(dir, 'f')],
       (output, processes) => /: read in \d+ ms$/m.test(output) && browserMain(processes) !== undefined,
     );
-    const commands = killed.seen.filter((found) => found.command.includes('lib/cli/child.js'));
+    const commands = killed.seen.filter((found) => found.command.includes('lib/bundle/child.js'));
     expect(
       commands.map((found) => found.command.slice(0, 120)),
       'the command ran in a process of its own',

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { packagePath } from '../../package-files.js';
 import CSL, { type CitationItem, type Engine } from 'citeproc';
 import type { CslItem } from './read-bibliography.js';
 
 /** The CSL styles and locales shipped with imprint (see csl/LICENSE.md). */
-const cslDir = fileURLToPath(new URL('../../../csl/', import.meta.url));
+const cslDir = packagePath('csl');
 
 /** The styles imprint ships, by the names `csl:` accepts. */
 export const shippedStyles: Readonly<Record<string, string>> = {
@@ -20,7 +21,7 @@ export const defaultStyle = 'chicago-author-date';
 /** The XML of a shipped style, or undefined when `name` is not one. */
 export function shippedStyle(name: string): string | undefined {
   const file = shippedStyles[name.toLowerCase().replace(/\.csl$/, '')];
-  return file ? readFileSync(`${cslDir}styles/${file}`, 'utf8') : undefined;
+  return file ? readFileSync(path.join(cslDir, 'styles', file), 'utf8') : undefined;
 }
 
 let primaryDialects: Record<string, string> | undefined;
@@ -28,7 +29,7 @@ let primaryDialects: Record<string, string> | undefined;
 /** The CSL locale that serves a BCP 47 language tag: itself, its language's primary dialect, else en-US. */
 export function cslLocale(lang: string): string {
   if (!primaryDialects) {
-    const index = JSON.parse(readFileSync(`${cslDir}locales/locales.json`, 'utf8')) as {
+    const index = JSON.parse(readFileSync(path.join(cslDir, 'locales', 'locales.json'), 'utf8')) as {
       'primary-dialects': Record<string, string>;
     };
     primaryDialects = index['primary-dialects'];
@@ -57,7 +58,7 @@ const locales = new Map<string, string>();
 function readLocale(name: string): string {
   let xml = locales.get(name);
   if (xml === undefined) {
-    xml = readFileSync(`${cslDir}locales/locales-${name}.xml`, 'utf8');
+    xml = readFileSync(path.join(cslDir, 'locales', `locales-${name}.xml`), 'utf8');
     locales.set(name, xml);
   }
   return xml;

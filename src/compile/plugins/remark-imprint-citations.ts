@@ -10,16 +10,9 @@ import type { VFile } from 'vfile';
 import { location } from 'vfile-location';
 import { error } from '../../diagnostics/report.js';
 import type { ImprintCitation } from '../../document/nodes.js';
-import {
-  defaultStyle,
-  formatCitations,
-  shippedStyle,
-  shippedStyles,
-  type Cluster,
-} from '../citations/citation-style.js';
+import type { Cluster } from '../citations/citation-style.js';
 import { findCitations, type CitedWork, type FoundCitation } from '../citations/citation-syntax.js';
 import { labelsOf } from '../../document/labels.js';
-import { readBibliography } from '../citations/read-bibliography.js';
 import { decodeText } from '../read-manuscript.js';
 import { locateResource, readInProject, type ResourceReader } from '../resources.js';
 import { nearest } from './remark-imprint-ref.js';
@@ -43,6 +36,15 @@ interface Occurrence {
   /** A data source (a table's or a chart's source note), formatted in place. */
   source: boolean;
 }
+
+/**
+ * citeproc-js and citation-js, loaded only for a manuscript that cites or names a bibliography: a report
+ * without citations does not pay for loading them (about a fifth of a second).
+ */
+function citationLibraries() {
+  return Promise.all([import('../citations/citation-style.js'), import('../citations/read-bibliography.js')]);
+}
+type CitationStyles = Awaited<ReturnType<typeof citationLibraries>>[0];
 
 /** The id of a work's entry in the bibliography. */
 export function entryId(key: string): string {
@@ -87,6 +89,7 @@ const remarkImprintCitations: Plugin<[CitationOptions], Root> = function (option
       return;
     }
 
+    const [styles, { readBibliography }] = await citationLibraries();
     const frontMatterPlace = placeOfFrontMatterKey(file, 'bibliography');
     const bibliography = await readBibliography(named, {
       reader: options.reader,
@@ -95,7 +98,7 @@ const remarkImprintCitations: Plugin<[CitationOptions], Root> = function (option
       place: frontMatterPlace,
     });
     options.files.push(...bibliography.files);
-    const style = await readStyle(file, metadata?.csl, options);
+    const style = await readStyle(styles, file, metadata?.csl, options);
     if (style === undefined) return;
 
     // Check every key; a data source that is not a key stays the text it is.
@@ -125,9 +128,9 @@ const remarkImprintCitations: Plugin<[CitationOptions], Root> = function (option
       items: occurrence.found.works.map((work) => cslItem(work, occurrence.found.inText)),
       noteIndex: occurrence.noteIndex,
     }));
-    let formatted: ReturnType<typeof formatCitations>;
+    let formatted: ReturnType<CitationStyles['formatCitations']>;
     try {
-      formatted = formatCitations(style.xml, metadata?.lang ?? 'en', items, clusters, entryId);
+      formatted = styles.formatCitations(style.xml, metadata?.lang ?? 'en', items, clusters, entryId);
     } catch (cause) {
       error(
         file,
@@ -373,6 +376,7 @@ function placeOfFrontMatterKey(file: VFile, key: string): Point | undefined {
 
 /** The style `csl:` names: a shipped style, or a CSL file of the project. */
 async function readStyle(
+  { defaultStyle, shippedStyle, shippedStyles }: CitationStyles,
   file: VFile,
   csl: string | undefined,
   options: CitationOptions,

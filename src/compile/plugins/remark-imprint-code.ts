@@ -1,5 +1,4 @@
 import type { Element, ElementContent, Properties } from 'hast';
-import { common, createLowlight } from 'lowlight';
 import type { Code, Root } from 'mdast';
 import type { Plugin } from 'unified';
 import { visit } from 'unist-util-visit';
@@ -7,7 +6,13 @@ import { error, warn } from '../../diagnostics/report.js';
 import type { ImprintFigure, ImprintGenerated } from '../../document/nodes.js';
 import { caption } from './shared/figure-directive.js';
 
-const lowlight = createLowlight(common);
+type Highlighter = ReturnType<typeof import('lowlight').createLowlight>;
+let highlighter: Promise<Highlighter> | undefined;
+/** lowlight and its grammars, loaded on the first code block: a manuscript without code does not pay for them. */
+function loadHighlighter(): Promise<Highlighter> {
+  highlighter ??= import('lowlight').then(({ common, createLowlight }) => createLowlight(common));
+  return highlighter;
+}
 
 /** What a fence's info string says beyond its language. */
 export interface FenceAttributes {
@@ -32,7 +37,13 @@ export interface FenceAttributes {
  * numbered, captioned listing ("Listing 1."), a target for `:ref`.
  */
 const remarkImprintCode: Plugin<[], Root> = function () {
-  return (tree, file) => {
+  return async (tree, file) => {
+    let blocks = false;
+    visit(tree, 'code', (node) => {
+      blocks ||= node.lang !== 'math';
+    });
+    if (!blocks) return;
+    const lowlight = await loadHighlighter();
     visit(tree, 'code', (node, index, parent) => {
       if (!parent || index === undefined || node.lang === 'math') return undefined;
       const attributes = fenceAttributes(node.lang ?? undefined, node.meta ?? undefined);
@@ -54,7 +65,7 @@ const remarkImprintCode: Plugin<[], Root> = function () {
           ruleId: 'figure-attribute',
         });
       }
-      const pre = codeBlock(node, attributes);
+      const pre = codeBlock(lowlight, node, attributes);
       if (attributes.caption === undefined || !attributes.id) {
         parent.children[index] = pre;
         return undefined;
@@ -76,7 +87,7 @@ const remarkImprintCode: Plugin<[], Root> = function () {
 export default remarkImprintCode;
 
 /** The code block as `pre > code > span.line…`, highlighted when its language is known. */
-function codeBlock(node: Code, attributes: FenceAttributes): ImprintGenerated {
+function codeBlock(lowlight: Highlighter, node: Code, attributes: FenceAttributes): ImprintGenerated {
   const language = attributes.language?.toLowerCase();
   const known = language !== undefined && lowlight.registered(language);
   const highlighted: ElementContent[] = known

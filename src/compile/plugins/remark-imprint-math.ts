@@ -3,7 +3,7 @@ import { fromHtml } from 'hast-util-from-html';
 import type { InlineMath, Math } from 'mdast-util-math';
 import type { Paragraph, Root } from 'mdast';
 import { toString } from 'mdast-util-to-string';
-import temml from 'temml';
+import type temmlModule from 'temml';
 import type { Plugin } from 'unified';
 import type { Point } from 'unist';
 import { SKIP, visit } from 'unist-util-visit';
@@ -11,6 +11,14 @@ import type { VFile } from 'vfile';
 import { location } from 'vfile-location';
 import { error } from '../../diagnostics/report.js';
 import type { ImprintFigure } from '../../document/nodes.js';
+
+type Temml = typeof temmlModule;
+let loading: Promise<Temml> | undefined;
+/** Temml, loaded on the first formula: a manuscript without math does not pay for it. */
+function loadTemml(): Promise<Temml> {
+  loading ??= import('temml').then((module) => module.default);
+  return loading;
+}
 
 export const mathNamespace = 'http://www.w3.org/1998/Math/MathML';
 
@@ -25,14 +33,19 @@ export const mathNamespace = 'http://www.w3.org/1998/Math/MathML';
  * ("(1)") and makes it a target for `:ref` ("Equation 1").
  */
 const remarkImprintMath: Plugin<[], Root> = function () {
-  return (tree, file) => {
+  return async (tree, file) => {
+    let formulas = false;
+    visit(tree, (node) => {
+      formulas ||= node.type === 'inlineMath' || node.type === 'math' || (node.type === 'code' && node.lang === 'math');
+    });
+    const temml = formulas ? await loadTemml() : undefined;
     const prose = new Set<Paragraph>();
     visit(tree, (node, index, parent) => {
       // GitHub's ```` ```math ```` fence is a display equation too.
       if (node.type === 'code' && node.lang === 'math' && parent && index !== undefined) {
         const math: Math = { type: 'math', value: node.value, position: node.position };
         parent.children[index] = math;
-        render(math, file);
+        render(temml!, math, file);
       } else if (node.type === 'inlineMath' && parent && index !== undefined && !isFormula(node, file)) {
         parent.children[index] = {
           type: 'text',
@@ -41,7 +54,7 @@ const remarkImprintMath: Plugin<[], Root> = function () {
         };
         prose.add(parent as Paragraph);
       } else if (node.type === 'inlineMath' || node.type === 'math') {
-        render(node, file);
+        render(temml!, node, file);
       }
     });
     // Dollars given back to the prose join the text around them, so "US$110 … to $200" reads as one text again.
@@ -139,7 +152,7 @@ function equationLabel(node: Paragraph): { id: string } | undefined {
   return { id: ok ? written.slice(1) : '' };
 }
 
-function render(node: InlineMath | Math, file: VFile): void {
+function render(temml: Temml, node: InlineMath | Math, file: VFile): void {
   const display = node.type === 'math';
   let markup: string;
   try {

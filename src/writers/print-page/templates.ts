@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../../package-files.js';
 import { EnvironmentError } from '../../browser/locate.js';
 import type { VFile } from 'vfile';
 import { errnoOf, reasonOf } from '../../diagnostics/file-errors.js';
@@ -31,7 +31,7 @@ export interface Templates {
 }
 
 /** The template folder shipped with imprint. */
-export const defaultTemplateDir = fileURLToPath(new URL('../../../templates/', import.meta.url));
+export const defaultTemplateDir = packagePath('templates');
 
 /** The files of a template folder, relative to it. */
 export const templateFiles: readonly string[] = [
