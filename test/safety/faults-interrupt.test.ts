@@ -24,7 +24,9 @@ let small: string;
 let table: string;
 
 const browsers = (processes: readonly MarkedProcess[]) =>
-  processes.filter((found) => found.command.includes('chromium') && !/(?:imprint|bundle\/child)\.js/.test(found.command));
+  processes.filter(
+    (found) => found.command.includes('chromium') && !/(?:imprint|bundle\/child)\.js/.test(found.command),
+  );
 const browserMain = (processes: readonly MarkedProcess[]) =>
   browsers(processes).find((found) => !found.command.includes('--type=') && !found.command.includes('crashpad'));
 

@@ -55,7 +55,9 @@ interface Outcome extends CliResult {
 
 /** The browser's processes among those watched (not the imprint command naming one). */
 const browsers = (processes: readonly MarkedProcess[]) =>
-  processes.filter((found) => found.command.includes('chromium') && !/(?:imprint|bundle\/child)\.js/.test(found.command));
+  processes.filter(
+    (found) => found.command.includes('chromium') && !/(?:imprint|bundle\/child)\.js/.test(found.command),
+  );
 /** Chromium's main process: the one started without a `--type`. */
 const browserMain = (processes: readonly MarkedProcess[]) =>
   browsers(processes).find((found) => !found.command.includes('--type=') && !found.command.includes('crashpad'));
