@@ -1,9 +1,10 @@
 // `npm run compile`, after tsc: bundles the compiled modules of lib/ with the libraries they import into a few
 // files in lib/bundle/, which the package and the `imprint` command run (decision 085). Node then loads about 30
 // files instead of about 800 at every start, which takes a third of the time. Usage: node scripts/bundle.mjs
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { codeDigestFile, codeDigestOf } from '../lib/release/code-digest.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const out = path.join(root, 'lib/bundle');
@@ -52,3 +53,7 @@ await build({
   legalComments: 'eof',
   logLevel: 'warning',
 });
+
+// The digest of the bundle's code, which a build records in its fingerprint (src/release/inputs.ts): made once
+// here, instead of every build reading and hashing the bundle again (decision 086).
+writeFileSync(path.join(out, codeDigestFile), `${await codeDigestOf(out)}\n`);

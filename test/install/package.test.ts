@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { noBrowserMessage } from '../../src/browser/locate.js';
+import { codeDigestFile, codeDigestOf } from '../../src/release/code-digest.js';
 import { repositoryRoot } from '../helpers/cli.js';
 import { packageDocument } from '../helpers/epub.js';
 import { epubcheck, pdfInfo, temporaryFolder } from '../helpers/tools.js';
@@ -120,6 +121,7 @@ describe('the package', slow, () => {
       'lib/bundle/supervisor.js',
       'lib/bundle/child.js',
       'lib/bundle/api.js',
+      'lib/bundle/code-digest',
       'lib/api.d.ts',
       'templates/print.css',
       'templates/epub/content.opf.ejs',
@@ -152,6 +154,13 @@ describe('the package', slow, () => {
     }
     const help = await exec(globalBin, ['--help'], { cwd: root });
     expect(help.stdout).toMatch(/^\s+init\s+start a project/m);
+  });
+
+  it('records the digest of the code it runs, which a build reads instead of hashing the bundle', async () => {
+    const bundle = path.join(project, 'node_modules/imprint/lib/bundle');
+    const recorded = (await readFile(path.join(bundle, codeDigestFile), 'utf8')).trim();
+    expect(recorded).toMatch(/^[0-9a-f]{64}$/);
+    expect(recorded).toBe(await codeDigestOf(bundle));
   });
 });
 
