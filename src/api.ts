@@ -1,3 +1,5 @@
+// First: a V8 setting that must hold before any WebAssembly module is compiled.
+import './wasm-tier.js';
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import { formats, type Format, type Stage } from './run/formats.js';
