@@ -21,6 +21,25 @@ export interface MarkedProcess {
   command: string;
 }
 
+/**
+ * Chromium's processes among those watched: those whose command names it, less imprint's own (the command, and
+ * the child process it runs a command in, which names the browser in its arguments).
+ */
+export const browsers = (processes: readonly MarkedProcess[]) =>
+  processes.filter(
+    (found) => found.command.includes('chromium') && !/(?:imprint|bundle\/child)\.js/.test(found.command),
+  );
+
+/** Chromium's main process: the one started without a `--type`. */
+export const browserMain = (processes: readonly MarkedProcess[]) =>
+  browsers(processes).find((found) => !found.command.includes('--type=') && !found.command.includes('crashpad'));
+
+/** The renderers of pages (not of Chromium's own user interface). */
+export const pageRenderers = (processes: readonly MarkedProcess[]) =>
+  browsers(processes).filter(
+    (found) => found.command.includes('--type=renderer') && !found.command.includes('top-chrome-webui'),
+  );
+
 export function newMarker(): string {
   return `m${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }

@@ -3,7 +3,14 @@ import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { imprint, repositoryRoot } from '../helpers/cli.js';
-import { leftBehind, markerVariable, newMarker, watchProcesses, type MarkedProcess } from '../helpers/processes.js';
+import {
+  browserMain,
+  leftBehind,
+  markerVariable,
+  newMarker,
+  watchProcesses,
+  type MarkedProcess,
+} from '../helpers/processes.js';
 import { sha256File } from '../helpers/series.js';
 import { temporaryFolder } from '../helpers/tools.js';
 
@@ -22,13 +29,6 @@ const goneWithinMs = 30_000;
 let dir: string;
 let small: string;
 let table: string;
-
-const browsers = (processes: readonly MarkedProcess[]) =>
-  processes.filter(
-    (found) => found.command.includes('chromium') && !/(?:imprint|bundle\/child)\.js/.test(found.command),
-  );
-const browserMain = (processes: readonly MarkedProcess[]) =>
-  browsers(processes).find((found) => !found.command.includes('--type=') && !found.command.includes('crashpad'));
 
 const frontMatter = '---\ntitle: Tallies\nauthor: A. Writer\n---\n\n# Tallies\n\nCounted by hand.\n\n';
 const tableOf = (count: number) =>

@@ -5,7 +5,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { writeLongManuscript } from '../../bench/long-manuscript.js';
 import { removeAbandonedProfiles } from '../../src/browser/profile.js';
 import { imprint, repositoryRoot } from '../helpers/cli.js';
-import { leftBehind, markerVariable, newMarker, watchProcesses, type MarkedProcess } from '../helpers/processes.js';
+import {
+  browserMain,
+  pageRenderers,
+  leftBehind,
+  markerVariable,
+  newMarker,
+  watchProcesses,
+  type MarkedProcess,
+} from '../helpers/processes.js';
 import { temporaryFolder } from '../helpers/tools.js';
 
 /**
@@ -22,17 +30,6 @@ let table: string;
 
 /** Bounded generously: on a loaded machine Chromium's helpers take a while to see the pipe close. */
 const goneWithinMs = 30_000;
-
-const browsers = (processes: readonly MarkedProcess[]) =>
-  processes.filter(
-    (found) => found.command.includes('chromium') && !/(?:imprint|bundle\/child)\.js/.test(found.command),
-  );
-const browserMain = (processes: readonly MarkedProcess[]) =>
-  browsers(processes).find((found) => !found.command.includes('--type=') && !found.command.includes('crashpad'));
-const pageRenderers = (processes: readonly MarkedProcess[]) =>
-  browsers(processes).filter(
-    (found) => found.command.includes('--type=renderer') && !found.command.includes('top-chrome-webui'),
-  );
 
 interface Killed {
   /** The killed imprint's process id. */

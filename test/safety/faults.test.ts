@@ -5,7 +5,16 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { writeLongManuscript } from '../../bench/long-manuscript.js';
 import { locateBrowser } from '../../src/browser/locate.js';
 import { imprint, repositoryRoot, type CliResult } from '../helpers/cli.js';
-import { leftBehind, markerVariable, newMarker, watchProcesses, type MarkedProcess } from '../helpers/processes.js';
+import {
+  browsers,
+  browserMain,
+  pageRenderers,
+  leftBehind,
+  markerVariable,
+  newMarker,
+  watchProcesses,
+  type MarkedProcess,
+} from '../helpers/processes.js';
 import { sha256File } from '../helpers/series.js';
 import { temporaryFolder } from '../helpers/tools.js';
 
@@ -52,20 +61,6 @@ interface Outcome extends CliResult {
   seen: MarkedProcess[];
   left: MarkedProcess[];
 }
-
-/** The browser's processes among those watched (not the imprint command naming one). */
-const browsers = (processes: readonly MarkedProcess[]) =>
-  processes.filter(
-    (found) => found.command.includes('chromium') && !/(?:imprint|bundle\/child)\.js/.test(found.command),
-  );
-/** Chromium's main process: the one started without a `--type`. */
-const browserMain = (processes: readonly MarkedProcess[]) =>
-  browsers(processes).find((found) => !found.command.includes('--type=') && !found.command.includes('crashpad'));
-/** The renderers of pages (not of Chromium's own user interface). */
-const pageRenderers = (processes: readonly MarkedProcess[]) =>
-  browsers(processes).filter(
-    (found) => found.command.includes('--type=renderer') && !found.command.includes('top-chrome-webui'),
-  );
 
 /**
  * Build the long manuscript again with these options, as a child process,
