@@ -1,3 +1,4 @@
+import { onFirstUse } from '../first-use.js';
 import { sfntOf, toSfnt } from './font-files.js';
 import { families, fontFaces, inRanges, parseUnicodeRange, type FontFace } from './fonts.js';
 
@@ -9,13 +10,8 @@ import { families, fontFaces, inRanges, parseUnicodeRange, type FontFace } from 
 export type HarfBuzz = typeof import('harfbuzzjs');
 type HbFont = InstanceType<HarfBuzz['Font']>;
 
-let loadingHarfBuzz: Promise<HarfBuzz> | undefined;
-
 /** HarfBuzz, loaded once per process (its WebAssembly module). */
-export function harfBuzz(): Promise<HarfBuzz> {
-  loadingHarfBuzz ??= import('harfbuzzjs');
-  return loadingHarfBuzz;
-}
+export const harfBuzz = onFirstUse((): Promise<HarfBuzz> => import('harfbuzzjs'));
 
 /** A face loaded into HarfBuzz, with the characters it is used for. */
 export interface ShapingFace {

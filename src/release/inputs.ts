@@ -8,6 +8,7 @@ import type { ResourceReader } from '../compile/resources.js';
 import type { Templates } from '../writers/print-page/templates.js';
 import { toolName, toolVersion } from '../version.js';
 import { compareText } from '../project/order.js';
+import { onFirstUse } from '../first-use.js';
 import { codeDigestFile, codeDigestOf } from './code-digest.js';
 
 /** The SHA-256 of some bytes, as lowercase hex (what `sha256sum` prints). */
@@ -64,45 +65,35 @@ export class RecordingReader implements ResourceReader {
   }
 }
 
-let codeDigest: Promise<string> | undefined;
-
 /**
  * A digest of imprint's own code, so that editions made by a changed imprint are never taken as up to date, even
  * before its version number moves. Run from the bundle, it is the digest `npm run compile` wrote beside it, read
  * from one small file; run from the module tree or the sources, the modules of that folder are hashed (decision
  * 086).
  */
-function ownCodeDigest(): Promise<string> {
-  codeDigest ??= (async () => {
-    const here = fileURLToPath(new URL('.', import.meta.url));
-    const recorded = (await readFile(path.join(here, codeDigestFile), 'utf8').catch(() => '')).trim();
-    if (/^[0-9a-f]{64}$/.test(recorded)) return recorded;
-    return codeDigestOf(fileURLToPath(new URL('..', import.meta.url)), ['bundle']);
-  })();
-  return codeDigest;
-}
-
-let fontsDigest: Promise<string> | undefined;
+const ownCodeDigest = onFirstUse(async (): Promise<string> => {
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  const recorded = (await readFile(path.join(here, codeDigestFile), 'utf8').catch(() => '')).trim();
+  if (/^[0-9a-f]{64}$/.test(recorded)) return recorded;
+  return codeDigestOf(fileURLToPath(new URL('..', import.meta.url)), ['bundle']);
+});
 
 /**
  * A digest of the shipped faces. Each is known by its file's name and the name and version of the npm package it
  * comes from: the files of a published version never change, so a build does not read and hash the fonts (6.6 MB,
  * most of them faces the report does not use) at every start. A face outside a package with a version is hashed.
  */
-function shippedFontsDigest(): Promise<string> {
-  fontsDigest ??= (async () => {
-    const packages = new Map<string, Promise<string | undefined>>();
-    const hash = createHash('sha256');
-    for (const face of fontFaces()) {
-      const folder = path.dirname(path.dirname(face.file));
-      let identity = packages.get(folder);
-      if (!identity) packages.set(folder, (identity = packageIdentity(folder)));
-      hash.update(`${face.name}\0${(await identity) ?? sha256(await fontBytes(face))}\0`);
-    }
-    return hash.digest('hex');
-  })();
-  return fontsDigest;
-}
+const shippedFontsDigest = onFirstUse(async (): Promise<string> => {
+  const packages = new Map<string, Promise<string | undefined>>();
+  const hash = createHash('sha256');
+  for (const face of fontFaces()) {
+    const folder = path.dirname(path.dirname(face.file));
+    let identity = packages.get(folder);
+    if (!identity) packages.set(folder, (identity = packageIdentity(folder)));
+    hash.update(`${face.name}\0${(await identity) ?? sha256(await fontBytes(face))}\0`);
+  }
+  return hash.digest('hex');
+});
 
 /** `name@version` of the npm package in a folder, if the folder is one. */
 async function packageIdentity(folder: string): Promise<string | undefined> {

@@ -20,7 +20,7 @@ const layers: string[][] = [
   ['check', 'charts'],
   ['data'],
   ['browser'],
-  ['diagnostics', 'assets', 'uri.ts', 'version.ts', 'package-files.ts', 'wasm-tier.ts', 'types'],
+  ['diagnostics', 'assets', 'uri.ts', 'version.ts', 'package-files.ts', 'wasm-tier.ts', 'first-use.ts', 'types'],
 ];
 
 const src = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../src');

@@ -9,6 +9,7 @@ import { SKIP, visitParents } from 'unist-util-visit-parents';
 import type { VFile } from 'vfile';
 import { location } from 'vfile-location';
 import { error } from '../../diagnostics/report.js';
+import { onFirstUse } from '../../first-use.js';
 import type { ImprintCitation } from '../../document/nodes.js';
 import type { Cluster } from '../citations/citation-style.js';
 import { findCitations, type CitedWork, type FoundCitation } from '../citations/citation-syntax.js';
@@ -41,9 +42,9 @@ interface Occurrence {
  * citeproc-js and citation-js, loaded only for a manuscript that cites or names a bibliography: a report
  * without citations does not pay for loading them (about a fifth of a second).
  */
-function citationLibraries() {
-  return Promise.all([import('../citations/citation-style.js'), import('../citations/read-bibliography.js')]);
-}
+const citationLibraries = onFirstUse(() =>
+  Promise.all([import('../citations/citation-style.js'), import('../citations/read-bibliography.js')]),
+);
 type CitationStyles = Awaited<ReturnType<typeof citationLibraries>>[0];
 
 /** The id of a work's entry in the bibliography. */

@@ -3,16 +3,15 @@ import type { Code, Root } from 'mdast';
 import type { Plugin } from 'unified';
 import { visit } from 'unist-util-visit';
 import { error, warn } from '../../diagnostics/report.js';
+import { onFirstUse } from '../../first-use.js';
 import type { ImprintFigure, ImprintGenerated } from '../../document/nodes.js';
 import { caption } from './shared/figure-directive.js';
 
 type Highlighter = ReturnType<typeof import('lowlight').createLowlight>;
-let highlighter: Promise<Highlighter> | undefined;
 /** lowlight and its grammars, loaded on the first code block: a manuscript without code does not pay for them. */
-function loadHighlighter(): Promise<Highlighter> {
-  highlighter ??= import('lowlight').then(({ common, createLowlight }) => createLowlight(common));
-  return highlighter;
-}
+const loadHighlighter = onFirstUse(
+  (): Promise<Highlighter> => import('lowlight').then(({ common, createLowlight }) => createLowlight(common)),
+);
 
 /** What a fence's info string says beyond its language. */
 export interface FenceAttributes {

@@ -10,15 +10,12 @@ import { SKIP, visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { location } from 'vfile-location';
 import { error } from '../../diagnostics/report.js';
+import { onFirstUse } from '../../first-use.js';
 import type { ImprintFigure } from '../../document/nodes.js';
 
 type Temml = typeof temmlModule;
-let loading: Promise<Temml> | undefined;
 /** Temml, loaded on the first formula: a manuscript without math does not pay for it. */
-function loadTemml(): Promise<Temml> {
-  loading ??= import('temml').then((module) => module.default);
-  return loading;
-}
+const loadTemml = onFirstUse((): Promise<Temml> => import('temml').then((module) => module.default));
 
 export const mathNamespace = 'http://www.w3.org/1998/Math/MathML';
 

@@ -1,4 +1,5 @@
 import type { Chapter, Options } from 'epub-gen-memory';
+import { onFirstUse } from '../../first-use.js';
 import { xmlProblems, type XmlProblem } from './well-formed.js';
 
 /**
@@ -42,14 +43,6 @@ export interface PackageChapter extends Chapter {
   properties?: string;
 }
 
-/**
- * The packager, loaded on first use: epub-gen-memory (and its zip library)
- * takes a moment to load, which a build spends while the browser works
- * (`loadPackager()` from the EPUB writer's early start) instead of before it
- * can start the browser.
- */
-let packager: Promise<Packager> | undefined;
-
 type Packager = new (input: PackageInput) => { genEpub(): Promise<Buffer>; malformed: MalformedFile[] };
 
 /** A file of the package that a strict XML parser does not accept. */
@@ -61,62 +54,72 @@ export interface MalformedFile {
 
 const xmlFile = /\.(?:xhtml|opf|ncx|svg|xml)$/;
 
-export function loadPackager(): Promise<Packager> {
-  packager ??= import('epub-gen-memory').then(({ EPub }) => {
-    class ImprintEPub extends EPub {
-      private readonly input: PackageInput;
-      malformed: MalformedFile[] = [];
+/**
+ * The packager, loaded on first use: epub-gen-memory (and its zip library)
+ * takes a moment to load, which a build spends while the browser works
+ * (`loadPackager()` from the EPUB writer's early start) instead of before it
+ * can start the browser.
+ */
+export const loadPackager = onFirstUse(
+  (): Promise<Packager> =>
+    import('epub-gen-memory').then(({ EPub }) => {
+      class ImprintEPub extends EPub {
+        private readonly input: PackageInput;
+        malformed: MalformedFile[] = [];
 
-      constructor(input: PackageInput) {
-        const cover = input.cover
-          ? { cover: new File([Buffer.from(input.cover.bytes)], input.cover.filename, { type: input.cover.mediaType }) }
-          : {};
-        super(
-          {
-            ...input.options,
-            ...cover,
-            fonts: input.fonts.map((font) => ({ filename: font.filename, url: `imprint:${font.filename}` })),
-          },
-          // The content is set below, after the packager's HTML normalization, which would damage it.
-          input.chapters.map(({ xhtml: _xhtml, ...chapter }) => ({ ...chapter, content: '' })),
-        );
-        this.input = input;
-        this.content.forEach((chapter, index) => {
-          chapter.content = input.chapters[index]!.xhtml;
-        });
-        this.images = input.images.map((image) => {
-          const [, id, extension] = /^images\/(.+)\.([^.]+)$/.exec(image.href)!;
-          return { url: `imprint:${image.href}`, id: id!, extension: extension!, mediaType: image.mediaType };
-        });
-      }
-
-      protected override async downloadAllFonts(): Promise<void> {
-        if (this.input.fonts.length === 0) return;
-        const folder = this.zip.folder('OEBPS')!.folder('fonts')!;
-        for (const font of this.input.fonts) folder.file(font.filename, font.bytes);
-      }
-
-      protected override async downloadAllImages(): Promise<void> {
-        if (this.input.images.length === 0) return;
-        const folder = this.zip.folder('OEBPS')!;
-        for (const image of this.input.images) folder.file(image.href, image.bytes);
-      }
-
-      override async render(): Promise<this> {
-        await super.render();
-        for (const entry of Object.values(this.zip.files)) {
-          entry.date = this.input.date;
-          if (entry.dir || !xmlFile.test(entry.name)) continue;
-          const problems = xmlProblems(await entry.async('string'));
-          if (problems.length > 0) this.malformed.push({ path: entry.name, problems });
+        constructor(input: PackageInput) {
+          const cover = input.cover
+            ? {
+                cover: new File([Buffer.from(input.cover.bytes)], input.cover.filename, {
+                  type: input.cover.mediaType,
+                }),
+              }
+            : {};
+          super(
+            {
+              ...input.options,
+              ...cover,
+              fonts: input.fonts.map((font) => ({ filename: font.filename, url: `imprint:${font.filename}` })),
+            },
+            // The content is set below, after the packager's HTML normalization, which would damage it.
+            input.chapters.map(({ xhtml: _xhtml, ...chapter }) => ({ ...chapter, content: '' })),
+          );
+          this.input = input;
+          this.content.forEach((chapter, index) => {
+            chapter.content = input.chapters[index]!.xhtml;
+          });
+          this.images = input.images.map((image) => {
+            const [, id, extension] = /^images\/(.+)\.([^.]+)$/.exec(image.href)!;
+            return { url: `imprint:${image.href}`, id: id!, extension: extension!, mediaType: image.mediaType };
+          });
         }
-        return this;
+
+        protected override async downloadAllFonts(): Promise<void> {
+          if (this.input.fonts.length === 0) return;
+          const folder = this.zip.folder('OEBPS')!.folder('fonts')!;
+          for (const font of this.input.fonts) folder.file(font.filename, font.bytes);
+        }
+
+        protected override async downloadAllImages(): Promise<void> {
+          if (this.input.images.length === 0) return;
+          const folder = this.zip.folder('OEBPS')!;
+          for (const image of this.input.images) folder.file(image.href, image.bytes);
+        }
+
+        override async render(): Promise<this> {
+          await super.render();
+          for (const entry of Object.values(this.zip.files)) {
+            entry.date = this.input.date;
+            if (entry.dir || !xmlFile.test(entry.name)) continue;
+            const problems = xmlProblems(await entry.async('string'));
+            if (problems.length > 0) this.malformed.push({ path: entry.name, problems });
+          }
+          return this;
+        }
       }
-    }
-    return ImprintEPub;
-  });
-  return packager;
-}
+      return ImprintEPub;
+    }),
+);
 
 /**
  * Package the EPUB: the zip container with `mimetype` first and stored, everything else deflated; and the files
