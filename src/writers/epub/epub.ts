@@ -235,6 +235,8 @@ function reportMalformed(
 
 /** Whether two texts give the same font subsets. */
 function sameCharacters(a: string, b: string): boolean {
+  // The usual case (page breaks add no text), without making two sets of a whole book's characters.
+  if (a === b) return true;
   const inA = fontCharacters(a);
   const inB = fontCharacters(b);
   return inA.size === inB.size && [...inA].every((character) => inB.has(character));

@@ -1,4 +1,5 @@
 import type { Chapter, Options } from 'epub-gen-memory';
+import type { generateAsync, JSZipGeneratorOptions } from 'jszip';
 import { onFirstUse } from '../../first-use.js';
 import { xmlProblems, type XmlProblem } from './well-formed.js';
 
@@ -104,6 +105,14 @@ export const loadPackager = onFirstUse(
           if (this.input.images.length === 0) return;
           const folder = this.zip.folder('OEBPS')!;
           for (const image of this.input.images) folder.file(image.href, image.bytes);
+        }
+
+        // Deflated at zlib's default level, not the packager's 9: the long report's book is 0.5 % larger and packed
+        // in half the time (244 → 119 ms).
+        override generateAsync<T extends NonNullable<JSZipGeneratorOptions['type']>>(
+          options: JSZipGeneratorOptions<T>,
+        ): ReturnType<typeof generateAsync<T>> {
+          return super.generateAsync({ ...options, compressionOptions: { level: 6 } });
         }
 
         override async render(): Promise<this> {
