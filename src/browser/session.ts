@@ -123,6 +123,10 @@ export const launchArgs: readonly string[] = [
   // request is made) goes to a proxy that is not there, loopback included: nothing leaves the browser.
   '--proxy-server=http://127.0.0.1:1',
   '--proxy-bypass-list=<-loopback>',
+  // Chromium starts a renderer at launch to preload its address bar's pop-ups (WebUI pages), which a headless
+  // browser never shows: on two cores that renderer's start competes with the launch and the page's load
+  // (decision 087). Puppeteer merges these with the features it disables itself.
+  '--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup',
 ];
 
 export class BrowserSession {
