@@ -33,11 +33,9 @@ await build({
   platform: 'node',
   target: 'node20',
   // Left to Node, from node_modules: the libraries that find files of their own beside their modules (WebAssembly,
-  // hyphenation patterns, fonts, a worker script, templates), which a bundle would move away from them; and
-  // Puppeteer, which loads its transports and its proxy support the same way.
+  // hyphenation patterns, fonts, a worker script, templates), which a bundle would move away from them. Puppeteer is
+  // bundled: its transports are loaded by dynamic imports that esbuild follows into chunks of their own.
   external: [
-    'puppeteer-core',
-    '@puppeteer/*',
     'harfbuzzjs',
     'wawoff2',
     'subset-font',
