@@ -44,6 +44,16 @@ describe('a paragraph too long to justify', () => {
   });
 });
 
+describe('a paragraph that is only inline code', () => {
+  it('is set ragged, without a warning, so a command that wraps keeps its spaces; code in prose is not', async () => {
+    const command = '`7z a -t{{7z|bzip2|gzip|lzip|tar|zip}} {{path/to/archive}} {{path/to/file_or_directory}}`';
+    const { html, messages } = await compiled(`# One\n\n${command}\n\nRun ${command} to pack it.\n`);
+    expect(html).toContain('<p class="ragged"><code>7z a -t');
+    expect(html).toContain('<p>Run <code>7z a -t');
+    expect(messages).toEqual([]);
+  });
+});
+
 describe('code in a document written right to left', () => {
   it('takes its direction from its own text (`echo $?` does not read `?$ echo`); left to right, none', async () => {
     const html = async (lang: string) => {

@@ -20,6 +20,8 @@ export interface RehypeImprintAlignOptions {
  * - a paragraph too long to justify is marked `ragged`: Chromium's time to lay out a justified paragraph grows
  *   with the square of its length (a paragraph of a megabyte took it minutes; ragged, seconds), so past a length
  *   where no prose goes (data pasted as one line) the print and HTML editions set it ragged-right (decision 079);
+ * - a paragraph that is only inline code (a command line, as in a README or a manual page) is marked `ragged`
+ *   too, without a warning: justified, a command that wraps has the spaces inside it stretched (`7z    a    -t…`);
  * - in a document written right to left, code (`code`, `pre`, `kbd`, `samp`) takes its direction from its own
  *   text (`dir="auto"`): `echo $?` in an Arabic paragraph otherwise reads `?$ echo`, as its closing marks take the
  *   paragraph's direction. (The attribute, not CSS: an EPUB's style sheets may not set `unicode-bidi`.)
@@ -32,7 +34,8 @@ const rehypeImprintAlign: Plugin<[RehypeImprintAlignOptions?], Root> = function 
       if (rightToLeft && code.has(node.tagName) && node.properties.dir === undefined) node.properties.dir = 'auto';
       if (node.tagName === 'p') {
         const length = textLength(node);
-        if (length > justifiedParagraph) {
+        if (onlyCode(node)) addClass(node, 'ragged');
+        else if (length > justifiedParagraph) {
           addClass(node, 'ragged');
           warn(
             file,
@@ -58,6 +61,12 @@ function addClass(node: Element, name: string): void {
   const existing = node.properties.className;
   const classes = Array.isArray(existing) ? existing.map(String) : typeof existing === 'string' ? [existing] : [];
   node.properties.className = [...classes, name];
+}
+
+/** Whether a paragraph holds one inline `code` element and nothing else but white space. */
+function onlyCode(paragraph: Element): boolean {
+  const content = paragraph.children.filter((child) => child.type !== 'text' || child.value.trim() !== '');
+  return content.length === 1 && content[0]!.type === 'element' && content[0]!.tagName === 'code';
 }
 
 /** The characters of an element's text (an iterative walk: a paragraph may hold many thousands of nodes). */
