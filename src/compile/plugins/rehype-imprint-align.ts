@@ -32,10 +32,10 @@ const rehypeImprintAlign: Plugin<[RehypeImprintAlignOptions?], Root> = function 
     const rightToLeft = file.data.metadata?.dir === 'rtl';
     visit(tree, 'element', (node) => {
       if (rightToLeft && code.has(node.tagName) && node.properties.dir === undefined) node.properties.dir = 'auto';
-      if (node.tagName === 'p') {
+      if (node.tagName === 'p' && onlyCode(node)) addClass(node, 'ragged');
+      else if (node.tagName === 'p') {
         const length = textLength(node);
-        if (onlyCode(node)) addClass(node, 'ragged');
-        else if (length > justifiedParagraph) {
+        if (length > justifiedParagraph) {
           addClass(node, 'ragged');
           warn(
             file,
