@@ -32,7 +32,7 @@ const stagingPrefix = '.imprint-staging-';
 /**
  * Only for the test that kills a build between two renames: with this set to
  * `first-rename`, a commit stops after moving in its first file, says so on
- * stderr and waits to be killed.
+ * stderr with the id of the process that paused, and waits to be killed.
  */
 export const pauseVariable = 'IMPRINT_TEST_PAUSE';
 
@@ -249,7 +249,7 @@ async function completeJournal(outDir: string, journal: Journal, pauseAllowed: b
 }
 
 async function pauseForTest(moved: string): Promise<never> {
-  process.stderr.write(`paused after moving in ${moved}\n`);
+  process.stderr.write(`paused after moving in ${moved} (process ${process.pid})\n`);
   return new Promise<never>(() => setInterval(() => undefined, 60_000));
 }
 

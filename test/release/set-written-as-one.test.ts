@@ -35,17 +35,31 @@ async function pausedBuild(manuscript: string, out: string) {
     },
   );
   let stderr = '';
+  let writer = 0;
   const exited = new Promise<number | null>((resolve) =>
     child.on('close', (code, signal) => resolve(signal ? null : code)),
   );
   await new Promise<void>((resolve, reject) => {
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
-      if (/^paused after moving in .*report\.html$/m.test(stderr)) resolve();
+      const said = /^paused after moving in .*report\.html \(process (\d+)\)$/m.exec(stderr);
+      if (said) {
+        writer = Number(said[1]);
+        resolve();
+      }
     });
     void exited.then(() => reject(new Error(`The build ended before it paused:\n${stderr}`)));
   });
-  return { child, exited };
+  /**
+   * Kill the build as a power cut would: the process that writes the set (the command's own, which the supervisor
+   * started) first, then the supervisor. Killed alone, either one would see the other end and complete the set
+   * itself, as it should; SIGKILL stops a process at once, and the writer is stopped before its supervisor dies.
+   */
+  const killAll = () => {
+    process.kill(writer, 'SIGKILL');
+    child.kill('SIGKILL');
+  };
+  return { child, exited, killAll };
 }
 
 const build = (manuscript: string, out: string) =>
@@ -59,7 +73,7 @@ describe('a set written as one', () => {
 
     await writeFile(manuscript, text('second'));
     const paused = await pausedBuild(manuscript, out);
-    paused.child.kill('SIGKILL');
+    paused.killAll();
     expect(await paused.exited).toBe(null);
     // Killed between two renames: the new HTML beside the old checksums, the rest staged, a journal saying so.
     expect(await readFile(path.join(out, 'report.html'), 'utf8')).toContain('second paragraph');
@@ -102,7 +116,7 @@ describe('a set written as one', () => {
           'wait for it to end, or stop it (a lock left by a build that is no longer running is removed by itself)\n',
       );
     } finally {
-      paused.child.kill('SIGKILL');
+      paused.killAll();
       await paused.exited;
     }
     // Its holder gone, the lock is taken over and the set completed.
