@@ -1,4 +1,4 @@
-import puppeteer, { type Browser, type Page, type Protocol } from 'puppeteer-core';
+import puppeteer, { type Browser, type BrowserContext, type Page, type Protocol } from 'puppeteer-core';
 import { EnvironmentError, locateBrowser, type LocatedBrowser } from './locate.js';
 import { ended, killProcessGroup } from './process-tree.js';
 import { browserEnvironment, makeProfileFolder, profileHolder, removeProfileFolder } from './profile.js';
@@ -141,6 +141,8 @@ export class BrowserSession {
     private readonly keepWarm: boolean,
     /** The profile folder of a browser imprint launched, removed when it is closed. */
     private readonly profile?: string,
+    /** The browser contexts this session made, whose pages alone it attaches to (connected sessions). */
+    private readonly contexts = new Set<BrowserContext>(),
   ) {
     // A browser imprint launched opens with one empty tab: the first page is made from it, which
     // saves making a context and a page (about 0.15 s of a cold build). Later pages, and every page
@@ -153,11 +155,17 @@ export class BrowserSession {
     const timeoutMs = options.timeoutMs ?? defaultBrowserTimeoutMs;
     if (options.wsEndpoint) {
       try {
+        const contexts = new Set<BrowserContext>();
         const browser = await puppeteer.connect({
           browserWSEndpoint: options.wsEndpoint,
           protocolTimeout: protocolTimeoutMs(timeoutMs),
+          // Attached to only the pages of the contexts this session makes. A DevTools client that leaves a page it
+          // attached to clears the page's emulated media, whoever set it: attached to every page of a shared
+          // browser, each build that ends would lay the pages of the builds beside it out for the screen again
+          // (decision 088).
+          targetFilter: (target) => target.type() === 'browser' || contexts.has(target.browserContext()),
         });
-        return new BrowserSession(browser, undefined, false, timeoutMs, options.keepWarm ?? false, undefined);
+        return new BrowserSession(browser, undefined, false, timeoutMs, options.keepWarm ?? false, undefined, contexts);
       } catch (cause) {
         throw new EnvironmentError(`Cannot connect to the browser at ${options.wsEndpoint}: ${messageOf(cause)}`);
       }
@@ -226,12 +234,15 @@ export class BrowserSession {
   private async preparePage(fromFirstTab = false): Promise<PreparedPage> {
     const tab = fromFirstTab ? (await this.browser.pages())[0] : undefined;
     const context = tab ? undefined : await this.browser.createBrowserContext();
+    if (context) this.contexts.add(context);
     // A browser that stopped answering never confirms the close: wait no longer than for a step (the session's
     // close kills the browser, and the page with it).
     const close = () =>
       guarded('closing', this.timeoutMs, async () => {
         await (context ? context.close() : tab?.close());
-      }).catch(() => undefined);
+      })
+        .catch(() => undefined)
+        .finally(() => context && this.contexts.delete(context));
     try {
       const page = tab ?? (await context!.newPage());
       // A page whose renderer crashes answers nothing more: fail at once rather than at the timeout.

@@ -1,15 +1,15 @@
 import path from 'node:path';
 import { toHtml } from 'hast-util-to-html';
 import type { Element, Root } from 'hast';
-import puppeteer, { type Browser } from 'puppeteer-core';
 import { visit } from 'unist-util-visit';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fontBytes } from '../../src/assets/font-files.js';
 import { fontFaceCss, fontFaces } from '../../src/assets/fonts.js';
 import { loadTextMetrics, measureText } from '../../src/assets/font-metrics.js';
 import { readManuscript } from '../../src/compile/read-manuscript.js';
 import { diskReader } from '../../src/compile/resources.js';
 import { compile } from '../../src/compile/pipeline.js';
+import { connectSharedBrowser, type SharedBrowser } from '../helpers/shared-browser.js';
 
 /**
  * The charts as Chromium sets them, in the shipped fonts: every label inside
@@ -17,12 +17,12 @@ import { compile } from '../../src/compile/pipeline.js';
  * (from the fonts' metrics, without a browser) close to the real ones.
  */
 const root = path.resolve(import.meta.dirname, '../..');
-let browser: Browser;
+let browser: SharedBrowser;
 let charts: Element[];
 
 beforeAll(async () => {
   await loadTextMetrics();
-  browser = await puppeteer.connect({ browserWSEndpoint: inject('browserWSEndpoint') });
+  browser = await connectSharedBrowser();
   const manuscript = path.join(root, 'manuscript/report.md');
   const file = await readManuscript(manuscript, diskReader);
   const doc = (await compile(file, { reader: diskReader, projectRoot: path.dirname(manuscript) }))!;

@@ -1,6 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import puppeteer from 'puppeteer-core';
 import path from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { build } from '../../src/api.js';
@@ -9,6 +8,7 @@ import { epubEntries, epubFiles } from '../helpers/epub.js';
 import { bookmarks, pageTexts, qpdfJson } from '../helpers/pdf.js';
 import { contentsEntries, contentsProblems } from '../helpers/print-checks.js';
 import { epubcheck, pdfFonts, pdfInfo, temporaryFolder } from '../helpers/tools.js';
+import { connectSharedBrowser } from '../helpers/shared-browser.js';
 
 /**
  * A template folder that brings its own face and page size (test/templates/house-style: `@font-face` to
@@ -99,7 +99,7 @@ describe('a template folder with its own font and page size', () => {
   it("charts: their text, measured in the template's chart face, stays inside each chart", async () => {
     const file = path.join(await temporaryFolder(), 'report.html');
     await writeFile(file, html);
-    const browser = await puppeteer.connect({ browserWSEndpoint: inject('browserWSEndpoint') });
+    const browser = await connectSharedBrowser();
     const page = await browser.newPage();
     try {
       await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../src/api.js';
 import { locateBrowser } from '../../src/browser/locate.js';
+import { BrowserSession } from '../../src/browser/session.js';
 import { imprint } from '../helpers/cli.js';
 import { copySeries, pdfinfoPages, seriesNames } from '../helpers/series.js';
 import { temporaryFolder } from '../helpers/tools.js';
@@ -88,6 +89,28 @@ describe('printing through an already running Chromium', () => {
       'built',
     ]);
     expect(await stillRunning()).toBe(true);
+  });
+
+  it('keeps a page laid out for print while other builds through the same browser come and go', async () => {
+    // A DevTools client that leaves a page clears the page's emulated media, whoever set it: a build that attached
+    // to the pages of the builds beside it would, as it ended, lay them out for the screen, and their notes and
+    // page numbers would be measured on the wrong layout.
+    const document = { html: '<!doctype html><html><head><title>A</title></head><body><p>A</p></body></html>' };
+    const first = await BrowserSession.open({ wsEndpoint: endpoint });
+    try {
+      const page = await first.openPage({ ...document, assets: new Map() });
+      const forPrint = () => page.evaluate<boolean>('checking the media', "matchMedia('print').matches");
+      expect(await forPrint()).toBe(true);
+      for (let other = 0; other < 2; other++) {
+        const second = await BrowserSession.open({ wsEndpoint: endpoint });
+        await (await second.openPage({ ...document, assets: new Map() })).close();
+        await second.close();
+        expect(await forPrint()).toBe(true);
+      }
+      await page.close();
+    } finally {
+      await first.close();
+    }
   });
 
   it('exits 2 with a clear message when nothing listens at the endpoint', async () => {

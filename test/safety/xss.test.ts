@@ -1,11 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import puppeteer, { type Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { build } from '../../src/api.js';
 import { decodeEntities, epubFiles } from '../helpers/epub.js';
 import { temporaryFolder } from '../helpers/tools.js';
+import { connectSharedBrowser, type SharedBrowser } from '../helpers/shared-browser.js';
 
 /**
  * No script runs and nothing is fetched, whatever raw HTML a manuscript holds:
@@ -21,12 +21,12 @@ const png = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
   'base64',
 );
-let browser: Browser;
+let browser: SharedBrowser;
 let vectors: string[];
 let manuscript: string;
 
 beforeAll(async () => {
-  browser = await puppeteer.connect({ browserWSEndpoint: inject('browserWSEndpoint') });
+  browser = await connectSharedBrowser();
   const list = await readFile(path.resolve(import.meta.dirname, 'inputs/xss/vectors.txt'), 'utf8');
   vectors = list
     .split('\n')
