@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { locateBrowser } from '../../src/browser/locate.js';
 import { ended } from '../../src/browser/process-tree.js';
 import { repositoryRoot } from '../helpers/cli.js';
-import { squash } from '../helpers/print-checks.js';
+import { squash } from '../helpers/text.js';
 import { pdfText, temporaryFolder } from '../helpers/tools.js';
 
 const bin = path.join(repositoryRoot, 'bin/imprint.js');

@@ -2,15 +2,13 @@ import type { Element } from 'hast';
 import { toString } from 'hast-util-to-string';
 import type { PageMap } from '../../src/document/page-map.js';
 import type { Bookmark, Word } from './pdf.js';
+import { squash } from './text.js';
 
 /**
  * Checks of a printed report made from the PDF's own text, words and
  * bookmarks. Each returns the problems it finds (empty when all is well), so a
  * failing test says where.
  */
-
-/** Text with whitespace, hyphens and soft hyphens removed: compares prose across line breaks and hyphenation. */
-export const squash = (text: string) => text.replace(/[\s\u00ad\u2010-]+/g, '');
 
 export interface ContentsEntry {
   title: string;

@@ -5,7 +5,8 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { build, type BuildResult } from '../../src/api.js';
 import { decodeEntities, epubFiles, packageDocument } from '../helpers/epub.js';
 import { bookmarks, destinations, links, pageTexts, qpdfJson } from '../helpers/pdf.js';
-import { contentsEntries, squash } from '../helpers/print-checks.js';
+import { contentsEntries } from '../helpers/print-checks.js';
+import { squash } from '../helpers/text.js';
 import { temporaryFolder } from '../helpers/tools.js';
 
 /**
