@@ -59,7 +59,7 @@ describe('code in a document written right to left', () => {
     const html = async (lang: string) => {
       const file = new VFile({
         path: '/project/report.md',
-        value: `---\ntitle: T\nauthor: A\nlang: ${lang}\n---\n\n# ا\n\n` + 'طباعة `echo $?`:\n\n```\necho $?\n```\n',
+        value: `---\ntitle: T\nauthor: A\nlang: ${lang}\n---\n\n# ا\n\nطباعة \`echo $?\`:\n\n\`\`\`\necho $?\n\`\`\`\n`,
       });
       return toHtml((await compile(file, { reader: diskReader, projectRoot: '/project' }))!.tree);
     };
