@@ -14,6 +14,8 @@ export interface FontFace {
   unicodeRange?: string;
   /** Absolute path of the WOFF2 file. */
   file: string;
+  /** The folder of the npm package the file comes from (a `@fontsource` package), when it comes from one. */
+  packageFolder?: string;
   /** A short stable name for the file in packages and URLs. */
   name: string;
   /** A Chinese, Japanese or Korean face, needed only by text in those scripts. */
@@ -106,12 +108,14 @@ function fontsource(
 ): FontFace {
   const base = pkg.replace('@fontsource/', '');
   const name = `${base}-${subset}-${weight}-${style}.woff2`;
+  const folder = packageDir(pkg);
   return {
     family,
     weight,
     style,
     unicodeRange: unicodeRange || undefined,
-    file: path.join(packageDir(pkg), 'files', name),
+    file: path.join(folder, 'files', name),
+    packageFolder: folder,
     name,
     cjk: cjkFamilies.has(family),
     math: family === families.math,

@@ -87,9 +87,9 @@ const shippedFontsDigest = onFirstUse(async (): Promise<string> => {
   const packages = new Map<string, Promise<string | undefined>>();
   const hash = createHash('sha256');
   for (const face of fontFaces()) {
-    const folder = path.dirname(path.dirname(face.file));
-    let identity = packages.get(folder);
-    if (!identity) packages.set(folder, (identity = packageIdentity(folder)));
+    const folder = face.packageFolder;
+    let identity = folder === undefined ? undefined : packages.get(folder);
+    if (folder !== undefined && !identity) packages.set(folder, (identity = packageIdentity(folder)));
     hash.update(`${face.name}\0${(await identity) ?? sha256(await fontBytes(face))}\0`);
   }
   return hash.digest('hex');
