@@ -14,8 +14,8 @@ const lap = (stage) => {
 const browser = await puppeteer.launch({
   executablePath,
   headless: true,
-  // The one launch flag of imprint's that only stops work a print never needs: without it Chromium starts a
-  // renderer for its address bar's pop-ups at launch (decision 087), and the floor would pay for that and imprint not.
+  // As imprint does (decision 087): without these features off, Chromium starts a renderer for its address bar's
+  // pop-ups at launch, and the floor would pay for work a print never needs and imprint does not do.
   args: [
     ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
     '--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup',
