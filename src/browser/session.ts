@@ -1,4 +1,4 @@
-import puppeteer, { type Browser, type BrowserContext, type Page, type Protocol } from 'puppeteer-core';
+import puppeteer, { type Browser, type BrowserContext, type Page, type Protocol, type Target } from 'puppeteer-core';
 import { EnvironmentError, locateBrowser, type LocatedBrowser } from './locate.js';
 import { ended, killProcessGroup } from './process-tree.js';
 import { browserEnvironment, makeProfileFolder, profileHolder, removeProfileFolder } from './profile.js';
@@ -129,6 +129,16 @@ export const launchArgs: readonly string[] = [
   '--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup',
 ];
 
+/**
+ * A connection's `targetFilter` that attaches to the browser and to the pages of these contexts alone (the
+ * contexts the connection makes, added as it makes them). A DevTools client that leaves a page it attached to
+ * clears the page's emulated media, whoever set it: attached to every page of a shared browser, each build that
+ * ends would lay the pages of the builds beside it out for the screen again (decision 088).
+ */
+export function inContexts(contexts: ReadonlySet<BrowserContext>): (target: Target) => boolean {
+  return (target) => target.type() === 'browser' || contexts.has(target.browserContext());
+}
+
 export class BrowserSession {
   /** The next page, being made while the caller does other work. */
   private spare: Promise<PreparedPage | undefined> | undefined;
@@ -159,11 +169,7 @@ export class BrowserSession {
         const browser = await puppeteer.connect({
           browserWSEndpoint: options.wsEndpoint,
           protocolTimeout: protocolTimeoutMs(timeoutMs),
-          // Attached to only the pages of the contexts this session makes. A DevTools client that leaves a page it
-          // attached to clears the page's emulated media, whoever set it: attached to every page of a shared
-          // browser, each build that ends would lay the pages of the builds beside it out for the screen again
-          // (decision 088).
-          targetFilter: (target) => target.type() === 'browser' || contexts.has(target.browserContext()),
+          targetFilter: inContexts(contexts),
         });
         return new BrowserSession(browser, undefined, false, timeoutMs, options.keepWarm ?? false, undefined, contexts);
       } catch (cause) {

@@ -1,5 +1,6 @@
 import puppeteer, { type BrowserContext, type Page } from 'puppeteer-core';
 import { inject } from 'vitest';
+import { inContexts } from '../../src/browser/session.js';
 
 export interface SharedBrowser {
   /** A page in this connection's own browser context. */
@@ -18,7 +19,7 @@ export async function connectSharedBrowser(): Promise<SharedBrowser> {
   const contexts = new Set<BrowserContext>();
   const browser = await puppeteer.connect({
     browserWSEndpoint: inject('browserWSEndpoint'),
-    targetFilter: (target) => target.type() === 'browser' || contexts.has(target.browserContext()),
+    targetFilter: inContexts(contexts),
   });
   const context = await browser.createBrowserContext();
   contexts.add(context);
