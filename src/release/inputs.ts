@@ -88,9 +88,9 @@ const shippedFontsDigest = onFirstUse(async (): Promise<string> => {
   const hash = createHash('sha256');
   for (const face of fontFaces()) {
     const folder = face.packageFolder;
-    let identity = folder === undefined ? undefined : packages.get(folder);
-    if (folder !== undefined && !identity) packages.set(folder, (identity = packageIdentity(folder)));
-    hash.update(`${face.name}\0${(await identity) ?? sha256(await fontBytes(face))}\0`);
+    if (folder !== undefined && !packages.has(folder)) packages.set(folder, packageIdentity(folder));
+    const identity = folder === undefined ? undefined : await packages.get(folder);
+    hash.update(`${face.name}\0${identity ?? sha256(await fontBytes(face))}\0`);
   }
   return hash.digest('hex');
 });
