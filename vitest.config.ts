@@ -27,7 +27,7 @@ const workers = 3;
 class FaultsBesideTheRest extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
-    const waiting = sorted.filter((file) => faults.includes(file.moduleId.slice(import.meta.dirname.length + 1)));
+    const waiting = sorted.filter((file) => file.project.name === 'faults');
     const working = sorted.filter((file) => !waiting.includes(file));
     const queue: TestSpecification[] = [];
     for (const [index, file] of working.entries()) {
