@@ -167,3 +167,24 @@ describe('the faces a document loads', () => {
     expect(lastAlias).toBeLessThan(firstText);
   });
 });
+
+describe('Chinese or Japanese in code, in a document that does not say its language', () => {
+  it('is drawn by the shipped Chinese face, as the text would be, not left to a face of the machine', async () => {
+    const dir = await temporaryFolder();
+    const file = path.join(dir, 'report.md');
+    // A command line with a Japanese placeholder, as in a manual page; no other Chinese or Japanese anywhere.
+    await writeFile(file, '# Archives\n\nTo compress: `7z a {{アーカイブ.7z}}`.\n');
+    const result = await build({
+      manuscripts: [file],
+      formats: ['pdf'],
+      write: false,
+      browser: { wsEndpoint: inject('browserWSEndpoint') },
+    });
+    expect(result.files.flatMap((each) => each.messages.map(String))).toEqual([]);
+    const fonts = (await pdfFonts(result.reports[0]!.editions[0]!.bytes)).map((font) => font.name);
+    expect(
+      fonts.some((name) => /^[A-Z]{6}\+NotoSerifSC/.test(name)),
+      fonts.join(', '),
+    ).toBe(true);
+  });
+});
