@@ -1,4 +1,5 @@
-import { inPage, type PrintPage } from '../../browser/session.js';
+import { inPage } from '../../browser/in-page.js';
+import type { PrintPage } from '../../browser/session.js';
 import {
   deferFiguresInPage,
   type DeferFiguresSettings,
