@@ -151,12 +151,17 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
 }
 
 /**
- * Launch (or connect to) Chromium. Puppeteer is loaded only here, and the
- * pipeline's modules load while the browser starts (see `build`).
+ * Launch (or connect to) Chromium. Its process is started first, by a module that loads nothing but Node's own;
+ * Puppeteer, loaded only here, then connects to it, and the pipeline's modules load while it starts (see `build`,
+ * decision 090).
  */
-async function openBrowser(options: BrowserOptions): Promise<BrowserSession> {
-  const { BrowserSession } = await import('./browser/session.js');
-  return BrowserSession.open(options);
+function openBrowser(options: BrowserOptions): Promise<BrowserSession> {
+  const started =
+    options.wsEndpoint || options.endpoint === true
+      ? undefined
+      : import('./browser/start.js').then((start) => start.startBrowser(options));
+  started?.catch(() => undefined);
+  return import('./browser/session.js').then(({ BrowserSession }) => BrowserSession.open(options, started));
 }
 
 export interface BuildResult {
@@ -249,9 +254,9 @@ async function buildInto(
   const unmapped = run.manuscripts.some((manuscript) => !recordedPageMaps.has(projectPath(run.projectDir, manuscript)));
   const needsLayout = run.formats.includes('pdf') || (run.formats.includes('epub') && unmapped);
   if (needsLayout && run.manuscripts.length > 0 && (!previous || force)) {
-    // Puppeteer first, on its own: the launch then begins before the other modules load.
-    await import('./browser/session.js');
+    // The browser's process first, then Puppeteer, on their own: both begin before the other modules load.
     void browser().catch(() => undefined);
+    await import('./browser/session.js');
   }
   // The pipeline, the editions' writers and their libraries load only now, while Chromium starts.
   const { runReport } = await import('./run/run-report.js');

@@ -1,14 +1,7 @@
-import { homedir } from 'node:os';
-import path from 'node:path';
 import { Browser, Cache } from '@puppeteer/browsers';
+import { puppeteerCacheDir } from './puppeteer-cache-dir.js';
 
-/**
- * Puppeteer's browser cache: `PUPPETEER_CACHE_DIR`, else `~/.cache/puppeteer`,
- * where `npx puppeteer browsers install chrome` puts a Chrome.
- */
-export function puppeteerCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.PUPPETEER_CACHE_DIR || path.join(homedir(), '.cache', 'puppeteer');
-}
+export { puppeteerCacheDir };
 
 /**
  * The newest Chrome in Puppeteer's cache (else its headless shell), if one was

@@ -1,10 +1,17 @@
-import puppeteer, { type Browser, type BrowserContext, type Page, type Protocol, type Target } from 'puppeteer-core';
-import { EnvironmentError, locateBrowser, type LocatedBrowser } from './locate.js';
+import type { Readable, Writable } from 'node:stream';
+import type { Browser, BrowserContext, Page, Protocol, Target } from 'puppeteer-core';
+// Puppeteer without its launcher: what connects to a browser and drives it. The launcher, with the library that
+// downloads and finds browsers, is loaded only to launch a browser with an endpoint or to connect to one by its
+// address (about 2 MB of code, 0.08 s of the main thread while Chromium starts; decision 090).
+import puppeteer from 'puppeteer-core/internal/puppeteer-core-browser.js';
+import { PipeTransport } from 'puppeteer-core/internal/node/PipeTransport.js';
+import { EnvironmentError, type LocatedBrowser } from './locate.js';
 import { ended, killProcessGroup } from './process-tree.js';
 import { browserEnvironment, makeProfileFolder, profileHolder, removeProfileFolder } from './profile.js';
-import { puppeteerCachedBrowser } from './puppeteer-cache.js';
+import { inPage } from './in-page.js';
+import { findBrowser, imprintDisabledFeatures, launchArgs, startBrowser, type StartedBrowser } from './start.js';
 
-/** The only module that talks to Chromium: launch or connect, print, close. */
+/** The only module that talks to Chromium: launch or connect, print, close (`start.ts` starts its process). */
 
 export interface BrowserOptions {
   /** `--browser PATH` */
@@ -106,29 +113,6 @@ const closeGraceMs = 5_000;
 /** The page's address: a name that never resolves, answered from memory. */
 export const documentOrigin = 'https://imprint.invalid';
 
-/** Flags for a quiet, offline, headless Chromium. */
-export const launchArgs: readonly string[] = [
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-default-apps',
-  '--disable-domain-reliability',
-  '--disable-sync',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--no-default-browser-check',
-  '--font-render-hinting=none',
-  '--disable-dev-shm-usage',
-  // Whatever gets past the page's request interception (a preconnect opens a socket before any
-  // request is made) goes to a proxy that is not there, loopback included: nothing leaves the browser.
-  '--proxy-server=http://127.0.0.1:1',
-  '--proxy-bypass-list=<-loopback>',
-  // Chromium starts a renderer at launch to preload its address bar's pop-ups (WebUI pages), which a headless
-  // browser never shows: on two cores that renderer's start competes with the launch and the page's load
-  // (decision 087). Puppeteer merges these with the features it disables itself.
-  '--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup',
-];
-
 /**
  * A connection's `targetFilter` that attaches to the browser and to the pages of these contexts alone (the
  * contexts the connection makes, added as it makes them). A DevTools client that leaves a page it attached to
@@ -153,6 +137,8 @@ export class BrowserSession {
     private readonly profile?: string,
     /** The browser contexts this session made, whose pages alone it attaches to (connected sessions). */
     private readonly contexts = new Set<BrowserContext>(),
+    /** The process of a browser imprint started and connected to over its pipe (see `start.ts`). */
+    private readonly started?: StartedBrowser,
   ) {
     // A browser imprint launched opens with one empty tab: the first page is made from it, which
     // saves making a context and a page (about 0.15 s of a cold build). Later pages, and every page
@@ -160,13 +146,20 @@ export class BrowserSession {
     this.spare = this.prepareSpare(owned);
   }
 
-  /** Launch a Chromium (or connect to a running one). Throws EnvironmentError when none can be had. */
-  static async open(options: BrowserOptions = {}): Promise<BrowserSession> {
+  /**
+   * Launch a Chromium (or connect to a running one). Throws EnvironmentError when none can be had. `started`: the
+   * browser `startBrowser` began to start with the same options, before this module was loaded (decision 090).
+   */
+  static async open(options: BrowserOptions = {}, started?: Promise<StartedBrowser>): Promise<BrowserSession> {
     const timeoutMs = options.timeoutMs ?? defaultBrowserTimeoutMs;
+    if (!options.wsEndpoint && options.endpoint !== true) {
+      return BrowserSession.overPipe(await (started ?? startBrowser(options)), timeoutMs, options.keepWarm ?? false);
+    }
     if (options.wsEndpoint) {
       try {
         const contexts = new Set<BrowserContext>();
-        const browser = await puppeteer.connect({
+        const { default: puppeteerNode } = await import('puppeteer-core');
+        const browser = await puppeteerNode.connect({
           browserWSEndpoint: options.wsEndpoint,
           protocolTimeout: protocolTimeoutMs(timeoutMs),
           targetFilter: inContexts(contexts),
@@ -176,22 +169,26 @@ export class BrowserSession {
         throw new EnvironmentError(`Cannot connect to the browser at ${options.wsEndpoint}: ${messageOf(cause)}`);
       }
     }
-    const located = locateBrowser({
-      executablePath: options.executablePath,
-      puppeteerPath: () => puppeteerCachedBrowser(),
-    });
+    const located = await findBrowser(options.executablePath);
     const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
     const profile = await makeProfileFolder();
     // Aborted, Puppeteer kills the browser's process group.
     const abort = new AbortController();
     try {
-      const launching = puppeteer.launch({
+      const { default: puppeteerNode } = await import('puppeteer-core');
+      const launching = puppeteerNode.launch({
         executablePath: located.executablePath,
         headless: true,
-        pipe: options.endpoint !== true,
+        // Launched by Puppeteer only to serve an endpoint; over a pipe, imprint starts the browser itself.
+        pipe: false,
         userDataDir: profile,
         env: browserEnvironment(profile),
-        args: [...launchArgs, ...(isRoot ? ['--no-sandbox'] : [])],
+        args: [
+          ...launchArgs,
+          ...(isRoot ? ['--no-sandbox'] : []),
+          // Puppeteer merges these with the features it turns off itself.
+          `--disable-features=${imprintDisabledFeatures.join(',')}`,
+        ],
         timeout: timeoutMs,
         // The launch as a whole, the pipe's handshake included, is bounded by `untilStarted`.
         protocolTimeout: protocolTimeoutMs(timeoutMs),
@@ -211,6 +208,68 @@ export class BrowserSession {
       throw new EnvironmentError(
         `Cannot start the browser at ${located.executablePath}: ${launchFailure(cause, timeoutMs)}`,
       );
+    }
+  }
+
+  /**
+   * Connect Puppeteer to a browser imprint started, over its DevTools pipe, and wait for its first tab, as
+   * Puppeteer's own launch does. Bounded: a browser that exits, or does not answer within the wait, is killed and
+   * its profile removed, and the error says why, with the last lines the browser wrote.
+   */
+  private static async overPipe(
+    started: StartedBrowser,
+    timeoutMs: number,
+    keepWarm: boolean,
+  ): Promise<BrowserSession> {
+    const transport = new PipeTransport(started.child.stdio[3] as Writable, started.child.stdio[4] as Readable);
+    let answered = false;
+    const connecting = (async () => {
+      // The same classes as the package's own entry gives (its types are declared apart, hence the cast).
+      const browser = (await puppeteer.connect({
+        transport,
+        protocolTimeout: protocolTimeoutMs(timeoutMs),
+      })) as unknown as Browser;
+      answered = true;
+      await browser.waitForTarget((target) => target.type() === 'page', { timeout: 0 });
+      return browser;
+    })();
+    connecting.catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const failed = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(
+          new Error(
+            `Timed out after ${timeoutMs} ms: the browser ${
+              answered ? 'did not finish starting' : 'did not answer on its DevTools pipe'
+            }`,
+          ),
+        );
+      }, timeoutMs);
+      void started.exited.then(({ spawnError }) => {
+        reject(
+          new Error(
+            spawnError?.message ??
+              (answered
+                ? 'the browser stopped (it crashed or was closed) while starting'
+                : 'the browser exited before it answered on its DevTools pipe'),
+          ),
+        );
+      });
+    });
+    failed.catch(() => undefined);
+    try {
+      const browser = await Promise.race([connecting, failed]);
+      return new BrowserSession(browser, started.located, true, timeoutMs, keepWarm, undefined, undefined, started);
+    } catch (cause) {
+      transport.close();
+      await started.stop();
+      const said = started.said().slice(-3);
+      throw new EnvironmentError(
+        `Cannot start the browser at ${started.located.executablePath}: ${messageOf(cause)}` +
+          (said.length > 0 ? `; the browser said: ${said.join(' / ')}` : ''),
+      );
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -351,6 +410,13 @@ export class BrowserSession {
     }
     // Ours: closing the browser closes every page, the one made ahead too.
     spare?.catch(() => undefined);
+    if (this.started) {
+      // Started over a pipe: nothing in it is worth a graceful close (the editions are made, its profile goes), so
+      // it is killed at once, which spares the build the browser's own shutdown (about 0.15 s).
+      await this.browser.disconnect().catch(() => undefined);
+      await this.started.stop();
+      return;
+    }
     const group = this.browser.process()?.pid;
     const kill = () => {
       if (group !== undefined) killProcessGroup(group);
@@ -376,7 +442,7 @@ export class BrowserSession {
 
   /** Process id of the browser imprint started (none when connected to a running one). */
   get pid(): number | undefined {
-    return this.owned ? this.browser.process()?.pid : undefined;
+    return this.owned ? (this.started?.child.pid ?? this.browser.process()?.pid) : undefined;
   }
 }
 
@@ -509,15 +575,6 @@ function crashOf(page: Page): Crash {
       }
     },
   };
-}
-
-/**
- * A function and its argument as a script for the page. Written out as source
- * with a stand-in for the name helper that some TypeScript loaders add, so the
- * function runs the same however imprint itself was loaded.
- */
-export function inPage<A>(fn: (argument: A) => unknown, argument: A): string {
-  return `(() => { const __name = (target) => target; return (${fn.toString()})(${JSON.stringify(argument)}); })()`;
 }
 
 /** The empty page a prepared page shows until its document comes. */

@@ -183,8 +183,10 @@ describe('with no usable browser', () => {
     const result = await buildWith(['--browser', exits]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`imprint: Cannot start the browser at ${exits}: `);
-    // Over a pipe, the browser's exit is seen as the end of the pipe: its code and its words are not kept.
-    expect(result.stderr).toContain('the browser exited before it answered on its DevTools pipe');
+    // imprint starts the browser itself and keeps the last lines it wrote on its error output (decision 090).
+    expect(result.stderr).toContain(
+      'the browser exited before it answered on its DevTools pipe; the browser said: exits.sh: cannot open the display',
+    );
     expect(result.stderr).not.toMatch(/^\s+at /m);
     expect(result.left).toEqual([]);
   });
