@@ -33,7 +33,11 @@ const remarkImprintMath: Plugin<[], Root> = function () {
   return async (tree, file) => {
     let formulas = false;
     visit(tree, (node) => {
-      formulas ||= node.type === 'inlineMath' || node.type === 'math' || (node.type === 'code' && node.lang === 'math');
+      // A dollar amount read as inline math is given back to the prose below: it needs no Temml.
+      formulas ||=
+        node.type === 'math' ||
+        (node.type === 'code' && node.lang === 'math') ||
+        (node.type === 'inlineMath' && isFormula(node, file));
     });
     const temml = formulas ? await loadTemml() : undefined;
     const prose = new Set<Paragraph>();
