@@ -42,6 +42,42 @@ export interface ShapedGlyph {
 
 /** Shape a line: per character the first face that has it (else the first face), in runs of one face. */
 export function shapeLine(hb: HarfBuzz, faces: readonly ShapingFace[], line: string): ShapedGlyph[] {
+  const glyphs: ShapedGlyph[] = [];
+  for (const { face, buffer } of shapedRuns(hb, faces, line)) {
+    for (const info of buffer.getGlyphInfosAndPositions()) {
+      glyphs.push({
+        face,
+        id: info.codepoint,
+        advance: info.xAdvance ?? 0,
+        dx: info.xOffset ?? 0,
+        dy: info.yOffset ?? 0,
+      });
+    }
+  }
+  return glyphs;
+}
+
+/**
+ * The glyphs' advances of a line shaped as `shapeLine` shapes it, each with its face, in the same order. Only the
+ * positions are read: HarfBuzz's glyph infos are objects with four properties defined one by one, which took most
+ * of the time of measuring a chart's labels (decision 090).
+ */
+function eachAdvance(
+  hb: HarfBuzz,
+  faces: readonly ShapingFace[],
+  line: string,
+  use: (advance: number, face: ShapingFace) => void,
+): void {
+  for (const { face, buffer } of shapedRuns(hb, faces, line)) {
+    for (const position of buffer.getGlyphPositions()) use(position.xAdvance ?? 0, face);
+  }
+}
+
+function* shapedRuns(
+  hb: HarfBuzz,
+  faces: readonly ShapingFace[],
+  line: string,
+): Generator<{ face: ShapingFace; buffer: InstanceType<HarfBuzz['Buffer']> }> {
   const faceOf = (character: string): ShapingFace | undefined => {
     const code = character.codePointAt(0)!;
     return faces.find(
@@ -55,7 +91,6 @@ export function shapeLine(hb: HarfBuzz, faces: readonly ShapingFace[], line: str
     if (last && last.face === face) last.text += character;
     else runs.push({ face, text: character });
   }
-  const glyphs: ShapedGlyph[] = [];
   for (const run of runs) {
     const face = run.face ?? faces[0];
     if (!face) continue;
@@ -63,17 +98,8 @@ export function shapeLine(hb: HarfBuzz, faces: readonly ShapingFace[], line: str
     buffer.addText(run.text);
     buffer.guessSegmentProperties();
     hb.shape(face.font, buffer);
-    for (const info of buffer.getGlyphInfosAndPositions()) {
-      glyphs.push({
-        face,
-        id: info.codepoint,
-        advance: info.xAdvance ?? 0,
-        dx: info.xOffset ?? 0,
-        dy: info.yOffset ?? 0,
-      });
-    }
+    yield { face, buffer };
   }
-  return glyphs;
 }
 
 /** How chart text is set: a size in the chart's user units, a weight and a style of the text face. */
@@ -165,7 +191,9 @@ function widthIn(faces: readonly ShapingFace[], text: string, style: TextStyle):
   let width = 0;
   let covered = '';
   const flush = () => {
-    for (const glyph of shapeLine(metrics.hb, faces, covered)) width += (glyph.advance / glyph.face.upem) * upem;
+    eachAdvance(metrics.hb, faces, covered, (advance, face) => {
+      width += (advance / face.upem) * upem;
+    });
     covered = '';
   };
   for (const character of text) {
