@@ -34,7 +34,9 @@ await build({
   target: 'node20',
   // Left to Node, from node_modules: the libraries that find files of their own beside their modules (WebAssembly,
   // hyphenation patterns, fonts, a worker script, templates), which a bundle would move away from them. Puppeteer is
-  // bundled: its transports are loaded by dynamic imports that esbuild follows into chunks of their own.
+  // bundled: its transports are loaded by dynamic imports that esbuild follows into chunks of their own. So is the
+  // EPUB's packager (its templates are modules): loaded from one chunk instead of 190 files of node_modules,
+  // in 0.12 s instead of 0.18 s (decision 090).
   external: [
     'harfbuzzjs',
     'wawoff2',
@@ -45,7 +47,6 @@ await build({
     '@citation-js/*',
     'citeproc',
     'sync-fetch',
-    'epub-gen-memory',
   ],
   banner: { js: requireInBundle },
   legalComments: 'eof',

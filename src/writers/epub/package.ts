@@ -65,7 +65,11 @@ const xmlFile = /\.(?:xhtml|opf|ncx|svg|xml)$/;
  */
 export const loadPackager = onFirstUse(
   (): Promise<Packager> =>
-    import('epub-gen-memory').then(({ EPub }) => {
+    import('epub-gen-memory').then((module) => {
+      // A CommonJS module: Node's loader and the test runner name its exports; the bundle's chunk exports only its
+      // exports object, as the default.
+      const exported = module as unknown as { EPub?: typeof module.EPub; default: { EPub?: typeof module.EPub } };
+      const EPub = (exported.EPub ?? exported.default.EPub)!;
       class ImprintEPub extends EPub {
         private readonly input: PackageInput;
         malformed: MalformedFile[] = [];
