@@ -126,6 +126,8 @@ export function inContexts(contexts: ReadonlySet<BrowserContext>): (target: Targ
 export class BrowserSession {
   /** The next page, being made while the caller does other work. */
   private spare: Promise<PreparedPage | undefined> | undefined;
+  /** A document waits for the page made ahead (`spare`): it goes to the document at once, not to an empty page. */
+  private spareWanted = false;
 
   private constructor(
     private readonly browser: Browser,
@@ -293,10 +295,11 @@ export class BrowserSession {
 
   /**
    * A page in a context of its own, JavaScript off, laid out for print, every
-   * request answered from memory, already showing an empty page of the
-   * document's origin (so its renderer process is up when the document comes).
+   * request answered from memory. Made `ahead` of need, it shows an empty page
+   * of the document's origin (so its renderer process is up when the document
+   * comes), unless a document is already waiting for it by then.
    */
-  private async preparePage(fromFirstTab = false): Promise<PreparedPage> {
+  private async preparePage(fromFirstTab = false, ahead = false): Promise<PreparedPage> {
     const tab = fromFirstTab ? (await this.browser.pages())[0] : undefined;
     const context = tab ? undefined : await this.browser.createBrowserContext();
     if (context) this.contexts.add(context);
@@ -317,7 +320,11 @@ export class BrowserSession {
       await crash.race(page.emulateMediaType('print'));
       const serving: PreparedPage['serving'] = {};
       await crash.race(serveFromMemory(page, serving));
-      await crash.race(page.goto(`${documentOrigin}/${blankPage}`, { waitUntil: 'load' }));
+      // Needed already, the empty page would only hold the document back: a cold build's first page is made while
+      // Chromium finishes starting, and the document is often ready first (decision 090).
+      if (ahead && !this.spareWanted) {
+        await crash.race(page.goto(`${documentOrigin}/${blankPage}`, { waitUntil: 'load' }));
+      }
       return { page, serving, close, crash };
     } catch (cause) {
       await close();
@@ -327,7 +334,7 @@ export class BrowserSession {
 
   /** Make the next page ahead; a failure here is met again, and reported, when a page is needed. */
   private prepareSpare(fromFirstTab = false): Promise<PreparedPage | undefined> {
-    const pending = this.preparePage(fromFirstTab).catch(() => undefined);
+    const pending = this.preparePage(fromFirstTab, true).catch(() => undefined);
     return pending;
   }
 
@@ -339,6 +346,7 @@ export class BrowserSession {
     // Kept warm, the page comes back when the build closes it (see `release`) and serves the next.
     const taken = this.spare;
     this.spare = undefined;
+    this.spareWanted = true;
     const spare = taken ? await taken : undefined;
     const { page, serving, close, crash } = spare ?? (await this.preparePage());
     const timeoutMs = stepTimeoutMs(this.timeoutMs, request.html.length);
