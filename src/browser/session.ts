@@ -216,7 +216,7 @@ export class BrowserSession {
   /**
    * Connect Puppeteer to a browser imprint started, over its DevTools pipe, and wait for its first tab, as
    * Puppeteer's own launch does. Bounded: a browser that exits, or does not answer within the wait, is killed and
-   * its profile removed, and the error says why, with the last lines the browser wrote.
+   * its profile removed, and the error says why (with the last lines it wrote, when it exited on its own).
    */
   private static async overPipe(
     started: StartedBrowser,
@@ -236,40 +236,44 @@ export class BrowserSession {
       return browser;
     })();
     connecting.catch(() => undefined);
+    // Why the start failed, once it has: the wait ran out, or the browser ended (by a signal: killed or crashed; or
+    // on its own: then what it last wrote says why).
     let timer: NodeJS.Timeout | undefined;
-    const failed = new Promise<never>((_, reject) => {
+    const failure = new Promise<string>((resolve) => {
       timer = setTimeout(() => {
-        reject(
-          new Error(
-            `Timed out after ${timeoutMs} ms: the browser ${
-              answered ? 'did not finish starting' : 'did not answer on its DevTools pipe'
-            }`,
-          ),
-        );
+        const step = answered ? 'did not finish starting' : 'did not answer on its DevTools pipe';
+        resolve(`Timed out after ${timeoutMs} ms: the browser ${step}`);
       }, timeoutMs);
-      void started.exited.then(({ spawnError }) => {
-        reject(
-          new Error(
-            spawnError?.message ??
-              (answered
-                ? 'the browser stopped (it crashed or was closed) while starting'
-                : 'the browser exited before it answered on its DevTools pipe'),
-          ),
-        );
+      void started.exited.then(async ({ spawnError }) => {
+        if (spawnError) resolve(spawnError.message);
+        else if (answered || started.child.signalCode !== null) {
+          resolve('the browser stopped (it crashed or was closed) while starting');
+        } else {
+          const said = (await started.said()).slice(-3);
+          resolve(withWords('the browser exited before it answered on its DevTools pipe', said));
+        }
       });
     });
-    failed.catch(() => undefined);
     try {
-      const browser = await Promise.race([connecting, failed]);
+      const browser = await Promise.race([
+        connecting,
+        failure.then((why) => {
+          throw new Error(why);
+        }),
+      ]);
       return new BrowserSession(browser, started.located, true, timeoutMs, keepWarm, undefined, undefined, started);
     } catch (cause) {
+      // The connection fails as the browser ends (its pipe closes): the browser's end says more. A connection that
+      // failed with the browser still running says why itself.
+      let bound: NodeJS.Timeout | undefined;
+      const why = await Promise.race([
+        failure,
+        new Promise<string>((resolve) => (bound = setTimeout(() => resolve(messageOf(cause)), 2_000))),
+      ]);
+      clearTimeout(bound);
       transport.close();
       await started.stop();
-      const said = started.said().slice(-3);
-      throw new EnvironmentError(
-        `Cannot start the browser at ${started.located.executablePath}: ${messageOf(cause)}` +
-          (said.length > 0 ? `; the browser said: ${said.join(' / ')}` : ''),
-      );
+      throw new EnvironmentError(`Cannot start the browser at ${started.located.executablePath}: ${why}`);
     } finally {
       clearTimeout(timer);
     }
@@ -772,6 +776,11 @@ function launchFailure(cause: unknown, timeoutMs: number): string {
     .filter(Boolean)
     .slice(-3);
   return said && said.length > 0 ? `${first}; the browser said: ${said.join(' / ')}` : first;
+}
+
+/** A reason, and the last lines the browser wrote on its error output when there are any. */
+function withWords(reason: string, said: readonly string[]): string {
+  return said.length > 0 ? `${reason}; the browser said: ${said.map((line) => line.trim()).join(' / ')}` : reason;
 }
 
 function messageOf(cause: unknown): string {

@@ -104,8 +104,11 @@ export interface StartedBrowser {
   child: ChildProcess;
   /** Settles when the process has exited (or could not be started), with why it could not start. */
   exited: Promise<{ spawnError?: Error }>;
-  /** The last lines it wrote on its error output. */
-  said: () => string[];
+  /**
+   * The last lines it wrote on its error output, once that output has ended (a process it started may hold the
+   * output open after it exits: then, what it wrote in the second after it exited).
+   */
+  said: () => Promise<string[]>;
   /** Kill it and every process it started, wait for it to end, and remove its profile. */
   stop: () => Promise<void>;
 }
@@ -178,5 +181,16 @@ export async function startBrowser(options: { executablePath?: string } = {}): P
     })();
     return stopping;
   };
-  return { located, profile, child, exited, said: () => [...lines, ...(partial.trim() ? [partial] : [])], stop };
+  const ended = new Promise<void>((resolve) => {
+    if (!child.stderr) resolve();
+    child.stderr?.once('close', resolve);
+  });
+  const said = async () => {
+    await exited;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([ended, new Promise((resolve) => (timer = setTimeout(resolve, 1_000)))]);
+    clearTimeout(timer);
+    return [...lines, ...(partial.trim() ? [partial] : [])];
+  };
+  return { located, profile, child, exited, said, stop };
 }

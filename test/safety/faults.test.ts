@@ -213,7 +213,7 @@ describe('when the browser hangs', () => {
     expect(result.code).toBe(2);
     // Stopped while it starts (a loaded machine compiles the manuscript for longer), or while it works.
     expect(result.stderr).toMatch(
-      /^imprint: (The browser did not answer within \d+ s while [a-z ]+ \(set a longer wait with --browser-timeout\)|Cannot start the browser at .+: Timed out after 3000 ms: the browser did not finish starting)$/m,
+      /^imprint: (The browser did not answer within \d+ s while [a-z ]+ \(set a longer wait with --browser-timeout\)|Cannot start the browser at .+: Timed out after 3000 ms: the browser did not (finish starting|answer on its DevTools pipe))$/m,
     );
     expect(result.stderr).not.toMatch(/^\s+at /m);
     expect(result.ms).toBeLessThan(45_000);
@@ -232,7 +232,7 @@ describe('when the browser hangs', () => {
     expect(result.code).toBe(2);
     // On a loaded machine the first renderer (the browser's own blank tab) can be stopped before the launch ends.
     expect(result.stderr).toMatch(
-      /^imprint: (The browser did not answer within \d+ s while loading the page \(set a longer wait with --browser-timeout\)|Cannot start the browser at .+: Timed out after 3000 ms: the browser did not finish starting)$/m,
+      /^imprint: (The browser did not answer within \d+ s while loading the page \(set a longer wait with --browser-timeout\)|Cannot start the browser at .+: Timed out after 3000 ms: the browser did not (finish starting|answer on its DevTools pipe))$/m,
     );
     expect(result.ms).toBeLessThan(45_000);
     // The browser ran (its renderers may be stopped before they name themselves in the process table).
@@ -275,7 +275,7 @@ describe('when the browser crashes', () => {
     expect(result.code).toBe(2);
     // A renderer killed while Puppeteer attaches to the browser's first page holds the launch until its wait ends.
     expect(result.stderr).toMatch(
-      /^imprint: (The browser (stopped \(it crashed or was closed\) (while [a-z ]+|before the page could be loaded)|did not answer within \d+ s while loading the page)|Cannot start the browser at .+: Timed out after \d+ ms: the browser did not finish starting)/m,
+      /^imprint: (The browser (stopped \(it crashed or was closed\) (while [a-z ]+|before the page could be loaded)|did not answer within \d+ s while loading the page)|Cannot start the browser at .+: Timed out after \d+ ms: the browser did not (finish starting|answer on its DevTools pipe))/m,
     );
     expect(result.stderr).not.toMatch(/^\s+at /m);
     expect(result.ms).toBeLessThan(45_000);
