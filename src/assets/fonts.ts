@@ -261,13 +261,26 @@ export function documentFaces(lang: string, text: string): FontFace[] {
   const own = all
     .filter((face) => !face.script && face.unicodeRange)
     .flatMap((face) => parseUnicodeRange(face.unicodeRange!));
-  const characters = [...new Set(text)]
-    .map((character) => character.codePointAt(0)!)
-    .filter((code) => code > 0x7f && !inRanges(own, code));
-  const uses = (range: string) => {
-    const ranges = parseUnicodeRange(range);
-    return characters.some((code) => inRanges(ranges, code));
-  };
+  const seen = new Set<number>();
+  for (let index = 0; index < text.length; index++) {
+    const code = text.codePointAt(index)!;
+    if (code > 0xffff) index++;
+    if (code > 0x7f) seen.add(code);
+  }
+  // Sorted, so that whether a face's ranges hold one of them is a search per range, not a look at every character
+  // for every range (a long report has thousands of characters, the CJK faces hundreds of ranges each).
+  const characters = [...seen].filter((code) => !inRanges(own, code)).sort((a, b) => a - b);
+  const uses = (range: string) =>
+    parsedRanges(range).some(([from, to]) => {
+      let low = 0;
+      let high = characters.length;
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        if (characters[middle]! < from) low = middle + 1;
+        else high = middle;
+      }
+      return low < characters.length && characters[low]! <= to;
+    });
   const scripts = new Set<Script>();
   if (needsCjk(text)) {
     // The text family's stack names the simplified Chinese face, and a `:lang(ja)` span may be anywhere.
@@ -287,6 +300,15 @@ export function documentFaces(lang: string, text: string): FontFace[] {
     aliases.push({ ...face, family: families.mono, weight: 400, style: 'normal', unicodeRange: range });
   }
   return [...aliases, ...all.filter((face) => !face.script || scripts.has(face.script))];
+}
+
+const parsed = new Map<string, Array<[number, number]>>();
+
+/** `parseUnicodeRange`, once per value: the shipped faces' ranges are read again by every build. */
+function parsedRanges(range: string): Array<[number, number]> {
+  let ranges = parsed.get(range);
+  if (!ranges) parsed.set(range, (ranges = parseUnicodeRange(range)));
+  return ranges;
 }
 
 /** The ranges of a CSS `unicode-range` value (`U+0000-00FF, U+0131`). */
