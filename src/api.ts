@@ -156,11 +156,10 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
  * decision 090).
  */
 function openBrowser(options: BrowserOptions): Promise<BrowserSession> {
-  const started =
-    options.wsEndpoint || options.endpoint === true
-      ? undefined
-      : import('./browser/start.js').then((start) => start.startBrowser(options));
-  started?.catch(() => undefined);
+  const started = import('./browser/start.js').then((start) =>
+    start.startsOverPipe(options) ? start.startBrowser(options) : undefined,
+  );
+  started.catch(() => undefined);
   return import('./browser/session.js').then(({ BrowserSession }) => BrowserSession.open(options, started));
 }
 

@@ -9,7 +9,14 @@ import { EnvironmentError, type LocatedBrowser } from './locate.js';
 import { ended, killProcessGroup } from './process-tree.js';
 import { browserEnvironment, makeProfileFolder, profileHolder, removeProfileFolder } from './profile.js';
 import { inPage } from './in-page.js';
-import { findBrowser, imprintDisabledFeatures, launchArgs, startBrowser, type StartedBrowser } from './start.js';
+import {
+  findBrowser,
+  imprintDisabledFeatures,
+  launchArgs,
+  startBrowser,
+  startsOverPipe,
+  type StartedBrowser,
+} from './start.js';
 
 /** The only module that talks to Chromium: launch or connect, print, close (`start.ts` starts its process). */
 
@@ -99,9 +106,8 @@ export function stepTimeoutMs(timeoutMs: number, bytes: number): number {
 /**
  * Puppeteer's bound on any one call to the browser. Each step is bounded by its own wait, which grows with the
  * document (`stepTimeoutMs`): measuring a megabyte-long paragraph is one call of minutes. So this is only a
- * backstop, far above any step's wait (and below the largest delay a timer takes). The launch is bounded by
- * `untilStarted`, not by this: Puppeteer bounds the pipe's handshake with it, and a wait that short would cut a
- * long document's one call short too.
+ * backstop, far above any step's wait (and below the largest delay a timer takes). The start is bounded by its own
+ * wait (`overPipe`, `untilStarted`), not by this: a wait that short would cut a long document's one call short too.
  */
 function protocolTimeoutMs(timeoutMs: number): number {
   return Math.min(timeoutMs * 100, 2 ** 31 - 1);
@@ -150,12 +156,17 @@ export class BrowserSession {
 
   /**
    * Launch a Chromium (or connect to a running one). Throws EnvironmentError when none can be had. `started`: the
-   * browser `startBrowser` began to start with the same options, before this module was loaded (decision 090).
+   * browser `startBrowser` began to start with the same options before this module was loaded, when it starts one
+   * (`startsOverPipe`; decision 090).
    */
-  static async open(options: BrowserOptions = {}, started?: Promise<StartedBrowser>): Promise<BrowserSession> {
+  static async open(
+    options: BrowserOptions = {},
+    started?: Promise<StartedBrowser | undefined>,
+  ): Promise<BrowserSession> {
     const timeoutMs = options.timeoutMs ?? defaultBrowserTimeoutMs;
-    if (!options.wsEndpoint && options.endpoint !== true) {
-      return BrowserSession.overPipe(await (started ?? startBrowser(options)), timeoutMs, options.keepWarm ?? false);
+    if (startsOverPipe(options)) {
+      const own = (await started) ?? (await startBrowser(options));
+      return BrowserSession.overPipe(own, timeoutMs, options.keepWarm ?? false);
     }
     if (options.wsEndpoint) {
       try {
@@ -192,7 +203,7 @@ export class BrowserSession {
           `--disable-features=${imprintDisabledFeatures.join(',')}`,
         ],
         timeout: timeoutMs,
-        // The launch as a whole, the pipe's handshake included, is bounded by `untilStarted`.
+        // The launch as a whole is bounded by `untilStarted`.
         protocolTimeout: protocolTimeoutMs(timeoutMs),
         handleSIGINT: false,
         handleSIGTERM: false,
@@ -207,9 +218,7 @@ export class BrowserSession {
     } catch (cause) {
       abort.abort();
       await removeProfileFolder(profile);
-      throw new EnvironmentError(
-        `Cannot start the browser at ${located.executablePath}: ${launchFailure(cause, timeoutMs)}`,
-      );
+      throw new EnvironmentError(`Cannot start the browser at ${located.executablePath}: ${launchFailure(cause)}`);
     }
   }
 
@@ -757,14 +766,7 @@ async function untilStarted(launching: Promise<Browser>, profile: string, timeou
  * on its error output, which say why ("cannot open display", a missing
  * library), without Puppeteer's troubleshooting link.
  */
-function launchFailure(cause: unknown, timeoutMs: number): string {
-  // Over a pipe, a browser that never answers, or exits first, fails its first command.
-  if (/Target\.setDiscoverTargets timed out/.test(messageOf(cause))) {
-    return `Timed out after ${timeoutMs} ms: the browser did not answer on its DevTools pipe`;
-  }
-  if (/Protocol error \(Target\.setDiscoverTargets\): Target closed/.test(messageOf(cause))) {
-    return 'the browser exited before it answered on its DevTools pipe';
-  }
+function launchFailure(cause: unknown): string {
   // Closed after its first answer, while Puppeteer attached to its targets.
   if (/Target closed/.test(messageOf(cause))) return 'the browser stopped (it crashed or was closed) while starting';
   const first = messageOf(cause).replace(/\s+/g, ' ').trim();
@@ -772,10 +774,8 @@ function launchFailure(cause: unknown, timeoutMs: number): string {
   const said = /\nstderr:\n([\s\S]*?)\n\s*(?:TROUBLESHOOTING|$)/
     .exec(full)?.[1]
     ?.split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean)
-    .slice(-3);
-  return said && said.length > 0 ? `${first}; the browser said: ${said.join(' / ')}` : first;
+    .filter((line) => line.trim());
+  return withWords(first, (said ?? []).slice(-3));
 }
 
 /** A reason, and the last lines the browser wrote on its error output when there are any. */

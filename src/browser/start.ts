@@ -95,6 +95,14 @@ export function chromiumArgs(profile: string, isRoot: boolean): string[] {
   ];
 }
 
+/**
+ * Whether imprint starts the browser itself, over a pipe: not when it connects to one by its address, nor when the
+ * browser must serve an endpoint others connect to (Puppeteer's launcher starts that one).
+ */
+export function startsOverPipe(options: { wsEndpoint?: string; endpoint?: boolean }): boolean {
+  return !options.wsEndpoint && options.endpoint !== true;
+}
+
 /** A Chromium imprint started, not yet connected to. */
 export interface StartedBrowser {
   located: LocatedBrowser;
