@@ -260,7 +260,7 @@ export function documentFaces(lang: string, text: string): FontFace[] {
   const all = fontFaces();
   const own = all
     .filter((face) => !face.script && face.unicodeRange)
-    .flatMap((face) => parseUnicodeRange(face.unicodeRange!));
+    .flatMap((face) => parsedRanges(face.unicodeRange!));
   const seen = new Set<number>();
   for (let index = 0; index < text.length; index++) {
     const code = text.codePointAt(index)!;

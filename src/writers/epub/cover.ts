@@ -10,7 +10,7 @@ import {
   type ShapingFace,
   shapingFace,
 } from '../../assets/font-metrics.js';
-import { inRanges, parseUnicodeRange, sfntOf } from './fonts.js';
+import { inRanges, loadSubsetter, parseUnicodeRange, sfntOf } from './fonts.js';
 
 /** How the cover template asks for a block of text. */
 export interface TextOptions {
@@ -127,9 +127,7 @@ class TextSetter {
           return ranges ? inRanges(ranges, code) : code > 0xff;
         });
         if (characters.length === 0) continue;
-        // Loaded here, not with the module: the subsetter brings the WOFF2 converters with it (about 0.06 s of
-        // loading), and a build without an EPUB never draws a cover.
-        const { default: subsetFont } = await import('subset-font');
+        const subsetFont = await loadSubsetter();
         const sfnt = await subsetFont(await sfntOf(face), characters.join(''), { targetFormat: 'sfnt' });
         loaded.push(shapingFace(hb, new Uint8Array(sfnt.buffer, sfnt.byteOffset, sfnt.byteLength), face.unicodeRange));
       }
