@@ -457,6 +457,37 @@ describe('the long report (about 100,000 words)', () => {
     });
   });
 
+  it('prints in the book theme too, each note at the foot of the page of its reference or the next', async () => {
+    // In this theme a note on page 38 once had no line of room left below its reference's page: the block of notes
+    // ran onto the next page, pushed that page's text one page further, and the walk followed it page after page
+    // until the browser's wait ran out. Now such a note begins at the foot of the next page.
+    const book = await build({
+      manuscripts: [manuscript],
+      formats: ['pdf'],
+      write: false,
+      theme: 'book',
+      browser: { wsEndpoint: inject('browserWSEndpoint') },
+    });
+    expect(book.files.flatMap((file) => file.messages.map(String))).toEqual([]);
+    const printed = book.reports[0]!.editions[0]!.bytes;
+    const json = await qpdfJson(printed);
+    const dests = destinations(json);
+    const all = links(json);
+    const notes = [...dests.keys()].filter((id) => id.startsWith('user-content-fn-'));
+    expect(notes.length).toBeGreaterThan(20);
+    const late: string[] = [];
+    for (const id of notes) {
+      const reference = all.find((link) => link.to === id);
+      const page = dests.get(id)!;
+      expect(reference, id).toBeDefined();
+      expect(page - reference!.page, id).toBeGreaterThanOrEqual(0);
+      expect(page - reference!.page, id).toBeLessThanOrEqual(1);
+      if (page > reference!.page) late.push(id);
+    }
+    // Only where the page had no room: most notes are on the page of their reference.
+    expect(late.length).toBeLessThan(notes.length / 10);
+  });
+
   it('has an EPUB page list that follows the print over hundreds of pages, notes and a long table', async () => {
     const { entries } = await checkPages(result, 'A Long Report');
     expect(entries.length).toBeGreaterThan(150);

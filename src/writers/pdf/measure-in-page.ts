@@ -1131,10 +1131,14 @@ export function placeNotesInPage(settings: PageNotesSettings, endPage?: (column:
         item.parentNode?.removeChild(item);
         item = following;
       }
+      // Not a line of the notes left on this page: the block only ends it (a rule over nothing could run onto the
+      // next page, and its break push that page's text, and the notes with it, one page further each time).
+      if (!/\S/.test(list.textContent ?? '')) real.replaceChildren();
     }
-    // Pushed down to the foot of the page.
+    // Pushed down to the foot of the page (from its bottom on this page: a box of it may stand on the next).
     const rects = drawn(real.getClientRects());
-    const bottom = rects.length > 0 ? rects[rects.length - 1]!.bottom : foot;
+    const onPage = rects.filter((rect) => columnOf(rect) === column);
+    const bottom = onPage.length > 0 ? Math.max(...onPage.map((rect) => rect.bottom)) : foot;
     if (rects.length > 0 && columnOf(rects[0]!) === column && bottom < foot - 1) {
       real.style.marginTop = `${parseFloat(getComputedStyle(real).marginTop) + (foot - bottom - 1)}px`;
     }
