@@ -261,7 +261,13 @@ export interface KeepLinesSettings extends ColumnSettings {
  *
  * Serialised into the page like `measureInPage`.
  */
-export function keepLinesInPage(settings: KeepLinesSettings): number {
+/** The part of the flow a correction of one page looks in (see `placeNotesInPage`): after one node, before another. */
+export interface KeepLinesWithin {
+  after: Node | null;
+  before: Node | null;
+}
+
+export function keepLinesInPage(settings: KeepLinesSettings, within?: KeepLinesWithin): number {
   const origin = document.body.getBoundingClientRect().left;
   const columnOf = (rect: DOMRect) => Math.max(0, Math.floor((rect.left - origin + 1) / settings.width));
   const body = document.querySelector(settings.bodySelector);
@@ -271,6 +277,25 @@ export function keepLinesInPage(settings: KeepLinesSettings): number {
   const nested = 'p, li, dt, dd, div, table, figure, ul, ol, dl, blockquote, pre, section';
   let asked = 0;
   let blocks = Array.from(body.querySelectorAll(lineBlocks));
+  if (within) {
+    // Only the blocks after `after` (not in it) and before `before` (not in it): the rest is not laid out.
+    const firstWhere = (test: (block: Element) => boolean) => {
+      let low = 0;
+      let high = blocks.length;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if (test(blocks[middle]!)) high = middle;
+        else low = middle + 1;
+      }
+      return low;
+    };
+    const { after, before } = within;
+    const start = after ? firstWhere((block) => (after.compareDocumentPosition(block) & 20) === 4) : 0;
+    const end = before
+      ? firstWhere((block) => block === before || (before.compareDocumentPosition(block) & 4) !== 0)
+      : blocks.length;
+    blocks = blocks.slice(start, Math.max(start, end));
+  }
   if (settings.column !== undefined) {
     // The blocks that begin in the column: a block begins no earlier than the one before it in document order
     // (one that is not drawn counts as beginning with it).
@@ -663,12 +688,18 @@ export interface PageNotesSettings extends ColumnSettings {
  * note: the end of the page is corrected there (`keepLinesInPage` for that
  * column), on the layout with the notes of every page before it, and the walk
  * goes on from the layout that leaves. A correction made before the notes were
- * placed would stand where the notes have since moved the text.
+ * placed would stand where the notes have since moved the text. The column is
+ * counted in the layout as it stands, where the pages set for good may have
+ * been taken out (see `pagesInView`), and `within` is the part of the flow laid
+ * out.
  *
  * Serialised into the page like `measureInPage`; `endPage` is passed in, not
  * taken from the module.
  */
-export function placeNotesInPage(settings: PageNotesSettings, endPage?: (column: number) => number): number {
+export function placeNotesInPage(
+  settings: PageNotesSettings,
+  endPage?: (column: number, within: KeepLinesWithin) => number,
+): number {
   const body = document.querySelector(settings.bodySelector);
   const section = body?.querySelector(settings.notesSelector);
   if (!body || !section) return 0;
@@ -676,7 +707,9 @@ export function placeNotesInPage(settings: PageNotesSettings, endPage?: (column:
   for (const note of section.querySelectorAll('li[id]')) notes.set(note.id, note);
   section.remove();
   const origin = document.body.getBoundingClientRect();
-  const columnOf = (rect: DOMRect) => Math.max(0, Math.floor((rect.left - origin.left + 1) / settings.width));
+  /** Columns of the pages taken out of the layout (see `pagesInView`): the walk counts columns from the first page. */
+  let base = 0;
+  const columnOf = (rect: DOMRect) => base + Math.max(0, Math.floor((rect.left - origin.left + 1) / settings.width));
   const foot = origin.top + settings.height;
   const range = document.createRange();
   const drawn = (rects: DOMRectList | DOMRect[]) =>
@@ -983,170 +1016,367 @@ export function placeNotesInPage(settings: PageNotesSettings, endPage?: (column:
     const rects = drawn(body.getClientRects());
     return rects.length === 0 ? 0 : columnOf(rects[rects.length - 1]!) + 1;
   };
-  for (let column = 0, rounds = 0; next < references.length || carried.length > 0; rounds++) {
-    if (rounds > 4 * references.length + 1000 && (!endPage || column > pagesSoFar()))
-      throw new Error(
-        `notes: no progress at page ${column + 1} (${next} of ${references.length}, ${carried.length} continued)`,
+  /** The column where the first content after an element is drawn (-1 when none is). */
+  const nextPageBegins = (element: Element) => {
+    for (let atom = nextAtom(element); atom; atom = nextAtom(atom)) {
+      const rects = rectsOf(atom);
+      if (rects.length > 0) return columnOf(rects[0]!);
+    }
+    return -1;
+  };
+  /** Fewest notes for which the walk lays out only the pages around it (see `pagesInView`). */
+  const fewestNotesInView = 24;
+  const view = pagesInView();
+  try {
+    for (let column = 0, rounds = 0; next < references.length || carried.length > 0; rounds++) {
+      view.ahead(column);
+      if (rounds > 4 * references.length + 1000 && (!endPage || column > pagesSoFar()))
+        throw new Error(
+          `notes: no progress at page ${column + 1} (${next} of ${references.length}, ${carried.length} continued)`,
+        );
+      // The references on this page whose notes are not set yet, each note by its first reference only: a note
+      // cited again on the page is already in the block (set twice, the one element would move to the later place).
+      const here: Element[] = [];
+      const cited = new Set<string>();
+      let index = next;
+      for (; index < references.length; index++) {
+        const reference = references[index]!;
+        if (seen.has(noteOf(reference))) continue;
+        if (view.beyond(reference)) break;
+        const at = columnOfNode(reference);
+        if (at > column) break;
+        if (cited.has(noteOf(reference))) continue;
+        cited.add(noteOf(reference));
+        here.push(reference);
+      }
+      if (here.length === 0 && carried.length === 0) {
+        // Nothing on this page: on to the page of the next reference (page by page when each page's end is
+        // corrected: a correction moves the text, and with it the next reference, to a later page).
+        while (next < references.length && seen.has(noteOf(references[next]!))) next++;
+        if (next >= references.length) {
+          endPage?.(column - base, view.bounds());
+          break;
+        }
+        if (endPage) {
+          endPage(column - base, view.bounds());
+          column++;
+        } else column = Math.max(column + 1, columnOfNode(references[next]!));
+        continue;
+      }
+      // The height of the notes of the first `count` references (after the notes continued from the page before).
+      // Each reference's line: its top, and its bottom (a line of the block it is in).
+      const lines = here.map((reference) => {
+        const top = Math.min(...rectsOf(reference).map((rect) => rect.top)) - 1;
+        const holder = reference.closest('p, li, td, th, dd, dt, figcaption, blockquote, div') ?? reference;
+        return { top, bottom: top + lineHeight(holder) };
+      });
+      // The height of the block with the notes continued from the page before and the first `count` of this
+      // page's, all read from one layout of the block with every note (each layout of the flow costs a page's worth).
+      const measuring = block([
+        ...carried.map((item) => item.cloneNode(true) as Element),
+        ...here.map((reference) => {
+          const note = notes.get(noteOf(reference))!.cloneNode(true) as Element;
+          note.setAttribute('value', numberOf(reference));
+          return note;
+        }),
+      ]);
+      measuring.style.cssText = `position: absolute; visibility: hidden; left: 0; top: 0; width: ${settings.width}px`;
+      body.append(measuring);
+      const blockStyle = getComputedStyle(measuring);
+      const blockTop = measuring.getBoundingClientRect().top;
+      const ends = Array.from(measuring.querySelectorAll(':scope > ol > li')).map(
+        (item) => item.getBoundingClientRect().bottom + parseFloat(getComputedStyle(item).marginBottom),
       );
-    // The references on this page whose notes are not set yet, each note by its first reference only: a note
-    // cited again on the page is already in the block (set twice, the one element would move to the later place).
-    const here: Element[] = [];
-    const cited = new Set<string>();
-    let index = next;
-    for (; index < references.length; index++) {
-      const reference = references[index]!;
-      if (seen.has(noteOf(reference))) continue;
-      const at = columnOfNode(reference);
-      if (at > column) break;
-      if (cited.has(noteOf(reference))) continue;
-      cited.add(noteOf(reference));
-      here.push(reference);
-    }
-    if (here.length === 0 && carried.length === 0) {
-      // Nothing on this page: on to the page of the next reference (page by page when each page's end is
-      // corrected: a correction moves the text, and with it the next reference, to a later page).
-      while (next < references.length && seen.has(noteOf(references[next]!))) next++;
-      if (next >= references.length) {
-        endPage?.(column);
-        break;
+      const closing = parseFloat(blockStyle.paddingBottom) + parseFloat(blockStyle.borderBottomWidth);
+      const opening = parseFloat(blockStyle.marginTop);
+      const noteLine = lineHeight(measuring);
+      measuring.remove();
+      const notesHeight = (count: number) => {
+        const last = carried.length + count - 1;
+        return last < 0 ? 0 : opening + ends[last]! - blockTop + closing;
+      };
+      // As many references as keep their notes whole on the page; the text ends above the line of the first
+      // reference left out, which goes to the next page with its note.
+      let count = here.length;
+      let limit = foot;
+      for (; count > 0; count--) {
+        limit = Math.min(foot - notesHeight(count), count < here.length ? lines[count]!.top + 1 : foot);
+        if (lines[count - 1]!.bottom <= limit + 0.5) break;
       }
-      if (endPage) {
-        endPage(column);
-        column++;
-      } else column = Math.max(column + 1, columnOfNode(references[next]!));
-      continue;
-    }
-    // The height of the notes of the first `count` references (after the notes continued from the page before).
-    // Each reference's line: its top, and its bottom (a line of the block it is in).
-    const lines = here.map((reference) => {
-      const top = Math.min(...rectsOf(reference).map((rect) => rect.top)) - 1;
-      const holder = reference.closest('p, li, td, th, dd, dt, figcaption, blockquote, div') ?? reference;
-      return { top, bottom: top + lineHeight(holder) };
-    });
-    // The height of the block with the notes continued from the page before and the first `count` of this
-    // page's, all read from one layout of the block with every note (each layout of the flow costs a page's worth).
-    const measuring = block([
-      ...carried.map((item) => item.cloneNode(true) as Element),
-      ...here.map((reference) => {
-        const note = notes.get(noteOf(reference))!.cloneNode(true) as Element;
-        note.setAttribute('value', numberOf(reference));
-        return note;
-      }),
-    ]);
-    measuring.style.cssText = `position: absolute; visibility: hidden; left: 0; top: 0; width: ${settings.width}px`;
-    body.append(measuring);
-    const blockStyle = getComputedStyle(measuring);
-    const blockTop = measuring.getBoundingClientRect().top;
-    const ends = Array.from(measuring.querySelectorAll(':scope > ol > li')).map(
-      (item) => item.getBoundingClientRect().bottom + parseFloat(getComputedStyle(item).marginBottom),
-    );
-    const closing = parseFloat(blockStyle.paddingBottom) + parseFloat(blockStyle.borderBottomWidth);
-    const opening = parseFloat(blockStyle.marginTop);
-    const noteLine = lineHeight(measuring);
-    measuring.remove();
-    const notesHeight = (count: number) => {
-      const last = carried.length + count - 1;
-      return last < 0 ? 0 : opening + ends[last]! - blockTop + closing;
-    };
-    // As many references as keep their notes whole on the page; the text ends above the line of the first
-    // reference left out, which goes to the next page with its note.
-    let count = here.length;
-    let limit = foot;
-    for (; count > 0; count--) {
-      limit = Math.min(foot - notesHeight(count), count < here.length ? lines[count]!.top + 1 : foot);
-      if (lines[count - 1]!.bottom <= limit + 0.5) break;
-    }
-    if (count === 0) {
-      limit = Math.min(foot - notesHeight(0), here.length > 0 ? lines[0]!.top + 1 : foot);
-      // Not even the first note fits whole below its reference: it begins here, below the text down to the
-      // next reference, and is continued on the next page; a reference too low for a few lines of its note
-      // goes to the next page.
-      const first = lines[0];
-      if (first) {
-        // The references on the first one's line go with it.
-        let same = 1;
-        while (same < here.length && lines[same]!.top < first.bottom - 1) same++;
-        const room = Math.min(notesHeight(same), notesHeight(0) + 4 * noteLine);
-        const end = Math.min(foot - room, same < here.length ? lines[same]!.top + 1 : foot);
-        // At the head of a page, the note begins there whatever room is left.
-        if (first.bottom <= end + 0.5 || first.top <= origin.top + (first.bottom - first.top) / 2) {
-          count = same;
-          limit = Math.max(end, first.bottom);
+      if (count === 0) {
+        limit = Math.min(foot - notesHeight(0), here.length > 0 ? lines[0]!.top + 1 : foot);
+        // Not even the first note fits whole below its reference: it begins here, below the text down to the
+        // next reference, and is continued on the next page; a reference too low for a few lines of its note
+        // goes to the next page.
+        const first = lines[0];
+        if (first) {
+          // The references on the first one's line go with it.
+          let same = 1;
+          while (same < here.length && lines[same]!.top < first.bottom - 1) same++;
+          const room = Math.min(notesHeight(same), notesHeight(0) + 4 * noteLine);
+          const end = Math.min(foot - room, same < here.length ? lines[same]!.top + 1 : foot);
+          // At the head of a page, the note begins there whatever room is left.
+          if (first.bottom <= end + 0.5 || first.top <= origin.top + (first.bottom - first.top) / 2) {
+            count = same;
+            limit = Math.max(end, first.bottom);
+          }
         }
       }
-    }
-    let chosen = here.slice(0, count);
-    const from: Node = chosen.length > 0 ? chosen[chosen.length - 1]! : (cursor ?? body);
-    const start: Node | null = chosen.length > 0 ? nextAtom(from) : from === body ? nextAtom(body) : from;
-    const point: { flow: Element; before: Node | null } = start
-      ? insertionPoint(start, chosen.length > 0 ? from : null, column, limit)
-      : { flow: flowOf(from), before: null };
-    // A reference in what went to the next page (a paragraph moved whole, a heading kept with it) goes with it.
-    const moved = (reference: Element) =>
-      point.before !== null &&
-      (point.before === reference ||
-        point.before.contains(reference) ||
-        (point.before.compareDocumentPosition(reference) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0);
-    chosen = chosen.filter((reference) => !moved(reference));
-    // The notes themselves, moved out of their section (their ids come with them).
-    const items = [
-      ...carried,
-      ...chosen.map((reference) => {
-        const note = notes.get(noteOf(reference))!;
-        note.setAttribute('value', numberOf(reference));
-        return note;
-      }),
-    ];
-    const real = block(items);
-    point.flow.insertBefore(real, point.before);
-    for (const reference of chosen) seen.add(noteOf(reference));
-    placed += chosen.length;
-    carried = [];
-    // A note too long for the room left is continued on the next page.
-    const overflow = (() => {
-      for (let atom = nextAtom(real.firstChild ?? real); atom && real.contains(atom); atom = nextAtom(atom)) {
-        const rects = rectsOf(atom);
-        if (rects.some((rect) => columnOf(rect) > column)) return atom;
-      }
-      return null;
-    })();
-    if (overflow) {
-      const list = real.querySelector('ol') ?? real;
-      let from: Node = overflow;
-      let offset = -1;
-      if (overflow.nodeType === 3) {
-        const rects = rectsOf(overflow);
-        if (columnOf(rects[0]!) === column) {
-          from = overflow;
-          offset = firstCharacter(overflow as Text, (box) => columnOf(box) > column);
+      let chosen = here.slice(0, count);
+      const from: Node = chosen.length > 0 ? chosen[chosen.length - 1]! : (cursor ?? body);
+      const start: Node | null = chosen.length > 0 ? nextAtom(from) : from === body ? nextAtom(body) : from;
+      const point: { flow: Element; before: Node | null } = start
+        ? insertionPoint(start, chosen.length > 0 ? from : null, column, limit)
+        : { flow: flowOf(from), before: null };
+      // A reference in what went to the next page (a paragraph moved whole, a heading kept with it) goes with it.
+      const moved = (reference: Element) =>
+        point.before !== null &&
+        (point.before === reference ||
+          point.before.contains(reference) ||
+          (point.before.compareDocumentPosition(reference) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0);
+      chosen = chosen.filter((reference) => !moved(reference));
+      // The notes themselves, moved out of their section (their ids come with them).
+      const items = [
+        ...carried,
+        ...chosen.map((reference) => {
+          const note = notes.get(noteOf(reference))!;
+          note.setAttribute('value', numberOf(reference));
+          return note;
+        }),
+      ];
+      const real = block(items);
+      point.flow.insertBefore(real, point.before);
+      for (const reference of chosen) seen.add(noteOf(reference));
+      placed += chosen.length;
+      carried = [];
+      // A note too long for the room left is continued on the next page.
+      const overflow = (() => {
+        for (let atom = nextAtom(real.firstChild ?? real); atom && real.contains(atom); atom = nextAtom(atom)) {
+          const rects = rectsOf(atom);
+          if (rects.some((rect) => columnOf(rect) > column)) return atom;
         }
+        return null;
+      })();
+      if (overflow) {
+        const list = real.querySelector('ol') ?? real;
+        let from: Node = overflow;
+        let offset = -1;
+        if (overflow.nodeType === 3) {
+          const rects = rectsOf(overflow);
+          if (columnOf(rects[0]!) === column) {
+            from = overflow;
+            offset = firstCharacter(overflow as Text, (box) => columnOf(box) > column);
+          }
+        }
+        const first =
+          offset > 0 && offset < (from as Text).data.length
+            ? split((from as Text).splitText(offset), list)
+            : split(from, list);
+        for (let item = first; item; ) {
+          const following: Node | null = item.nextSibling;
+          if (item.nodeType === 1) carried.push(item as Element);
+          item.parentNode?.removeChild(item);
+          item = following;
+        }
+        // Not a line of the notes left on this page: the block only ends it (a rule over nothing could run onto
+        // the next page, and its break push that page's text, and the notes with it, one page further each time).
+        if (!/\S/.test(list.textContent ?? '')) real.replaceChildren();
       }
-      const first =
-        offset > 0 && offset < (from as Text).data.length
-          ? split((from as Text).splitText(offset), list)
-          : split(from, list);
-      for (let item = first; item; ) {
-        const following: Node | null = item.nextSibling;
-        if (item.nodeType === 1) carried.push(item as Element);
-        item.parentNode?.removeChild(item);
-        item = following;
+      // Pushed down to the foot of the page (from its bottom on this page: a box of it may stand on the next).
+      const rects = drawn(real.getClientRects());
+      const onPage = rects.filter((rect) => columnOf(rect) === column);
+      const bottom = onPage.length > 0 ? Math.max(...onPage.map((rect) => rect.bottom)) : foot;
+      if (rects.length > 0 && columnOf(rects[0]!) === column && bottom < foot - 1) {
+        real.style.marginTop = `${parseFloat(getComputedStyle(real).marginTop) + (foot - bottom - 1)}px`;
       }
-      // Not a line of the notes left on this page: the block only ends it (a rule over nothing could run onto the
-      // next page, and its break push that page's text, and the notes with it, one page further each time).
-      if (!/\S/.test(list.textContent ?? '')) real.replaceChildren();
+      cursor = point.before ?? real.nextSibling;
+      next = index;
+      if (chosen.length < here.length) next = references.indexOf(here[chosen.length]!);
+      endPage?.(column - base, view.bounds());
+      // The page is set for good: a block of notes ends it with a forced break, so the walk lays out the pages
+      // after it only. Not after an empty block: the browser may not honour its break (one right after another
+      // break, with nothing between them, is dropped), so what follows could lay out otherwise without it.
+      const blockRects = drawn(real.getClientRects());
+      const endsPage =
+        items.length > 0 &&
+        blockRects.some((rect) => rect.height > 0) &&
+        blockRects.every((rect) => columnOf(rect) === column);
+      if (endsPage && nextPageBegins(real) === column + 1 && view.through(real)) base = column + 1;
+      column++;
     }
-    // Pushed down to the foot of the page (from its bottom on this page: a box of it may stand on the next).
-    const rects = drawn(real.getClientRects());
-    const onPage = rects.filter((rect) => columnOf(rect) === column);
-    const bottom = onPage.length > 0 ? Math.max(...onPage.map((rect) => rect.bottom)) : foot;
-    if (rects.length > 0 && columnOf(rects[0]!) === column && bottom < foot - 1) {
-      real.style.marginTop = `${parseFloat(getComputedStyle(real).marginTop) + (foot - bottom - 1)}px`;
-    }
-    cursor = point.before ?? real.nextSibling;
-    next = index;
-    if (chosen.length < here.length) next = references.indexOf(here[chosen.length]!);
-    endPage?.(column);
-    column++;
+    return placed;
+  } finally {
+    view.restore();
   }
-  return placed;
+
+  /**
+   * The part of the flow the walk lays out. Each change the walk makes (a block of notes, a split) has Chromium
+   * lay the flow out again from the first page to the last, so a walk over every page would grow with the square
+   * of the pages; instead it lays out a few pages around the one it sets:
+   *
+   * - `through` takes the pages set for good out of the layout. A block of notes ends its page with a forced
+   *   break, so what follows it lays out the same without what comes before it: everything up to the block, and
+   *   the block itself, is hidden (`display: none`).
+   * - The blocks of the flow past a few pages ahead of the walk are hidden too, and shown again as the walk comes
+   *   near them (`ahead`): a page's layout depends on what comes before it, not on what comes pages after it.
+   *   `beyond` tells whether a node is in that hidden part, and `bounds` is the part shown.
+   * - `restore` shows it all again, as it was.
+   *
+   * It takes nothing out where that could move what stays: where a flow element that holds the block of notes
+   * draws something at its top (a margin, border or padding, or a box that is not a block), where text stands
+   * between the flow's blocks, or where a style sheet counts with a counter whose count would pass from a hidden
+   * element to a shown one.
+   */
+  function pagesInView() {
+    type Styled = Element & ElementCSSInlineStyle;
+    const hidden: Array<[Styled, string | null]> = [];
+    const taken = new Set<Node>();
+    // Showing the hidden part again at the end costs its style and layout once more (about as much as setting a
+    // dozen pages' notes saves on a long flow): worth it with many notes only.
+    const allowed = references.length >= fewestNotesInView && countersStayInside();
+    const hide = (element: Styled) => {
+      const style = element.getAttribute('style');
+      element.style.setProperty('display', 'none', 'important');
+      return style;
+    };
+    const show = (element: Styled, style: string | null) => {
+      if (style === null) element.removeAttribute('style');
+      else element.setAttribute('style', style);
+    };
+    // The blocks of the flow (the children of its flow elements that are not flow elements), in document order;
+    // those from `frontier` on are hidden.
+    const units: Styled[] = [];
+    let whole = allowed;
+    const collect = (flow: Element) => {
+      for (const child of Array.from(flow.childNodes)) {
+        if (child.nodeType === 3 && /\S/.test((child as Text).data)) whole = false;
+        if (child.nodeType !== 1) continue;
+        if (flowTags.has((child as Element).tagName)) collect(child as Element);
+        else if ('style' in child) units.push(child as Styled);
+        else whole = false;
+      }
+    };
+    if (allowed && body) collect(body);
+    const unitStyles: Array<string | null> = [];
+    /** Pages the shown part reaches past the page the walk sets. */
+    const pagesAhead = 3;
+    let frontier = units.length;
+    if (whole) {
+      frontier = Math.min(units.length, 64);
+      for (let index = frontier; index < units.length; index++) unitStyles[index] = hide(units[index]!);
+    }
+    let last: Element | null = null;
+    return {
+      through(element: Element): boolean {
+        if (!allowed) return false;
+        const more: Styled[] = [];
+        for (let node: Node = element, first = true; node !== document.body; first = false) {
+          const parent = node.parentElement;
+          if (!parent) return false;
+          if (parent !== document.body) {
+            const style = getComputedStyle(parent);
+            const top = [style.marginTop, style.borderTopWidth, style.paddingTop].some(
+              (value) => parseFloat(value) !== 0,
+            );
+            if (style.display !== 'block' || top) return false;
+          }
+          for (
+            let sibling: Node | null = first ? node : node.previousSibling;
+            sibling;
+            sibling = sibling.previousSibling
+          ) {
+            if (taken.has(sibling)) break;
+            if (sibling.nodeType === 3 && /\S/.test((sibling as Text).data)) return false;
+            if (sibling.nodeType !== 1) continue;
+            if (!('style' in sibling)) return false;
+            more.push(sibling as Styled);
+          }
+          node = parent;
+        }
+        for (const element of more) {
+          hidden.push([element, hide(element)]);
+          taken.add(element);
+        }
+        last = element;
+        return true;
+      },
+      ahead(column: number) {
+        for (let step = 32; frontier < units.length; step *= 2) {
+          let reached = -1;
+          for (let index = frontier - 1; index >= 0 && reached < 0; index--) {
+            const rects = drawn(units[index]!.getClientRects());
+            if (rects.length > 0) reached = columnOf(rects[rects.length - 1]!);
+            if (taken.has(units[index]!)) break;
+          }
+          if (reached >= column + pagesAhead) return;
+          const to = Math.min(units.length, frontier + step);
+          for (; frontier < to; frontier++) show(units[frontier]!, unitStyles[frontier]!);
+        }
+      },
+      beyond(node: Node): boolean {
+        const first = units[frontier];
+        return first !== undefined && (first === node || (first.compareDocumentPosition(node) & 4) !== 0);
+      },
+      bounds(): { after: Node | null; before: Node | null } {
+        return { after: last, before: units[frontier] ?? null };
+      },
+      restore() {
+        for (; frontier < units.length; frontier++) show(units[frontier]!, unitStyles[frontier]!);
+        for (const [element, style] of hidden.reverse()) show(element, style);
+        hidden.length = 0;
+      },
+    };
+  }
+
+  /**
+   * Whether every counter the style sheets step (`counter-increment`, `counter-set`) is stepped only inside an
+   * element that resets it and that is not a flow element (the numbered lines of a code block): a count that
+   * runs across the flow (headings numbered by the style sheet) would change where elements before it are hidden.
+   */
+  function countersStayInside(): boolean {
+    const stepped = new Map<string, string[]>();
+    const reset = new Map<string, string[]>();
+    const names = (value: string) =>
+      value
+        .split(/\s+/)
+        .filter(
+          (name) => /^-?[a-z_]/i.test(name) && !['none', 'list-item', 'inherit', 'initial', 'unset'].includes(name),
+        );
+    const add = (map: Map<string, string[]>, value: string, selector: string) => {
+      for (const name of names(value)) map.set(name, [...(map.get(name) ?? []), selector]);
+    };
+    const visit = (rules: CSSRuleList) => {
+      for (const rule of Array.from(rules)) {
+        if (rule instanceof CSSStyleRule) {
+          const selector = rule.selectorText.replace(/::?(before|after|marker)\b/gi, '') || '*';
+          add(stepped, rule.style.getPropertyValue('counter-increment'), selector);
+          add(stepped, rule.style.getPropertyValue('counter-set'), selector);
+          add(reset, rule.style.getPropertyValue('counter-reset'), selector);
+          if (rule.cssRules.length > 0) return false;
+        } else if (
+          rule instanceof CSSMediaRule ||
+          rule instanceof CSSSupportsRule ||
+          rule instanceof CSSLayerBlockRule
+        ) {
+          if (visit(rule.cssRules) === false) return false;
+        }
+      }
+      return true;
+    };
+    try {
+      for (const sheet of Array.from(document.styleSheets)) if (!visit(sheet.cssRules)) return false;
+      if (document.querySelector('[style*="counter"]')) return false;
+      for (const [name, selectors] of stepped) {
+        const resets = reset.get(name)?.join(', ');
+        for (const element of document.querySelectorAll(selectors.join(', '))) {
+          const holder = resets ? element.closest(resets) : null;
+          if (!holder || flowTags.has(holder.tagName) || holder === document.documentElement) return false;
+        }
+      }
+      return true;
+    } catch {
+      // A sheet whose rules cannot be read, or a selector this test cannot use: nothing is taken out.
+      return false;
+    }
+  }
 }

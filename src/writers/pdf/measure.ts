@@ -120,7 +120,7 @@ export function placeNotes(
   keepLines?: KeepLinesSettings,
 ): Promise<number> {
   const endPage = keepLines
-    ? `(column) => (${keepLinesInPage.toString()})({ ...${JSON.stringify(keepLines)}, column })`
+    ? `(column, within) => (${keepLinesInPage.toString()})({ ...${JSON.stringify(keepLines)}, column }, within)`
     : 'undefined';
   const script =
     `(() => { const __name = (target) => target; ` +
