@@ -277,22 +277,23 @@ export function keepLinesInPage(settings: KeepLinesSettings, within?: KeepLinesW
   const nested = 'p, li, dt, dd, div, table, figure, ul, ol, dl, blockquote, pre, section';
   let asked = 0;
   let blocks = Array.from(body.querySelectorAll(lineBlocks));
+  /** The first index of `blocks` from which `test` holds (it holds of every block after one it holds of). */
+  const firstWhere = (test: (index: number) => boolean) => {
+    let low = 0;
+    let high = blocks.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (test(middle)) high = middle;
+      else low = middle + 1;
+    }
+    return low;
+  };
   if (within) {
     // Only the blocks after `after` (not in it) and before `before` (not in it): the rest is not laid out.
-    const firstWhere = (test: (block: Element) => boolean) => {
-      let low = 0;
-      let high = blocks.length;
-      while (low < high) {
-        const middle = (low + high) >> 1;
-        if (test(blocks[middle]!)) high = middle;
-        else low = middle + 1;
-      }
-      return low;
-    };
     const { after, before } = within;
-    const start = after ? firstWhere((block) => (after.compareDocumentPosition(block) & 20) === 4) : 0;
+    const start = after ? firstWhere((index) => (after.compareDocumentPosition(blocks[index]!) & 20) === 4) : 0;
     const end = before
-      ? firstWhere((block) => block === before || (before.compareDocumentPosition(block) & 4) !== 0)
+      ? firstWhere((index) => blocks[index] === before || (before.compareDocumentPosition(blocks[index]!) & 4) !== 0)
       : blocks.length;
     blocks = blocks.slice(start, Math.max(start, end));
   }
@@ -306,13 +307,7 @@ export function keepLinesInPage(settings: KeepLinesSettings, within?: KeepLinesW
       }
       return -1;
     };
-    let low = 0;
-    let high = blocks.length;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (firstColumn(middle) >= column) high = middle;
-      else low = middle + 1;
-    }
+    const low = firstWhere((index) => firstColumn(index) >= column);
     let end = low;
     while (end < blocks.length && firstColumn(end) <= column) end++;
     blocks = blocks.slice(low, end);
@@ -1239,6 +1234,8 @@ export function placeNotesInPage(
       element.style.setProperty('display', 'none', 'important');
       return style;
     };
+    /** Text that is not blank, standing between the flow's blocks: it cannot be hidden on its own. */
+    const isText = (node: Node) => node.nodeType === 3 && /\S/.test((node as Text).data);
     const show = (element: Styled, style: string | null) => {
       if (style === null) element.removeAttribute('style');
       else element.setAttribute('style', style);
@@ -1249,7 +1246,7 @@ export function placeNotesInPage(
     let whole = allowed;
     const collect = (flow: Element) => {
       for (const child of Array.from(flow.childNodes)) {
-        if (child.nodeType === 3 && /\S/.test((child as Text).data)) whole = false;
+        if (isText(child)) whole = false;
         if (child.nodeType !== 1) continue;
         if (flowTags.has((child as Element).tagName)) collect(child as Element);
         else if ('style' in child) units.push(child as Styled);
@@ -1286,7 +1283,7 @@ export function placeNotesInPage(
             sibling = sibling.previousSibling
           ) {
             if (taken.has(sibling)) break;
-            if (sibling.nodeType === 3 && /\S/.test((sibling as Text).data)) return false;
+            if (isText(sibling)) return false;
             if (sibling.nodeType !== 1) continue;
             if (!('style' in sibling)) return false;
             more.push(sibling as Styled);
