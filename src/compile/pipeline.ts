@@ -4,19 +4,15 @@ import type { TextDirective } from 'mdast-util-directive';
 import type { State } from 'mdast-util-to-hast';
 import { toString } from 'hast-util-to-string';
 import type { Root as MdastRoot } from 'mdast';
-import remarkDirective from 'remark-directive';
-import remarkFrontmatter from 'remark-frontmatter';
-import { defListHastHandlers, remarkDefinitionList } from 'remark-definition-list';
-import remarkGfm from 'remark-gfm';
-import remarkMath from 'remark-math';
-import remarkParse from 'remark-parse';
+import { defListHastHandlers } from 'remark-definition-list';
 import remarkRehype from 'remark-rehype';
 import rehypeRaw from 'rehype-raw';
-import { type Processor, unified } from 'unified';
+import type { Processor } from 'unified';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import type { FrontMatterOverrides } from './front-matter.js';
 import { createTableLoader } from './load-table.js';
+import { markdownParser } from './markdown-parser.js';
 import { pandocFences } from './pandoc-fences.js';
 import { defaultLimits, type Limits, withinBlockLimit, withinSourceLimits } from './limits.js';
 import { resolveImages } from './images.js';
@@ -91,14 +87,7 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
   // step before remark-rehype sets them), and read by remark-rehype when it runs (its options are read then).
   let words = labelsFor('en');
 
-  const processor = unified()
-    .use(remarkParse)
-    .use(remarkFrontmatter, ['yaml', 'toml'])
-    .use(remarkGfm)
-    .use(remarkDefinitionList)
-    // Single dollars are math only when they hug their formula (`$x$`), so "$5 and $10" stays prose.
-    .use(remarkMath)
-    .use(remarkDirective)
+  const processor = markdownParser()
     .use(remarkImprintInclude, {
       reader: options.reader,
       projectRoot: options.projectRoot,

@@ -1,16 +1,12 @@
 import path from 'node:path';
 import type { Image, Nodes, Root, RootContent } from 'mdast';
 import type { LeafDirective } from 'mdast-util-directive';
-import remarkDirective from 'remark-directive';
-import remarkFrontmatter from 'remark-frontmatter';
-import { remarkDefinitionList } from 'remark-definition-list';
-import remarkGfm from 'remark-gfm';
-import remarkParse from 'remark-parse';
-import { unified, type Plugin } from 'unified';
+import type { Plugin } from 'unified';
 import { visit } from 'unist-util-visit';
 import type { Position } from 'unist';
 import { error } from '../../diagnostics/report.js';
 import { defaultLimits, withinSourceLimits, type Limits } from '../limits.js';
+import { markdownParser } from '../markdown-parser.js';
 import { pandocFences } from '../pandoc-fences.js';
 import { decodeText } from '../read-manuscript.js';
 import { locateResource, readInProject, type ResourceReader } from '../resources.js';
@@ -33,12 +29,7 @@ export interface RemarkImprintIncludeOptions {
  * placed, for messages, at the directive that included it.
  */
 const remarkImprintInclude: Plugin<[RemarkImprintIncludeOptions], Root> = function (options) {
-  const parser = unified()
-    .use(remarkParse)
-    .use(remarkFrontmatter, ['yaml', 'toml'])
-    .use(remarkGfm)
-    .use(remarkDefinitionList)
-    .use(remarkDirective);
+  const parser = markdownParser();
   const limits = options.limits ?? defaultLimits;
   return async (tree, file) => {
     let followed = 0;
