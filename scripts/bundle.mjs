@@ -23,6 +23,8 @@ await build({
     supervisor: 'lib/cli/supervisor.js',
     // The supervisor starts the command's process from `./child.js` beside its own module: the same folder here.
     child: 'lib/cli/child.js',
+    // Started by compile/parse-manuscript.ts from `./parse-worker.js` beside its own module: the same folder here.
+    'parse-worker': 'lib/compile/parse-worker.js',
   },
   outdir: out,
   bundle: true,

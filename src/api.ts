@@ -94,6 +94,11 @@ export interface BuildOptions {
   shard?: Shard;
   /** Reports built at once; default the machine's available parallelism. */
   concurrency?: number;
+  /**
+   * Threads that parse one long manuscript side by side (decision 092); default the cores each report built at
+   * once has, less one: none on two cores.
+   */
+  parseThreads?: number;
   browser?: BrowserOptions;
   /** Overrides every front matter's `paper`. */
   paper?: Paper;
@@ -272,6 +277,7 @@ async function buildInto(
       projectRoot: run.projectRoot,
       strict: run.strict,
       allowRemote: run.allowRemote,
+      parseThreads: run.parseThreads,
       limits: run.limits,
       sourceDateEpoch,
       signal: options.signal,

@@ -9,8 +9,9 @@ import { unified } from 'unified';
 /**
  * The Markdown imprint reads, as a processor that only parses: CommonMark with front matter, GFM (tables,
  * footnotes, strikethrough, task lists, autolinks), definition lists, math and directives. The pipeline adds its
- * plugins to it, and an included file is read with it: a formula in an included part is math, as it would be in
- * the manuscript. Single dollars are math only when they hug their formula (`$x$`), so "$5 and $10" stays prose.
+ * plugins to it; an included file is read with it (a formula in an included part is math, as in the manuscript),
+ * and so is each piece of a long manuscript that a worker thread parses (compile/parse-worker.ts). Single dollars
+ * are math only when they hug their formula (`$x$`), so "$5 and $10" stays prose.
  */
 export function markdownParser() {
   return unified()

@@ -61,6 +61,8 @@ export interface ReportContext {
   projectRoot?: string;
   strict?: boolean;
   allowRemote?: boolean;
+  /** Threads that parse a long manuscript side by side (decision 092); default 1. */
+  parseThreads?: number;
   /** What the manuscript may ask of the build; default {@link defaultLimits}. */
   limits?: Readonly<Limits>;
   sourceDateEpoch?: number;
@@ -113,6 +115,7 @@ export async function buildReport(manuscript: string, context: ReportContext): P
       defaults: context.defaults,
     },
     allowRemote: context.allowRemote,
+    parseThreads: context.parseThreads,
     limits: context.limits,
     chartFaces: context.templates.chartFaces,
     onStage: context.onStage,

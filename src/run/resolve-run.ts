@@ -24,6 +24,7 @@ export interface RunRequest {
   formats?: readonly Format[];
   shard?: Shard;
   concurrency?: number;
+  parseThreads?: number;
   browser?: BrowserOptions;
   paper?: Paper;
   defaults?: MetadataDefaults;
@@ -60,6 +61,8 @@ export interface ResolvedRun {
   paper?: Paper;
   defaults: MetadataDefaults;
   concurrency: number;
+  /** Threads that parse one long manuscript side by side (decision 092). */
+  parseThreads: number;
   strict: boolean;
   /** Fetch remote images and data files at build time (else they are refused). */
   allowRemote: boolean;
@@ -115,13 +118,17 @@ export async function resolveRun(request: RunRequest): Promise<{ run?: ResolvedR
   const paper = request.paper;
   const theme = request.theme ?? config?.theme;
   const wanted = request.formats ?? config?.formats ?? formats;
+  const manuscripts = request.shard ? shareOf(expanded.manuscripts, request.shard) : expanded.manuscripts;
+  const concurrency = Math.max(1, Math.floor(request.concurrency ?? config?.concurrency ?? availableParallelism()));
+  // The cores each report built at once has, one of them its own thread's (and, beside it, the browser's start).
+  const cores = Math.floor(availableParallelism() / Math.max(1, Math.min(concurrency, manuscripts.length)));
   return {
     files,
     run: {
       cwd,
       projectDir,
       config,
-      manuscripts: request.shard ? shareOf(expanded.manuscripts, request.shard) : expanded.manuscripts,
+      manuscripts,
       series: expanded.manuscripts,
       shard: request.shard,
       outDir,
@@ -131,7 +138,8 @@ export async function resolveRun(request: RunRequest): Promise<{ run?: ResolvedR
       projectRoot,
       paper,
       defaults: { ...definedOnly(config?.defaults), ...definedOnly(request.defaults) },
-      concurrency: Math.max(1, Math.floor(request.concurrency ?? config?.concurrency ?? availableParallelism())),
+      concurrency,
+      parseThreads: Math.max(1, Math.floor(request.parseThreads ?? cores - 1)),
       strict: request.strict ?? config?.strict ?? false,
       allowRemote: request.allowRemote ?? config?.allowRemote ?? false,
       limits: { ...defaultLimits, ...definedOnly(config?.limits), ...definedOnly(request.limits) },
