@@ -121,6 +121,7 @@ describe('the package', slow, () => {
       'lib/bundle/supervisor.js',
       'lib/bundle/child.js',
       'lib/bundle/api.js',
+      'lib/bundle/parse-worker.js',
       'lib/bundle/code-digest',
       'lib/api.d.ts',
       'templates/print.css',
