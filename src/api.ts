@@ -5,24 +5,21 @@ import type { VFile } from 'vfile';
 import { formats, type Format, type Stage } from './run/formats.js';
 import type { BrowserOptions, BrowserSession } from './browser/session.js';
 import type { CheckOptions, CheckResult } from './run/check.js';
-import type { MetadataDefaults } from './compile/front-matter.js';
-import type { Paper } from './document/metadata.js';
 import { hasErrors } from './diagnostics/report.js';
-import { diskReader, type ResourceReader } from './compile/resources.js';
-import type { Limits } from './compile/limits.js';
+import { diskReader } from './compile/resources.js';
 import { OutputSet } from './release/write-editions.js';
 import { projectPath } from './project/manuscripts.js';
-import type { Shard } from './project/shard.js';
 import { runFingerprint } from './release/inputs.js';
 import { manifestFileName, previousManifest, type Manifest, type ManifestReport } from './release/manifest.js';
 import { recordManifest } from './release/record-manifest.js';
 import { eachLimited } from './run/pool.js';
-import { resolveRun, type ResolvedRun } from './run/resolve-run.js';
+import { resolveRun, type ResolvedRun, type RunRequest } from './run/resolve-run.js';
 import type { ReportResult, RunShared } from './run/run-report.js';
-import { loadTemplates, type Theme } from './writers/print-page/templates.js';
+import { loadTemplates } from './writers/print-page/templates.js';
 
 export { EnvironmentError } from './browser/locate.js';
 export type { CheckOptions, CheckResult } from './run/check.js';
+export type { RunRequest } from './run/resolve-run.js';
 export type { BrowserOptions } from './browser/session.js';
 export { forgetLoadedTemplates, themes, type Theme } from './writers/print-page/templates.js';
 export type { MetadataDefaults } from './compile/front-matter.js';
@@ -67,22 +64,8 @@ export type ProgressEvent =
       stages: ReadonlyArray<{ stage: Stage; ms: number }>;
     };
 
-export interface BuildOptions {
-  /**
-   * Manuscript paths or globs (`reports/*.md`), relative to `cwd`. Default:
-   * the configuration file's `manuscripts`, else `manuscript/report.md`.
-   */
-  manuscripts?: string[];
-  /**
-   * The project configuration file. Default: `imprint.config.yaml`,
-   * `imprint.config.yml` or `imprint.config.json` in `cwd`, when there is
-   * one; `false` reads none. Options given here win over it.
-   */
-  config?: string | false;
-  /** Output folder, relative to `cwd`; default `dist`. */
-  outDir?: string;
-  /** Editions to make; default all three. */
-  formats?: readonly Format[];
+/** What `build` is asked for: the run (every option of `RunRequest`), and how it is carried out. */
+export interface BuildOptions extends RunRequest {
   /**
    * Write the editions, manifest.json and SHA256SUMS to `outDir`; default
    * true. With false, only the bytes are returned, and every edition is made.
@@ -90,41 +73,6 @@ export interface BuildOptions {
   write?: boolean;
   /** Make every edition even when its inputs are unchanged since the manifest recorded it. */
   force?: boolean;
-  /** Build only this share of the manuscripts (`{ index: 2, count: 3 }` is `--shard 2/3`). */
-  shard?: Shard;
-  /** Reports built at once; default the machine's available parallelism. */
-  concurrency?: number;
-  /**
-   * Threads that parse one long manuscript side by side (decision 092); default the cores each report built at
-   * once has, less one: none on two cores.
-   */
-  parseThreads?: number;
-  browser?: BrowserOptions;
-  /** Overrides every front matter's `paper`. */
-  paper?: Paper;
-  /** Front matter values for manuscripts that do not set their own; win over the configuration file's. */
-  defaults?: MetadataDefaults;
-  /** Folder every path a manuscript names must stay inside; default the manuscript's folder. */
-  projectRoot?: string;
-  /** Folder of print.css, epub.css and epub/*.ejs; default the shipped templates. */
-  templateDir?: string;
-  /** A shipped theme laid over the templates (`book`, `brief`); over the configuration file's. */
-  theme?: Theme;
-  /** Warnings fail the build too. */
-  strict?: boolean;
-  /**
-   * Fetch remote (http, https) images and data files at build time. Off by
-   * default: a manuscript that names one is an error. The browser never loads
-   * anything itself either way.
-   */
-  allowRemote?: boolean;
-  /** Over the configuration file's `limits:`, limit by limit (docs/limits.md). */
-  limits?: Partial<Limits>;
-  /** Seconds since the epoch for every date a build writes; default `SOURCE_DATE_EPOCH`. */
-  sourceDateEpoch?: number;
-  cwd?: string;
-  /** How manuscripts and the files they name are read; default the disk. */
-  reader?: ResourceReader;
   onProgress?: (event: ProgressEvent) => void;
   signal?: AbortSignal;
   /**

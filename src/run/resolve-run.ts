@@ -16,28 +16,57 @@ import type { Theme } from '../writers/print-page/templates.js';
 /** The manuscript built when neither the command line nor a configuration file names one. */
 export const defaultManuscript = 'manuscript/report.md';
 
-/** What a run is asked for, before the configuration file is read. */
+/** What a run is asked for, before the configuration file is read: `build`'s options of the run. */
 export interface RunRequest {
+  /**
+   * Manuscript paths or globs (`reports/*.md`), relative to `cwd`. Default:
+   * the configuration file's `manuscripts`, else `manuscript/report.md`.
+   */
   manuscripts?: readonly string[];
+  /**
+   * The project configuration file. Default: `imprint.config.yaml`,
+   * `imprint.config.yml` or `imprint.config.json` in `cwd`, when there is
+   * one; `false` reads none. Options given here win over it.
+   */
   config?: string | false;
+  /** Output folder, relative to `cwd`; default `dist`. */
   outDir?: string;
+  /** Editions to make; default all three. */
   formats?: readonly Format[];
+  /** Build only this share of the manuscripts (`{ index: 2, count: 3 }` is `--shard 2/3`). */
   shard?: Shard;
+  /** Reports built at once; default the machine's available parallelism. */
   concurrency?: number;
+  /**
+   * Threads that parse one long manuscript side by side (decision 092); default the cores each report built at
+   * once has, less one: none on two cores.
+   */
   parseThreads?: number;
   browser?: BrowserOptions;
+  /** Overrides every front matter's `paper`. */
   paper?: Paper;
+  /** Front matter values for manuscripts that do not set their own; win over the configuration file's. */
   defaults?: MetadataDefaults;
+  /** Folder every path a manuscript names must stay inside; default the manuscript's folder. */
   projectRoot?: string;
+  /** Folder of print.css, epub.css and epub/*.ejs; default the shipped templates. */
   templateDir?: string;
+  /** A shipped theme laid over the templates (`book`, `brief`); over the configuration file's. */
   theme?: Theme;
+  /** Warnings fail the build too. */
   strict?: boolean;
+  /**
+   * Fetch remote (http, https) images and data files at build time. Off by
+   * default: a manuscript that names one is an error. The browser never loads
+   * anything itself either way.
+   */
   allowRemote?: boolean;
-  /** Over the configuration file's `limits:`, limit by limit. */
+  /** Over the configuration file's `limits:`, limit by limit (docs/limits.md). */
   limits?: Partial<Limits>;
+  /** Seconds since the epoch for every date a build writes; default `SOURCE_DATE_EPOCH`. */
   sourceDateEpoch?: number;
   cwd?: string;
-  /** How manuscripts are read (to know they exist before anything starts); default the disk. */
+  /** How manuscripts and the files they name are read; default the disk. */
   reader?: ResourceReader;
 }
 
