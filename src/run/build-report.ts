@@ -159,9 +159,8 @@ export async function buildReport(manuscript: string, context: ReportContext): P
   });
   let early: Promise<EpubEdition> | undefined;
   if (known) {
-    const fonts = prepareEpubEdition(doc, context.templates);
-    fonts.catch(() => undefined);
-    early = timed('epub', () => epubEdition(doc, context.templates, epubOptions(known, fonts)));
+    // Its fonts are subset as it is made: made ahead, they would take a second assembly of the book on this thread.
+    early = timed('epub', () => epubEdition(doc, context.templates, epubOptions(known, undefined)));
     early.catch(() => undefined);
   }
 
