@@ -181,9 +181,12 @@ export async function buildReport(manuscript: string, context: ReportContext): P
         )
       : undefined;
   // The EPUB's fonts are subset, and its packager loaded, while Chromium prints. Not sooner: while
-  // the page loads, Node answers its requests, and work here would hold them up.
+  // the page loads, Node answers its requests, and work here would hold them up. Without a print, the EPUB
+  // subsets them as it is made: made ahead, they would take a second assembly of the book on this thread.
   const fonts =
-    layout && wanted.has('epub') && !known ? layout.then(() => prepareEpubEdition(doc, context.templates)) : undefined;
+    layout && printed && wanted.has('epub') && !known
+      ? layout.then(() => prepareEpubEdition(doc, context.templates))
+      : undefined;
   fonts?.catch(() => undefined);
   const epubWith = (pageMap: PageMap) =>
     timed('epub', () => epubEdition(doc, context.templates, epubOptions(pageMap, fonts)));
