@@ -50,8 +50,9 @@ export interface PreparedFonts {
 }
 
 /**
- * Start the EPUB's slow first steps before the page map it waits for exists:
- * the build runs this while Chromium lays out the print page. The packager
+ * Start the EPUB's slow first steps while Chromium prints the PDF, when the
+ * build's thread would otherwise wait (the build does not, for an EPUB made
+ * without a print: the fonts are subset as it is made). The packager
  * loads, and the fonts are subset: the book is put together without its page
  * breaks (which add no text) to know its characters, and `epubEdition` uses
  * these fonts (`options.fonts`) only if the finished book has exactly the same
