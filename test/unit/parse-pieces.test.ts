@@ -39,7 +39,8 @@ describe('a manuscript parsed in pieces (decision 092)', () => {
       const next = examples[(index + 1) % examples.length]!;
       outcomes[expectSameOrRefused(`${example}\n\n# Cut here\n\n${next}`, 2)] += 1;
       // A reference before the cut, its definitions after it (and the example's own, which come first).
-      const text = `Intro [foo], [bar][] and a note[^n].\n\n${example}\n\n## Next\n\n[foo]: /a\n[bar]: /b "B"\n\n[^n]: A note.\n`;
+      const definitions = '[foo]: /a\n[bar]: /b "B"\n\n[^n]: A note.\n';
+      const text = `Intro [foo], [bar][] and a note[^n].\n\n${example}\n\n## Next\n\n${definitions}`;
       outcomes[expectSameOrRefused(text, 3)] += 1;
     }
     // Most examples close before the heading; those that leave a fence, a block of HTML or a list item's
@@ -97,7 +98,8 @@ describe('a manuscript parsed in pieces (decision 092)', () => {
         `# Chapter ${index + 1}\n\nText of chapter ${index + 1}, citing [the source] and a note.[^${index}]\n`,
     );
     const notes = chapters.map((_, index) => `[^${index}]: Note ${index + 1}.`).join('\n\n');
-    const text = `---\ntitle: A report\n---\n\n${chapters.join('\n')}\n# Notes\n\n${notes}\n\n[the source]: https://example.org\n`;
+    const source = '[the source]: https://example.org';
+    const text = `---\ntitle: A report\n---\n\n${chapters.join('\n')}\n# Notes\n\n${notes}\n\n${source}\n`;
     const { tree, pieces } = joined(text, 4);
     expect(pieces).toBe(4);
     expect(tree).toBeDefined();
