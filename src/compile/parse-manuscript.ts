@@ -27,14 +27,15 @@ export async function parseManuscript(parser: Parser, text: string, threads: num
   const pieces = count > 1 && hasWorker ? cutPieces(text, count) : [];
   if (pieces.length < 2) return parser.parse(text);
   const stubs = definitionStubs(text);
-  const away = pieces.slice(1).map((_, index) => parseInWorker(pieceSource(pieces, index + 1, stubs).text));
-  const trees = [parser.parse(pieceSource(pieces, 0, stubs).text)];
+  const sources = pieces.map((_, index) => pieceSource(pieces, index, stubs));
+  const away = sources.slice(1).map((source) => parseInWorker(source.text));
+  const trees = [parser.parse(sources[0]!.text)];
   for (const tree of away) {
     const parsed = await tree;
     if (!parsed) return parser.parse(text);
     trees.push(parsed);
   }
-  return joinPieces(text, pieces, trees, stubs) ?? parser.parse(text);
+  return joinPieces(text, pieces, sources, trees) ?? parser.parse(text);
 }
 
 /** The worker's module beside this one's (the bundle's `parse-worker.js`); none when run from the sources. */

@@ -158,15 +158,15 @@ export interface PieceSource {
 }
 
 /**
- * The pieces' trees (each parsed from its `pieceSource`) joined into the tree of the whole manuscript `text`,
- * with the positions a parse of the whole would give; `undefined` when the pieces do not join exactly (see the
- * module's comment), and the manuscript must be parsed whole.
+ * The pieces' trees (each parsed from its source, `pieceSource`) joined into the tree of the whole manuscript
+ * `text`, with the positions a parse of the whole would give; `undefined` when the pieces do not join exactly (see
+ * the module's comment), and the manuscript must be parsed whole.
  */
 export function joinPieces(
   text: string,
   pieces: readonly Piece[],
+  sources: readonly PieceSource[],
   trees: readonly Root[],
-  stubs: readonly string[],
 ): Root | undefined {
   const children: RootContent[] = [];
   const stubIds = { definition: new Set<string>(), footnoteDefinition: new Set<string>() };
@@ -174,8 +174,8 @@ export function joinPieces(
   const referenced = { definition: new Set<string>(), footnoteDefinition: new Set<string>() };
   for (const [index, piece] of pieces.entries()) {
     const tree = trees[index];
-    if (!tree) return undefined;
-    const source = pieceSource(pieces, index, stubs);
+    const source = sources[index];
+    if (!tree || !source) return undefined;
     const ownStart = source.before;
     const ownEnd = source.before + piece.text.length;
     const laid: RootContent[] = [];

@@ -33,9 +33,10 @@ describe('a long manuscript parsed by worker threads (decision 092)', () => {
     const pieces = cutPieces(text, 3);
     const stubs = definitionStubs(text);
     const parser = markdownParser();
-    const trees = pieces.map((_, index) => parser.parse(pieceSource(pieces, index, stubs).text));
+    const sources = pieces.map((_, index) => pieceSource(pieces, index, stubs));
+    const trees = sources.map((source) => parser.parse(source.text));
     expect(pieces).toHaveLength(3);
-    expect(joinPieces(text, pieces, trees, stubs)).toBeDefined();
+    expect(joinPieces(text, pieces, sources, trees)).toBeDefined();
 
     let workers = 0;
     let answers = 0;

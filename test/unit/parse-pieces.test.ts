@@ -17,8 +17,9 @@ function plain(tree: Root): unknown {
 function joined(text: string, count: number): { tree: Root | undefined; pieces: number } {
   const pieces = cutPieces(text, count);
   const stubs = definitionStubs(text);
-  const trees = pieces.map((_, index) => parser.parse(pieceSource(pieces, index, stubs).text));
-  return { tree: joinPieces(text, pieces, trees, stubs), pieces: pieces.length };
+  const sources = pieces.map((_, index) => pieceSource(pieces, index, stubs));
+  const trees = sources.map((source) => parser.parse(source.text));
+  return { tree: joinPieces(text, pieces, sources, trees), pieces: pieces.length };
 }
 
 /** Joined, the pieces give exactly the tree a parse of the whole gives, or are refused; never another tree. */
