@@ -219,30 +219,45 @@ type Labels = { definition: Set<string>; footnoteDefinition: Set<string> };
 type Shift = { line: number; offset: number };
 
 /**
+ * The blocks whose definitions the parser knows throughout the document: those of its own flow (the root, block
+ * quotes, lists and notes). A definition inside a directive's container is parsed with the container's content,
+ * and which references find it depends on the order the parser reads the nested content in: text before the
+ * container did not find one, text after it did. Such a definition refuses the join.
+ */
+const documentFlow = new Set(['root', 'blockquote', 'list', 'listItem', 'footnoteDefinition']);
+
+/**
  * Move the positions of `node` and its descendants from the piece's source to the manuscript, and collect the
- * labels they define and refer to; false for a node with no position (a parse gives every node one).
+ * labels they define and the labels they refer to; false for a node with no position (a parse gives every node
+ * one), or a definition outside the document's own flow.
  */
 function moveAndCollect(node: Nodes, shift: Shift, defined: Labels, referenced: Labels): boolean {
-  const stack: Nodes[] = [node];
+  // Each node with whether it is in the document's own flow.
+  const stack: Array<[Nodes, boolean]> = [[node, true]];
   for (let next = stack.pop(); next; next = stack.pop()) {
-    const position = next.position;
+    const [current, inFlow] = next;
+    const position = current.position;
     if (!position) return false;
     move(position.start, shift);
     move(position.end, shift);
-    switch (next.type) {
+    switch (current.type) {
       case 'definition':
       case 'footnoteDefinition':
-        defined[next.type].add(next.identifier);
+        if (!inFlow) return false;
+        defined[current.type].add(current.identifier);
         break;
       case 'linkReference':
       case 'imageReference':
-        referenced.definition.add(next.identifier);
+        referenced.definition.add(current.identifier);
         break;
       case 'footnoteReference':
-        referenced.footnoteDefinition.add(next.identifier);
+        referenced.footnoteDefinition.add(current.identifier);
         break;
     }
-    if ('children' in next) for (const child of next.children) stack.push(child);
+    if ('children' in current) {
+      const childrenInFlow = inFlow && documentFlow.has(current.type);
+      for (const child of current.children) stack.push([child, childrenInFlow]);
+    }
   }
   return true;
 }

@@ -66,6 +66,8 @@ describe('a manuscript parsed in pieces (decision 092)', () => {
       '$$\nopen math',
       ':::callout{kind=note}\nInside.\n\n# Inside a container\n:::',
       ':::callout\nopen container',
+      ':::callout\n[baz]: /defined-in-a-container\n\n[^two]: A note in a container.\n:::',
+      'Cites [baz] and [foo][bar].',
       '<div>\nraw\n</div>',
       '<!-- open comment',
       '<pre>\n# in pre\n</pre>',
@@ -88,7 +90,7 @@ describe('a manuscript parsed in pieces (decision 092)', () => {
       fc.property(document, ({ text, count }) => {
         expectSameOrRefused(text, count);
       }),
-      { numRuns: 400 },
+      { numRuns: 1000 },
     );
   });
 
