@@ -17,6 +17,11 @@ async function edit(file: string, change: (text: string) => string) {
   await writeFile(full, change(await readFile(full, 'utf8')));
 }
 
+/** `imprint build` of the project's report into its `out` folder, printing with the shared browser. */
+function buildProject() {
+  return imprint(['build', path.join(project, 'report.md'), '--out', path.join(project, 'out'), ...browserArgs()]);
+}
+
 function expectNoStackTrace(stderr: string) {
   expect(stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
 }
@@ -39,13 +44,7 @@ describe('imprint build on bad input', () => {
 
   it('reports a missing data file at the directive that names it', async () => {
     await rm(path.join(project, 'data/pledges.yaml'));
-    const result = await imprint([
-      'build',
-      path.join(project, 'report.md'),
-      '--out',
-      path.join(project, 'out'),
-      ...browserArgs(),
-    ]);
+    const result = await buildProject();
     expect(result.code).toBe(1);
     const line =
       (await readFile(path.join(project, 'report.md'), 'utf8'))
@@ -58,13 +57,7 @@ describe('imprint build on bad input', () => {
 
   it('reports a data file that does not parse at its line and column', async () => {
     await edit('data/pledges.yaml', (text) => text.replace('  - key: led_by\n', '  - key: led_by\n   bad: [\n'));
-    const result = await imprint([
-      'build',
-      path.join(project, 'report.md'),
-      '--out',
-      path.join(project, 'out'),
-      ...browserArgs(),
-    ]);
+    const result = await buildProject();
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/pledges\.yaml:\d+:\d+/);
     expect(result.stderr).toContain('data-syntax');
@@ -73,13 +66,7 @@ describe('imprint build on bad input', () => {
 
   it('reports a malformed CSV row at its line', async () => {
     await edit('data/exchanges.csv', (text) => text.replace('2017-05,"Toshihiro', '2017-05,"Toshihiro "Nikai"'));
-    const result = await imprint([
-      'build',
-      path.join(project, 'report.md'),
-      '--out',
-      path.join(project, 'out'),
-      ...browserArgs(),
-    ]);
+    const result = await buildProject();
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/exchanges\.csv:4:\d+/);
     expectNoStackTrace(result.stderr);
@@ -87,13 +74,7 @@ describe('imprint build on bad input', () => {
 
   it('reports an unknown directive at its line and column', async () => {
     await edit('report.md', (text) => text.replace('# Synopsis', '# Synopsis\n\n::diagram{src="x"}'));
-    const result = await imprint([
-      'build',
-      path.join(project, 'report.md'),
-      '--out',
-      path.join(project, 'out'),
-      ...browserArgs(),
-    ]);
+    const result = await buildProject();
     expect(result.code).toBe(1);
     const line =
       (await readFile(path.join(project, 'report.md'), 'utf8'))
@@ -108,13 +89,7 @@ describe('imprint build on bad input', () => {
     await rm(path.join(project, 'data/pledges.yaml'));
     await edit('data/exchanges.csv', (text) => `${text}1999-01-01,"An event",Tokyo,\n`);
     await edit('report.md', (text) => text.replace('# Synopsis', '# Synopsis\n\n::diagram{src="x"}'));
-    const result = await imprint([
-      'build',
-      path.join(project, 'report.md'),
-      '--out',
-      path.join(project, 'out'),
-      ...browserArgs(),
-    ]);
+    const result = await buildProject();
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('data-missing');
     expect(result.stderr).toContain('directive-unknown');
