@@ -5,10 +5,10 @@ import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
 import path from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
-import { build } from '../../src/api.js';
+import { describe, expect, it } from 'vitest';
 import { memoryReader } from '../../src/compile/resources.js';
 import { epubcheckAll } from '../helpers/tools.js';
+import { buildInMemory } from '../helpers/build.js';
 
 /**
  * Every example of the CommonMark specification (652 pieces of Markdown that nobody here wrote, raw HTML of
@@ -94,14 +94,12 @@ describe('the CommonMark specification’s examples', () => {
     const failed: string[] = [];
     const images = imageFiles();
     for (const book of books()) {
-      const result = await build({
+      const result = await buildInMemory({
         manuscripts: ['/examples.md'],
         config: false,
         formats: ['epub'],
-        write: false,
         cwd: '/',
         reader: memoryReader({ ...images, '/examples.md': book.source }),
-        browser: { wsEndpoint: inject('browserWSEndpoint') },
       });
       const report = result.reports[0]!;
       const messages = result.files.flatMap((file) => file.messages.map(String));

@@ -1,10 +1,10 @@
 import { copyFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { build } from '../../src/api.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { epubFiles, packageDocument } from '../helpers/epub.js';
 import { pageTexts, pageWords, type Word } from '../helpers/pdf.js';
 import { ace, epubcheck, pdfFonts, temporaryFolder } from '../helpers/tools.js';
+import { buildInMemory } from '../helpers/build.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/apparatus');
 
@@ -84,11 +84,9 @@ async function editions(body: string, formats: Array<'html' | 'pdf' | 'epub'>) {
   await copyFile(path.join(fixtures, 'figures/logo.png'), path.join(dir, 'logo.png'));
   const file = path.join(dir, 'report.md');
   await writeFile(file, manuscript(body));
-  const result = await build({
+  const result = await buildInMemory({
     manuscripts: [file],
     formats,
-    write: false,
-    browser: { wsEndpoint: inject('browserWSEndpoint') },
   });
   expect(result.files.flatMap((f) => f.messages.map(String))).toEqual([]);
   const bytes = (format: string) => result.reports[0]!.editions.find((edition) => edition.format === format)?.bytes;

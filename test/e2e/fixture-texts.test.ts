@@ -1,10 +1,10 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
-import { build } from '../../src/api.js';
+import { describe, expect, it } from 'vitest';
 import { decodeEntities, epubText } from '../helpers/epub.js';
 import { pdfText } from '../helpers/tools.js';
 import { squash } from '../helpers/text.js';
+import { buildInMemory } from '../helpers/build.js';
 
 /**
  * Nothing dropped in silence: for every fixture that builds, every word of the HTML edition's body is in the PDF
@@ -40,13 +40,11 @@ describe('every fixture’s text in every edition', () => {
   for (const folder of fixtures) {
     const name = path.relative(root, folder);
     it(name, async () => {
-      const result = await build({
+      const result = await buildInMemory({
         manuscripts: [path.join(folder, 'input.md')],
         config: false,
         formats: ['html', 'pdf', 'epub'],
-        write: false,
         cwd: folder,
-        browser: { wsEndpoint: inject('browserWSEndpoint') },
       });
       const report = result.reports[0]!;
       // A fixture of errors makes no editions: its messages are the fixtures test's.

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { toString } from 'hast-util-to-string';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { VFile } from 'vfile';
 import { writeLongManuscript } from '../../bench/long-manuscript.js';
-import { build, type BuildResult } from '../../src/api.js';
+import type { BuildResult } from '../../src/api.js';
 import { fontFaces } from '../../src/assets/fonts.js';
 import { diskReader } from '../../src/compile/resources.js';
 import { compile, type CompiledDocument } from '../../src/compile/pipeline.js';
@@ -34,6 +34,7 @@ import {
 } from '../helpers/print-checks.js';
 import { squash } from '../helpers/text.js';
 import { ace, calibreText, epubcheck, pdfFonts, pdfInfo, temporaryFolder } from '../helpers/tools.js';
+import { buildInMemory } from '../helpers/build.js';
 
 /** A4 in points, and the template's page area (margins 22, 20, 24, 20 mm) from the top. */
 const a4 = { width: 594.96, height: 841.92 };
@@ -57,12 +58,10 @@ describe('the long report (about 100,000 words)', () => {
   beforeAll(async () => {
     dir = await temporaryFolder();
     manuscript = (await writeLongManuscript(dir)).manuscript;
-    result = await build({
+    result = await buildInMemory({
       manuscripts: [manuscript],
       formats: ['pdf', 'epub'],
-      write: false,
       sourceDateEpoch,
-      browser: { wsEndpoint: inject('browserWSEndpoint') },
     });
     expect(result.files.flatMap((file) => file.messages.map(String))).toEqual([]);
     const editions = result.reports[0]!.editions;
@@ -461,12 +460,10 @@ describe('the long report (about 100,000 words)', () => {
     // In this theme a note on page 38 once had no line of room left below its reference's page: the block of notes
     // ran onto the next page, pushed that page's text one page further, and the walk followed it page after page
     // until the browser's wait ran out. Now such a note begins at the foot of the next page.
-    const book = await build({
+    const book = await buildInMemory({
       manuscripts: [manuscript],
       formats: ['pdf'],
-      write: false,
       theme: 'book',
-      browser: { wsEndpoint: inject('browserWSEndpoint') },
     });
     expect(book.files.flatMap((file) => file.messages.map(String))).toEqual([]);
     const printed = book.reports[0]!.editions[0]!.bytes;

@@ -1,14 +1,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { build } from '../../src/api.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { toSfnt } from '../../src/assets/font-files.js';
 import { epubEntries, epubFiles } from '../helpers/epub.js';
 import { bookmarks, pageTexts, qpdfJson } from '../helpers/pdf.js';
 import { contentsEntries, contentsProblems } from '../helpers/print-checks.js';
 import { epubcheck, pdfFonts, pdfInfo, temporaryFolder } from '../helpers/tools.js';
 import { connectSharedBrowser } from '../helpers/shared-browser.js';
+import { buildInMemory } from '../helpers/build.js';
 
 /**
  * A template folder that brings its own face and page size (test/templates/house-style: `@font-face` to
@@ -38,13 +38,11 @@ describe('a template folder with its own font and page size', () => {
   let epub: Uint8Array;
 
   beforeAll(async () => {
-    const result = await build({
+    const result = await buildInMemory({
       manuscripts: [manuscript],
       formats: ['html', 'pdf', 'epub'],
-      write: false,
       config: false,
       templateDir,
-      browser: { wsEndpoint: inject('browserWSEndpoint') },
     });
     // No page-layout-mismatch either: the measuring pass had the template's page.
     expect(result.files.flatMap((file) => file.messages.map(String))).toEqual([]);
@@ -134,13 +132,11 @@ describe('a template folder with its own font and page size', () => {
   it("a paper named in the front matter wins over the template's page size", async () => {
     const dir = await temporaryFolder();
     await writeFile(path.join(dir, 'r.md'), '---\ntitle: Named\npaper: letter\n---\n\n# One\n\nText.\n');
-    const result = await build({
+    const result = await buildInMemory({
       manuscripts: [path.join(dir, 'r.md')],
       formats: ['pdf'],
-      write: false,
       config: false,
       templateDir,
-      browser: { wsEndpoint: inject('browserWSEndpoint') },
     });
     expect(result.files.flatMap((file) => file.messages.map(String))).toEqual([]);
     const size = pageSize(await pdfInfo(result.reports[0]!.editions[0]!.bytes));

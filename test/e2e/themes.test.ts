@@ -1,11 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { build, type Theme } from '../../src/api.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Theme } from '../../src/api.js';
 import { epubFiles } from '../helpers/epub.js';
 import { bookmarks, pageTexts, pageWords, pixelsOfColour, qpdfJson, type Word } from '../helpers/pdf.js';
 import { contentsEntries, contentsProblems } from '../helpers/print-checks.js';
 import { epubcheck, temporaryFolder } from '../helpers/tools.js';
+import { buildInMemory } from '../helpers/build.js';
 
 /**
  * The shipped themes (`theme: book`, `theme: brief`), each in every edition of the default report: the theme's
@@ -24,13 +25,11 @@ interface Editions {
 }
 
 async function editions(theme: Theme | undefined): Promise<Editions> {
-  const result = await build({
+  const result = await buildInMemory({
     manuscripts: [manuscript],
     formats: ['html', 'pdf', 'epub'],
-    write: false,
     config: false,
     ...(theme ? { theme } : {}),
-    browser: { wsEndpoint: inject('browserWSEndpoint') },
   });
   expect(result.files.flatMap((file) => file.messages.map(String))).toEqual([]);
   const bytes = (format: string) => result.reports[0]!.editions.find((edition) => edition.format === format)!.bytes;
@@ -84,13 +83,11 @@ describe('the shipped themes', () => {
     const paragraph = 'هذه فقرة تجريبية باللغة العربية لاختبار اتجاه النص من اليمين إلى اليسار في التقرير. '.repeat(6);
     const sections = [1, 2, 3, 4, 5, 6].map((n) => `# القسم ${n}\n\n${Array(5).fill(paragraph).join('\n\n')}`);
     await writeFile(path.join(dir, 'ar.md'), `---\ntitle: تقرير\nlang: ar\n---\n\n${sections.join('\n\n')}\n`);
-    const result = await build({
+    const result = await buildInMemory({
       manuscripts: [path.join(dir, 'ar.md')],
       formats: ['pdf'],
-      write: false,
       config: false,
       theme: 'book',
-      browser: { wsEndpoint: inject('browserWSEndpoint') },
     });
     expect(result.files.flatMap((file) => file.messages.map(String))).toEqual([]);
     const edges = leftEdges(await pageWords(result.reports[0]!.editions[0]!.bytes));
@@ -132,13 +129,11 @@ describe('a house style whose page margins are calc() and var()', () => {
       `:root { --side: 15mm; }\n${shipped}\n` +
         '@page { margin: calc(20mm + 10mm) var(--side) calc(2 * 15mm) var(--side); }\n',
     );
-    const result = await build({
+    const result = await buildInMemory({
       manuscripts: [manuscript],
       formats: ['pdf'],
-      write: false,
       config: false,
       templateDir: dir,
-      browser: { wsEndpoint: inject('browserWSEndpoint') },
     });
     // No page-layout-mismatch: the measuring pass had the page area the PDF was printed with.
     expect(result.files.flatMap((file) => file.messages.map(String))).toEqual([]);

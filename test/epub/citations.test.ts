@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { build } from '../../src/api.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { epubFiles, idsAndLinks, packageDocument } from '../helpers/epub.js';
 import { bookmarks, destinations, links, pageTexts, qpdfJson } from '../helpers/pdf.js';
 import { contentsEntries, contentsProblems } from '../helpers/print-checks.js';
 import { ace, epubcheck, temporaryFolder } from '../helpers/tools.js';
+import { buildInMemory } from '../helpers/build.js';
 
 const works = 20;
 const bibtex = Array.from({ length: works }, (_, index) => {
@@ -55,12 +55,10 @@ describe.each(['chicago-author-date', 'chicago-notes'])('a report with 50 citati
     const dir = await temporaryFolder();
     await writeFile(path.join(dir, 'refs.bib'), bibtex);
     await writeFile(path.join(dir, 'report.md'), manuscript(csl));
-    const result = await build({
+    const result = await buildInMemory({
       manuscripts: [path.join(dir, 'report.md')],
       formats: ['epub', 'pdf'],
-      write: false,
       sourceDateEpoch: 1499472000,
-      browser: { wsEndpoint: inject('browserWSEndpoint') },
     });
     expect(result.files.flatMap((file) => file.messages.map(String))).toEqual([]);
     const editions = result.reports[0]!.editions;

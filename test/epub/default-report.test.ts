@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { convert } from 'fontverter';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { build } from '../../src/api.js';
 import { fontFaces } from '../../src/assets/fonts.js';
 import { bookIdentifier } from '../../src/writers/epub/epub.js';
 import { imprint } from '../helpers/cli.js';
@@ -16,6 +15,7 @@ import {
 } from '../helpers/epub.js';
 import { squash } from '../helpers/text.js';
 import { ace, calibreText, epubcheck, pandocText, temporaryFolder } from '../helpers/tools.js';
+import { buildInMemory } from '../helpers/build.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const manuscript = path.join(root, 'manuscript/report.md');
@@ -37,12 +37,10 @@ async function differingEntries(one: Uint8Array, other: Uint8Array): Promise<str
 }
 
 async function buildEpub(): Promise<Uint8Array> {
-  const result = await build({
+  const result = await buildInMemory({
     manuscripts: [manuscript],
     formats: ['epub'],
-    write: false,
     sourceDateEpoch: epoch,
-    browser: { wsEndpoint: inject('browserWSEndpoint') },
   });
   expect(result.files.flatMap((file) => file.messages.map(String))).toEqual([]);
   return result.reports[0]!.editions[0]!.bytes;

@@ -1,7 +1,8 @@
 import path from 'node:path';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { build, type BuildResult } from '../../src/api.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { BuildResult } from '../../src/api.js';
 import { checkPages } from '../helpers/page-list.js';
+import { buildInMemory } from '../helpers/build.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -10,10 +11,8 @@ describe('the EPUB page list follows the printed PDF', () => {
   let report: BuildResult;
 
   beforeAll(async () => {
-    report = await build({
-      write: false,
+    report = await buildInMemory({
       sourceDateEpoch: 1499472000,
-      browser: { wsEndpoint: inject('browserWSEndpoint') },
       manuscripts: [path.join(root, 'manuscript/report.md')],
       formats: ['pdf', 'epub'],
     });

@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
-import { build } from '../../src/api.js';
+import { describe, expect, it } from 'vitest';
 import { epubcheckAll } from '../helpers/tools.js';
+import { buildInMemory } from '../helpers/build.js';
 
 /**
  * Raw HTML that browsers accept but an EPUB's XHTML may not hold (the fixtures of test/fixtures/html: elements out
@@ -17,13 +17,11 @@ describe('raw HTML in the EPUB', () => {
     const made: Array<{ name: string; epub: Uint8Array }> = [];
     for (const name of cases) {
       const folder = path.join(root, name);
-      const result = await build({
+      const result = await buildInMemory({
         manuscripts: [path.join(folder, 'input.md')],
         config: false,
         formats: ['epub'],
-        write: false,
         cwd: folder,
-        browser: { wsEndpoint: inject('browserWSEndpoint') },
       });
       const report = result.reports[0]!;
       expect(report.ok, `${name}: ${result.files.flatMap((file) => file.messages.map(String)).join('\n')}`).toBe(true);

@@ -1,7 +1,6 @@
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { build } from '../../src/api.js';
 import { imprint } from '../helpers/cli.js';
 import {
   bookmarks,
@@ -25,6 +24,7 @@ import {
   widowProblems,
 } from '../helpers/print-checks.js';
 import { pdfFonts, pdfInfo, temporaryFolder } from '../helpers/tools.js';
+import { buildInMemory } from '../helpers/build.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -70,12 +70,10 @@ describe('the default report in print', () => {
   let compiled: CompiledDocument;
 
   beforeAll(async () => {
-    const result = await build({
+    const result = await buildInMemory({
       manuscripts: [manuscript],
       formats: ['pdf'],
-      write: false,
       sourceDateEpoch: epoch,
-      browser: { wsEndpoint: inject('browserWSEndpoint') },
     });
     expect(result.files.flatMap((file) => file.messages.map(String))).toEqual([]);
     pdf = result.reports[0]!.editions[0]!.bytes;
@@ -196,12 +194,10 @@ describe('the default report in print', () => {
     expect(entries).toHaveLength(5);
     expect(contentsProblems(entries, bookmarks(await qpdfJson(letter)), await pageTexts(letter, true))).toEqual([]);
     // The same build through the API, for its page map: every paragraph broken across pages keeps two lines each side.
-    const again = await build({
+    const again = await buildInMemory({
       manuscripts: [manuscript],
       formats: ['pdf'],
-      write: false,
       paper: 'letter',
-      browser: { wsEndpoint: inject('browserWSEndpoint') },
     });
     const words = await pageWords(again.reports[0]!.editions[0]!.bytes);
     const letterArea = { top: area.top, bottom: 792 - (24 / 25.4) * 72 };
@@ -242,12 +238,10 @@ describe('the default report in print', () => {
       const a4Shares = await emptyShares(pdf, area.bottom);
       expect(a4Shares.length).toBeGreaterThan(2);
       expect(a4Shares.filter((share) => share.empty > 15)).toEqual([]);
-      const letter = await build({
+      const letter = await buildInMemory({
         manuscripts: [manuscript],
         formats: ['pdf'],
-        write: false,
         paper: 'letter',
-        browser: { wsEndpoint: inject('browserWSEndpoint') },
       });
       const letterShares = await emptyShares(letter.reports[0]!.editions[0]!.bytes, 792 - (24 / 25.4) * 72);
       expect(letterShares.length).toBeGreaterThan(2);
@@ -273,11 +267,9 @@ describe('the default report in print', () => {
     await cp(path.join(root, 'manuscript'), project, { recursive: true });
     const copy = path.join(project, 'report.md');
     await writeFile(copy, (await readFile(copy, 'utf8')).replace('lang: en-GB\n', 'lang: en-GB\npaper: letter\n'));
-    const result = await build({
+    const result = await buildInMemory({
       manuscripts: [copy],
       formats: ['pdf'],
-      write: false,
-      browser: { wsEndpoint: inject('browserWSEndpoint') },
     });
     expect(result.ok).toBe(true);
     const letter = result.reports[0]!.editions[0]!.bytes;
@@ -287,11 +279,9 @@ describe('the default report in print', () => {
   });
 
   it('measures the page map for an EPUB-only build too, without printing', async () => {
-    const result = await build({
+    const result = await buildInMemory({
       manuscripts: [manuscript],
       formats: ['epub'],
-      write: false,
-      browser: { wsEndpoint: inject('browserWSEndpoint') },
     });
     const map = result.reports[0]!.pageMap!;
     expect(map.pages).toBe(pageMapPages);
@@ -312,12 +302,10 @@ describe('the default report in print', () => {
       css,
       `${await readFile(css, 'utf8')}\n@page roomy { margin: 60mm 20mm; }\nsection.level-2 { page: roomy; }\n`,
     );
-    const result = await build({
+    const result = await buildInMemory({
       manuscripts: [manuscript],
       formats: ['pdf'],
-      write: false,
       templateDir: templates,
-      browser: { wsEndpoint: inject('browserWSEndpoint') },
     });
     expect(result.ok).toBe(true);
     expect(result.files[0]!.messages.map((message) => message.ruleId)).toEqual(['page-layout-mismatch']);

@@ -1,13 +1,14 @@
 import GithubSlugger from 'github-slugger';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { build, type BuildResult } from '../../src/api.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { BuildResult } from '../../src/api.js';
 import { decodeEntities, epubFiles, packageDocument } from '../helpers/epub.js';
 import { bookmarks, destinations, links, pageTexts, qpdfJson } from '../helpers/pdf.js';
 import { contentsEntries } from '../helpers/print-checks.js';
 import { squash } from '../helpers/text.js';
 import { temporaryFolder } from '../helpers/tools.js';
+import { buildInMemory } from '../helpers/build.js';
 
 /**
  * Headings in German, Chinese, Arabic and with emoji, on a long report: their
@@ -84,12 +85,10 @@ async function buildReport(templateDir?: string): Promise<Built> {
   const dir = await temporaryFolder();
   const file = path.join(dir, 'report.md');
   await writeFile(file, manuscript());
-  const result = await build({
+  const result = await buildInMemory({
     manuscripts: [file],
     formats: ['pdf', 'epub'],
-    write: false,
     ...(templateDir === undefined ? {} : { templateDir }),
-    browser: { wsEndpoint: inject('browserWSEndpoint') },
   });
   const editions = result.reports[0]!.editions;
   return {

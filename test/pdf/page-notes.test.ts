@@ -1,7 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { build } from '../../src/api.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   bookmarks,
   destinations,
@@ -19,6 +18,7 @@ import { pageBlocks, type PageMap } from '../../src/document/page-map.js';
 import { epubFiles } from '../helpers/epub.js';
 import { bodyLines, widowProblems } from '../helpers/print-checks.js';
 import { epubcheck, temporaryFolder } from '../helpers/tools.js';
+import { buildInMemory } from '../helpers/build.js';
 
 /** A seeded generator, so the manuscript is the same at every run. */
 function words(seed: number) {
@@ -87,11 +87,9 @@ async function printed(notes: 'page' | 'end', numbering = 'document') {
   const { text, count, long } = manuscript(notes, numbering);
   const file = path.join(dir, 'notes.md');
   await writeFile(file, text);
-  const result = await build({
+  const result = await buildInMemory({
     manuscripts: [file],
     formats: numbering === 'chapter' ? ['pdf', 'epub', 'html'] : ['pdf'],
-    write: false,
-    browser: { wsEndpoint: inject('browserWSEndpoint') },
   });
   expect(result.files.flatMap((entry) => entry.messages.map(String))).toEqual([]);
   const editions = result.reports[0]!.editions;
@@ -109,11 +107,9 @@ async function printedAlone(
 ): Promise<{ pdf: Uint8Array; texts: string[]; pageMap: PageMap; file: string }> {
   const file = path.join(await temporaryFolder(), name);
   await writeFile(file, text);
-  const result = await build({
+  const result = await buildInMemory({
     manuscripts: [file],
     formats: ['pdf'],
-    write: false,
-    browser: { wsEndpoint: inject('browserWSEndpoint') },
   });
   expect(result.files.flatMap((entry) => entry.messages.map(String))).toEqual([]);
   const pdf = result.reports[0]!.editions[0]!.bytes;

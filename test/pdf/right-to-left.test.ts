@@ -1,10 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { build, type BuildResult } from '../../src/api.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { BuildResult } from '../../src/api.js';
 import { epubFiles, packageDocument } from '../helpers/epub.js';
 import { pageWords } from '../helpers/pdf.js';
 import { epubcheck, temporaryFolder } from '../helpers/tools.js';
+import { buildInMemory } from '../helpers/build.js';
 
 /** An Arabic report with Latin words and numbers inside, a list, and chapters: right to left in every edition. */
 const manuscript = `---
@@ -28,11 +29,9 @@ async function buildText(text: string): Promise<BuildResult> {
   const dir = await temporaryFolder();
   const file = path.join(dir, 'report.md');
   await writeFile(file, text);
-  return build({
+  return buildInMemory({
     manuscripts: [file],
     formats: ['html', 'pdf', 'epub'],
-    write: false,
-    browser: { wsEndpoint: inject('browserWSEndpoint') },
   });
 }
 

@@ -1,11 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { build, type BuildResult } from '../../src/api.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { BuildResult } from '../../src/api.js';
 import { documentFaces, families } from '../../src/assets/fonts.js';
 import { epubEntries } from '../helpers/epub.js';
 import { pageWords } from '../helpers/pdf.js';
 import { epubcheck, pdfFonts, temporaryFolder } from '../helpers/tools.js';
+import { buildInMemory } from '../helpers/build.js';
 
 /**
  * Text in every script imprint ships a face for, with running heads in
@@ -56,12 +57,10 @@ async function buildIt(strict = false): Promise<{ result: BuildResult; file: str
   const dir = await temporaryFolder();
   const file = path.join(dir, 'report.md');
   await writeFile(file, manuscript);
-  const result = await build({
+  const result = await buildInMemory({
     manuscripts: [file],
     formats: ['html', 'pdf', 'epub'],
-    write: false,
     strict,
-    browser: { wsEndpoint: inject('browserWSEndpoint') },
   });
   return { result, file };
 }
@@ -174,11 +173,9 @@ describe('Chinese or Japanese in code, in a document that does not say its langu
     const file = path.join(dir, 'report.md');
     // A command line with a Japanese placeholder, as in a manual page; no other Chinese or Japanese anywhere.
     await writeFile(file, '# Archives\n\nTo compress: `7z a {{アーカイブ.7z}}`.\n');
-    const result = await build({
+    const result = await buildInMemory({
       manuscripts: [file],
       formats: ['pdf'],
-      write: false,
-      browser: { wsEndpoint: inject('browserWSEndpoint') },
     });
     expect(result.files.flatMap((each) => each.messages.map(String))).toEqual([]);
     const fonts = (await pdfFonts(result.reports[0]!.editions[0]!.bytes)).map((font) => font.name);

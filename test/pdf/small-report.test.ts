@@ -1,10 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { build } from '../../src/api.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { bookmarks, pageTexts, pageWords, qpdfJson } from '../helpers/pdf.js';
 import { contentsEntries, contentsProblems, runningHeadProblems } from '../helpers/print-checks.js';
 import { pdfFonts, temporaryFolder } from '../helpers/tools.js';
+import { buildInMemory } from '../helpers/build.js';
 
 const a4 = { height: 841.92 };
 const area = { top: (22 / 25.4) * 72, bottom: a4.height - (24 / 25.4) * 72 };
@@ -40,11 +40,9 @@ describe('a short report in chapters, without italics of its own', () => {
     await mkdir(dir, { recursive: true });
     const file = path.join(dir, 'bericht.md');
     await writeFile(file, manuscript);
-    const result = await build({
+    const result = await buildInMemory({
       manuscripts: [file],
       formats: ['pdf'],
-      write: false,
-      browser: { wsEndpoint: inject('browserWSEndpoint') },
     });
     expect(result.files.flatMap((f) => f.messages.map(String))).toEqual([]);
     pdf = result.reports[0]!.editions[0]!.bytes;

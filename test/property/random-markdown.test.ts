@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { SaxesParser } from 'saxes';
-import { describe, expect, inject, it } from 'vitest';
-import { build } from '../../src/api.js';
+import { describe, expect, it } from 'vitest';
 import { memoryReader } from '../../src/compile/resources.js';
 import { epubEntries } from '../helpers/epub.js';
 import { epubcheckAll, pdfInfo } from '../helpers/tools.js';
+import { buildInMemory } from '../helpers/build.js';
 
 /**
  * Random Markdown through the whole pipeline (parse, directives, raw HTML,
@@ -276,14 +276,12 @@ describe('random Markdown through the whole pipeline', () => {
     await fc.assert(
       fc.asyncProperty(frontMatter, body, async (front, markdown) => {
         const source = `${front}${markdown}\n`;
-        const result = await build({
+        const result = await buildInMemory({
           manuscripts: ['/project/report.md'],
           config: false,
           formats: ['html', 'pdf', 'epub'],
-          write: false,
           cwd: '/project',
           reader: memoryReader({ ...files, '/project/report.md': source }),
-          browser: { wsEndpoint: inject('browserWSEndpoint') },
         });
         const report = result.reports[0]!;
         // Either editions, or the problems that stopped them, each placed in the manuscript.

@@ -1,20 +1,18 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import JSZip from 'jszip';
-import { describe, expect, inject, it } from 'vitest';
-import { build } from '../../src/api.js';
+import { describe, expect, it } from 'vitest';
 import { epubChapterCount } from '../helpers/epub-chapters.js';
 import { copySeries, pdfinfoPages } from '../helpers/series.js';
 import { temporaryFolder } from '../helpers/tools.js';
+import { buildInMemory } from '../helpers/build.js';
 
 describe('the counts the writers give', () => {
   it('are the pages pdfinfo finds in each PDF and the chapters of each EPUB’s reading order', async () => {
     const dir = await copySeries();
-    const result = await build({
+    const result = await buildInMemory({
       cwd: dir,
-      browser: { wsEndpoint: inject('browserWSEndpoint') },
       formats: ['pdf', 'epub'],
-      write: false,
     });
     expect(result.ok).toBe(true);
     const editions = result.reports.flatMap((report) => report.editions);

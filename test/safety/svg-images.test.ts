@@ -1,10 +1,10 @@
 import { copyFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
-import { build } from '../../src/api.js';
+import { describe, expect, it } from 'vitest';
 import { sniffImage } from '../../src/compile/images.js';
 import { epubEntries } from '../helpers/epub.js';
 import { epubcheck, temporaryFolder } from '../helpers/tools.js';
+import { buildInMemory } from '../helpers/build.js';
 
 const fixtures = path.resolve(import.meta.dirname, 'inputs/svg');
 
@@ -20,11 +20,9 @@ async function projectWith(svg: string): Promise<string> {
 }
 
 async function buildHtmlAndEpub(manuscript: string) {
-  return build({
+  return buildInMemory({
     manuscripts: [manuscript],
     formats: ['html', 'epub'],
-    write: false,
-    browser: { wsEndpoint: inject('browserWSEndpoint') },
   });
 }
 
@@ -80,11 +78,9 @@ describe('SVG images', { timeout: 300_000 }, () => {
   });
 
   it("refuses a <use> bomb at the image's line and column before any edition is made", async () => {
-    const result = await build({
+    const result = await buildInMemory({
       manuscripts: [await projectWith('use-bomb.svg')],
       formats: ['html', 'pdf', 'epub'],
-      write: false,
-      browser: { wsEndpoint: inject('browserWSEndpoint') },
     });
     expect(result.ok).toBe(false);
     const messages = result.files.flatMap((file) => file.messages);

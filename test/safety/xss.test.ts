@@ -1,11 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { build } from '../../src/api.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEntities, epubFiles } from '../helpers/epub.js';
 import { temporaryFolder } from '../helpers/tools.js';
 import { connectSharedBrowser, type SharedBrowser } from '../helpers/shared-browser.js';
+import { buildInMemory } from '../helpers/build.js';
 
 /**
  * No script runs and nothing is fetched, whatever raw HTML a manuscript holds:
@@ -58,11 +58,9 @@ describe('injection vectors', { timeout: 600_000 }, () => {
   });
 
   it('run no script and load nothing in the HTML edition, with JavaScript on and every link clicked', async () => {
-    const result = await build({
+    const result = await buildInMemory({
       manuscripts: [manuscript],
       formats: ['html'],
-      write: false,
-      browser: { wsEndpoint: inject('browserWSEndpoint') },
     });
     expect(result.ok).toBe(true);
     const html = Buffer.from(result.reports[0]!.editions[0]!.bytes).toString('utf8');
@@ -175,11 +173,9 @@ describe('injection vectors', { timeout: 600_000 }, () => {
       path.join(dir, 'report.md'),
       `---\ntitle: Refused\nauthor: A. Writer\n---\n\n${refused.join('\n\n')}\n`,
     );
-    const result = await build({
+    const result = await buildInMemory({
       manuscripts: [path.join(dir, 'report.md')],
       formats: ['html', 'epub'],
-      write: false,
-      browser: { wsEndpoint: inject('browserWSEndpoint') },
     });
     expect(result.ok).toBe(false);
     expect(result.reports[0]!.editions).toEqual([]);
@@ -188,11 +184,9 @@ describe('injection vectors', { timeout: 600_000 }, () => {
   });
 
   it('leave no script, event handler or script URL in the EPUB', async () => {
-    const result = await build({
+    const result = await buildInMemory({
       manuscripts: [manuscript],
       formats: ['epub'],
-      write: false,
-      browser: { wsEndpoint: inject('browserWSEndpoint') },
     });
     expect(result.ok).toBe(true);
     const files = await epubFiles(result.reports[0]!.editions[0]!.bytes);
