@@ -32,28 +32,27 @@ export const mathNamespace = 'http://www.w3.org/1998/Math/MathML';
 const remarkImprintMath: Plugin<[], Root> = function () {
   return async (tree, file) => {
     let formulas = false;
-    visit(tree, (node) => {
-      // A dollar amount read as inline math is given back to the prose below: it needs no Temml.
-      formulas ||=
-        node.type === 'math' ||
-        (node.type === 'code' && node.lang === 'math') ||
-        (node.type === 'inlineMath' && isFormula(node, file));
-    });
-    const temml = formulas ? await loadTemml() : undefined;
     const prose = new Set<Paragraph>();
     visit(tree, (node, index, parent) => {
-      // GitHub's ```` ```math ```` fence is a display equation too.
-      if (node.type === 'code' && node.lang === 'math' && parent && index !== undefined) {
-        const math: Math = { type: 'math', value: node.value, position: node.position };
-        parent.children[index] = math;
-        render(temml!, math, file);
-      } else if (node.type === 'inlineMath' && parent && index !== undefined && !isFormula(node, file)) {
+      // A dollar amount read as inline math is given back to the prose: it needs no Temml.
+      if (node.type === 'inlineMath' && parent && index !== undefined && !isFormula(node, file)) {
         parent.children[index] = {
           type: 'text',
           value: sourceOf(node, file),
           position: node.position,
         };
         prose.add(parent as Paragraph);
+        return;
+      }
+      formulas ||= node.type === 'math' || node.type === 'inlineMath' || (node.type === 'code' && node.lang === 'math');
+    });
+    const temml = formulas ? await loadTemml() : undefined;
+    visit(tree, (node, index, parent) => {
+      // GitHub's ```` ```math ```` fence is a display equation too.
+      if (node.type === 'code' && node.lang === 'math' && parent && index !== undefined) {
+        const math: Math = { type: 'math', value: node.value, position: node.position };
+        parent.children[index] = math;
+        render(temml!, math, file);
       } else if (node.type === 'inlineMath' || node.type === 'math') {
         render(temml!, node, file);
       }
