@@ -280,6 +280,10 @@ export class BrowserSession {
         new Promise<string>((resolve) => (bound = setTimeout(() => resolve(messageOf(cause)), 2_000))),
       ]);
       clearTimeout(bound);
+      // The connection is told first, as when the pipe closes: it fails what waits on it and sends nothing more. A
+      // message read before the close and handled after it (the browser killed as it started) would otherwise be
+      // answered over a closed transport, which throws where nothing can catch it.
+      transport.onclose?.();
       transport.close();
       await started.stop();
       throw new EnvironmentError(`Cannot start the browser at ${started.located.executablePath}: ${why}`);
