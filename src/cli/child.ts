@@ -89,13 +89,19 @@ watchOutputFolders({
 });
 
 // As `main` does for what a command throws: said in one line, without a stack trace unless IMPRINT_DEBUG is set.
+// The command is in the middle of its work, holding output folders and a browser: the supervisor stops it and
+// cleans up after it as after an interrupt (the folders keep their earlier editions, nothing half-written stays).
+let failed = false;
 process.on('uncaughtException', (cause) => {
+  if (failed) return;
+  failed = true;
   post({
     kind: 'stderr',
     text: `imprint: internal error: ${cause instanceof Error ? cause.message : String(cause)}\n`,
   });
   if (process.env.IMPRINT_DEBUG) post({ kind: 'stderr', text: `${cause instanceof Error ? cause.stack : ''}\n` });
-  post({ kind: 'done', code: exitCodes.environment }, () => process.exit(exitCodes.environment));
+  // Without its supervisor, this process is stopped as an orphan already (see `orphaned`).
+  post({ kind: 'failed', code: exitCodes.environment });
 });
 
 await started;

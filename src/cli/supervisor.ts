@@ -39,7 +39,12 @@ export type FromCommand =
   /** An output folder it is about to lock, and the first folder it made for it. */
   | { kind: 'locking'; outDir: string; made: string | undefined }
   | { kind: 'unlocked'; outDir: string }
-  | { kind: 'done'; code: number };
+  | { kind: 'done'; code: number }
+  /**
+   * It failed where nothing could catch the error (said already): it is stopped as after an interrupt it did not
+   * hear, and what it started cleaned up after, but it ends with this code and says nothing more.
+   */
+  | { kind: 'failed'; code: number };
 
 /**
  * How long a command that listens for interrupts has to end by itself after one (killing its browser, writing the
@@ -113,8 +118,8 @@ export function supervise(argv: string[]): Promise<number> {
       if (child.connected) child.send(message, undefined, undefined, () => undefined);
     };
 
-    /** Kill the command's process now, and clean up after it. */
-    const stop = (why: string) =>
+    /** Kill the command's process now, and clean up after it; `failed`: it failed, with this exit code. */
+    const stop = (why: string, failed?: number) =>
       (stopping ??= (async () => {
         const started = performance.now();
         const pid = child.pid!;
@@ -138,7 +143,7 @@ export function supervise(argv: string[]): Promise<number> {
           profiles: process.pid,
           pastWriting,
         });
-        const { code, message } = stoppedCommand(argv[0], completed);
+        const { code, message } = failed === undefined ? stoppedCommand(argv[0], completed) : { code: failed };
         // It may have heard the interrupt and said how it ends, and been killed as it was ending.
         if (message && !said) process.stderr.write(message);
         // The end of its process is not waited for.
@@ -189,6 +194,7 @@ export function supervise(argv: string[]): Promise<number> {
       else if (message.kind === 'locking') folders.set(message.outDir, message.made);
       else if (message.kind === 'unlocked') folders.delete(message.outDir);
       else if (message.kind === 'done') done = message.code;
+      else if (message.kind === 'failed') void stop('the command failed', message.code);
     });
     child.on('error', (cause) => {
       process.stderr.write(`imprint: internal error: cannot start the command: ${cause.message}\n`);

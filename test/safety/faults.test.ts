@@ -49,11 +49,13 @@ async function fakeBrowser(name: string, body: string): Promise<string> {
 const renderers =
   `ps -eo pid=,pgid=,args= | awk -v g=$$ '$2 == g && /--type=renderer/ && ` + `!/top-chrome-webui/ { print $1 }'`;
 
+/** Each entry of the output folder, by name: a file's SHA-256, or that it is a folder (one left half-written). */
 async function outputs(): Promise<Map<string, string>> {
-  const names = (await readdir(out)).sort();
-  return new Map(
-    await Promise.all(names.map(async (name) => [name, await sha256File(path.join(out, name))] as [string, string])),
-  );
+  const entries = await readdir(out, { withFileTypes: true });
+  const folders = new Set(entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name));
+  const digest = async (name: string) => (folders.has(name) ? 'a folder' : await sha256File(path.join(out, name)));
+  const names = entries.map((entry) => entry.name).sort();
+  return new Map(await Promise.all(names.map(async (name) => [name, await digest(name)] as [string, string])));
 }
 
 interface Outcome extends CliResult {
@@ -72,6 +74,7 @@ async function buildWith(
   options: string[],
   harm?: (processes: MarkedProcess[]) => void,
   repeat = 1,
+  env: NodeJS.ProcessEnv = {},
 ): Promise<Outcome & { harmed: boolean }> {
   const marker = newMarker();
   const watch = watchProcesses(marker);
@@ -84,7 +87,7 @@ async function buildWith(
       [path.join(repositoryRoot, 'bin/imprint.js'), 'build', '--no-config', '--force', long, '--out', out, ...options],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, [markerVariable]: marker },
+        env: { ...process.env, [markerVariable]: marker, ...env },
       },
     );
     let stdout = '';
@@ -280,6 +283,37 @@ describe('when the browser crashes', () => {
     expect(result.stderr).not.toMatch(/^\s+at /m);
     expect(result.ms).toBeLessThan(45_000);
     expect(result.left).toEqual([]);
+  });
+});
+
+/**
+ * Loaded before the command (NODE_OPTIONS): on SIGUSR2 it throws out of any promise, as an error in a library's
+ * event handler would.
+ */
+const faultOnSignal = `process.on('SIGUSR2', () => {
+  throw new Error('a fault made for the test');
+});
+`;
+
+/** The process the command runs in (started by the supervisor, see cli/supervisor.ts). */
+const commandProcess = (processes: MarkedProcess[]) =>
+  processes.filter((found) => /bundle\/child\.js/.test(found.command));
+
+describe('when the command fails where nothing can catch the error', () => {
+  it('is stopped as after an interrupt: exit 2, said in one line, nothing half-written, nothing left running', async () => {
+    const fault = path.join(dir, 'fault-on-signal.mjs');
+    await writeFile(fault, faultOnSignal);
+    // In the middle of the build: the report's page open in the browser, the output folder locked, the staging
+    // folder made.
+    const result = await buildWith(['--browser', chromium], signal('SIGUSR2', commandProcess), 1, {
+      NODE_OPTIONS: `--import=${fault}`,
+    });
+    expect(result.harmed).toBe(true);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('imprint: internal error: a fault made for the test\n');
+    expect(browsers(result.seen).length).toBeGreaterThan(3);
+    expect(result.left).toEqual([]);
+    // The output folder is as it was (see afterEach): the earlier editions, no staging folder, no lock.
   });
 });
 
