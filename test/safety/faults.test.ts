@@ -300,7 +300,7 @@ const commandProcess = (processes: MarkedProcess[]) =>
   processes.filter((found) => /bundle\/child\.js/.test(found.command));
 
 describe('when the command fails where nothing can catch the error', () => {
-  it('is stopped as after an interrupt: exit 2, said in one line, nothing half-written, nothing left running', async () => {
+  it('is stopped as after an interrupt: exit 2, one line said, nothing half-written or left running', async () => {
     const fault = path.join(dir, 'fault-on-signal.mjs');
     await writeFile(fault, faultOnSignal);
     // In the middle of the build: the report's page open in the browser, the output folder locked, the staging
