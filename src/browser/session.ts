@@ -518,17 +518,6 @@ export class PrintPage {
     return this.step(doing, async () => (await this.page.evaluate(script)) as T);
   }
 
-  /** Remove the elements a selector matches (a style sheet used only for measuring). */
-  async remove(selector: string): Promise<void> {
-    await this.step('preparing the page', () =>
-      this.page.evaluate(
-        inPage((query: string) => {
-          for (const element of document.querySelectorAll(query)) element.remove();
-        }, selector),
-      ),
-    );
-  }
-
   print(): Promise<Uint8Array> {
     return this.step('printing', () =>
       this.page.pdf({

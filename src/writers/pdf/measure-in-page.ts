@@ -220,13 +220,21 @@ export function measureInPage(settings: MeasureSettings): MeasuredLayout {
 }
 
 /** Put the page of an element into each `[data-page-of="id"]` (the contents page's numbers). */
-export function fillPageNumbersInPage(pageOfId: Record<string, number>): number {
+export function fillPageNumbersInPage({
+  pageOfId,
+  remove,
+}: {
+  pageOfId: Record<string, number>;
+  /** Then remove the elements this selector matches (the measuring style sheet), in the same task. */
+  remove?: string;
+}): number {
   let filled = 0;
   for (const element of document.querySelectorAll('[data-page-of]')) {
     const page = pageOfId[element.getAttribute('data-page-of') ?? ''];
     element.textContent = page === undefined ? '' : String(page);
     if (page !== undefined) filled++;
   }
+  if (remove) for (const element of document.querySelectorAll(remove)) element.remove();
   return filled;
 }
 

@@ -66,9 +66,20 @@ export async function correct(page: PrintPage, settings: CorrectionSettings): Pr
   return { fitted, deferred, moved };
 }
 
-/** Set the text of every `[data-page-of="id"]` to the page of that id; returns how many were set. */
-export function fillPageNumbers(page: PrintPage, pageOfId: ReadonlyMap<string, number>): Promise<number> {
-  return page.evaluate<number>('filling in the contents', inPage(fillPageNumbersInPage, Object.fromEntries(pageOfId)));
+/**
+ * Set the text of every `[data-page-of="id"]` to the page of that id; returns how many were set. With `remove`, the
+ * elements it selects (the measuring style sheet) go in the same task: Chromium lays the page out once for both,
+ * not once for the numbers in the measuring layout (about 0.1–0.2 s on a 300-page report) and again without it.
+ */
+export function fillPageNumbers(
+  page: PrintPage,
+  pageOfId: ReadonlyMap<string, number>,
+  remove?: string,
+): Promise<number> {
+  return page.evaluate<number>(
+    'filling in the contents',
+    inPage(fillPageNumbersInPage, { pageOfId: Object.fromEntries(pageOfId), remove }),
+  );
 }
 
 /** The page area the page's style sheets set, as Chromium parsed and resolved them (see `pageAreaInPage`). */

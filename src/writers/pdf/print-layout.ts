@@ -312,9 +312,9 @@ class MeasuredPrintLayout implements PrintLayout {
     let disagreements: PrintedPdf['disagreements'] = [];
     for (let printings = 1; ; printings++) {
       const printedBytes = await timed(this.onStage, 'print', async () => {
-        await fillPageNumbers(this.page, map.pageOfId);
-        // The measuring style sheet goes only now: the numbers went in while its layout was still valid.
-        if (printings === 1) await this.page.remove(measureSelector);
+        // The measuring style sheet goes with the numbers, in the same task: nothing reads its layout after the
+        // measuring pass, and a layout of the numbers in it would be thrown away.
+        await fillPageNumbers(this.page, map.pageOfId, printings === 1 ? measureSelector : undefined);
         return this.page.print();
       });
       const finishStarted = performance.now();
