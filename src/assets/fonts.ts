@@ -12,6 +12,8 @@ export interface FontFace {
   style: 'normal' | 'italic';
   /** CSS unicode-range, when the file covers only part of the family. */
   unicodeRange?: string;
+  /** CSS size-adjust, when the face is scaled to the advance of the face it stands in for. */
+  sizeAdjust?: string;
   /** Absolute path of the WOFF2 file. */
   file: string;
   /** The folder of the npm package the file comes from (a `@fontsource` package), when it comes from one. */
@@ -39,6 +41,9 @@ export type Script =
   | 'hebrew'
   | 'devanagari'
   | 'thai'
+  | 'box-drawing'
+  | 'symbols'
+  | 'arrows-and-operators'
   | 'emoji';
 
 const require = createRequire(import.meta.url);
@@ -50,6 +55,11 @@ const latin =
 const latinExt =
   'U+0100-02BA,U+02BD-02C5,U+02C7-02CC,U+02CE-02D7,U+02DD-02FF,U+0304,U+0308,U+0329,U+1D00-1DBF,' +
   'U+1E00-1E9F,U+1EF2-1EFF,U+2020,U+20A0-20AB,U+20AD-20C4,U+2113,U+2C60-2C7F,U+A720-A7FF';
+
+/** Box Drawing and Block Elements (and the bracket pieces some trees draw with). */
+const boxDrawingRange = 'U+23B8-23BD,U+2500-259F';
+/** Arrows, mathematical operators and their supplements, miscellaneous mathematical symbols. */
+const arrowsAndOperators = 'U+2190-21FF,U+2200-22FF,U+27C0-27FF,U+2900-2AFF';
 
 export const families = {
   text: 'Source Serif 4',
@@ -63,6 +73,8 @@ export const families = {
   hebrew: 'Noto Serif Hebrew',
   devanagari: 'Noto Serif Devanagari',
   thai: 'Noto Serif Thai',
+  boxDrawing: 'Cascadia Mono',
+  symbols: 'Noto Sans Symbols 2',
   emoji: 'Noto Emoji',
 } as const;
 
@@ -149,6 +161,35 @@ export function fontFaces(): FontFace[] {
   // Highlighted code sets keywords in bold and comments in italic: real faces, not ones Chromium slants or thickens.
   faces.push(fontsource('@fontsource/source-code-pro', families.mono, 'latin', 700, 'normal', latin));
   faces.push(fontsource('@fontsource/source-code-pro', families.mono, 'latin', 400, 'italic', latin));
+  // Symbols the text and code faces lack, common in READMEs and reports: a directory tree's box drawing (Cascadia
+  // Mono, scaled to Source Code Pro's advance of 0.6 em so a tree's columns stay aligned with the code's), ticks,
+  // stars, shapes and keys (Noto Sans Symbols 2), arrows and operators such as ≤ ≠ ∞ (the math face's). Before the
+  // emoji face, which wins where their ranges overlap, as before these were shipped.
+  faces.push({
+    ...fontsource(
+      '@fontsource/cascadia-mono',
+      families.boxDrawing,
+      'symbols2',
+      400,
+      'normal',
+      undefined,
+      'box-drawing',
+    ),
+    unicodeRange: boxDrawingRange,
+    sizeAdjust: '102.4%',
+  });
+  const symbols = '@fontsource/noto-sans-symbols-2';
+  faces.push(
+    fontsource(symbols, families.symbols, 'symbols', 400, 'normal', subsetRange(symbols, 'symbols'), 'symbols'),
+  );
+  // The math face's file under a name of its own, so the editions subset it for these characters apart from the
+  // formulas' whole face; before that face, which wins within its family.
+  faces.push({
+    ...fontsource('@fontsource/noto-sans-math', families.math, 'latin', 400, 'normal', arrowsAndOperators),
+    name: 'noto-sans-math-arrows-400-normal.woff2',
+    math: false,
+    script: 'arrows-and-operators',
+  });
   // The whole face, whatever its file's name says: its MATH table lays out fractions, roots and stretchy operators.
   faces.push(fontsource('@fontsource/noto-sans-math', families.math, 'latin', 400, 'normal'));
   faces.push(
@@ -208,6 +249,7 @@ export function fontFaceCss(faces: readonly FontFace[], urlOf: (face: FontFace) 
         `@font-face { font-family: '${face.family}'; font-style: ${face.style}; font-weight: ${face.weight}; ` +
         `font-display: block; src: url(${JSON.stringify(urlOf(face))}) format('${formatOf(urlOf(face))}');` +
         (face.unicodeRange ? ` unicode-range: ${face.unicodeRange};` : '') +
+        (face.sizeAdjust ? ` size-adjust: ${face.sizeAdjust};` : '') +
         ' }',
     )
     .join('\n');
@@ -241,7 +283,7 @@ function isLanguage(lang: string, tag: string): boolean {
  * `@font-face` rules are written:
  *
  * - the faces of another script than the text face's (Arabic, Hebrew,
- *   Devanagari, Thai, Hangul, emoji) that the text uses, each declared again
+ *   Devanagari, Thai, Hangul, symbols, emoji) that the text uses, each declared again
  *   under the text and code families with its `unicode-range`, so every rule
  *   naming those families (the body, the headings, the running heads and
  *   folios in the page margins, a template's own) draws those characters

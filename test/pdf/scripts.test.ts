@@ -36,6 +36,16 @@ Korean: 안녕하세요 세계. Emoji: 🚀 📈 ✅. Japanese: :span[こんに�
 **Bold مرحبا** and _italic שלום_ and \`code 안녕\`.
 
 Runes: ᚠᚢ.
+
+Symbols: build → test, ≤ 5, ≠ 3, done ✓, star ★, key ⌘.
+
+\`\`\`text
+root
+├── a
+│   └── deep
+└── b
+    └── deeper ᚱ
+\`\`\`
 `;
 
 /** The PostScript names of the faces each script must be drawn with. */
@@ -49,6 +59,10 @@ const expectedFaces = [
   'NotoSerifThai-Regular',
   'NotoSerifKR',
   'NotoEmoji-Regular',
+  // A directory tree's box drawing; ticks, stars and keys; arrows and operators.
+  'CascadiaMono-Regular',
+  'NotoSansSymbols2-Regular',
+  'NotoSansMath-Regular',
   // Code in a Chinese report keeps its monospaced face (the language's rule once won over \`code\`'s).
   'SourceCodePro',
 ];
@@ -80,6 +94,8 @@ describe('every script has a face', () => {
     expect(messages.map((message) => [message.ruleId, message.line, message.column, message.reason])).toEqual([
       ['glyph-missing', 21, 8, 'No face imprint ships can draw U+16A0 “ᚠ”: it would print as an empty box'],
       ['glyph-missing', 21, 9, 'No face imprint ships can draw U+16A2 “ᚢ”: it would print as an empty box'],
+      // In a code block: its line in the manuscript, not the start of the file.
+      ['glyph-missing', 30, 16, 'No face imprint ships can draw U+16B1 “ᚱ”: it would print as an empty box'],
     ]);
     expect(built.reports[0]!.ok).toBe(true);
   });
@@ -92,6 +108,14 @@ describe('every script has a face', () => {
         `${face} in ${fonts.join(', ')}`,
       ).toBe(true);
     expect(fonts.filter((name) => /DejaVu|Liberation/.test(name))).toEqual([]);
+  });
+
+  it("sets a tree's box drawing at the code's advance, so its columns line up", async () => {
+    const words = (await pageWords(edition('pdf'))).flat();
+    const at = (text: string) => words.find((word) => word.text === text)!.xMin;
+    // One under a vertical line and three spaces, one under four spaces: level only if │ is as wide as a space.
+    expect(Math.abs(at('deep') - at('deeper'))).toBeLessThan(0.05);
+    expect(at('deep') - at('a')).toBeGreaterThan(10);
   });
 
   it('sets the running heads of a Chinese report in the Chinese face', async () => {
@@ -113,6 +137,9 @@ describe('every script has a face', () => {
       'noto-serif-thai',
       'noto-serif-kr',
       'noto-emoji',
+      'cascadia-mono',
+      'noto-sans-symbols-2',
+      'noto-sans-math-arrows',
     ]) {
       expect(
         names.filter((name) => name.startsWith(script)),
@@ -151,6 +178,7 @@ describe('the faces a document loads', () => {
   it('loads the faces of the scripts the text uses, and the Chinese face by the language', () => {
     expect(scripts('ar', 'مرحبا')).toEqual(['arabic']);
     expect(scripts('en', 'שלום and 🚀')).toEqual(['emoji', 'hebrew']);
+    expect(scripts('en', '├── a → b ≤ c ✓')).toEqual(['arrows-and-operators', 'box-drawing', 'symbols']);
     expect(scripts('zh', '中文')).toEqual(['chinese-simplified', 'japanese']);
     expect(scripts('zh-Hant', '中文')).toEqual(['chinese-simplified', 'chinese-traditional', 'japanese']);
     expect(scripts('ko', '한국어 漢字')).toEqual(['chinese-simplified', 'japanese', 'korean']);

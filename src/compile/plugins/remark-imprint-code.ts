@@ -1,7 +1,9 @@
 import type { Element, ElementContent, Properties } from 'hast';
 import type { Code, Root } from 'mdast';
 import type { Plugin } from 'unified';
+import type { Position } from 'unist';
 import { visit } from 'unist-util-visit';
+import { location } from 'vfile-location';
 import { error, warn } from '../../diagnostics/report.js';
 import { onFirstUse } from '../../first-use.js';
 import type { ImprintFigure, ImprintGenerated } from '../../document/nodes.js';
@@ -43,6 +45,7 @@ const remarkImprintCode: Plugin<[], Root> = function () {
     });
     if (!blocks) return;
     const lowlight = await loadHighlighter();
+    const source = location(file);
     visit(tree, 'code', (node, index, parent) => {
       if (!parent || index === undefined || node.lang === 'math') return undefined;
       const attributes = fenceAttributes(node.lang ?? undefined, node.meta ?? undefined);
@@ -64,7 +67,7 @@ const remarkImprintCode: Plugin<[], Root> = function () {
           ruleId: 'figure-attribute',
         });
       }
-      const pre = codeBlock(lowlight, node, attributes);
+      const pre = codeBlock(lowlight, node, attributes, source);
       if (attributes.caption === undefined || !attributes.id) {
         parent.children[index] = pre;
         return undefined;
@@ -86,13 +89,30 @@ const remarkImprintCode: Plugin<[], Root> = function () {
 export default remarkImprintCode;
 
 /** The code block as `pre > code > span.line…`, highlighted when its language is known. */
-function codeBlock(lowlight: Highlighter, node: Code, attributes: FenceAttributes): ImprintGenerated {
+function codeBlock(
+  lowlight: Highlighter,
+  node: Code,
+  attributes: FenceAttributes,
+  source: ReturnType<typeof location>,
+): ImprintGenerated {
   const language = attributes.language?.toLowerCase();
   const known = language !== undefined && lowlight.registered(language);
   const highlighted: ElementContent[] = known
     ? (lowlight.highlight(language, node.value).children as ElementContent[])
     : [{ type: 'text', value: node.value }];
   const split = splitLines(highlighted);
+  const first = firstLineOf(node);
+  const texts = node.value.split('\n');
+  // Where each line is in the manuscript, so a message about its text (a character no face draws) names it.
+  const placeOf = (at: number): Position | undefined => {
+    if (!first) return undefined;
+    const start = { line: first.line + at, column: first.column };
+    const end = { line: start.line, column: start.column + (texts[at]?.length ?? 0) };
+    const [from, to] = [source.toOffset(start), source.toOffset(end)];
+    return from === undefined || to === undefined
+      ? undefined
+      : { start: { ...start, offset: from }, end: { ...end, offset: to } };
+  };
   // A newline ends every line but the last, inside it: the text reads the same without the style sheet (and copies
   // right), and a line set as a block ends where its newline is, without an empty line after it.
   const children = split.map(
@@ -101,6 +121,7 @@ function codeBlock(lowlight: Highlighter, node: Code, attributes: FenceAttribute
       tagName: 'span',
       properties: { className: ['line'] },
       children: at < split.length - 1 ? [...line, { type: 'text', value: '\n' }] : line,
+      position: placeOf(at),
     }),
   );
   const codeProperties: Properties = language ? { className: [`language-${language}`] } : {};
@@ -118,6 +139,17 @@ function codeBlock(lowlight: Highlighter, node: Code, attributes: FenceAttribute
     data: { hName: 'div', hProperties: { className: ['code-block'] }, hChildren: [pre] },
     position: node.position,
   } as ImprintGenerated;
+}
+
+/**
+ * Where the first line of a code block's text is: the line after a fence, or an indented block's own first line
+ * (a fenced block spans more lines than its text has, by its fences).
+ */
+function firstLineOf(node: Code): { line: number; column: number } | undefined {
+  const { start, end } = node.position ?? {};
+  if (!start || !end) return undefined;
+  const fenced = end.line - start.line + 1 > node.value.split('\n').length;
+  return { line: fenced ? start.line + 1 : start.line, column: start.column };
 }
 
 /** Highlighted content cut at its newlines into lines; a span that runs over several lines is cut with them. */

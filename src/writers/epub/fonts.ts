@@ -147,6 +147,7 @@ export function fontFaceRules(fonts: readonly EmbeddedFont[]): string {
         `@font-face { font-family: '${face.family}'; font-style: ${face.style}; font-weight: ${face.weight};`,
         ` src: url("fonts/${filename}") format('${mediaType === 'font/otf' ? 'opentype' : 'truetype'}');`,
         face.unicodeRange ? ` unicode-range: ${face.unicodeRange};` : '',
+        face.sizeAdjust ? ` size-adjust: ${face.sizeAdjust};` : '',
         ' }',
       ].join(''),
     )

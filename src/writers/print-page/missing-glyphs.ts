@@ -1,6 +1,6 @@
-import type { Root } from 'hast';
+import type { Nodes, Root } from 'hast';
 import type { Point } from 'unist';
-import { visit } from 'unist-util-visit';
+import { visitParents } from 'unist-util-visit-parents';
 import type { VFile } from 'vfile';
 import { inRanges, parseUnicodeRange, type FontFace } from '../../assets/fonts.js';
 import { warn } from '../../diagnostics/report.js';
@@ -42,7 +42,7 @@ function cmapOf(face: FontFace): Promise<Set<number>> {
 export async function reportMissingGlyphs(file: VFile, metadata: Metadata, tree: Root): Promise<void> {
   const faces = facesFor(metadata, tree);
   const first = new Map<number, Point | undefined>();
-  const note = (text: string, start: Point | undefined) => {
+  const note = (text: string, start: Point | undefined): Point | undefined => {
     let line = start?.line;
     let column = start?.column;
     for (const character of text) {
@@ -57,9 +57,18 @@ export async function reportMissingGlyphs(file: VFile, metadata: Metadata, tree:
       }
       if (column !== undefined) column += character.length;
     }
+    return line === undefined ? undefined : { line, column: column ?? 1 };
   };
   for (const text of [metadata.title, metadata.subtitle ?? '', ...metadata.authors]) note(text, undefined);
-  visit(tree, 'text', (node) => note(node.value, node.position?.start));
+  // A text the pipeline made (a highlighted token of a code line, a cell of a table from data) has no place of its
+  // own: it is placed after the text before it in the nearest element that has one (the code line, the directive).
+  const after = new Map<Nodes, Point | undefined>();
+  visitParents(tree, 'text', (node, ancestors) => {
+    if (node.position) return void note(node.value, node.position.start);
+    const holder = ancestors.findLast((ancestor) => ancestor.position);
+    if (!holder) return void note(node.value, undefined);
+    after.set(holder, note(node.value, after.has(holder) ? after.get(holder) : holder.position!.start));
+  });
   if (first.size === 0) return;
 
   const candidates = faces.map((face) => ({
