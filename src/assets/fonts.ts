@@ -41,6 +41,21 @@ export type Script =
   | 'hebrew'
   | 'devanagari'
   | 'thai'
+  | 'bengali'
+  | 'tamil'
+  | 'telugu'
+  | 'gujarati'
+  | 'gurmukhi'
+  | 'kannada'
+  | 'malayalam'
+  | 'sinhala'
+  | 'khmer'
+  | 'lao'
+  | 'myanmar'
+  | 'georgian'
+  | 'armenian'
+  | 'ethiopic'
+  | 'tibetan'
   | 'box-drawing'
   | 'symbols'
   | 'arrows-and-operators'
@@ -73,6 +88,21 @@ export const families = {
   hebrew: 'Noto Serif Hebrew',
   devanagari: 'Noto Serif Devanagari',
   thai: 'Noto Serif Thai',
+  bengali: 'Noto Serif Bengali',
+  tamil: 'Noto Serif Tamil',
+  telugu: 'Noto Serif Telugu',
+  gujarati: 'Noto Serif Gujarati',
+  gurmukhi: 'Noto Sans Gurmukhi',
+  kannada: 'Noto Sans Kannada',
+  malayalam: 'Noto Serif Malayalam',
+  sinhala: 'Noto Serif Sinhala',
+  khmer: 'Noto Serif Khmer',
+  lao: 'Noto Serif Lao',
+  myanmar: 'Noto Serif Myanmar',
+  georgian: 'Noto Serif Georgian',
+  armenian: 'Noto Serif Armenian',
+  ethiopic: 'Noto Sans Ethiopic',
+  tibetan: 'Noto Serif Tibetan',
   boxDrawing: 'Cascadia Mono',
   symbols: 'Noto Sans Symbols 2',
   emoji: 'Noto Emoji',
@@ -223,6 +253,21 @@ export function fontFaces(): FontFace[] {
     ['@fontsource/noto-serif-hebrew', families.hebrew, 'hebrew'],
     ['@fontsource/noto-serif-devanagari', families.devanagari, 'devanagari'],
     ['@fontsource/noto-serif-thai', families.thai, 'thai'],
+    ['@fontsource/noto-serif-bengali', families.bengali, 'bengali'],
+    ['@fontsource/noto-serif-tamil', families.tamil, 'tamil'],
+    ['@fontsource/noto-serif-telugu', families.telugu, 'telugu'],
+    ['@fontsource/noto-serif-gujarati', families.gujarati, 'gujarati'],
+    ['@fontsource/noto-sans-gurmukhi', families.gurmukhi, 'gurmukhi'],
+    ['@fontsource/noto-sans-kannada', families.kannada, 'kannada'],
+    ['@fontsource/noto-serif-malayalam', families.malayalam, 'malayalam'],
+    ['@fontsource/noto-serif-sinhala', families.sinhala, 'sinhala'],
+    ['@fontsource/noto-serif-khmer', families.khmer, 'khmer'],
+    ['@fontsource/noto-serif-lao', families.lao, 'lao'],
+    ['@fontsource/noto-serif-myanmar', families.myanmar, 'myanmar'],
+    ['@fontsource/noto-serif-georgian', families.georgian, 'georgian'],
+    ['@fontsource/noto-serif-armenian', families.armenian, 'armenian'],
+    ['@fontsource/noto-sans-ethiopic', families.ethiopic, 'ethiopic'],
+    ['@fontsource/noto-serif-tibetan', families.tibetan, 'tibetan'],
   ] as const) {
     faces.push(fontsource(pkg, family, subset, 400, 'normal', subsetRange(pkg, subset), subset));
   }
@@ -283,7 +328,8 @@ function isLanguage(lang: string, tag: string): boolean {
  * `@font-face` rules are written:
  *
  * - the faces of another script than the text face's (Arabic, Hebrew,
- *   Devanagari, Thai, Hangul, symbols, emoji) that the text uses, each declared again
+ *   the scripts of India and South-East Asia, Georgian, Armenian, Ethiopic,
+ *   Tibetan, Hangul, symbols, emoji) that the text uses, each declared again
  *   under the text and code families with its `unicode-range`, so every rule
  *   naming those families (the body, the headings, the running heads and
  *   folios in the page margins, a template's own) draws those characters

@@ -46,6 +46,8 @@ root
 └── b
     └── deeper ᚱ
 \`\`\`
+
+More: বাংলা தமிழ் తెలుగు ગુજરાતી ਪੰਜਾਬੀ ಕನ್ನಡ മലയാളം සිංහල ភាសាខ្មែរ ພາສາລາວ မြန်မာ ქართული Հայերեն አማርኛ བོད་ཡིག.
 `;
 
 /** The PostScript names of the faces each script must be drawn with. */
@@ -59,6 +61,21 @@ const expectedFaces = [
   'NotoSerifThai-Regular',
   'NotoSerifKR',
   'NotoEmoji-Regular',
+  'NotoSerifBengali-Regular',
+  'NotoSerifTamil-Regular',
+  'NotoSerifTelugu-Regular',
+  'NotoSerifGujarati-Regular',
+  'NotoSansGurmukhi-Regular',
+  'NotoSansKannada-Regular',
+  'NotoSerifMalayalam-Regular',
+  'NotoSerifSinhala-Regular',
+  'NotoSerifKhmer-Regular',
+  'NotoSerifLao-Regular',
+  'NotoSerifMyanmar-Regular',
+  'NotoSerifGeorgian-Regular',
+  'NotoSerifArmenian-Regular',
+  'NotoSansEthiopic-Regular',
+  'NotoSerifTibetan-Regular',
   // A directory tree's box drawing; ticks, stars and keys; arrows and operators.
   'CascadiaMono-Regular',
   'NotoSansSymbols2-Regular',
@@ -137,6 +154,9 @@ describe('every script has a face', () => {
       'noto-serif-thai',
       'noto-serif-kr',
       'noto-emoji',
+      'noto-serif-bengali',
+      'noto-sans-ethiopic',
+      'noto-serif-tibetan',
       'cascadia-mono',
       'noto-sans-symbols-2',
       'noto-sans-math-arrows',
@@ -179,6 +199,7 @@ describe('the faces a document loads', () => {
     expect(scripts('ar', 'مرحبا')).toEqual(['arabic']);
     expect(scripts('en', 'שלום and 🚀')).toEqual(['emoji', 'hebrew']);
     expect(scripts('en', '├── a → b ≤ c ✓')).toEqual(['arrows-and-operators', 'box-drawing', 'symbols']);
+    expect(scripts('bn', 'বাংলা ও ქართული')).toEqual(['bengali', 'georgian']);
     expect(scripts('zh', '中文')).toEqual(['chinese-simplified', 'japanese']);
     expect(scripts('zh-Hant', '中文')).toEqual(['chinese-simplified', 'chinese-traditional', 'japanese']);
     expect(scripts('ko', '한국어 漢字')).toEqual(['chinese-simplified', 'japanese', 'korean']);

@@ -39,8 +39,9 @@ describe('an image taller than the page', () => {
     const file = path.join(dir, 'report.md');
     await writeFile(
       file,
-      '---\ntitle: Tall\nauthor: A. Writer\n---\n\n# Before\n\nText before the diagram.\n\n![A tall diagram](tall.png)\n\n' +
-        '# After\n\nText after the diagram.\n\n![The same, given a width](tall.png){width=80%}\n',
+      '---\ntitle: Tall\nauthor: A. Writer\n---\n\n# Before\n\nText before the diagram.\n\n' +
+        '![A tall diagram](tall.png)\n\n# After\n\nText after the diagram.\n\n' +
+        '![The same, given a width](tall.png){width=80%}\n',
     );
     const result = await buildInMemory({ manuscripts: [file], formats: ['pdf'] });
     expect(result.files.flatMap((each) => each.messages.map(String))).toEqual([]);
