@@ -1,7 +1,6 @@
 import type { Element, ElementContent, Properties } from 'hast';
 import type { Code, Root } from 'mdast';
 import type { Plugin } from 'unified';
-import type { Position } from 'unist';
 import { visit } from 'unist-util-visit';
 import { location } from 'vfile-location';
 import { error, warn } from '../../diagnostics/report.js';
@@ -102,17 +101,26 @@ function codeBlock(
     : [{ type: 'text', value: node.value }];
   const split = splitLines(highlighted);
   const first = firstLineOf(node);
-  const texts = node.value.split('\n');
-  // Where each line is in the manuscript, so a message about its text (a character no face draws) names it.
-  const placeOf = (at: number): Position | undefined => {
-    if (!first) return undefined;
-    const start = { line: first.line + at, column: first.column };
-    const end = { line: start.line, column: start.column + (texts[at]?.length ?? 0) };
-    const [from, to] = [source.toOffset(start), source.toOffset(end)];
-    return from === undefined || to === undefined
-      ? undefined
-      : { start: { ...start, offset: from }, end: { ...end, offset: to } };
+  // Each text of a line (a highlighted token) gets its place in the manuscript, so a message about it (a character
+  // no face draws) names its line and column.
+  const place = (line: ElementContent[], at: number) => {
+    if (!first) return;
+    let column = first.column;
+    const visitTexts = (content: ElementContent[]) => {
+      for (const child of content) {
+        if (child.type === 'element') visitTexts(child.children);
+        if (child.type !== 'text') continue;
+        const start = { line: first.line + at, column };
+        const end = { line: start.line, column: column + child.value.length };
+        const [from, to] = [source.toOffset(start), source.toOffset(end)];
+        if (from !== undefined && to !== undefined)
+          child.position = { start: { ...start, offset: from }, end: { ...end, offset: to } };
+        column = end.column;
+      }
+    };
+    visitTexts(line);
   };
+  split.forEach(place);
   // A newline ends every line but the last, inside it: the text reads the same without the style sheet (and copies
   // right), and a line set as a block ends where its newline is, without an empty line after it.
   const children = split.map(
@@ -121,7 +129,6 @@ function codeBlock(
       tagName: 'span',
       properties: { className: ['line'] },
       children: at < split.length - 1 ? [...line, { type: 'text', value: '\n' }] : line,
-      position: placeOf(at),
     }),
   );
   const codeProperties: Properties = language ? { className: [`language-${language}`] } : {};

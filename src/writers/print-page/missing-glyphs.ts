@@ -1,4 +1,4 @@
-import type { Nodes, Root } from 'hast';
+import type { Root } from 'hast';
 import type { Point } from 'unist';
 import { visitParents } from 'unist-util-visit-parents';
 import type { VFile } from 'vfile';
@@ -42,7 +42,7 @@ function cmapOf(face: FontFace): Promise<Set<number>> {
 export async function reportMissingGlyphs(file: VFile, metadata: Metadata, tree: Root): Promise<void> {
   const faces = facesFor(metadata, tree);
   const first = new Map<number, Point | undefined>();
-  const note = (text: string, start: Point | undefined): Point | undefined => {
+  const note = (text: string, start: Point | undefined) => {
     let line = start?.line;
     let column = start?.column;
     for (const character of text) {
@@ -57,17 +57,13 @@ export async function reportMissingGlyphs(file: VFile, metadata: Metadata, tree:
       }
       if (column !== undefined) column += character.length;
     }
-    return line === undefined ? undefined : { line, column: column ?? 1 };
   };
   for (const text of [metadata.title, metadata.subtitle ?? '', ...metadata.authors]) note(text, undefined);
-  // A text the pipeline made (a highlighted token of a code line, a cell of a table from data) has no place of its
-  // own: it is placed after the text before it in the nearest element that has one (the code line, the directive).
-  const after = new Map<Nodes, Point | undefined>();
+  // A text the pipeline made (a cell of a table from data, a caption) has no place of its own: it is named at the
+  // place of the nearest element that has one (the directive it came from).
   visitParents(tree, 'text', (node, ancestors) => {
-    if (node.position) return void note(node.value, node.position.start);
-    const holder = ancestors.findLast((ancestor) => ancestor.position);
-    if (!holder) return void note(node.value, undefined);
-    after.set(holder, note(node.value, after.has(holder) ? after.get(holder) : holder.position!.start));
+    const holder = node.position ? node : ancestors.findLast((ancestor) => ancestor.position);
+    note(node.value, holder?.position?.start);
   });
   if (first.size === 0) return;
 
