@@ -35,6 +35,19 @@ describe('raw HTML normalised to what the editions allow', () => {
     expect(messages).toEqual([]);
   });
 
+  it("keeps a README's centred block as a class the templates set, and removes an alignment they have not", async () => {
+    const { html, wellFormed, messages } = await run(
+      `<p align="center"><img src="${dot}" alt="Logo"></p>\n\n<h3 align="center">Title</h3>\n\n` +
+        '<div align="right">Right</div>\n\n<p align="middle">Odd</p>\n',
+    );
+    expect(html).toContain('<p class="align-center"><img');
+    expect(html).toMatch(/<h\d class="align-center"[^>]*>Title</);
+    expect(html).toContain('<div class="align-right">Right</div>');
+    expect(html).not.toContain('align=');
+    expect(wellFormed).toEqual([]);
+    expect(messages).toEqual(['13:1 html-unsafe Removed `align` from `<p>`']);
+  });
+
   it('gives `width` and `height` a number of pixels, or moves another size to the style', async () => {
     const { html, messages } = await run(
       '<img src="data:image/png;base64,AAAA" alt="x" width="50%" height="20px">\n\n<img ' +

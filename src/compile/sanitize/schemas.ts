@@ -158,6 +158,9 @@ export const htmlDropped = [
 /** Link targets a reader may follow: the web, mail, and places in the document (no scheme). */
 export const linkProtocols = ['http', 'https', 'mailto'];
 
+/** Values of `align` on a block that the templates have a class for. */
+const blockAlignments = ['left', 'center', 'right', 'justify'];
+
 export const htmlSchema: Schema = {
   tagNames: htmlTagNames,
   attributes: {
@@ -172,6 +175,11 @@ export const htmlSchema: Schema = {
     th: ['colSpan', 'rowSpan', 'headers', 'align', 'vAlign', 'scope', 'abbr'],
     col: ['span', 'align', 'width'],
     colgroup: ['span', 'align', 'width'],
+    // A README's centred logo and badges (`<p align="center">`): the alignment becomes a class (`align-center`,
+    // rehype-imprint-align), which the templates set. Other values are removed with a warning.
+    ...Object.fromEntries(
+      ['p', 'div', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((name) => [name, [['align', ...blockAlignments]]]),
+    ),
     table: ['summary', 'border'],
     time: ['dateTime'],
     data: ['value'],
