@@ -35,7 +35,7 @@ describe('raw HTML normalised to what the editions allow', () => {
     expect(messages).toEqual([]);
   });
 
-  it("keeps a README's centred block as a class the templates set, and removes an alignment they have not", async () => {
+  it("keeps a README's centred block as a class the templates set, removing an alignment they lack", async () => {
     const { html, wellFormed, messages } = await run(
       `<p align="center"><img src="${dot}" alt="Logo"></p>\n\n<h3 align="center">Title</h3>\n\n` +
         '<div align="right">Right</div>\n\n<p align="middle">Odd</p>\n',
