@@ -83,6 +83,11 @@ declare module 'vfile' {
     metadata: Metadata;
     /** Set by remark-imprint-numbering: every id the text can refer to. */
     targets: globalThis.Map<string, Target>;
+    /**
+     * Set by remark-imprint-numbering: the whole slug of a heading whose id was cut short (a long title in a
+     * script of many bytes), as a link written for GitHub names it, and the id the heading has.
+     */
+    shortenedIds: globalThis.Map<string, string>;
     /** Set by the table and chart plugins: the changes they computed, which the prose may quote too. */
     changes: Array<{ table: DataTable; change: Change }>;
   }

@@ -6,6 +6,9 @@ import { asUri, decodeReference, namesLocalFile } from '../../uri.js';
 import { phrasing } from './rehype-imprint-normalize.js';
 
 /**
+ * A link to a heading by the whole slug GitHub gives it, where imprint cut the heading's id short (see
+ * `shortSlug`), is pointed at the id the heading has.
+ *
  * A link to a file beside the manuscript (`[notes](notes.md)`) works in the
  * HTML edition only when that file is published beside it, and cannot work in
  * the PDF or the EPUB, which hold no such file (a broken link even makes the
@@ -14,8 +17,14 @@ import { phrasing } from './rehype-imprint-normalize.js';
  */
 const rehypeImprintLinks: Plugin<[], Root> = function () {
   return (tree, file) => {
+    const shortened = file.data.shortenedIds;
     visit(tree, 'element', (node) => {
       const href = node.properties.href;
+      // A link to a heading by its whole slug, where the heading's id was cut short: to the id it has.
+      if (node.tagName === 'a' && typeof href === 'string' && href.startsWith('#') && shortened?.size) {
+        const id = shortened.get(decodeReference(href.slice(1)));
+        if (id !== undefined) node.properties.href = `#${encodeURIComponent(id)}`;
+      }
       // A full URL, written as every edition's links must be (the EPUB's are checked against RFC 3986).
       if (node.tagName === 'a' && typeof href === 'string' && /^[a-z][a-z\d+.-]*:/i.test(href))
         node.properties.href = asUri(href);

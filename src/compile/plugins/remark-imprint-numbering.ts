@@ -52,10 +52,14 @@ const remarkImprintNumbering: Plugin<[], Root> = function () {
         written.add(match[1] ?? match[2] ?? match[3]!);
       }
     });
+    const shortened = new Map<string, string>();
     const headingId = (text: string, fallback: string): string => {
       const base = shortSlug(text);
       let id = slugger.slug(base) || fallback;
       while (written.has(id)) id = slugger.slug(base || fallback);
+      // A link written for GitHub names the whole slug (with the same suffix for a repeated heading).
+      const whole = slug(text);
+      if (base && whole !== base && id.startsWith(base)) shortened.set(whole + id.slice(base.length), id);
       return id;
     };
 
@@ -101,6 +105,7 @@ const remarkImprintNumbering: Plugin<[], Root> = function () {
       }
     });
     file.data.targets = targets;
+    file.data.shortenedIds = shortened;
   };
 };
 

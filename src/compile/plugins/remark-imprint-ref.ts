@@ -16,6 +16,8 @@ import type { Target } from '../../document/nodes.js';
 const remarkImprintRef: Plugin<[], Root> = function () {
   return (tree, file) => {
     const targets = file.data.targets ?? new Map<string, Target>();
+    // A heading's whole slug, where its id was cut short, names it as well.
+    const shortened = file.data.shortenedIds ?? new Map<string, string>();
     // Figures that failed (their directive is still in the tree, its problem already reported) are not reported again.
     const failed = new Set<string>();
     visit(tree, 'leafDirective', (node) => {
@@ -40,7 +42,7 @@ const remarkImprintRef: Plugin<[], Root> = function () {
         );
         return SKIP;
       }
-      const id = written.slice(1);
+      const id = shortened.get(written.slice(1)) ?? written.slice(1);
       const target = targets.get(id);
       if (!target && failed.has(id)) return SKIP;
       if (!target) {
