@@ -19,6 +19,16 @@ describe('a heading whose id is cut short', () => {
   // Fifteen Chinese characters take 135 bytes percent-encoded, more than a PDF's names may (see shortSlug).
   const title = '如何处理一个系统设计的面试题目呢';
 
+  it('keeps apart two long headings that begin alike, as GitHub does', async () => {
+    const other = `${title.slice(0, -1)}吗`;
+    const { html, messages } = await run(`- [First](#${title})\n- [Second](#${other})\n\n# ${title}\n\n# ${other}\n`);
+    const id = shortSlug(title);
+    expect(shortSlug(other)).toBe(id);
+    expect(html).toContain(`<a href="#${encodeURIComponent(id)}">First</a>`);
+    expect(html).toContain(`<a href="#${encodeURIComponent(`${id}-1`)}">Second</a>`);
+    expect(messages).toEqual([]);
+  });
+
   it('is still reached by a link to its whole slug, as a contents list written for GitHub has it', async () => {
     const id = shortSlug(title);
     expect(id.length).toBeLessThan(slug(title).length);

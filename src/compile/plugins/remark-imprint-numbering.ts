@@ -52,16 +52,16 @@ const remarkImprintNumbering: Plugin<[], Root> = function () {
         written.add(match[1] ?? match[2] ?? match[3]!);
       }
     });
-    const shortened = new Map<string, string>();
     const headingId = (text: string, fallback: string): string => {
       const base = shortSlug(text);
       let id = slugger.slug(base) || fallback;
       while (written.has(id)) id = slugger.slug(base || fallback);
-      // A link written for GitHub names the whole slug (with the same suffix for a repeated heading).
-      const whole = slug(text);
-      if (base && whole !== base && id.startsWith(base)) shortened.set(whole + id.slice(base.length), id);
       return id;
     };
+    // The ids GitHub gives the headings (the whole slug, `-1` for a repeat), which a contents list written for it
+    // names: where a heading's id was cut short, its GitHub id is kept to point such links at it.
+    const github = new GithubSlugger();
+    const cut: Array<{ whole: string; id: string }> = [];
 
     let section = 0;
     visit(tree, (node) => {
@@ -98,14 +98,20 @@ const remarkImprintNumbering: Plugin<[], Root> = function () {
         }
       } else if (node.type === 'heading') {
         const own = node.data?.hProperties?.id;
-        const id = typeof own === 'string' ? own : headingId(toString(node), `section-${section + 1}`);
+        const text = toString(node);
+        const id = typeof own === 'string' ? own : headingId(text, `section-${section + 1}`);
+        const whole = github.slug(text);
+        if (typeof own !== 'string' && shortSlug(text) !== slug(text)) cut.push({ whole, id });
         node.data = { ...node.data, hProperties: { ...node.data?.hProperties, id } };
         section++;
         targets.set(id, { id, kind: 'section', label: toString(node) });
       }
     });
     file.data.targets = targets;
-    file.data.shortenedIds = shortened;
+    // Never in place of an id the document has: that one names its own element.
+    file.data.shortenedIds = new Map(
+      cut.filter(({ whole }) => !targets.has(whole) && !written.has(whole)).map(({ whole, id }) => [whole, id]),
+    );
   };
 };
 
