@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { deflateSync } from 'node:zlib';
+import { greyPng } from './grey-png.js';
 
 /**
  * A long report made up for tests and benchmarks: chapters, sections and
@@ -173,45 +173,11 @@ function barChartSvg(values: number[], title: string): Uint8Array {
 
 /** The same kind of chart as a PNG file (8-bit greyscale), encoded here so the output never depends on a library. */
 function barChartPng(values: number[]): Uint8Array {
-  const width = 420;
-  const height = 240;
-  const raw = Buffer.alloc((width + 1) * height);
-  for (let y = 0; y < height; y++) {
-    raw[y * (width + 1)] = 0; // filter: none
-    for (let x = 0; x < width; x++) {
-      const bar = Math.floor((x - 40) / 45);
-      const inBar =
-        x >= 40 && bar >= 0 && bar < values.length && (x - 40) % 45 < 30 && y >= 220 - values[bar]! * 2 && y < 220;
-      const axis = (x === 30 && y >= 10 && y <= 220) || (y === 220 && x >= 30);
-      raw[y * (width + 1) + 1 + x] = axis ? 0x33 : inBar ? 0x5a : 0xff;
-    }
-  }
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 0, 0, 0, 0], 8); // 8 bits, greyscale, deflate, no filter, no interlace
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', header),
-    pngChunk('IDAT', deflateSync(raw, { level: 9 })),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
-function pngChunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
-
-function crc32(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let bit = 0; bit < 8; bit++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
-  }
-  return (crc ^ 0xffffffff) >>> 0;
+  return greyPng(420, 240, (x, y) => {
+    const bar = Math.floor((x - 40) / 45);
+    const inBar =
+      x >= 40 && bar >= 0 && bar < values.length && (x - 40) % 45 < 30 && y >= 220 - values[bar]! * 2 && y < 220;
+    const axis = (x === 30 && y >= 10 && y <= 220) || (y === 220 && x >= 30);
+    return axis ? 0x33 : inBar ? 0x5a : 0xff;
+  });
 }
