@@ -195,17 +195,9 @@ export function fontFaces(): FontFace[] {
   // Mono, scaled to Source Code Pro's advance of 0.6 em so a tree's columns stay aligned with the code's), ticks,
   // stars, shapes and keys (Noto Sans Symbols 2), arrows and operators such as ≤ ≠ ∞ (the math face's). Before the
   // emoji face, which wins where their ranges overlap, as before these were shipped.
+  const box = '@fontsource/cascadia-mono';
   faces.push({
-    ...fontsource(
-      '@fontsource/cascadia-mono',
-      families.boxDrawing,
-      'symbols2',
-      400,
-      'normal',
-      undefined,
-      'box-drawing',
-    ),
-    unicodeRange: boxDrawingRange,
+    ...fontsource(box, families.boxDrawing, 'symbols2', 400, 'normal', boxDrawingRange, 'box-drawing'),
     sizeAdjust: '102.4%',
   });
   const symbols = '@fontsource/noto-sans-symbols-2';

@@ -52,8 +52,7 @@ const remarkImprintNumbering: Plugin<[], Root> = function () {
         written.add(match[1] ?? match[2] ?? match[3]!);
       }
     });
-    const headingId = (text: string, fallback: string): string => {
-      const base = shortSlug(text);
+    const headingId = (base: string, fallback: string): string => {
       let id = slugger.slug(base) || fallback;
       while (written.has(id)) id = slugger.slug(base || fallback);
       return id;
@@ -99,9 +98,11 @@ const remarkImprintNumbering: Plugin<[], Root> = function () {
       } else if (node.type === 'heading') {
         const own = node.data?.hProperties?.id;
         const text = toString(node);
-        const id = typeof own === 'string' ? own : headingId(text, `section-${section + 1}`);
-        const whole = github.slug(text);
-        if (typeof own !== 'string' && shortSlug(text) !== slug(text)) cut.push({ whole, id });
+        const whole = slug(text);
+        const base = cutSlug(whole);
+        const id = typeof own === 'string' ? own : headingId(base, `section-${section + 1}`);
+        const atGithub = github.slug(text);
+        if (typeof own !== 'string' && base !== whole) cut.push({ whole: atGithub, id });
         node.data = { ...node.data, hProperties: { ...node.data?.hProperties, id } };
         section++;
         targets.set(id, { id, kind: 'section', label: toString(node) });
@@ -127,7 +128,11 @@ const maxIdBytes = 120;
 
 /** The heading's slug, cut at a character so that it takes at most {@link maxIdBytes} percent-encoded. */
 export function shortSlug(text: string): string {
-  const whole = slug(text);
+  return cutSlug(slug(text));
+}
+
+/** A slug cut at a character so that it takes at most {@link maxIdBytes} percent-encoded. */
+function cutSlug(whole: string): string {
   if (encodeURIComponent(whole).length <= maxIdBytes) return whole;
   let cut = '';
   for (const character of whole) {
