@@ -45,6 +45,7 @@ export default defineConfig({
     // was made, never how fast.
     testTimeout: 15 * 60_000,
     hookTimeout: 15 * 60_000,
+    setupFiles: ['test/helpers/clean-up.ts'],
     sequence: { sequencer: FaultsBesideTheRest },
     projects: [
       {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,9 +8,26 @@ import { inject } from 'vitest';
 
 const run = promisify(execFile);
 
-/** A fresh temporary folder. */
-export function temporaryFolder(prefix = 'imprint-test-'): Promise<string> {
-  return mkdtemp(path.join(tmpdir(), prefix));
+/** The folders `temporaryFolder` made in this test file, removed after its tests (test/helpers/clean-up.ts). */
+const made = new Set<string>();
+
+/** A fresh temporary folder, removed once the test file's tests have run. */
+export async function temporaryFolder(prefix = 'imprint-test-'): Promise<string> {
+  const folder = await mkdtemp(path.join(tmpdir(), prefix));
+  made.add(folder);
+  return folder;
+}
+
+/**
+ * Remove the folders `temporaryFolder` made: a run of the suite otherwise leaves about a gigabyte in the system's
+ * temporary folder (the installed package alone), and a machine whose `/tmp` is memory fills up after a few runs.
+ * `IMPRINT_KEEP_TEST_FILES=1` keeps them, to look at what a test made.
+ */
+export async function removeTemporaryFolders(): Promise<void> {
+  if (process.env.IMPRINT_KEEP_TEST_FILES === '1') return;
+  const folders = [...made];
+  made.clear();
+  await Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true, maxRetries: 5 })));
 }
 
 async function withFile<T>(bytes: Uint8Array, extension: string, use: (file: string) => Promise<T>): Promise<T> {
