@@ -92,6 +92,30 @@ describe('Pandoc’s inline notes', () => {
   });
 });
 
+describe('display equations as Pandoc reads them', () => {
+  it('reads `$$…$$` written across lines as an equation, never as a fence that runs on', async () => {
+    const { html, messages } = await run(
+      'Learn\n\n$$p(x, y) =\n    \\sum_{k=1}^K \\pi_k$$\n\nthrough EM, where each\n$$\\mu_x$$\n$$\\Sigma =\n  1$$\n' +
+        'is defined.\n\n$$\nx^2\n$$\n\nThe end.\n',
+    );
+    expect(messages).toEqual([]);
+    const equations = html.match(/<math [^>]*>/g) ?? [];
+    expect(equations).toHaveLength(4);
+    for (const equation of equations) expect(equation).toContain('display="block"');
+    // The first stands alone, as a fenced one does; the two in the paragraph stay in it, with its text.
+    expect(html).toMatch(/<p>Learn<\/p>\s*<math [^>]*display="block"><mrow><mi>p<\/mi>/);
+    expect(html).toMatch(/<p>through EM, where each\s*<math [\s\S]*<\/math>\s*is defined\.<\/p>/);
+    expect(html).toContain('<p>The end.</p>');
+  });
+
+  it('sets accents in marks the shipped math face has, not in spacing forms it lacks', async () => {
+    const { html, messages } = await run('$\\dot{x} \\ddot{x} \\bar{x} \\breve{x} \\check{x} \\acute{x}$\n');
+    expect(messages).toEqual([]);
+    for (const mark of ['\u0307', '\u0308', '\u0304', '\u0306', '\u030C', '\u0301']) expect(html).toContain(mark);
+    expect(html).not.toMatch(/[\u00A8\u00AF\u00B4\u02C7\u02D8\u02D9\u203E]/);
+  });
+});
+
 describe('definition lists', () => {
   it('are read as Pandoc writes them, and a table’s `: Caption` stays its caption', async () => {
     const { html, messages } = await run(

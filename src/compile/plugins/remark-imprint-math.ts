@@ -31,6 +31,22 @@ export const mathNamespace = 'http://www.w3.org/1998/Math/MathML';
  */
 const remarkImprintMath: Plugin<[], Root> = function () {
   return async (tree, file) => {
+    // A paragraph of nothing but `$$…$$` (written across lines, as in Pandoc) is display equations, as if fenced.
+    visit(tree, 'paragraph', (node, index, parent) => {
+      if (!parent || index === undefined) return undefined;
+      const parts = node.children.filter((child) => !(child.type === 'text' && child.value.trim() === ''));
+      if (parts.length === 0 || !parts.every((child) => child.type === 'inlineMath' && isDisplay(child, file)))
+        return undefined;
+      const equations = parts.map(
+        (child): Math => ({
+          type: 'math',
+          value: (child as InlineMath).value,
+          position: child.position,
+        }),
+      );
+      parent.children.splice(index, 1, ...equations);
+      return index + equations.length;
+    });
     let formulas = false;
     const prose = new Set<Paragraph>();
     visit(tree, (node, index, parent) => {
@@ -152,8 +168,13 @@ function equationLabel(node: Paragraph): { id: string } | undefined {
   return { id: ok ? written.slice(1) : '' };
 }
 
+/** `$$…$$` in a paragraph's text: a display equation, as Pandoc reads it. */
+function isDisplay(node: InlineMath, file: VFile): boolean {
+  return sourceOf(node, file).startsWith('$$');
+}
+
 function render(temml: Temml, node: InlineMath | Math, file: VFile): void {
-  const display = node.type === 'math';
+  const display = node.type === 'math' || isDisplay(node, file);
   let markup: string;
   try {
     markup = temml.renderToString(node.value, { displayMode: display, throwOnError: true, strict: false });
@@ -169,7 +190,8 @@ function render(temml: Temml, node: InlineMath | Math, file: VFile): void {
     // Shown as typed, so nothing the author wrote is lost.
     node.data = {
       ...node.data,
-      hName: display ? 'pre' : 'code',
+      // Inside a paragraph's text, code: a `pre` cannot stand in a paragraph.
+      hName: node.type === 'math' ? 'pre' : 'code',
       hProperties: { className: ['math-error'] },
       hChildren: [{ type: 'text', value: node.value }],
     };
@@ -190,18 +212,36 @@ function render(temml: Temml, node: InlineMath | Math, file: VFile): void {
  * need), without positions: places in Temml's markup are not places in the
  * manuscript.
  */
-function stripped(children: ElementContent[]): ElementContent[] {
+function stripped(children: ElementContent[], accent = false): ElementContent[] {
   return children.map((child) => {
-    if (child.type === 'text') return { type: 'text', value: child.value };
+    if (child.type === 'text')
+      return { type: 'text', value: accent ? (accents[child.value] ?? child.value) : child.value };
     if (child.type !== 'element') return child;
     return {
       type: 'element',
       tagName: child.tagName,
       properties: { ...child.properties },
-      children: stripped(child.children),
+      children: stripped(child.children, child.tagName === 'mo'),
     };
   });
 }
+
+/**
+ * Accents Temml writes as spacing characters that the shipped math face lacks (`\dot`, `\ddot`, `\bar`, …), as
+ * the combining marks it has: set in an accent's `mo`, Chromium places both alike (looked at in print), and no face
+ * of the machine's is asked for the spacing form, which printed in whatever face the machine had, or as an empty
+ * box.
+ */
+const accents: Record<string, string> = {
+  '\u00A8': '\u0308', // \ddot
+  '\u00AF': '\u0304', // a macron
+  '\u00B4': '\u0301', // \acute
+  '\u02C7': '\u030C', // \check
+  '\u02D8': '\u0306', // \breve
+  '\u02D9': '\u0307', // \dot
+  '\u02DC': '\u0303', // a small tilde
+  '\u203E': '\u0304', // \bar
+};
 
 /** Where reading the formula stopped, in the manuscript; the formula's start when that cannot be found. */
 function placeInFormula(node: InlineMath | Math, file: VFile, position: number | undefined): Point | undefined {
