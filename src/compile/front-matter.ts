@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Point, Position } from 'unist';
 import type { VFile } from 'vfile';
 import { error, warn } from '../diagnostics/report.js';
-import { parsePartialDate } from '../data/partial-date.js';
+import { isoPartialDate, parsePartialDate, parseWrittenDate } from '../data/partial-date.js';
 import { parseYaml, type YamlSource } from '../data/yaml-source.js';
 import { parse as parseTomlText, TomlError } from 'smol-toml';
 import {
@@ -40,12 +40,19 @@ export const FrontMatter = z.object({
   date: z
     .union([z.string(), z.number().int()])
     // A date and time (as Hugo writes one, `2017-07-14T09:00:00Z`) is the day it names: a report is dated by the day.
-    .transform((value) =>
-      String(value).replace(/^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/, '$1'),
-    )
+    // A date in English words ("29 January 2021", as journals' front matter has it) is read as the day it names.
+    .transform((value) => {
+      const text = String(value).replace(
+        /^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/,
+        '$1',
+      );
+      const written = parsePartialDate(text) === undefined ? parseWrittenDate(text) : undefined;
+      return written ? isoPartialDate(written) : text;
+    })
     .refine(
       (value) => parsePartialDate(value) !== undefined,
-      'must be a date: YYYY, YYYY-MM or YYYY-MM-DD (a time after it is allowed)',
+      'must be a date: YYYY, YYYY-MM or YYYY-MM-DD (a time after it is allowed), or one written in English words ' +
+        'such as "29 January 2021" or "January 2021"',
     )
     .optional(),
   lang: z

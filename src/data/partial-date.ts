@@ -26,6 +26,51 @@ export function parsePartialDate(text: string): PartialDate | undefined {
   return { year, month, day };
 }
 
+const months = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
+
+/** A month's number from its English name or the name's first three letters ("Sept" too); undefined otherwise. */
+function monthOf(word: string): number | undefined {
+  const name = word.toLowerCase().replace(/\.$/, '');
+  const index = months.findIndex(
+    (month) => month === name || (name.length >= 3 && month.startsWith(name) && name.length <= 4),
+  );
+  return index < 0 ? undefined : index + 1;
+}
+
+/**
+ * A date written in English words, as Pandoc's and journals' front matter often has it: "29 January 2021",
+ * "January 29, 2021", "Jan. 29th 2021" or "January 2021". Undefined for anything else.
+ */
+export function parseWrittenDate(text: string): PartialDate | undefined {
+  const words = text.trim().replace(/,/g, ' ').split(/\s+/).filter(Boolean);
+  const day = (word: string) => (/^\d{1,2}(st|nd|rd|th)?$/i.test(word) ? parseInt(word, 10) : undefined);
+  const year = (word: string) => (/^\d{4}$/.test(word) ? word : undefined);
+  let parts: { year?: string; month?: number; day?: number } = {};
+  if (words.length === 3 && day(words[0]!) !== undefined)
+    parts = { day: day(words[0]!), month: monthOf(words[1]!), year: year(words[2]!) };
+  else if (words.length === 3) parts = { month: monthOf(words[0]!), day: day(words[1]!), year: year(words[2]!) };
+  else if (words.length === 2) parts = { month: monthOf(words[0]!), year: year(words[1]!) };
+  if (parts.year === undefined || parts.month === undefined || (words.length === 3 && parts.day === undefined))
+    return undefined;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return parsePartialDate(
+    [parts.year, pad(parts.month), ...(parts.day === undefined ? [] : [pad(parts.day)])].join('-'),
+  );
+}
+
 export function comparePartialDates(a: PartialDate, b: PartialDate): number {
   return a.year - b.year || (a.month ?? 0) - (b.month ?? 0) || (a.day ?? 0) - (b.day ?? 0);
 }

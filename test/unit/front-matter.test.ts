@@ -113,11 +113,32 @@ describe('front matter', () => {
   });
 
   it('reports a date that is not a date', () => {
-    const { messages } = resolve('author: Someone\ndate: July 2017');
+    const { messages } = resolve('author: Someone\ndate: next spring');
     expect(messages.map((m) => m.reason)).toEqual([
-      'Front matter `date` must be a date: YYYY, YYYY-MM or YYYY-MM-DD (a time after it is allowed)',
+      'Front matter `date` must be a date: YYYY, YYYY-MM or YYYY-MM-DD (a time after it is allowed), or one ' +
+        'written in English words such as "29 January 2021" or "January 2021"',
     ]);
     expect(messages[0]).toMatchObject({ line: 3, column: 7 });
+  });
+
+  it('reports a front matter that fails once, not again at each citation it would have served', async () => {
+    const file = new VFile({
+      path: '/p/report.md',
+      value: '---\ndate: next spring\nbibliography: works.bib\n---\n\nAs shown [@doe2020].\n',
+    });
+    await compile(file, {
+      reader: memoryReader({ '/p/works.bib': '@book{doe2020, title={T}, author={Doe, J.}, year={2020}}' }),
+      projectRoot: '/p',
+    });
+    expect(file.messages.map((m) => `${m.line}:${m.column} ${m.ruleId}`)).toEqual(['2:7 front-matter-schema']);
+  });
+
+  it('reads a date written in English words as the day or month it names', () => {
+    expect(resolve('date: 29 January 2021')).toMatchObject({
+      messages: [],
+      metadata: { date: { year: 2021, month: 1, day: 29 } },
+    });
+    expect(resolve('date: July 2017').metadata?.date).toEqual({ year: 2017, month: 7 });
   });
 
   it('forgives: no title, author or date needed', () => {

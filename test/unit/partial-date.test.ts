@@ -4,6 +4,7 @@ import {
   formatPartialDate,
   isoPartialDate,
   parsePartialDate,
+  parseWrittenDate,
 } from '../../src/data/partial-date.js';
 
 describe('partial dates', () => {
@@ -17,6 +18,16 @@ describe('partial dates', () => {
     for (const text of ['', '17', '2017-13', '2017-02-30', '2017/05', 'May 2017', '2017-5']) {
       expect(parsePartialDate(text)).toBeUndefined();
     }
+  });
+
+  it('reads a date written in English words, as journals’ front matter has it', () => {
+    expect(parseWrittenDate('29 January 2021')).toEqual({ year: 2021, month: 1, day: 29 });
+    expect(parseWrittenDate('January 29, 2021')).toEqual({ year: 2021, month: 1, day: 29 });
+    expect(parseWrittenDate('Jan. 29th 2021')).toEqual({ year: 2021, month: 1, day: 29 });
+    expect(parseWrittenDate('3 Sept 2019')).toEqual({ year: 2019, month: 9, day: 3 });
+    expect(parseWrittenDate('July 2017')).toEqual({ year: 2017, month: 7 });
+    for (const text of ['30 February 2021', '29 Janvier 2021', 'Ju 2017', 'July', '2021 July 4', 'next spring'])
+      expect(parseWrittenDate(text), text).toBeUndefined();
   });
 
   it('formats in the words of the language', () => {

@@ -64,6 +64,8 @@ export function entryId(key: string): string {
 const remarkImprintCitations: Plugin<[CitationOptions], Root> = function (options) {
   return async (tree, file) => {
     const metadata = file.data.metadata;
+    // The front matter failed (and says so): whether it names a bibliography is not known, so nothing is checked.
+    if (metadata === undefined) return;
     const occurrences = collect(tree, file);
     const directives: Array<{ parent: Parent; node: RootContent }> = [];
     visitParents(tree, 'leafDirective', (node, ancestors) => {
