@@ -37,7 +37,9 @@ import remarkImprintCitations from './plugins/remark-imprint-citations.js';
 import remarkImprintContainersClosed from './plugins/remark-imprint-containers-closed.js';
 import remarkImprintCheck from './plugins/remark-imprint-check.js';
 import remarkImprintDataTable from './plugins/remark-imprint-data-table.js';
-import remarkImprintDirectivesKnown from './plugins/remark-imprint-directives-known.js';
+import remarkImprintDirectivesKnown, {
+  remarkImprintBareDirectivesAsText,
+} from './plugins/remark-imprint-directives-known.js';
 import remarkImprintFootnotesChecked from './plugins/remark-imprint-footnotes-checked.js';
 import remarkImprintFrontMatter from './plugins/remark-imprint-front-matter.js';
 import remarkImprintInclude from './plugins/remark-imprint-include.js';
@@ -66,6 +68,8 @@ export interface CompileOptions {
   chartFaces?: readonly ChartFace[];
 }
 
+/** The directives imprint's plugins read; any other is unknown (a bare one in text is text). */
+const knownDirectives = ['table', 'chart', 'ref', 'span', 'include', 'eq', 'callout', 'bibliography'];
 /**
  * The one place that knows the plugin order: parse the manuscript, expand and
  * number what it generates, and turn it into the HTML tree the editions share.
@@ -99,6 +103,7 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     .use(remarkImprintInlineNotes)
     .use(remarkImprintContainersClosed)
     .use(remarkImprintFootnotesChecked)
+    .use(remarkImprintBareDirectivesAsText, { known: knownDirectives })
     .use(remarkImprintHeadingAttributes)
     .use(remarkImprintFrontMatter, options.overrides ?? {})
     .use(remarkImprintDataTable, { loadTable, maxRows: limits.tableRows })
@@ -112,9 +117,7 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     .use(remarkImprintRef)
     .use(remarkImprintCheck, { tables: loader.tables })
     .use(remarkImprintSpan)
-    .use(remarkImprintDirectivesKnown, {
-      known: ['table', 'chart', 'ref', 'span', 'include', 'eq', 'callout', 'bibliography'],
-    })
+    .use(remarkImprintDirectivesKnown, { known: knownDirectives })
     .use(() => (_tree: MdastRoot, file: VFile) => {
       words = labelsOf(file.data.metadata);
     })

@@ -116,6 +116,29 @@ describe('display equations as Pandoc reads them', () => {
   });
 });
 
+describe('what papers written for Pandoc’s PDF write', () => {
+  it('numbers an image labelled `\\label{fig:x}`; `\\autoref`, `\\cref` and `\\ref` link to it', async () => {
+    const { html, messages } = await run(
+      '![Multimodal regression.\\label{fig:multimodal_regression}](plot.png)\n\n' +
+        'On the left of \\autoref{fig:multimodal_regression}, as \\Cref{fig:multimodal_regression} and ' +
+        'Figure \\ref{fig:multimodal_regression} show; not \\ref{fig:missing}, ' +
+        'nor `\\ref{fig:multimodal_regression}`.\n',
+    );
+    expect(html).toContain('<figure id="fig:multimodal_regression" class="image">');
+    expect(html).toContain('alt="Multimodal regression."');
+    expect(html).toContain('<span class="figure-label">Figure 1.</span> Multimodal regression.</figcaption>');
+    const link = (text: string) => `<a href="#fig:multimodal_regression" class="xref xref-figure">${text}</a>`;
+    expect(html).toContain(
+      `On the left of ${link('Figure 1')}, as ${link('Figure 1')} and Figure ${link('1')} show; not ` +
+        '\\ref{fig:missing}, nor <code>\\ref{fig:multimodal_regression}</code>.',
+    );
+    expect(messages.filter((message) => !message.includes('image-'))).toEqual([
+      '9:142 reference-missing `\\ref{fig:missing}` reads as a cross-reference, but no table, figure or heading ' +
+        'has the id `fig:missing`: it is kept as text',
+    ]);
+  });
+});
+
 describe('definition lists', () => {
   it('are read as Pandoc writes them, and a table’s `: Caption` stays its caption', async () => {
     const { html, messages } = await run(

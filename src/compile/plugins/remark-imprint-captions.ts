@@ -25,7 +25,9 @@ const trailingBlock = /\{([^{}]*)\}\s*$/;
  * - an image alone in a paragraph followed by attributes with an id,
  *   `![Caption](chart.png){#fig-x width=60%}`, is a numbered figure ("Figure
  *   1.") with the image's text as its caption, sized by `width` (of the text
- *   column), a target for `:ref`;
+ *   column), a target for `:ref`; so is one whose text names it with LaTeX's
+ *   `\label{fig:x}`, as papers written for Pandoc's PDF do (`\autoref{fig:x}`
+ *   refers to it, see the ref plugin);
  * - a pipe table followed by a paragraph `: Caption {#tbl-id}` (or `Table:
  *   Caption`) takes the caption and is numbered with the generated tables.
  *
@@ -83,23 +85,36 @@ function headingAttributes(node: Heading): void {
   node.data = { ...node.data, hProperties: properties };
 }
 
+/** `\label{fig:x}` in an image's text, as papers written for Pandoc's LaTeX output name their figures. */
+const latexLabel = /\s*\\label\{([^{}\s]+)\}\s*/;
+
 function imageFigure(node: Paragraph, file: VFile): ImprintFigure | undefined {
   const parts = node.children.filter((child) => !(child.type === 'text' && child.value.trim() === ''));
   const [image, text] = parts;
-  if (parts.length !== 2 || image?.type !== 'image' || text?.type !== 'text') return undefined;
-  const block = /^\s*\{([^{}]*)\}\s*$/.exec(text.value);
-  if (!block) return undefined;
-  const attributes = parseAttributes(block[1]!);
+  if (image?.type !== 'image' || parts.length > 2 || (text && text.type !== 'text')) return undefined;
+  const block = text ? /^\s*\{([^{}]*)\}\s*$/.exec(text.value) : null;
+  // Read from the source: the parser took `:one_two` in `\label{fig:one_two}` for a directive, and the image's text
+  // keeps only `\label{fig}`.
+  const start = image.position?.start.offset;
+  const end = image.position?.end.offset;
+  const written = start === undefined || end === undefined ? (image.alt ?? '') : String(file.value).slice(start, end);
+  const label = latexLabel.exec(written);
+  if (!block && !label) return undefined;
+  const attributes: Attributes = block ? parseAttributes(block[1]!) : { classes: [], unknown: [] };
   reportUnknown(file, node, attributes, '`#id`, `width=60%`, `.class`');
   const width = checkedWidth(file, node, attributes.width);
   const properties: Image['data'] = width ? { hProperties: { style: `width: ${width}` } } : {};
-  const shown: Image = { ...image, data: { ...image.data, ...properties } };
-  if (!attributes.id) {
+  // The label names the figure; it is not part of its caption or its alternative text.
+  const alt = label ? (image.alt ?? '').replace(/\s*\\label\{[^{}]*\}\s*/, ' ').trim() : image.alt;
+  const shown: Image = { ...image, alt, data: { ...image.data, ...properties } };
+  const id = attributes.id ?? label?.[1];
+  if (!id) {
     // Attributes without an id size the image in place; only a figure with an id is numbered.
     node.children = [shown];
     return undefined;
   }
-  const captionText = image.alt ?? '';
+  attributes.id = id;
+  const captionText = alt ?? '';
   if (captionText.trim() === '') {
     error(file, 'A figure needs a caption: write it as the image text, `![Caption](file.png){#fig-id}`', {
       place: node.position,

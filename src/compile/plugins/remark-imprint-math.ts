@@ -12,6 +12,7 @@ import { location } from 'vfile-location';
 import { error } from '../../diagnostics/report.js';
 import { onFirstUse } from '../../first-use.js';
 import type { ImprintFigure } from '../../document/nodes.js';
+import { joinTexts } from './shared/join-texts.js';
 
 type Temml = typeof temmlModule;
 /** Temml, loaded on the first formula: a manuscript without math does not pay for it. */
@@ -119,25 +120,6 @@ const remarkImprintMath: Plugin<[], Root> = function () {
 };
 
 export default remarkImprintMath;
-
-function joinTexts(children: Paragraph['children']): Paragraph['children'] {
-  const out: Paragraph['children'] = [];
-  for (const child of children) {
-    const last = out[out.length - 1];
-    if (child.type === 'text' && last?.type === 'text') {
-      const start = last.position?.start;
-      const end = child.position?.end;
-      out[out.length - 1] = {
-        type: 'text',
-        value: last.value + child.value,
-        position: start && end ? { start, end } : undefined,
-      };
-    } else {
-      out.push(child);
-    }
-  }
-  return out;
-}
 
 /**
  * Pandoc's rule for single dollars, so prices stay prose: a formula hugs its

@@ -76,6 +76,9 @@ const remarkImprintRef: Plugin<[], Root> = function () {
  * Quarto's cross-references, `@fig-x`, `@tbl-x`, `@sec-x`, `@lst-x`, `@eq-x`: the same link as `:ref[#fig-x]`
  * when something has that id; otherwise a warning, and the text stays (a handle such as `@sec-team` in prose is
  * not one). `\@fig-x` is written out as it is. The citations plugin leaves keys with these prefixes alone.
+ *
+ * LaTeX's, as papers written for Pandoc's PDF have them: `\autoref{fig:x}`, `\cref{fig:x}` and `\Cref{fig:x}` read
+ * "Figure 1", `\ref{fig:x}` the number alone ("Figure \ref{fig:x}" reads "Figure 1"), `\eqref{eq:x}` "(1)".
  */
 function crossReferences(tree: Root, file: VFile, targets: ReadonlyMap<string, Target>): void {
   const source = String(file.value);
@@ -83,22 +86,27 @@ function crossReferences(tree: Root, file: VFile, targets: ReadonlyMap<string, T
   visit(tree, (node, index, parent) => {
     if (node.type === 'link' || node.type === 'linkReference' || node.type === 'inlineCode' || node.type === 'code')
       return SKIP;
-    if (node.type !== 'text' || !parent || index === undefined || !node.value.includes('@')) return undefined;
+    if (node.type !== 'text' || !parent || index === undefined) return undefined;
+    if (!node.value.includes('@') && !node.value.includes('\\')) return undefined;
+    const found = [
+      ...[...node.value.matchAll(crossReference)].map((match) => ({ match, id: match[1]!, command: '' })),
+      ...[...node.value.matchAll(latexReference)].map((match) => ({ match, id: match[2]!, command: match[1]! })),
+    ].sort((a, b) => a.match.index - b.match.index);
     const pieces: PhrasingContent[] = [];
     let last = 0;
-    for (const match of node.value.matchAll(crossReference)) {
+    for (const { match, id, command } of found) {
       const at = match.index;
-      const offset = sourceOffset(source, node, at);
+      const offset = sourceOffset(source, node, at, command ? '\\' : '@');
       // `\@sec-x` is written out as it is.
-      if (offset !== undefined && source[offset - 1] === '\\') continue;
-      const id = match[1]!;
+      if (!command && offset !== undefined && source[offset - 1] === '\\') continue;
+      const written = command ? `\\${command}{${id}}` : `@${id}`;
       const target = targets.get(id);
       if (!target) {
         const near = nearest(id, [...targets.keys()]);
         warn(
           file,
-          `\`@${id}\` reads as a cross-reference, but no table, figure or heading has the id \`${id}\`` +
-            `${near ? ` (did you mean \`@${near}\`?)` : ''}: it is kept as text`,
+          `\`${written}\` reads as a cross-reference, but no table, figure or heading has the id \`${id}\`` +
+            `${near ? ` (did you mean \`${near}\`?)` : ''}: it is kept as text`,
           {
             place:
               offset === undefined
@@ -113,7 +121,7 @@ function crossReferences(tree: Root, file: VFile, targets: ReadonlyMap<string, T
       pieces.push({
         type: 'link',
         url: `#${id}`,
-        children: [{ type: 'text', value: target.label }],
+        children: [{ type: 'text', value: referenceText(target, command) }],
         data: { hProperties: { className: ['xref', `xref-${target.kind}`] } },
       });
       last = at + match[0].length;
@@ -125,18 +133,25 @@ function crossReferences(tree: Root, file: VFile, targets: ReadonlyMap<string, T
   });
 }
 
+/** What a reference reads: the target's label ("Figure 1"); for `\ref` its number, for `\eqref` "(1)". */
+function referenceText(target: Target, command: string): string {
+  if (target.kind === 'section' || (command !== 'ref' && command !== 'eqref')) return target.label;
+  const number = /\S+$/.exec(target.label)?.[0] ?? target.label;
+  return command === 'eqref' ? `(${number})` : number;
+}
+
 /**
- * Where the `@` at `at` of a text node stands in the source (escapes and entities shift the text from it): the
- * `nth` `@` of the node's source.
+ * Where the `@` (or `\\`) at `at` of a text node stands in the source (escapes and entities shift the text from
+ * it): the `nth` such character of the node's source.
  */
-function sourceOffset(source: string, node: Text, at: number): number | undefined {
+function sourceOffset(source: string, node: Text, at: number, character: string): number | undefined {
   const start = node.position?.start.offset;
   const end = node.position?.end.offset;
   if (start === undefined || end === undefined) return undefined;
-  const nth = [...node.value.slice(0, at + 1).matchAll(/@/g)].length;
+  const nth = node.value.slice(0, at + 1).split(character).length - 1;
   let found = start - 1;
   for (let count = 0; count < nth; count++) {
-    found = source.indexOf('@', found + 1);
+    found = source.indexOf(character, found + 1);
     if (found < 0 || found >= end) return undefined;
   }
   return found;
@@ -144,6 +159,9 @@ function sourceOffset(source: string, node: Text, at: number): number | undefine
 
 /** `@fig-x` and its kin: the prefixes Quarto gives the ids it numbers and refers to. */
 export const crossReference = /(?<![\p{L}\p{N}_@.\\])@((?:fig|tbl|sec|lst|eq)-[\p{L}\p{N}_:.-]*[\p{L}\p{N}_])/gu;
+
+/** `\autoref{fig:x}` and its kin: LaTeX's references, in papers written for Pandoc's PDF. */
+const latexReference = /\\(autoref|cref|Cref|ref|eqref)\{([^{}\s]+)\}/g;
 
 export default remarkImprintRef;
 
