@@ -13,6 +13,7 @@ import {
   type Paper,
 } from '../document/metadata.js';
 import { labelKeys, labelsFor, type Labels } from '../document/labels.js';
+import { affiliationsSchema, authorSchema, resolveAuthors } from './authors.js';
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
@@ -36,7 +37,10 @@ export const FrontMatter = z.object({
   title: nonEmpty.optional(),
   subtitle: nonEmpty.optional(),
   'short-title': nonEmpty.optional(),
-  author: z.union([nonEmpty, z.array(nonEmpty).min(1)]).optional(),
+  author: authorSchema.optional(),
+  /** The journals' name for `author` (see authors.ts). */
+  authors: authorSchema.optional(),
+  affiliations: affiliationsSchema.optional(),
   date: z
     .union([z.string(), z.number().int()])
     // A date and time (as Hugo writes one, `2017-07-14T09:00:00Z`) is the day it names: a report is dated by the day.
@@ -179,7 +183,10 @@ export function resolveFrontMatter(
   overrides: FrontMatterOverrides = {},
   fallback: FrontMatterFallback = {},
 ): Metadata | undefined {
-  if (!yaml) return metadataFrom({}, file, overrides, fallback);
+  if (!yaml) {
+    const { unknownAffiliations: _, ...metadata } = metadataFrom({}, file, overrides, fallback);
+    return metadata;
+  }
   const source =
     yaml.format === 'toml'
       ? parseToml(file, yaml)
@@ -228,7 +235,25 @@ export function resolveFrontMatter(
     return undefined;
   }
 
-  return metadataFrom(parsed.data, file, overrides, fallback);
+  if (parsed.data.author !== undefined && parsed.data.authors !== undefined) {
+    error(file, 'Front matter gives both `author` and `authors`: keep one', {
+      place: source.placeOf(['authors'], { key: true }) ?? yaml.start,
+      ruleId: 'front-matter-schema',
+    });
+    return undefined;
+  }
+  const metadata = metadataFrom(parsed.data, file, overrides, fallback);
+  for (const key of metadata.unknownAffiliations) {
+    warn(file, `No affiliation under \`affiliations\` has the index or id \`${key}\` an author names`, {
+      place:
+        source.placeOf(['affiliations'], { key: true }) ??
+        source.placeOf([parsed.data.author ? 'author' : 'authors'], { key: true }) ??
+        yaml.start,
+      ruleId: 'front-matter-schema',
+    });
+  }
+  const { unknownAffiliations: _, ...resolved } = metadata;
+  return resolved;
 }
 
 function metadataFrom(
@@ -236,7 +261,8 @@ function metadataFrom(
   file: VFile,
   overrides: FrontMatterOverrides,
   fallback: FrontMatterFallback,
-): Metadata {
+): Metadata & { unknownAffiliations: string[] } {
+  const authors = resolveAuthors(data.author ?? data.authors, data.affiliations);
   const title = data.title ?? (fallback.title?.trim() || undefined) ?? (file.stem || 'Untitled');
   const keywords =
     typeof data.keywords === 'string'
@@ -252,7 +278,10 @@ function metadataFrom(
     title,
     subtitle: data.subtitle,
     shortTitle: data['short-title'] ?? title,
-    authors: data.author === undefined ? [] : typeof data.author === 'string' ? [data.author] : data.author,
+    authors: authors.names,
+    affiliations: authors.affiliations.length > 0 ? authors.affiliations : undefined,
+    authorAffiliations: authors.affiliations.length > 0 ? authors.of : undefined,
+    unknownAffiliations: authors.unknown,
     date,
     lang: data.lang ?? 'en',
     dir: data.dir ?? directionOf(data.lang ?? 'en'),

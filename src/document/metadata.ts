@@ -27,6 +27,10 @@ export interface Metadata {
   /** For running heads; the title when none is given. */
   shortTitle: string;
   authors: string[];
+  /** The authors' affiliations, in the order the authors name them (front matter `affiliations`, see authors.ts). */
+  affiliations?: string[];
+  /** For each author, the 1-based numbers of its affiliations; present with `affiliations`. */
+  authorAffiliations?: number[][];
   date?: PartialDate;
   /** BCP 47 language tag of the document. */
   lang: string;

@@ -4,6 +4,8 @@ import { FrontMatter, nearestKey, resolveFrontMatter } from '../../src/compile/f
 import { labelKeys, labelsFor } from '../../src/document/labels.js';
 import { compile } from '../../src/compile/pipeline.js';
 import { memoryReader } from '../../src/compile/resources.js';
+import { titlePageLines } from '../../src/writers/print-page/title-page.js';
+import { toHtml } from 'hast-util-to-html';
 
 function resolve(yaml: string) {
   const source = `---\n${yaml}\n---\n\n# Body\n`;
@@ -131,6 +133,46 @@ describe('front matter', () => {
       projectRoot: '/p',
     });
     expect(file.messages.map((m) => `${m.line}:${m.column} ${m.ruleId}`)).toEqual(['2:7 front-matter-schema']);
+  });
+
+  it('reads authors as journals and Quarto write them, with their affiliations', () => {
+    const journal = resolve(
+      'authors:\n  - name: Ada Writer\n    orcid: 0000-0003-2824-7956\n    affiliation: "1, 2"\n' +
+        '  - name: Bo Writer\n    affiliation: 2\naffiliations:\n  - name: An Institute, Bremen\n    index: 1\n' +
+        '  - name: A University\n    index: 2',
+    );
+    expect(journal.messages).toEqual([]);
+    expect(journal.metadata).toMatchObject({
+      authors: ['Ada Writer', 'Bo Writer'],
+      affiliations: ['An Institute, Bremen', 'A University'],
+      authorAffiliations: [[1, 2], [2]],
+    });
+    const quarto = resolve(
+      'author:\n  - name: {given: Norah, family: Jones}\n    email: nj@example.org\n' +
+        '    affiliations:\n      - University of Chicago\n  - name: Bo Writer\n    affiliations:\n' +
+        '      - ref: lab\naffiliations:\n  - id: lab\n    name: A Laboratory',
+    );
+    expect(quarto.messages).toEqual([]);
+    expect(quarto.metadata).toMatchObject({
+      authors: ['Norah Jones', 'Bo Writer'],
+      affiliations: ['University of Chicago', 'A Laboratory'],
+      authorAffiliations: [[1], [2]],
+    });
+    expect(toHtml(titlePageLines(journal.metadata!))).toContain(
+      '<p class="author">Ada Writer<sup>1 2</sup>, Bo Writer<sup>2</sup></p><p class="affiliations"><sup>1</sup> ' +
+        'An Institute, Bremen<br><sup>2</sup> A University</p>',
+    );
+  });
+
+  it('reports both `author` and `authors`, and an affiliation no entry has', () => {
+    expect(resolve('author: A\nauthors: [B]').messages.map((m) => m.reason)).toEqual([
+      'Front matter gives both `author` and `authors`: keep one',
+    ]);
+    const missing = resolve('authors:\n  - name: A\n    affiliation: 3\naffiliations:\n  - name: One\n    index: 1');
+    expect(missing.messages.map((m) => `${m.line}:${m.column} ${m.reason}`)).toEqual([
+      '5:1 No affiliation under `affiliations` has the index or id `3` an author names',
+    ]);
+    expect(missing.metadata?.authors).toEqual(['A']);
   });
 
   it('reads a date written in English words as the day or month it names', () => {
