@@ -65,6 +65,8 @@ export const FrontMatter = z.object({
     .optional(),
   description: nonEmpty.optional(),
   keywords: z.union([z.string(), z.array(nonEmpty)]).optional(),
+  /** The keywords, as journals, Hugo and Jekyll name them; `keywords` wins when both are given. */
+  tags: z.union([z.string(), z.array(nonEmpty)]).optional(),
   identifier: nonEmpty.optional(),
   publisher: nonEmpty.optional(),
   series: nonEmpty.optional(),
@@ -264,13 +266,14 @@ function metadataFrom(
 ): Metadata & { unknownAffiliations: string[] } {
   const authors = resolveAuthors(data.author ?? data.authors, data.affiliations);
   const title = data.title ?? (fallback.title?.trim() || undefined) ?? (file.stem || 'Untitled');
+  const given = data.keywords ?? data.tags;
   const keywords =
-    typeof data.keywords === 'string'
-      ? data.keywords
+    typeof given === 'string'
+      ? given
           .split(',')
           .map((word) => word.trim())
           .filter(Boolean)
-      : (data.keywords ?? []);
+      : (given ?? []);
   const date = data.date === undefined ? undefined : parsePartialDate(data.date);
   const publisher = data.publisher ?? overrides.defaults?.publisher;
   const series = data.series ?? overrides.defaults?.series;

@@ -142,6 +142,7 @@ describe('front matter', () => {
         '  - name: A University\n    index: 2',
     );
     expect(journal.messages).toEqual([]);
+    expect(resolve('tags: [Python, regression]').metadata?.keywords).toEqual(['Python', 'regression']);
     expect(journal.metadata).toMatchObject({
       authors: ['Ada Writer', 'Bo Writer'],
       affiliations: ['An Institute, Bremen', 'A University'],
