@@ -20,6 +20,24 @@ export function directionOf(lang: string): Direction {
   return rightToLeft.has(primary!) ? 'rtl' : 'ltr';
 }
 
+/** Letters of the scripts written right to left. */
+const rightToLeftLetter = new RegExp(
+  `[${['Hebrew', 'Arabic', 'Syriac', 'Thaana', 'Nko', 'Samaritan', 'Mandaic', 'Adlam', 'Hanifi_Rohingya']
+    .map((script) => `\\p{Script=${script}}`)
+    .join('')}]`,
+  'u',
+);
+const letter = /\p{L}/u;
+
+/** The direction of the first letter of a text; undefined when it has none. */
+export function firstLetterDirection(text: string): Direction | undefined {
+  for (const character of text) {
+    if (rightToLeftLetter.test(character)) return 'rtl';
+    if (letter.test(character)) return 'ltr';
+  }
+  return undefined;
+}
+
 /** The report's metadata, resolved from front matter and options; later stages trust it. */
 export interface Metadata {
   title: string;

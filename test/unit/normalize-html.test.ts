@@ -48,6 +48,28 @@ describe('raw HTML normalised to what the editions allow', () => {
     expect(messages).toEqual(['13:1 html-unsafe Removed `align` from `<p>`']);
   });
 
+  it('sets each block written the other way from the document its own way, as GitHub sets a README', async () => {
+    const { html, wellFormed, messages } = await run(
+      '# שאלות\n\nשלום, `code first` עולם?\n\n- פריט אחד\n- פריט שני\n\nEnglish, then עברית.\n\n' +
+        '> ציטוט\n\n`npm test` then words.\n',
+    );
+    expect(messages).toEqual([]);
+    expect(wellFormed).toEqual([]);
+    expect(html).toMatch(/<h2 [^>]*dir="rtl"[^>]*>שאלות<\/h2>/);
+    // Code does not decide: the first letter outside it does.
+    expect(html).toContain('<p dir="rtl">שלום, <code>code first</code> עולם?</p>');
+    expect(html).toContain('<ul dir="rtl">\n<li dir="rtl">פריט אחד</li>');
+    expect(html).toContain('<p>English, then עברית.</p>');
+    expect(html).toContain('<blockquote dir="rtl">\n<p dir="rtl">ציטוט</p>');
+    expect(html).toContain('<p><code>npm test</code> then words.</p>');
+    const arabic = new VFile({
+      path: path.join(root, 'report.md'),
+      value: '---\ntitle: T\nlang: ar\n---\n\nنص عربي.\n\nEnglish text.\n',
+    });
+    const compiled = (await compile(arabic, { reader: memoryReader({}), projectRoot: root }))!;
+    expect(toHtml(compiled.tree)).toBe('<p>نص عربي.</p>\n<p dir="ltr">English text.</p>');
+  });
+
   it('gives `width` and `height` a number of pixels, or moves another size to the style', async () => {
     const { html, messages } = await run(
       '<img src="data:image/png;base64,AAAA" alt="x" width="50%" height="20px">\n\n<img ' +

@@ -37,6 +37,18 @@ describe('the print page', () => {
     );
   });
 
+  it('sets a title written the other way from the document its own way in the contents', () => {
+    const outline = [
+      { id: 'a', depth: 1, text: 'מה זה?' },
+      { id: 'b', depth: 1, text: 'Why?' },
+    ];
+    const html = (direction: 'ltr' | 'rtl') => toHtml(contents(outline, 2, undefined, 'Contents', direction)!);
+    expect(html('ltr')).toContain('<span class="toc-text" dir="rtl">מה זה?</span>');
+    expect(html('ltr')).toContain('<span class="toc-text">Why?</span>');
+    expect(html('rtl')).toContain('<span class="toc-text">מה זה?</span>');
+    expect(html('rtl')).toContain('<span class="toc-text" dir="ltr">Why?</span>');
+  });
+
   it('has no contents for a document without headings, or with none down to the depth asked for', () => {
     expect(contents([], 2)).toBeUndefined();
     expect(contents([{ id: 'deep', depth: 3, text: 'Deep' }], 2)).toBeUndefined();

@@ -4,6 +4,7 @@ import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { warn } from '../../diagnostics/report.js';
 import { defaultLimits } from '../limits.js';
+import { type Direction, firstLetterDirection } from '../../document/metadata.js';
 
 export interface RehypeImprintAlignOptions {
   /**
@@ -25,6 +26,12 @@ export interface RehypeImprintAlignOptions {
  * - in a document written right to left, code (`code`, `pre`, `kbd`, `samp`) takes its direction from its own
  *   text (`dir="auto"`): `echo $?` in an Arabic paragraph otherwise reads `?$ echo`, as its closing marks take the
  *   paragraph's direction. (The attribute, not CSS: an EPUB's style sheets may not set `unicode-bidi`.)
+ * - a block of text (a paragraph, a heading, a list or an item, a cell, a caption) whose first letter is written the
+ *   other way from the document (Hebrew in a document in English, or English in one in Arabic) takes that
+ *   direction (`dir="rtl"` or `"ltr"`), as GitHub sets each block of a README: a README in Hebrew built without
+ *   `lang: he` otherwise printed every paragraph left to right, its closing marks at the wrong end. The first
+ *   letter outside code counts (an identifier in a Hebrew sentence does not make it English). Set as the
+ *   attribute, not `dir="auto"`, so that every reading system and the measuring pass see the same direction.
  */
 const rehypeImprintAlign: Plugin<[RehypeImprintAlignOptions?], Root> = function (options = {}) {
   const justifiedParagraph = options.justifiedParagraph ?? defaultLimits.justifiedParagraph;
@@ -32,6 +39,10 @@ const rehypeImprintAlign: Plugin<[RehypeImprintAlignOptions?], Root> = function 
     const rightToLeft = file.data.metadata?.dir === 'rtl';
     visit(tree, 'element', (node) => {
       if (rightToLeft && code.has(node.tagName) && node.properties.dir === undefined) node.properties.dir = 'auto';
+      if (textBlocks.has(node.tagName) && node.properties.dir === undefined) {
+        const own = firstStrongDirection(node);
+        if (own !== undefined && own !== (rightToLeft ? 'rtl' : 'ltr')) node.properties.dir = own;
+      }
       if (node.tagName === 'p' && onlyCode(node)) addClass(node, 'ragged');
       else if (node.tagName === 'p') {
         const length = textLength(node);
@@ -56,6 +67,33 @@ const rehypeImprintAlign: Plugin<[RehypeImprintAlignOptions?], Root> = function 
 
 /** Elements that hold code, whose direction is the code's own. */
 const code = new Set(['code', 'pre', 'kbd', 'samp']);
+
+/**
+ * Blocks of text that take the direction of their first letter (see above), and the lists and quotations that
+ * hold them: a list's markers and indent, and a quotation's rule, stand on the side its direction starts from.
+ */
+const textBlocks = new Set([
+  ...['p', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'dt', 'dd', 'td', 'th', 'figcaption'],
+  ...['ul', 'ol', 'dl', 'blockquote'],
+]);
+
+/**
+ * The direction of the first letter of an element's text, outside code and outside descendants that set their own
+ * direction; undefined when it has no letter. An iterative walk in document order.
+ */
+function firstStrongDirection(element: Element): Direction | undefined {
+  const stack: ElementContent[] = [...element.children].reverse();
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === 'text') {
+      const direction = firstLetterDirection(node.value);
+      if (direction) return direction;
+    } else if (node.type === 'element' && !code.has(node.tagName) && node.properties.dir === undefined) {
+      for (let index = node.children.length - 1; index >= 0; index--) stack.push(node.children[index]!);
+    }
+  }
+  return undefined;
+}
 
 function addClass(node: Element, name: string): void {
   const existing = node.properties.className;

@@ -1,7 +1,7 @@
 import type { Element, ElementContent, Root } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import { h } from 'hastscript';
-import type { Metadata } from '../../document/metadata.js';
+import { type Direction, firstLetterDirection, type Metadata } from '../../document/metadata.js';
 import { labelsOf } from '../../document/labels.js';
 import type { Target } from '../../document/nodes.js';
 import { documentFaces, fontFaceCss, type FontFace } from '../../assets/fonts.js';
@@ -76,7 +76,7 @@ export function printDocument(input: PrintDocumentInput): string {
         ]),
         h('body', { className: [`paper-${metadata.paper}`] }, [
           titlePage(metadata),
-          contents(input.outline, metadata.tocDepth, input.pageNumbers, labelsOf(metadata).contents),
+          contents(input.outline, metadata.tocDepth, input.pageNumbers, labelsOf(metadata).contents, metadata.dir),
           ...figureLists(metadata, [...(input.targets?.values() ?? [])], input.pageNumbers),
           h('main', { className: ['body'] }, input.tree.children as ElementContent[]),
         ]),
@@ -182,6 +182,8 @@ export function contents(
   depth: number,
   pageNumbers?: ReadonlyMap<string, number>,
   title = labelsOf(undefined).contents,
+  /** The document's direction: a title written the other way is set its own way. */
+  direction: Direction = 'ltr',
 ): Element | undefined {
   const root: Element = h('ol');
   const entries = outline.filter((entry) => entry.depth <= depth);
@@ -202,7 +204,8 @@ export function contents(
     const page = pageNumbers?.get(entry.id);
     const item = h('li', [
       h('a', { href: `#${entry.id}` }, [
-        h('span', { className: ['toc-text'] }, entry.text),
+        // A title written the other way from the document is set its own way (the row keeps the document's).
+        h('span', { className: ['toc-text'], dir: otherDirection(entry.text, direction) }, entry.text),
         h('span', { className: ['toc-page'], dataPageOf: entry.id }, page === undefined ? '' : String(page)),
       ]),
     ]);
@@ -291,4 +294,10 @@ function plainText(tree: Root): string {
   };
   walk(tree);
   return text;
+}
+
+/** The direction of a text's first letter where it is not the document's; undefined where it is. */
+function otherDirection(text: string, documentDirection: Direction): Direction | undefined {
+  const own = firstLetterDirection(text);
+  return own !== undefined && own !== documentDirection ? own : undefined;
 }
