@@ -1,4 +1,4 @@
-import type { PartialDate } from '../data/partial-date.js';
+import { englishMonthAbbreviations, englishMonths, monthOf, type PartialDate } from '../data/partial-date.js';
 
 /**
  * Numbers and dates as prose quotes them: "US$110 billion", "$200 billion",
@@ -42,35 +42,7 @@ export interface PercentQuote extends QuoteBase {
 
 export type Qualifier = 'about' | 'over' | 'under';
 
-const months = [
-  'january',
-  'february',
-  'march',
-  'april',
-  'may',
-  'june',
-  'july',
-  'august',
-  'september',
-  'october',
-  'november',
-  'december',
-];
-const monthAbbreviations: Record<string, number> = {
-  jan: 1,
-  feb: 2,
-  mar: 3,
-  apr: 4,
-  jun: 6,
-  jul: 7,
-  aug: 8,
-  sep: 9,
-  sept: 9,
-  oct: 10,
-  nov: 11,
-  dec: 12,
-};
-const monthPattern = `(?:${months.join('|')}|(?:${Object.keys(monthAbbreviations).join('|')})\\.?)`;
+const monthPattern = `(?:${englishMonths.join('|')}|(?:${Object.keys(englishMonthAbbreviations).join('|')})\\.?)`;
 
 const scaleWords: Record<string, number> = {
   thousand: 1e3,
@@ -286,8 +258,7 @@ function currencyOf(symbol: string): string {
 }
 
 function date(year: number, monthName: string, day?: number): Omit<DateQuote, keyof QuoteBase> | undefined {
-  const name = monthName.toLowerCase().replace(/\.$/, '');
-  const month = months.indexOf(name) + 1 || monthAbbreviations[name];
+  const month = monthOf(monthName);
   if (!month) return undefined;
   if (day !== undefined) {
     const probe = new Date(Date.UTC(year, month - 1, day));

@@ -26,7 +26,8 @@ export function parsePartialDate(text: string): PartialDate | undefined {
   return { year, month, day };
 }
 
-const months = [
+/** The months' names in English, January first. */
+export const englishMonths = [
   'january',
   'february',
   'march',
@@ -41,13 +42,26 @@ const months = [
   'december',
 ];
 
-/** A month's number from its English name or the name's first three letters ("Sept" too); undefined otherwise. */
-function monthOf(word: string): number | undefined {
+/** The months' short names in English ("Sept" too), by number. */
+export const englishMonthAbbreviations: Record<string, number> = {
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  sept: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
+};
+
+/** A month's number from its English name or short name, in any case, with or without a full stop. */
+export function monthOf(word: string): number | undefined {
   const name = word.toLowerCase().replace(/\.$/, '');
-  const index = months.findIndex(
-    (month) => month === name || (name.length >= 3 && month.startsWith(name) && name.length <= 4),
-  );
-  return index < 0 ? undefined : index + 1;
+  return englishMonths.indexOf(name) + 1 || englishMonthAbbreviations[name];
 }
 
 /**

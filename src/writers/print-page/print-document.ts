@@ -204,8 +204,7 @@ export function contents(
     const page = pageNumbers?.get(entry.id);
     const item = h('li', [
       h('a', { href: `#${entry.id}` }, [
-        // A title written the other way from the document is set its own way (the row keeps the document's).
-        h('span', { className: ['toc-text'], dir: otherDirection(entry.text, direction) }, entry.text),
+        h('span', { className: ['toc-text'] }, ownWay(entry.text, direction)),
         h('span', { className: ['toc-page'], dataPageOf: entry.id }, page === undefined ? '' : String(page)),
       ]),
     ]);
@@ -296,8 +295,11 @@ function plainText(tree: Root): string {
   return text;
 }
 
-/** The direction of a text's first letter where it is not the document's; undefined where it is. */
-function otherDirection(text: string, documentDirection: Direction): Direction | undefined {
+/**
+ * A text written the other way from the document (its first letter's direction), in a span set that way; else the
+ * text. The span, not the entry, takes the direction: the entry's row (title, leader, page) keeps the document's.
+ */
+function ownWay(text: string, documentDirection: Direction): ElementContent {
   const own = firstLetterDirection(text);
-  return own !== undefined && own !== documentDirection ? own : undefined;
+  return own !== undefined && own !== documentDirection ? h('span', { dir: own }, text) : { type: 'text', value: text };
 }
