@@ -18,6 +18,7 @@ export const ruleIds = [
   'directive-attribute',
   'directive-unterminated',
   'fenced-div',
+  'code-cell',
   // math, code, figures and callouts written in Markdown
   'math-syntax',
   'figure-attribute',

@@ -139,6 +139,39 @@ describe('what papers written for Pandoc’s PDF write', () => {
   });
 });
 
+describe('Quarto’s and R Markdown’s executable cells', () => {
+  it('sets a cell’s code without its options, leaves out what it hides, and warns once that none ran', async () => {
+    const { html, messages } = await run(
+      '```{r}\n#| echo: false\nsource("_common.R")\n```\n\n```{r}\n#| label: tidy\nx <- 1 + 2\n```\n\n' +
+        '```{r setup, include=FALSE}\nlibrary(ggplot2)\n```\n\n```{python}\nprint("hi")\n```\n',
+    );
+    expect(html).not.toContain('_common.R');
+    expect(html).not.toContain('ggplot2');
+    expect(html).not.toContain('#|');
+    expect(html).toContain('<code class="language-r">');
+    expect(html).toContain('<code class="language-python">');
+    expect(messages).toEqual([
+      '7:1 code-cell 4 executable cells (`{r}`, `{python}`) not run: imprint runs no code, so what they make ' +
+        '(plots, tables, printed values) is not in the editions; 2 are set as code, and 2 whose options hide their ' +
+        'code (`echo: false`, `include: false`) are left out. Render with Quarto or R Markdown to Markdown first ' +
+        'to include their results',
+    ]);
+  });
+
+  it('makes a cell that only shows a picture file a figure, numbered by its `fig-` label', async () => {
+    const { html, messages } = await run(
+      'As @fig-cycle shows.\n\n```{r}\n#| label: fig-cycle\n#| echo: false\n#| fig-cap: |\n#|   The data\n' +
+        '#|   science cycle.\n#| fig-alt: A diagram of the cycle.\nknitr::include_graphics("cycle.png", dpi = 270)\n```\n',
+    );
+    expect(html).toContain('<figure id="fig-cycle" class="image">');
+    expect(html).toContain('alt="A diagram of the cycle."');
+    expect(html).toContain('<span class="figure-label">Figure 1.</span> The data science cycle.</figcaption>');
+    expect(html).toContain('As <a href="#fig-cycle" class="xref xref-figure">Figure 1</a> shows.');
+    // The picture is the cell's result: no cell is left unrun; the missing file is reported as any image's is.
+    expect(messages.filter((message) => message.includes('code-cell'))).toEqual([]);
+  });
+});
+
 describe('definition lists', () => {
   it('are read as Pandoc writes them, and a table’s `: Caption` stays its caption', async () => {
     const { html, messages } = await run(

@@ -1,5 +1,5 @@
 import type { Element, ElementContent, Properties } from 'hast';
-import type { Code, Root } from 'mdast';
+import type { Code, Image, Paragraph, Root } from 'mdast';
 import type { Plugin } from 'unified';
 import { visit } from 'unist-util-visit';
 import { location } from 'vfile-location';
@@ -7,6 +7,7 @@ import { error, warn } from '../../diagnostics/report.js';
 import { onFirstUse } from '../../first-use.js';
 import type { ImprintFigure, ImprintGenerated } from '../../document/nodes.js';
 import { caption } from './shared/figure-directive.js';
+import { type CodeCell, codeCell, hidesCode } from '../code-cells.js';
 
 type Highlighter = ReturnType<typeof import('lowlight').createLowlight>;
 /** lowlight and its grammars, loaded on the first code block: a manuscript without code does not pay for them. */
@@ -45,8 +46,31 @@ const remarkImprintCode: Plugin<[], Root> = function () {
     if (!blocks) return;
     const lowlight = await loadHighlighter();
     const source = location(file);
+    const cells: Array<{ cell: CodeCell; node: Code }> = [];
+    let hidden = 0;
     visit(tree, 'code', (node, index, parent) => {
       if (!parent || index === undefined || node.lang === 'math') return undefined;
+      const cell = codeCell(node.lang ?? undefined, node.meta ?? undefined, node.value);
+      if (cell) {
+        cells.push({ cell, node });
+        if (cell.graphic) {
+          parent.children[index] = cellPicture(cell, node);
+          return undefined;
+        }
+        if (hidesCode(cell)) {
+          hidden++;
+          parent.children.splice(index, 1);
+          return index;
+        }
+        parent.children[index] = codeBlock(
+          lowlight,
+          { ...node, value: cell.code },
+          { language: cell.language, numberLines: false, startFrom: 1, unknown: [] },
+          source,
+          cell.optionLines,
+        );
+        return undefined;
+      }
       const attributes = fenceAttributes(node.lang ?? undefined, node.meta ?? undefined);
       // A warning: other tools' fence attributes (`title=…`, `showLineNumbers`) are common, and do no harm ignored.
       if (attributes.unknown.length > 0) {
@@ -82,8 +106,57 @@ const remarkImprintCode: Plugin<[], Root> = function () {
       parent.children[index] = listing;
       return undefined;
     });
+    const run = cells.filter(({ cell }) => !cell.graphic);
+    if (run.length > 0) {
+      const languages = [...new Set(run.map(({ cell }) => `\`{${cell.language}}\``))].join(', ');
+      const shown = run.length - hidden;
+      const are = (count: number) => (count === 1 ? 'is' : 'are');
+      const parts = [
+        shown > 0 ? `${shown} ${are(shown)} set as code` : '',
+        hidden > 0
+          ? `${hidden} whose options hide their code (\`echo: false\`, \`include: false\`) ${are(hidden)} left out`
+          : '',
+      ].filter(Boolean);
+      warn(
+        file,
+        `${run.length} executable ${run.length === 1 ? 'cell' : 'cells'} (${languages}) not run: imprint runs no ` +
+          `code, so what they make (plots, tables, printed values) is not in the editions; ${parts.join(', and ')}. ` +
+          'Render with Quarto or R Markdown to Markdown first to include their results',
+        { place: run[0]!.node.position, ruleId: 'code-cell' },
+      );
+    }
   };
 };
+
+/**
+ * A cell that only shows a picture file (`knitr::include_graphics("…")`): the picture, a numbered figure when the
+ * cell's label is `fig-…` and it has a `fig-cap`, its alternative text the `fig-alt` (else the caption).
+ */
+function cellPicture(cell: CodeCell, node: Code): ImprintFigure | Paragraph {
+  const label = cell.options.get('label');
+  const captionText = cell.options.get('fig-cap');
+  const image: Image = {
+    type: 'image',
+    url: cell.graphic!,
+    alt: cell.options.get('fig-alt') ?? captionText ?? '',
+    position: node.position,
+  };
+  const picture: Paragraph = {
+    type: 'paragraph',
+    data: { hName: 'div', hProperties: { className: ['figure-image'] } },
+    children: [image],
+    position: node.position,
+  };
+  if (!label?.startsWith('fig-') || !captionText) return { ...picture, data: undefined };
+  return {
+    type: 'imprintFigure',
+    kind: 'figure',
+    identifier: label,
+    data: { hName: 'figure', hProperties: { id: label, className: ['image'] } },
+    children: [picture, caption([{ type: 'text', value: captionText }])],
+    position: node.position,
+  };
+}
 
 export default remarkImprintCode;
 
@@ -93,6 +166,8 @@ function codeBlock(
   node: Code,
   attributes: FenceAttributes,
   source: ReturnType<typeof location>,
+  /** Lines of the fence's content before `node.value` (a cell's options), to place each line. */
+  skipped = 0,
 ): ImprintGenerated {
   const language = attributes.language?.toLowerCase();
   const known = language !== undefined && lowlight.registered(language);
@@ -110,7 +185,7 @@ function codeBlock(
       for (const child of content) {
         if (child.type === 'element') visitTexts(child.children);
         if (child.type !== 'text') continue;
-        const start = { line: first.line + at, column };
+        const start = { line: first.line + skipped + at, column };
         const end = { line: start.line, column: column + child.value.length };
         const [from, to] = [source.toOffset(start), source.toOffset(end)];
         if (from !== undefined && to !== undefined)
