@@ -5,7 +5,8 @@ import { calloutTypes } from './plugins/remark-imprint-callout.js';
 
 /**
  * Pandoc's fenced divs, rewritten before the parse line for line (so every place in the file stays where it was):
- * - Quarto's callouts, `::: {.callout-note title="…"}`, become imprint's `:::callout{type=note title="…"}`;
+ * - Quarto's callouts, `::: {.callout-note title="…"}` (or `::: callout-note`), become imprint's
+ *   `:::callout{type=note title="…"}`;
  * - any other (`::: {.aside}`, `::: warning`) has no meaning here: its two fence lines become blank, so its content
  *   prints as ordinary text and no `:::` is left in it, with a warning at the opening line.
  * Fenced code is left alone; imprint's own containers (`:::callout{…}`) are followed so each closing fence is
@@ -40,9 +41,10 @@ export function pandocFences(text: string, file: VFile, at?: Position): string {
     }
     const div = /^(:{3,})[ \t]*(?:\{([^{}]*)\}|([\w-]+))[ \t]*\r?$/.exec(line);
     if (!div) return;
-    const [, colons, braces] = div;
+    const [, colons, braces, word] = div;
     changed = true;
-    const callout = /^\s*\.callout-([a-z]+)\b(.*)$/.exec(braces ?? '');
+    // `::: {.callout-note …}`, or Pandoc's short form of a div with one class, `::: callout-note`.
+    const callout = /^\s*\.callout-([a-z]+)\b(.*)$/.exec(braces ?? `.${word}`);
     if (callout && (calloutTypes as readonly string[]).includes(callout[1]!)) {
       const title = /\btitle=("[^"]*"|'[^']*')/.exec(callout[2]!)?.[1];
       lines[index] = `${colons}callout{type=${callout[1]}${title ? ` title=${title}` : ''}}`;

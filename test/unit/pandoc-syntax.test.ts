@@ -57,8 +57,10 @@ describe('Pandoc’s fenced divs', () => {
   it('make a Quarto callout a callout, and leave out the fences of any other, with a warning at its line', async () => {
     const { html, messages } = await run(
       '# Notes\n\n:::: {.callout-warning title="Before you travel"}\nCheck the timetable.\n\n' +
-        ':::callout{type=tip}\nNested.\n:::\n::::\n\n::: aside\nPlain content.\n:::\n\n```\n::: {.x}\n```\n',
+        ':::callout{type=tip}\nNested.\n:::\n::::\n\n::: aside\nPlain content.\n:::\n\n```\n::: {.x}\n```\n\n' +
+        '::: callout-important\nShort form.\n:::\n',
     );
+    expect(html).toContain('<aside class="callout callout-important" role="note">');
     expect(html).toContain('<aside class="callout callout-warning" role="note">');
     expect(html).toContain('Before you travel');
     expect(html).toContain('<aside class="callout callout-tip" role="note">');
