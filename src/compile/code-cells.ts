@@ -1,10 +1,11 @@
 /**
- * Quarto's and R Markdown's executable cells, ```` ```{r} ````, ```` ```{python} ````, ```` ```{r setup, include=FALSE} ````:
- * imprint runs no code, so a cell is set as the code it holds, as Pandoc sets it. What the cell says about itself is
- * not its code: its options (`#| echo: false` lines at its top, and R Markdown's `echo=FALSE` in its braces) leave
- * the code shown, and a cell whose options hide its code (`echo: false`, `include: false`) is left out, as the
- * author asked. A cell that only shows a picture file (`knitr::include_graphics("diagram.png")`) is that picture,
- * as a figure with the cell's `fig-cap` and `fig-alt`, numbered when its `label` is `fig-…`.
+ * Quarto's and R Markdown's executable cells, ```` ```{r} ````, ```` ```{python} ````,
+ * ```` ```{r setup, include=FALSE} ````: imprint runs no code, so a cell is set as the code it holds, as Pandoc
+ * sets it. What the cell says about itself is not its code: its options (`#| echo: false` lines at its top, and
+ * R Markdown's `echo=FALSE` in its braces) leave the code shown, and a cell whose options hide its code
+ * (`echo: false`, `include: false`) is left out, as the author asked. A cell that only shows a picture file
+ * (`knitr::include_graphics("diagram.png")`) is that picture, as a figure with the cell's `fig-cap` and `fig-alt`,
+ * numbered when its `label` is `fig-…`.
  */
 export interface CodeCell {
   /** The cell's language (`r`, `python`). */
