@@ -80,6 +80,8 @@ export const FrontMatter = z.object({
   notes: z.enum(['page', 'end']).optional(),
   'notes-numbering': z.enum(['document', 'chapter']).optional(),
   dir: z.enum(['ltr', 'rtl']).optional(),
+  /** Typographic quotes and dashes in the prose (true unless set to false). */
+  smart: z.boolean().optional(),
   labels: labelsSchema.optional(),
 });
 export type FrontMatter = z.infer<typeof FrontMatter>;
@@ -305,6 +307,7 @@ function metadataFrom(
     csl: data.csl ?? overrides.defaults?.csl,
     notes: data.notes ?? overrides.defaults?.notes,
     notesNumbering: data['notes-numbering'] ?? overrides.defaults?.notesNumbering,
+    smart: data.smart,
     labels: labelsFor(data.lang ?? 'en', { ...overrides.defaults?.labels, ...labelOverrides(data.labels) }),
   };
 }

@@ -37,6 +37,7 @@ import remarkImprintCitations from './plugins/remark-imprint-citations.js';
 import remarkImprintContainersClosed from './plugins/remark-imprint-containers-closed.js';
 import remarkImprintCheck from './plugins/remark-imprint-check.js';
 import remarkImprintDataTable from './plugins/remark-imprint-data-table.js';
+import remarkImprintSmartPunctuation from './plugins/remark-imprint-smart-punctuation.js';
 import remarkImprintDirectivesKnown, {
   remarkImprintBareDirectivesAsText,
 } from './plugins/remark-imprint-directives-known.js';
@@ -106,6 +107,7 @@ export async function compile(file: VFile, options: CompileOptions): Promise<Com
     .use(remarkImprintBareDirectivesAsText, { known: knownDirectives })
     .use(remarkImprintHeadingAttributes)
     .use(remarkImprintFrontMatter, options.overrides ?? {})
+    .use(remarkImprintSmartPunctuation)
     .use(remarkImprintDataTable, { loadTable, maxRows: limits.tableRows })
     .use(remarkImprintChart, { loadTable, chartFaces: options.chartFaces })
     .use(remarkImprintMath)

@@ -50,6 +50,8 @@ export interface Metadata {
   /** For each author, the 1-based numbers of its affiliations; present with `affiliations`. */
   authorAffiliations?: number[][];
   date?: PartialDate;
+  /** `false` keeps the prose's straight quotes and double hyphens as typed (front matter `smart`). */
+  smart?: boolean;
   /** BCP 47 language tag of the document. */
   lang: string;
   /**

@@ -174,6 +174,33 @@ describe('Quarto’s and R Markdown’s executable cells', () => {
   });
 });
 
+describe('typographic quotes and dashes, as Pandoc’s `smart` sets them', () => {
+  it('sets them in the prose, never in code, math, raw HTML or a link’s address', async () => {
+    const { html, messages } = await run(
+      'She said "it\'s the *best* answer"---and then \'left\'... Pages 10--20, `--force "x"`.\n' +
+        'A [link "here"](https://example.org/a--b), $x = "y"$ and <span title="a--b">"raw"</span>.\n\n' +
+        '```sh\necho "a" -- \'b\' ...\n```\n',
+    );
+    expect(messages).toEqual([]);
+    expect(html).toContain(
+      '<p>She said “it’s the <em>best</em> answer”—and then ‘left’… Pages 10–20, <code>--force "x"</code>.',
+    );
+    expect(html).toContain('<a href="https://example.org/a--b">link “here”</a>');
+    expect(html).toContain('<span title="a--b">“raw”</span>');
+    expect(html).toContain('<mi>"</mi>');
+    expect(html.replace(/<[^>]+>/g, '')).toContain(`echo "a" -- 'b' ...`);
+  });
+
+  it('keeps the text as typed with `smart: false`', async () => {
+    const file = new VFile({
+      path: '/project/report.md',
+      value: '---\ntitle: T\nsmart: false\n---\n\nUse "--force" ... now.\n',
+    });
+    const compiled = await compile(file, { reader: memoryReader({}), projectRoot: '/project' });
+    expect(toHtml(compiled!.tree)).toBe('<p>Use "--force" ... now.</p>');
+  });
+});
+
 describe('definition lists', () => {
   it('are read as Pandoc writes them, and a table’s `: Caption` stays its caption', async () => {
     const { html, messages } = await run(
