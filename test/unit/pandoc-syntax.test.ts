@@ -179,7 +179,12 @@ describe('typographic quotes and dashes, as Pandoc’s `smart` sets them', () =>
     const { html, messages } = await run(
       'She said "it\'s the *best* answer"---and then \'left\'... Pages 10--20, `--force "x"`.\n' +
         'A [link "here"](https://example.org/a--b), $x = "y"$ and <span title="a--b">"raw"</span>.\n\n' +
-        '```sh\necho "a" -- \'b\' ...\n```\n',
+        '```sh\necho "a" -- \'b\' ...\n```\n\nThe \'90s, <https://example.org/c--d> and "<https://example.org>".\n',
+    );
+    // An address shown as the link's text stays as typed (with places it may break at).
+    expect(html.replace(/<wbr>/g, '')).toContain(
+      '<p>The ’90s, <a href="https://example.org/c--d" class="url">https://example.org/c--d</a> and ' +
+        '“<a href="https://example.org">https://example.org</a>”.</p>',
     );
     expect(messages).toEqual([]);
     expect(html).toContain(
