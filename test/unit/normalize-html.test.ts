@@ -51,17 +51,21 @@ describe('raw HTML normalised to what the editions allow', () => {
   it('sets each block written the other way from the document its own way, as GitHub sets a README', async () => {
     const { html, wellFormed, messages } = await run(
       '# שאלות\n\nשלום, `code first` עולם?\n\n- פריט אחד\n- פריט שני\n\nEnglish, then עברית.\n\n' +
-        '> ציטוט\n\n`npm test` then words.\n',
+        '> ציטוט\n\n`npm test` then words.\n\n- תרגומים:\n  - Español\n  - עברית\n',
     );
     expect(messages).toEqual([]);
     expect(wellFormed).toEqual([]);
     expect(html).toMatch(/<h2 [^>]*dir="rtl"[^>]*>שאלות<\/h2>/);
     // Code does not decide: the first letter outside it does.
     expect(html).toContain('<p dir="rtl">שלום, <code>code first</code> עולם?</p>');
-    expect(html).toContain('<ul dir="rtl">\n<li dir="rtl">פריט אחד</li>');
+    // Its items take the list's direction: they need none of their own.
+    expect(html).toContain('<ul dir="rtl">\n<li>פריט אחד</li>');
     expect(html).toContain('<p>English, then עברית.</p>');
-    expect(html).toContain('<blockquote dir="rtl">\n<p dir="rtl">ציטוט</p>');
+    expect(html).toContain('<blockquote dir="rtl">\n<p>ציטוט</p>');
     expect(html).toContain('<p><code>npm test</code> then words.</p>');
+    // A list in a Hebrew item takes its direction against the item's: English items in it are set left to right.
+    const nested = /<ul dir="rtl">\s*<li>תרגומים:\s*<ul dir="ltr">\s*<li>Español<\/li>\s*<li dir="rtl">עברית<\/li>/;
+    expect(html).toMatch(nested);
     const arabic = new VFile({
       path: path.join(root, 'report.md'),
       value: '---\ntitle: T\nlang: ar\n---\n\nنص عربي.\n\nEnglish text.\n',

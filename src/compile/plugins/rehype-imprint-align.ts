@@ -1,6 +1,6 @@
 import type { Element, ElementContent, Root } from 'hast';
 import type { Plugin } from 'unified';
-import { visit } from 'unist-util-visit';
+import { visitParents } from 'unist-util-visit-parents';
 import type { VFile } from 'vfile';
 import { warn } from '../../diagnostics/report.js';
 import { defaultLimits } from '../limits.js';
@@ -37,11 +37,18 @@ const rehypeImprintAlign: Plugin<[RehypeImprintAlignOptions?], Root> = function 
   const justifiedParagraph = options.justifiedParagraph ?? defaultLimits.justifiedParagraph;
   return (tree, file: VFile) => {
     const rightToLeft = file.data.metadata?.dir === 'rtl';
-    visit(tree, 'element', (node) => {
+    visitParents(tree, 'element', (node, ancestors) => {
       if (rightToLeft && code.has(node.tagName) && node.properties.dir === undefined) node.properties.dir = 'auto';
       if (textBlocks.has(node.tagName) && node.properties.dir === undefined) {
         const own = firstStrongDirection(node);
-        if (own !== undefined && own !== (rightToLeft ? 'rtl' : 'ltr')) node.properties.dir = own;
+        // Against the direction it would take: its nearest ancestor's that sets one (a list in a list item), else
+        // the document's.
+        const holder = ancestors.findLast(
+          (ancestor) =>
+            ancestor.type === 'element' && (ancestor.properties.dir === 'ltr' || ancestor.properties.dir === 'rtl'),
+        );
+        const inherited = holder?.type === 'element' ? holder.properties.dir : rightToLeft ? 'rtl' : 'ltr';
+        if (own !== undefined && own !== inherited) node.properties.dir = own;
       }
       if (node.tagName === 'p' && onlyCode(node)) addClass(node, 'ragged');
       else if (node.tagName === 'p') {
