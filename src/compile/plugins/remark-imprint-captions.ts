@@ -6,7 +6,7 @@ import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { error } from '../../diagnostics/report.js';
 import type { ImprintFigure } from '../../document/nodes.js';
-import { caption } from './shared/figure-directive.js';
+import { caption, imageFigure } from './shared/figure-directive.js';
 
 /** `{#fig-x width=60%}`: Pandoc's attributes after an image or a caption. */
 export interface Attributes {
@@ -42,7 +42,7 @@ const remarkImprintCaptions: Plugin<[], Root> = function () {
     const slugger = new GithubSlugger();
     visit(tree, 'paragraph', (node, index, parent) => {
       if (!parent || index === undefined) return undefined;
-      const image = imageFigure(node, file);
+      const image = figureOfImage(node, file);
       if (image) {
         parent.children[index] = image;
         return undefined;
@@ -88,7 +88,7 @@ function headingAttributes(node: Heading): void {
 /** `\label{fig:x}` in an image's text, as papers written for Pandoc's LaTeX output name their figures. */
 const latexLabel = /\s*\\label\{([^{}\s]+)\}\s*/;
 
-function imageFigure(node: Paragraph, file: VFile): ImprintFigure | undefined {
+function figureOfImage(node: Paragraph, file: VFile): ImprintFigure | undefined {
   const parts = node.children.filter((child) => !(child.type === 'text' && child.value.trim() === ''));
   const [image, text] = parts;
   if (image?.type !== 'image' || parts.length > 2 || (text && text.type !== 'text')) return undefined;
@@ -113,7 +113,6 @@ function imageFigure(node: Paragraph, file: VFile): ImprintFigure | undefined {
     node.children = [shown];
     return undefined;
   }
-  attributes.id = id;
   const captionText = alt ?? '';
   if (captionText.trim() === '') {
     error(file, 'A figure needs a caption: write it as the image text, `![Caption](file.png){#fig-id}`', {
@@ -121,17 +120,7 @@ function imageFigure(node: Paragraph, file: VFile): ImprintFigure | undefined {
       ruleId: 'figure-attribute',
     });
   }
-  return {
-    type: 'imprintFigure',
-    kind: 'figure',
-    identifier: attributes.id,
-    data: { hName: 'figure', hProperties: { id: attributes.id, className: ['image', ...attributes.classes] } },
-    children: [
-      { type: 'paragraph', data: { hName: 'div', hProperties: { className: ['figure-image'] } }, children: [shown] },
-      caption([{ type: 'text', value: captionText }]),
-    ],
-    position: node.position,
-  };
+  return imageFigure(id, shown, captionText, node.position, attributes.classes);
 }
 
 function tableCaption(table: Table, node: Paragraph, file: VFile, slugger: GithubSlugger): ImprintFigure | undefined {

@@ -6,7 +6,7 @@ import { location } from 'vfile-location';
 import { error, warn } from '../../diagnostics/report.js';
 import { onFirstUse } from '../../first-use.js';
 import type { ImprintFigure, ImprintGenerated } from '../../document/nodes.js';
-import { caption } from './shared/figure-directive.js';
+import { caption, imageFigure } from './shared/figure-directive.js';
 import { type CodeCell, codeCell, hidesCode } from '../code-cells.js';
 
 type Highlighter = ReturnType<typeof import('lowlight').createLowlight>;
@@ -141,21 +141,9 @@ function cellPicture(cell: CodeCell, node: Code): ImprintFigure | Paragraph {
     alt: cell.options.get('fig-alt') ?? captionText ?? '',
     position: node.position,
   };
-  const picture: Paragraph = {
-    type: 'paragraph',
-    data: { hName: 'div', hProperties: { className: ['figure-image'] } },
-    children: [image],
-    position: node.position,
-  };
-  if (!label?.startsWith('fig-') || !captionText) return { ...picture, data: undefined };
-  return {
-    type: 'imprintFigure',
-    kind: 'figure',
-    identifier: label,
-    data: { hName: 'figure', hProperties: { id: label, className: ['image'] } },
-    children: [picture, caption([{ type: 'text', value: captionText }])],
-    position: node.position,
-  };
+  if (!label?.startsWith('fig-') || !captionText)
+    return { type: 'paragraph', children: [image], position: node.position };
+  return imageFigure(label, image, captionText, node.position);
 }
 
 export default remarkImprintCode;

@@ -1,5 +1,5 @@
 import type { LeafDirective } from 'mdast-util-directive';
-import type { Paragraph, PhrasingContent } from 'mdast';
+import type { Image, Paragraph, PhrasingContent } from 'mdast';
 import type { Position } from 'unist';
 import type { VFile } from 'vfile';
 import { error } from '../../../diagnostics/report.js';
@@ -87,6 +87,27 @@ export function columnOf(table: DataTable, key: string): DataColumn | undefined 
 
 export function caption(children: PhrasingContent[]): Paragraph {
   return { type: 'paragraph', data: { hName: 'figcaption' }, children };
+}
+
+/** A numbered figure of one image, captioned (Markdown's `![Caption](file.png){#fig-id}`, and its kin). */
+export function imageFigure(
+  id: string,
+  image: Image,
+  captionText: string,
+  position: Position | undefined,
+  classes: readonly string[] = [],
+): ImprintFigure {
+  return {
+    type: 'imprintFigure',
+    kind: 'figure',
+    identifier: id,
+    data: { hName: 'figure', hProperties: { id, className: ['image', ...classes] } },
+    children: [
+      { type: 'paragraph', data: { hName: 'div', hProperties: { className: ['figure-image'] } }, children: [image] },
+      caption([{ type: 'text', value: captionText }]),
+    ],
+    position,
+  };
 }
 
 /** Replace the directive node in place by the figure (keeping its position), so later plugins see the figure. */
