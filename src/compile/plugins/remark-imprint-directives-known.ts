@@ -6,9 +6,10 @@ import { joinTexts } from './shared/join-texts.js';
 
 /**
  * Runs after every directive plugin: any directive still in the tree is one
- * no plugin knows. Block directives are errors. A bare text directive with
- * neither label nor attributes (`10:30`, `see:here`) is ordinary text that
- * the directive syntax happened to match, so it is put back as text.
+ * no plugin knows, and an error. A bare text directive with neither label nor
+ * attributes (`10:30`, `see:here`) is ordinary text that the directive syntax
+ * happened to match: `remarkImprintBareDirectivesAsText`, below, put it back
+ * as text before any plugin ran.
  */
 export interface RemarkImprintDirectivesKnownOptions {
   /** Directives other plugins handle; a failed one was already reported by its plugin. */
@@ -18,7 +19,7 @@ export interface RemarkImprintDirectivesKnownOptions {
 const remarkImprintDirectivesKnown: Plugin<[RemarkImprintDirectivesKnownOptions?], Root> = function (options) {
   const known = new Set(options?.known ?? []);
   return (tree, file) => {
-    visit(tree, (node, index, parent) => {
+    visit(tree, (node) => {
       if (
         (node.type === 'leafDirective' || node.type === 'containerDirective' || node.type === 'textDirective') &&
         known.has(node.name)
@@ -26,15 +27,6 @@ const remarkImprintDirectivesKnown: Plugin<[RemarkImprintDirectivesKnownOptions?
         return SKIP;
       }
       if (node.type === 'textDirective') {
-        const bare = node.children.length === 0 && Object.keys(node.attributes ?? {}).length === 0;
-        if (bare && parent && index !== undefined) {
-          parent.children.splice(index, 1, {
-            type: 'text',
-            value: `:${node.name}`,
-            position: node.position,
-          });
-          return SKIP;
-        }
         error(file, `Unknown directive \`:${node.name}\``, { place: node.position, ruleId: 'directive-unknown' });
         return SKIP;
       }
@@ -68,6 +60,7 @@ export const remarkImprintBareDirectivesAsText: Plugin<[RemarkImprintDirectivesK
     visit(tree, 'textDirective', (node, index, parent) => {
       const bare = node.children.length === 0 && Object.keys(node.attributes ?? {}).length === 0;
       if (!bare || known.has(node.name) || !parent || index === undefined) return undefined;
+      // Never one left for remarkImprintDirectivesKnown: this runs on the whole tree, included parts and all.
       parent.children.splice(index, 1, { type: 'text', value: `:${node.name}`, position: node.position });
       touched.add(parent);
       return SKIP;
