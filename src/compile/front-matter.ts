@@ -13,7 +13,7 @@ import {
   type Paper,
 } from '../document/metadata.js';
 import { labelKeys, labelsFor, type Labels } from '../document/labels.js';
-import { affiliationsSchema, authorSchema, resolveAuthors } from './authors.js';
+import { affiliationsSchema, authorSchema, type ResolvedAuthors, resolveAuthors } from './authors.js';
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
@@ -187,10 +187,7 @@ export function resolveFrontMatter(
   overrides: FrontMatterOverrides = {},
   fallback: FrontMatterFallback = {},
 ): Metadata | undefined {
-  if (!yaml) {
-    const { unknownAffiliations: _, ...metadata } = metadataFrom({}, file, overrides, fallback);
-    return metadata;
-  }
+  if (!yaml) return metadataFrom({}, file, overrides, fallback, resolveAuthors(undefined, undefined));
   const source =
     yaml.format === 'toml'
       ? parseToml(file, yaml)
@@ -246,8 +243,8 @@ export function resolveFrontMatter(
     });
     return undefined;
   }
-  const metadata = metadataFrom(parsed.data, file, overrides, fallback);
-  for (const key of metadata.unknownAffiliations) {
+  const authors = resolveAuthors(parsed.data.author ?? parsed.data.authors, parsed.data.affiliations);
+  for (const key of authors.unknown) {
     warn(file, `No affiliation under \`affiliations\` has the index or id \`${key}\` an author names`, {
       place:
         source.placeOf(['affiliations'], { key: true }) ??
@@ -256,8 +253,7 @@ export function resolveFrontMatter(
       ruleId: 'front-matter-schema',
     });
   }
-  const { unknownAffiliations: _, ...resolved } = metadata;
-  return resolved;
+  return metadataFrom(parsed.data, file, overrides, fallback, authors);
 }
 
 function metadataFrom(
@@ -265,8 +261,8 @@ function metadataFrom(
   file: VFile,
   overrides: FrontMatterOverrides,
   fallback: FrontMatterFallback,
-): Metadata & { unknownAffiliations: string[] } {
-  const authors = resolveAuthors(data.author ?? data.authors, data.affiliations);
+  authors: ResolvedAuthors,
+): Metadata {
   const title = data.title ?? (fallback.title?.trim() || undefined) ?? (file.stem || 'Untitled');
   const given = data.keywords ?? data.tags;
   const keywords =
@@ -286,7 +282,6 @@ function metadataFrom(
     authors: authors.names,
     affiliations: authors.affiliations.length > 0 ? authors.affiliations : undefined,
     authorAffiliations: authors.affiliations.length > 0 ? authors.of : undefined,
-    unknownAffiliations: authors.unknown,
     date,
     lang: data.lang ?? 'en',
     dir: data.dir ?? directionOf(data.lang ?? 'en'),
